@@ -1,0 +1,173 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "selfheal",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "selfheal", targets: ["selfheal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // Lua 5.4 from Debian's liblua5.4-dev, with a shim for the macros Swift cannot import.
+        .systemLibrary(
+            name: "CLua",
+            path: "Sources/CLua",
+            pkgConfig: "lua5.4",
+            providers: [.apt(["liblua5.4-dev"])]
+        ),
+        // A safe, sandboxed owner of one lua_State: limits, errors, value conversion.
+        .target(
+            name: "SelfHealLua",
+            dependencies: ["CLua"],
+            swiftSettings: swiftSettings
+        ),
+        // Domain types and the protocols every role depends on. No I/O.
+        .target(
+            name: "SelfHealCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // rules/ and plugins/: loading, validation, scoring, hot reload.
+        .target(
+            name: "SelfHealRules",
+            dependencies: [
+                "SelfHealLua", "SelfHealCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Storage: the SQLite implementation of the store protocol.
+        .target(
+            name: "SelfHealStore",
+            dependencies: [
+                "SelfHealCore",
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Storage: the PostgreSQL implementation of the store protocol, for split deployments.
+        .target(
+            name: "SelfHealPostgres",
+            dependencies: [
+                "SelfHealCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // LLM providers: OpenAI-compatible, Gemini, and the deterministic simulated provider;
+        // the judge; seed prompts.
+        .target(
+            name: "SelfHealLLM",
+            dependencies: [
+                "SelfHealCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Runs generated code against supplied tests in a locked-down child process.
+        .target(
+            name: "SelfHealSandbox",
+            dependencies: [
+                "SelfHealCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The optimizer: plugins/ heuristics in Lua, diagnosis, rewrite, replay, canary decisions.
+        .target(
+            name: "SelfHealOptimizer",
+            dependencies: [
+                "SelfHealCore", "SelfHealLua", "SelfHealRules", "SelfHealLLM",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The four roles: services, HTTP routes, in-process and HTTP clients, metrics, logs.
+        .target(
+            name: "SelfHealServer",
+            dependencies: [
+                "SelfHealCore", "SelfHealRules", "SelfHealStore", "SelfHealLLM", "SelfHealSandbox", "SelfHealOptimizer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Command line: parses arguments and wires the modules together.
+        .target(
+            name: "SelfHealCommands",
+            dependencies: [
+                "SelfHealCore", "SelfHealRules", "SelfHealStore", "SelfHealPostgres", "SelfHealLLM", "SelfHealServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "selfheal",
+            dependencies: ["SelfHealCommands"],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "SelfHealLuaTests", dependencies: ["SelfHealLua"], swiftSettings: swiftSettings),
+        .testTarget(name: "SelfHealRulesTests", dependencies: ["SelfHealRules", "SelfHealCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SelfHealStoreTests", dependencies: ["SelfHealStore", "SelfHealPostgres", "SelfHealCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SelfHealLLMTests",
+            dependencies: [
+                "SelfHealLLM", "SelfHealCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "SelfHealSandboxTests", dependencies: ["SelfHealSandbox", "SelfHealCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SelfHealOptimizerTests",
+            dependencies: ["SelfHealOptimizer", "SelfHealCore", "SelfHealStore", "SelfHealRules", "SelfHealLLM", "SelfHealLua"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SelfHealServerTests",
+            dependencies: [
+                "SelfHealServer", "SelfHealCommands", "SelfHealCore", "SelfHealStore", "SelfHealRules", "SelfHealLLM",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

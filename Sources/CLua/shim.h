@@ -1,0 +1,160 @@
+#ifndef SELFHEAL_CLUA_SHIM_H
+#define SELFHEAL_CLUA_SHIM_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <lua.h>
+#include <lauxlib.h>
+#include <lualib.h>
+
+/*
+ * Static inline wrappers for what Swift cannot import from Lua's headers (macros, variadic
+ * functions, LUA_REGISTRYINDEX), plus the two pieces of the sandbox that must be C:
+ * the allocator that enforces the memory cap and the count hook that enforces the
+ * instruction budget. Both raise Lua errors, and a Lua error must never longjmp through
+ * a Swift frame, so they live here.
+ */
+
+/* Allocator bookkeeping. `limit` is moved by Swift around each protected call. */
+typedef struct {
+    size_t used;
+    size_t limit;
+    /* Set by the count hook when the instruction budget ran out; cleared by Swift. */
+    int budget_exceeded;
+} ShimLimits;
+
+static inline void *shim_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+    ShimLimits *limits = (ShimLimits *)ud;
+    /* When ptr is NULL, osize is a type tag, not a size. */
+    size_t old = ptr ? osize : 0;
+    if (nsize == 0) {
+        free(ptr);
+        limits->used -= old;
+        return NULL;
+    }
+    if (nsize > old) {
+        size_t grow = nsize - old;
+        /* Compare against what is left, so the sum can never overflow. */
+        if (limits->used > limits->limit || grow > limits->limit - limits->used) {
+            return NULL;
+        }
+    }
+    void *block = realloc(ptr, nsize);
+    if (block == NULL) {
+        /* Lua assumes a shrink never fails: keep the old, larger block. */
+        return nsize <= old ? ptr : NULL;
+    }
+    limits->used = limits->used - old + nsize;
+    return block;
+}
+
+static inline int shim_panic(lua_State *L) {
+    const char *message = lua_tostring(L, -1);
+    fprintf(stderr, "selfheal: unprotected Lua error: %s\n", message ? message : "(not a string)");
+    return 0; /* Lua aborts after this returns; Swift only calls Lua unprotected where it cannot fail. */
+}
+
+static inline lua_State *shim_newstate(ShimLimits *limits) {
+    lua_State *L = lua_newstate(shim_alloc, limits);
+    if (L != NULL) {
+        lua_atpanic(L, shim_panic);
+    }
+    return L;
+}
+
+static inline void shim_budget_hook(lua_State *L, lua_Debug *ar) {
+    (void)ar;
+    void *ud = NULL;
+    lua_getallocf(L, &ud);
+    ((ShimLimits *)ud)->budget_exceeded = 1;
+    /* Fire on every instruction from now on, so a script that catches this error with
+     * pcall is stopped again at once instead of getting a fresh budget. */
+    lua_sethook(L, shim_budget_hook, LUA_MASKCOUNT, 1);
+    luaL_error(L, "instruction budget exceeded");
+}
+
+/* Arms the budget before a protected call; count <= 0 disarms it. */
+static inline void shim_set_budget(lua_State *L, int count) {
+    if (count > 0) {
+        lua_sethook(L, shim_budget_hook, LUA_MASKCOUNT, count);
+    } else {
+        lua_sethook(L, NULL, 0, 0);
+    }
+}
+
+/* Opens only the libraries the sandbox allows. `os` is opened so the sandbox can copy
+ * os.time and os.clock out of it; the prelude never exposes the rest. */
+static inline void shim_open_sandbox_libs(lua_State *L) {
+    luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
+    lua_pop(L, 1);
+    luaL_requiref(L, LUA_STRLIBNAME, luaopen_string, 1);
+    lua_pop(L, 1);
+    luaL_requiref(L, LUA_TABLIBNAME, luaopen_table, 1);
+    lua_pop(L, 1);
+    luaL_requiref(L, LUA_MATHLIBNAME, luaopen_math, 1);
+    lua_pop(L, 1);
+    luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
+    lua_pop(L, 1);
+    luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 1);
+    lua_pop(L, 1);
+}
+
+static inline int shim_registryindex(void) { return LUA_REGISTRYINDEX; }
+
+static inline int shim_pcall(lua_State *L, int nargs, int nresults) {
+    return lua_pcall(L, nargs, nresults, 0);
+}
+
+static inline void shim_pop(lua_State *L, int n) { lua_pop(L, n); }
+
+static inline void shim_newtable(lua_State *L) { lua_newtable(L); }
+
+static inline double shim_tonumber(lua_State *L, int idx) { return lua_tonumber(L, idx); }
+
+static inline const char *shim_tolstring(lua_State *L, int idx, size_t *len) {
+    return lua_tolstring(L, idx, len);
+}
+
+static inline int shim_isinteger(lua_State *L, int idx) { return lua_isinteger(L, idx); }
+
+static inline void shim_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
+
+static inline int shim_gc_kilobytes(lua_State *L) { return lua_gc(L, LUA_GCCOUNT); }
+
+static inline int shim_ref(lua_State *L) { return luaL_ref(L, LUA_REGISTRYINDEX); }
+
+static inline void shim_unref(lua_State *L, int ref) { luaL_unref(L, LUA_REGISTRYINDEX, ref); }
+
+static inline int shim_getref(lua_State *L, int ref) { return lua_rawgeti(L, LUA_REGISTRYINDEX, ref); }
+
+/* Loads text only: a binary chunk is refused whatever its source. */
+static inline int shim_loadtext(lua_State *L, const char *buffer, size_t size, const char *chunkname) {
+    return luaL_loadbufferx(L, buffer, size, chunkname, "t");
+}
+
+/* Pushes a shallow copy of the table at idx; tables one level down are copied too, so a
+ * callee given the copy cannot change what the next callee sees. Raw access only: the
+ * copied tables are built by Swift and have no metatables. */
+static inline void shim_copy_table2(lua_State *L, int idx) {
+    idx = lua_absindex(L, idx);
+    lua_newtable(L);
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        if (lua_type(L, -1) == LUA_TTABLE) {
+            int inner = lua_absindex(L, -1);
+            lua_newtable(L);
+            lua_pushnil(L);
+            while (lua_next(L, inner) != 0) {
+                lua_pushvalue(L, -2);
+                lua_insert(L, -2);
+                lua_rawset(L, -4);
+            }
+            lua_remove(L, -2); /* drop the original inner table, keep the copy */
+        }
+        lua_pushvalue(L, -2);
+        lua_insert(L, -2);
+        lua_rawset(L, -4);
+    }
+}
+
+#endif

@@ -1,0 +1,41 @@
+/// Pulls the code out of an LLM answer: the fenced blocks if there are any (preferring
+/// those tagged with the language), otherwise the whole answer.
+public enum CodeExtraction {
+    public static func code(from output: String, language: String? = nil) -> String {
+        var blocks: [(tag: String, body: String)] = []
+        var inBlock = false
+        var tag = ""
+        var body: [Substring] = []
+        for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
+            if trimmed.hasPrefix("```") {
+                if inBlock {
+                    blocks.append((tag, body.joined(separator: "\n")))
+                    body = []
+                    inBlock = false
+                } else {
+                    tag = trimmed.dropFirst(3).trimmingCharacters().lowercased()
+                    inBlock = true
+                }
+            } else if inBlock {
+                body.append(line)
+            }
+        }
+        if inBlock, !body.isEmpty { blocks.append((tag, body.joined(separator: "\n"))) }
+        guard !blocks.isEmpty else { return output.trimmingCharacters() }
+        if let language = language?.lowercased() {
+            let tagged = blocks.filter { $0.tag == language || ($0.tag == "py" && language == "python") }
+            if !tagged.isEmpty { return tagged.map(\.body).joined(separator: "\n\n") }
+        }
+        return blocks.map(\.body).joined(separator: "\n\n")
+    }
+}
+
+extension StringProtocol {
+    /// Trims spaces, tabs and newlines without Foundation.
+    func trimmingCharacters() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[start...end])
+    }
+}

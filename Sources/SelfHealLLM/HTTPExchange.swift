@@ -1,0 +1,101 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import SelfHealCore
+
+/// The HTTP part every real provider shares: one JSON POST, the answer's status and body,
+/// and transport failures turned into `LLMAttemptError`s that name the provider and never
+/// carry the key.
+struct HTTPExchange: Sendable {
+    let provider: String
+    let client: HTTPClient
+    let redactor: SecretRedactor
+    /// Largest answer accepted; a chat completion is a few kilobytes.
+    var maxResponseBytes = 8 << 20
+
+    struct Answer {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: Data
+    }
+
+    /// POSTs `body` to `url`. A deadline bounds waiting for the answer's head; the caller's
+    /// timeout (task cancellation) bounds the whole exchange, body included.
+    func post(url: String, headers: [(String, String)], body: Data, deadline: Duration) async throws -> Answer {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Accept", value: "application/json")
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        request.body = .bytes(ByteBuffer(bytes: body))
+        do {
+            let response = try await client.execute(request, timeout: .nanoseconds(deadline.nanoseconds))
+            let bytes = try await response.body.collect(upTo: maxResponseBytes)
+            return Answer(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
+        } catch let error as NIOTooManyBytesError {
+            throw failure(.malformed, "the answer from \(url) exceeds \(maxResponseBytes) bytes (\(error))")
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let error as HTTPClientError where Self.isTimeout(error) {
+            throw failure(.timeout, "no answer from \(url) within \(deadline.secondsText)")
+        } catch let error as HTTPClientError where error == .cancelled && Task.isCancelled {
+            throw CancellationError()
+        } catch {
+            throw failure(.unavailable, "cannot reach \(url): \(error)")
+        }
+    }
+
+    /// The error for an answer whose status is not 2xx, with the server's own message.
+    func failure(for answer: Answer, url: String, serverMessage: String?) -> LLMAttemptError {
+        let status = answer.status
+        let said = serverMessage.map { ": \($0)" } ?? ""
+        switch status {
+        case 429:
+            return LLMAttemptError(
+                LLMError(.rateLimited, provider: provider, message: redactor.clean("rate limited (HTTP 429) by \(url)\(said)")),
+                retryAfter: RetryAfter.parse(answer.headers), status: status
+            )
+        case 500...599:
+            return LLMAttemptError(
+                LLMError(.unavailable, provider: provider, message: redactor.clean("HTTP \(status) from \(url)\(said)")),
+                retryAfter: RetryAfter.parse(answer.headers), status: status
+            )
+        case 401, 403:
+            let hint = " (check LLM_API_KEY)"
+            return LLMAttemptError(
+                LLMError(.rejected, provider: provider, message: redactor.clean("HTTP \(status) from \(url)\(said)\(hint)")), status: status
+            )
+        default:
+            return LLMAttemptError(
+                LLMError(.rejected, provider: provider, message: redactor.clean("HTTP \(status) from \(url)\(said)")), status: status
+            )
+        }
+    }
+
+    func failure(_ kind: LLMError.Kind, _ message: String) -> LLMAttemptError {
+        LLMAttemptError(LLMError(kind, provider: provider, message: redactor.clean(message)))
+    }
+
+    private static func isTimeout(_ error: HTTPClientError) -> Bool {
+        error == .deadlineExceeded || error == .readTimeout || error == .writeTimeout
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    var secondsValue: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    /// "2.5 s", for messages a person reads.
+    var secondsText: String {
+        let value = secondsValue
+        return value == value.rounded() ? "\(Int(value)) s" : "\((value * 100).rounded() / 100) s"
+    }
+}

@@ -1,0 +1,67 @@
+import Metrics
+import SelfHealCore
+
+/// Counts every call a caller makes (after retries) in the metrics of DESIGN §8:
+/// `selfheal_llm_requests_total{provider,status}`, `selfheal_llm_request_duration_seconds{provider}`
+/// and `selfheal_llm_tokens_total{provider,direction}`.
+public struct MeteredProvider: LLMProvider {
+    public let inner: any LLMProvider
+    let factory: any MetricsFactory
+
+    public var name: String { inner.name }
+    public var model: String { inner.model }
+
+    /// `factory` defaults to the process-wide metrics system; tests pass their own.
+    public init(_ inner: any LLMProvider, factory: (any MetricsFactory)? = nil) {
+        self.inner = inner
+        self.factory = factory ?? MetricsSystem.factory
+    }
+
+    public func complete(_ request: LLMRequest) async throws -> LLMCompletion {
+        let started = ContinuousClock.now
+        defer {
+            Metrics.Timer(label: "selfheal_llm_request_duration_seconds", dimensions: [("provider", name)], factory: factory)
+                .recordInterval(since: started)
+        }
+        do {
+            let completion = try await inner.complete(request)
+            count(status: "ok")
+            Counter(label: "selfheal_llm_tokens_total", dimensions: [("provider", name), ("direction", "input")], factory: factory)
+                .increment(by: completion.tokens.input)
+            Counter(label: "selfheal_llm_tokens_total", dimensions: [("provider", name), ("direction", "output")], factory: factory)
+                .increment(by: completion.tokens.output)
+            return completion
+        } catch let error as LLMError {
+            count(status: Self.statusLabel(error.kind))
+            throw error
+        } catch is CancellationError {
+            count(status: "cancelled")
+            throw CancellationError()
+        } catch {
+            count(status: "error")
+            throw error
+        }
+    }
+
+    private func count(status: String) {
+        Counter(label: "selfheal_llm_requests_total", dimensions: [("provider", name), ("status", status)], factory: factory)
+            .increment()
+    }
+
+    static func statusLabel(_ kind: LLMError.Kind) -> String {
+        switch kind {
+        case .timeout: "timeout"
+        case .unavailable: "unavailable"
+        case .rateLimited: "rate_limited"
+        case .rejected: "rejected"
+        case .malformed: "malformed"
+        }
+    }
+}
+
+extension Metrics.Timer {
+    func recordInterval(since start: ContinuousClock.Instant) {
+        let (seconds, attoseconds) = (ContinuousClock.now - start).components
+        recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

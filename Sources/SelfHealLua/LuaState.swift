@@ -1,0 +1,157 @@
+import CLua
+
+/// Owns one sandboxed `lua_State` and the allocator bookkeeping that caps its memory.
+///
+/// `@unchecked Sendable` because a Lua state is not thread-safe, yet must move between
+/// threads: callers guarantee one user at a time (the rules engine checks states out of a
+/// pool and back in). Every call into Lua that can raise an error goes through `lua_pcall`;
+/// the calls made outside it run with the memory cap lifted, so they cannot fail.
+public final class LuaState: @unchecked Sendable {
+    let L: OpaquePointer
+    let limits: UnsafeMutablePointer<ShimLimits>
+    public let luaLimits: LuaLimits
+    private let makeEnvironment: Int32
+    private let freezeEnvironment: Int32
+
+    public init(limits: LuaLimits = .default) throws(LuaError) {
+        self.luaLimits = limits
+        self.limits = .allocate(capacity: 1)
+        self.limits.initialize(to: ShimLimits(used: 0, limit: .max, budget_exceeded: 0))
+        guard let state = shim_newstate(self.limits) else {
+            self.limits.deallocate()
+            throw LuaError(kind: .stateCreation, message: "could not create a Lua state")
+        }
+        self.L = state
+        shim_open_sandbox_libs(state)
+        let status = LuaSandbox.prelude.withCString { shim_loadtext(state, $0, LuaSandbox.prelude.utf8.count, "=sandbox") }
+        guard status == LUA_OK, shim_pcall(state, 0, 2) == LUA_OK else {
+            let message = Self.message(state, at: -1)
+            lua_close(state)
+            self.limits.deallocate()
+            throw LuaError(kind: .stateCreation, message: "sandbox prelude failed: \(message)")
+        }
+        self.freezeEnvironment = shim_ref(state)
+        self.makeEnvironment = shim_ref(state)
+    }
+
+    deinit {
+        lua_close(L)
+        limits.deallocate()
+    }
+
+    /// Bytes the state holds now.
+    public var memoryInUse: Int { Int(limits.pointee.used) }
+
+    /// Compiles `source` as text (binary chunks are refused), runs it in a fresh sandboxed
+    /// global table within the limits, freezes that table, and returns the chunk's first
+    /// result. `name` appears in error messages as `name:line:`; tables in the result are
+    /// copied `depth` levels down.
+    public func loadChunk(_ source: String, name: String, depth: Int = 3) throws(LuaError) -> LuaValue {
+        let top = lua_gettop(L)
+        defer { lua_settop(L, top) }
+        var text = source
+        let status = text.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                shim_loadtext(L, chars.baseAddress, chars.count, "@" + name)
+            }
+        }
+        guard status == LUA_OK else {
+            throw LuaError.located(kind: .syntax, message: Self.message(L, at: -1), chunk: name)
+        }
+        // The chunk's first upvalue is its _ENV: point it at a table of its own.
+        _ = shim_getref(L, makeEnvironment)
+        try trustedCall(nargs: 0, nresults: 1)
+        lua_pushvalue(L, -1)
+        _ = lua_setupvalue(L, -3, 1)
+        lua_rotate(L, -2, 1) // env below the chunk, kept for freezing
+        try protectedCall(nargs: 0, nresults: 1, chunk: name)
+        let result = value(at: -1, depth: depth)
+        _ = shim_getref(L, freezeEnvironment)
+        lua_pushvalue(L, -3)
+        try trustedCall(nargs: 1, nresults: 0)
+        return result
+    }
+
+    /// Stores a Swift table in the state for later calls.
+    public func makeTable(_ table: LuaTable) -> LuaRef {
+        push(.table(table), depth: 0)
+        return LuaRef(id: shim_ref(L))
+    }
+
+    /// Calls `function` with a fresh copy of `table` (two levels deep, so the callee cannot
+    /// change what the next callee sees) within the limits; returns at most `maxResults` results.
+    public func call(_ function: LuaFunction, withCopyOf table: LuaRef, maxResults: Int = 2, chunk: String) throws(LuaError) -> [LuaValue] {
+        let top = lua_gettop(L)
+        defer { lua_settop(L, top) }
+        _ = lua_checkstack(L, Int32(maxResults) + 8)
+        _ = shim_getref(L, function.ref.id)
+        _ = shim_getref(L, table.id)
+        shim_copy_table2(L, -1)
+        lua_rotate(L, -2, 1)
+        shim_pop(L, 1)
+        try protectedCall(nargs: 1, nresults: Int32(maxResults), chunk: chunk)
+        return (0..<maxResults).map { value(at: top + 1 + Int32($0), depth: 1) }
+    }
+
+    /// Calls `function` with Swift values (tables are built fresh for the call) within the
+    /// limits; returns at most `maxResults` results, tables copied `depth` levels down.
+    /// For callers that call rarely, such as the optimizer's plugins.
+    public func call(_ function: LuaFunction, arguments: [LuaValue], maxResults: Int = 1, depth: Int = 3, chunk: String) throws(LuaError) -> [LuaValue] {
+        let top = lua_gettop(L)
+        defer { lua_settop(L, top) }
+        _ = lua_checkstack(L, Int32(arguments.count + maxResults) + 8)
+        _ = shim_getref(L, function.ref.id)
+        for argument in arguments { push(argument, depth: 0) }
+        try protectedCall(nargs: Int32(arguments.count), nresults: Int32(maxResults), chunk: chunk)
+        return (0..<maxResults).map { value(at: top + 1 + Int32($0), depth: depth) }
+    }
+
+    /// Frees a registry slot made by this state.
+    public func release(_ ref: LuaRef) {
+        shim_unref(L, ref.id)
+    }
+
+    // MARK: - Protected calls
+
+    /// Runs the function below `nargs` arguments with the budget armed and the memory cap set.
+    private func protectedCall(nargs: Int32, nresults: Int32, chunk: String) throws(LuaError) {
+        limits.pointee.budget_exceeded = 0
+        let used = limits.pointee.used
+        let cap = luaLimits.memoryBytes
+        limits.pointee.limit = used > .max - cap ? .max : used + cap
+        shim_set_budget(L, Int32(clamping: luaLimits.instructionBudget))
+        let status = shim_pcall(L, nargs, nresults)
+        shim_set_budget(L, 0)
+        limits.pointee.limit = .max
+        guard status != LUA_OK else { return }
+        let message = Self.message(L, at: -1)
+        shim_pop(L, 1)
+        if limits.pointee.budget_exceeded != 0 {
+            throw LuaError(kind: .budgetExceeded, message: message)
+        }
+        if status == LUA_ERRMEM {
+            shim_gc_collect(L)
+            throw LuaError(kind: .memoryExceeded, message: message)
+        }
+        throw LuaError.located(kind: .runtime, message: message, chunk: chunk)
+    }
+
+    /// Runs the sandbox's own functions: no budget, and a failure is a bug worth reporting.
+    private func trustedCall(nargs: Int32, nresults: Int32) throws(LuaError) {
+        guard shim_pcall(L, nargs, nresults) == LUA_OK else {
+            let message = Self.message(L, at: -1)
+            shim_pop(L, 1)
+            throw LuaError(kind: .runtime, message: "sandbox: \(message)")
+        }
+    }
+
+    static func message(_ L: OpaquePointer, at index: Int32) -> String {
+        let type = lua_type(L, index)
+        guard type == LUA_TSTRING || type == LUA_TNUMBER else {
+            return "(error object is a \(String(cString: lua_typename(L, type))) value)"
+        }
+        var length = 0
+        guard let chars = shim_tolstring(L, index, &length) else { return "(no message)" }
+        return String(decoding: UnsafeRawBufferPointer(start: chars, count: length), as: UTF8.self)
+    }
+}

@@ -1,0 +1,113 @@
+import SelfHealCore
+import SelfHealLua
+
+/// One Lua state with every rule of one set loaded. Used by one thread at a time: the pool
+/// hands it out and takes it back; it is never changed once built.
+final class RuleRuntime: Sendable {
+    let set: RuleSet
+    let state: LuaState
+    /// `checks[i]` is the check function of `set.rules[i]`.
+    let checks: [LuaFunction]
+
+    init(set: RuleSet, state: LuaState, checks: [LuaFunction]) {
+        self.set = set
+        self.state = state
+        self.checks = checks
+    }
+
+    /// Runs every rule that applies to the context's task type. A rule that fails in any way
+    /// scores 0 with a reason saying how; the others carry on.
+    func evaluate(_ context: RuleContext) -> [RuleOutcome] {
+        let ctx = state.makeTable(Self.table(for: context))
+        defer { state.release(ctx) }
+        var outcomes: [RuleOutcome] = []
+        outcomes.reserveCapacity(set.rules.count)
+        let clock = ContinuousClock()
+        for (index, rule) in set.rules.enumerated() where rule.applies(to: context.taskType) {
+            let start = clock.now
+            let outcome: (score: Double, reason: String, failure: LuaError?)?
+            do {
+                let values = try state.call(checks[index], withCopyOf: ctx, chunk: rule.chunkName)
+                outcome = Self.interpret(values, rule: rule)
+            } catch {
+                outcome = (0, Self.reason(for: error, rule: rule, limits: state.luaLimits), error)
+            }
+            let elapsed = clock.now - start
+            // A check returning nil says the rule does not apply to this output.
+            guard let outcome else { continue }
+            outcomes.append(RuleOutcome(
+                result: RuleResult(name: rule.name, weight: rule.weight, score: outcome.score, reason: outcome.reason, required: rule.required),
+                failure: outcome.failure,
+                seconds: elapsed.secondsValue
+            ))
+        }
+        return outcomes
+    }
+
+    /// `return score, reason`: a number in [0, 1] or a boolean, and an optional string.
+    static func interpret(_ values: [LuaValue], rule: RuleDefinition) -> (score: Double, reason: String, failure: LuaError?)? {
+        let reason = values.count > 1 ? reasonText(values[1]) : ""
+        switch values.first ?? .nil {
+        case .nil:
+            return nil
+        case .boolean(let passed):
+            return (passed ? 1 : 0, reason.isEmpty ? (passed ? "passed" : "failed") : reason, nil)
+        case let value where value.doubleValue != nil:
+            let score = value.doubleValue!
+            guard score >= 0, score <= 1 else {
+                let message = "rule '\(rule.name)' returned the score \(ScoringPolicyParser.describe(value)), outside [0, 1]"
+                return (0, message, LuaError(kind: .invalidResult, message: message, file: rule.file, line: rule.checkLine))
+            }
+            return (score, reason.isEmpty ? "no reason given" : reason, nil)
+        case let value:
+            let message = "rule '\(rule.name)' returned a \(value.typeName) instead of a score in [0, 1]"
+            return (0, message, LuaError(kind: .invalidResult, message: message, file: rule.file, line: rule.checkLine))
+        }
+    }
+
+    static func reasonText(_ value: LuaValue) -> String {
+        let text: String
+        switch value {
+        case .string(let s): text = s
+        case .integer, .number, .boolean: text = ScoringPolicyParser.describe(value)
+        default: text = ""
+        }
+        return text.count > 500 ? String(text.prefix(500)) + "…" : text
+    }
+
+    static func reason(for error: LuaError, rule: RuleDefinition, limits: LuaLimits) -> String {
+        switch error.kind {
+        case .budgetExceeded:
+            "rule '\(rule.name)' exceeded its instruction budget (\(limits.instructionBudget) instructions)"
+        case .memoryExceeded:
+            "rule '\(rule.name)' exceeded its memory cap (\(limits.memoryDescription))"
+        default:
+            "rule '\(rule.name)' failed: \(error.message)"
+        }
+    }
+
+    /// The `ctx` every check receives (DESIGN §4).
+    static func table(for context: RuleContext) -> LuaTable {
+        var fields: [String: LuaValue] = [
+            "task_type": .string(context.taskType),
+            "input": .string(context.input),
+            "output": .string(context.output),
+            "code": .string(context.code),
+        ]
+        if let language = context.language { fields["language"] = .string(language) }
+        if let tests = context.tests { fields["tests"] = .string(tests) }
+        if let exec = context.exec {
+            var execFields: [String: LuaValue] = [
+                "ran": .boolean(exec.ran),
+                "passed": .boolean(exec.passed),
+                "timed_out": .boolean(exec.timedOut),
+                "duration_ms": .number(exec.durationMs),
+                "stderr_tail": .string(exec.stderrTail),
+                "kind": .string(exec.kind.rawValue),
+            ]
+            if let code = exec.exitCode { execFields["exit_code"] = .integer(code) }
+            fields["exec"] = .table(LuaTable(fields: execFields))
+        }
+        return LuaTable(fields: fields)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Turns "run this command in that directory" into the command line that isolates it, with
+/// util-linux's `unshare`, `setpriv` and `prlimit` (Essential on Debian): rlimits must be set
+/// between fork and exec, which Swift cannot do in the child itself.
+struct SandboxLauncher: Sendable {
+    let mode: SandboxIsolation.Mode
+    /// The uids programs run as, one per slot; nil when selfheal is not root.
+    let uids: UIDBlock?
+    var switchesUser: Bool { uids != nil }
+    private let tools: Tools
+
+    struct Tools: Sendable {
+        var unshare: String
+        var setpriv: String
+        var prlimit: String
+        var shell: String
+    }
+
+    /// Inside fresh mount namespaces: the job directory moves to /tmp/job and /tmp, /var/tmp
+    /// and /dev/shm become small private tmpfs, so whatever a program writes outside its
+    /// directory vanishes with it and cannot fill the host's disk. /var/tmp serves as the
+    /// parking place for the bind mount while /tmp is replaced.
+    static let mountScript = """
+        set -e
+        job=$1; size=$2; shift 2
+        mount --bind "$job" /var/tmp
+        mount -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /tmp
+        mkdir /tmp/job
+        mount --move /var/tmp /tmp/job
+        mount -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /var/tmp
+        if [ -d /dev/shm ]; then mount -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /dev/shm; fi
+        cd /tmp/job
+        exec "$@"
+        """
+
+    func uid(forSlot slot: Int) -> Int? { uids.map { $0.first + slot } }
+
+    /// Without namespaces: enter the job directory, then run the rest.
+    static let enterScript = #"cd "$1"; shift; exec "$@""#
+
+    /// The full command for `command`, whose last element is the program file, relative to
+    /// the job directory.
+    func command(_ command: [String], jobDirectory: String, slot: Int, configuration c: SandboxConfiguration) -> (executable: String, arguments: [String]) {
+        var inner: [String] = []
+        if switchesUser {
+            let uid = uid(forSlot: slot)!
+            inner += [tools.setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--no-new-privs", "--"]
+        }
+        inner += [
+            tools.prlimit, "--cpu=\(c.cpuSeconds)", "--as=\(c.memoryBytes)", "--nproc=\(c.maxProcesses)",
+            "--fsize=\(c.maxFileBytes)", "--nofile=\(c.maxOpenFiles)", "--core=0", "--",
+        ] + command
+        switch mode {
+        case .namespaces, .userNamespaces:
+            var unshare = [tools.unshare]
+            if mode == .userNamespaces { unshare += ["--user", "--map-root-user"] }
+            unshare += ["--net", "--pid", "--mount", "--ipc", "--uts", "--fork", "--kill-child", "--mount-proc", "--"]
+            let arguments = Array(unshare.dropFirst()) + [tools.shell, "-c", Self.mountScript, "sh", jobDirectory, "\(c.tmpfsBytes)"] + inner
+            return (tools.unshare, arguments)
+        case .rlimitsOnly:
+            return (tools.shell, ["-c", Self.enterScript, "sh", jobDirectory] + inner)
+        }
+    }
+
+    /// The strongest isolation that works here, found by running `true` under it.
+    static func probe(_ configuration: SandboxConfiguration) -> SandboxLauncher {
+        let tools = Tools(
+            unshare: which("unshare") ?? "/usr/bin/unshare", setpriv: which("setpriv") ?? "/usr/bin/setpriv",
+            prlimit: which("prlimit") ?? "/usr/bin/prlimit", shell: which("sh") ?? "/bin/sh"
+        )
+        let root = geteuid() == 0
+        var uids: UIDBlock?
+        if root {
+            uids = UIDBlock(base: configuration.baseUID, size: configuration.maxConcurrent, lockDirectory: configuration.uidLockDirectory)
+                ?? UIDBlock(base: configuration.baseUID, size: configuration.maxConcurrent, lockDirectory: configuration.workRoot)
+                ?? UIDBlock(unclaimed: configuration.baseUID)
+        }
+        let fallback = SandboxLauncher(mode: .rlimitsOnly, uids: uids, tools: tools)
+        guard configuration.isolation == .automatic else { return fallback }
+        let candidate = SandboxLauncher(mode: root ? .namespaces : .userNamespaces, uids: uids, tools: tools)
+        return candidate.works(configuration) ? candidate : fallback
+    }
+
+    private func works(_ configuration: SandboxConfiguration) -> Bool {
+        guard let directory = try? SandboxWorkDirectory(root: configuration.workRoot, owner: uid(forSlot: 0)) else { return false }
+        defer { directory.remove() }
+        let (executable, arguments) = command(["true"], jobDirectory: directory.path, slot: 0, configuration: configuration)
+        let child = ChildProcess(
+            executable: executable, arguments: arguments, environment: configuration.environment,
+            timeout: .seconds(5), outputCap: 4096
+        )
+        guard let outcome = try? child.run() else { return false }
+        return outcome.termination == .exited(0)
+    }
+
+    private static func which(_ name: String) -> String? {
+        for directory in ["/usr/bin", "/bin", "/usr/sbin", "/sbin", "/usr/local/bin"] where access("\(directory)/\(name)", X_OK) == 0 {
+            return "\(directory)/\(name)"
+        }
+        return nil
+    }
+
+    func describe(_ configuration: SandboxConfiguration) -> SandboxIsolation {
+        let uids = self.uids.map { "\($0.first)-\($0.first + configuration.maxConcurrent - 1)" }
+        let user = uids.map { "uid \($0), " } ?? ""
+        switch mode {
+        case .namespaces:
+            return SandboxIsolation(mode: mode, networkIsolated: true, uids: uids,
+                                    summary: "network + pid + mount namespaces, private tmpfs, \(user)rlimits")
+        case .userNamespaces:
+            return SandboxIsolation(mode: mode, networkIsolated: true, uids: nil,
+                                    summary: "user + network + pid + mount namespaces, private tmpfs, rlimits")
+        case .rlimitsOnly:
+            return SandboxIsolation(mode: mode, networkIsolated: false, uids: uids,
+                                    summary: "\(user)rlimits only: programs can reach the network")
+        }
+    }
+}

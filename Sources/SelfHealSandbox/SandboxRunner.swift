@@ -1,0 +1,110 @@
+import Dispatch
+import Foundation
+import Logging
+import Metrics
+import SelfHealCore
+
+/// Runs generated code in a locked-down child process: a fresh directory, a scrubbed
+/// environment, rlimits, a wall-clock timeout that kills the whole process tree and, where
+/// the machine allows, no network, a pid namespace and a uid of its own (see `isolation`).
+public final class SandboxRunner: CodeRunning {
+    public let configuration: SandboxConfiguration
+    /// What isolation is in effect on this machine, found when the runner was made.
+    public let isolation: SandboxIsolation
+    private let launcher: SandboxLauncher
+    private let slots: SandboxSlots
+    private let logger: Logger
+
+    /// The uid sandbox `slot` runs as; nil when selfheal is not root and cannot switch user.
+    func uid(forSlot slot: Int) -> Int? { launcher.uid(forSlot: slot) }
+
+    /// Probes the machine once (a few tens of milliseconds) to find the isolation it allows.
+    public init(configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = Logger(label: "selfheal.sandbox")) {
+        self.configuration = configuration
+        self.logger = logger
+        launcher = SandboxLauncher.probe(configuration)
+        isolation = launcher.describe(configuration)
+        slots = SandboxSlots(count: configuration.maxConcurrent, queueLength: configuration.queueLength)
+        logger.info("Sandbox ready", metadata: [
+            "sandbox.isolation": "\(isolation.summary)", "sandbox.max_concurrent": "\(configuration.maxConcurrent)",
+        ])
+    }
+
+    /// The command set for `name`, the job's own (from the live rules) first.
+    public func language(named name: String, overrides: [String: SandboxSettings.Language] = [:]) -> SandboxSettings.Language? {
+        let key = name.lowercased()
+        return overrides[key] ?? configuration.languages[key]
+    }
+
+    public func run(_ job: SandboxJob) async throws -> ExecResult {
+        guard let language = language(named: job.language, overrides: job.languageOverrides) else {
+            throw SandboxError.unsupportedLanguage(job.language)
+        }
+        let command: [String]
+        switch job.kind {
+        case .tests: command = language.run
+        case .syntax:
+            guard let check = language.check else { throw SandboxError.noCheckCommand(job.language) }
+            command = check
+        }
+        guard !command.isEmpty else { throw SandboxError.unsupportedLanguage(job.language) }
+        let slot: Int
+        do {
+            slot = try await slots.acquire()
+        } catch {
+            Counter(label: "selfheal_sandbox_runs_total", dimensions: [("result", "busy")]).increment()
+            throw error
+        }
+        defer { slots.release(slot) }
+        let timeout = job.timeoutSeconds.map { Duration.milliseconds(Int64(max(0.1, $0) * 1000)) } ?? configuration.timeout
+        let program = job.program(for: language)
+        // Blocking work (spawn, poll, wait) runs on a Dispatch thread, never on the cooperative pool.
+        let result: Result<ExecResult, SandboxError> = await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(returning: Result { () throws(SandboxError) in
+                    try self.runBlocking(program: program, command: command, language: language, kind: job.kind, slot: slot, timeout: timeout)
+                })
+            }
+        }
+        switch result {
+        case .success(let exec):
+            let outcome = exec.timedOut ? "timed_out" : exec.passed ? "passed" : "failed"
+            Counter(label: "selfheal_sandbox_runs_total", dimensions: [("result", outcome)]).increment()
+            return exec
+        case .failure(let error):
+            Counter(label: "selfheal_sandbox_runs_total", dimensions: [("result", "error")]).increment()
+            logger.error("Sandbox could not run a job", metadata: ["error": "\(error)"])
+            throw error
+        }
+    }
+
+    private func runBlocking(
+        program: String, command: [String], language: SandboxSettings.Language, kind: ExecResult.Kind, slot: Int, timeout: Duration
+    ) throws(SandboxError) -> ExecResult {
+        let uid = launcher.uid(forSlot: slot)
+        let directory = try SandboxWorkDirectory(root: configuration.workRoot, owner: uid)
+        defer {
+            // Nothing of the run may outlive it: processes first (they could still write),
+            // then the files.
+            if let uid {
+                let survivors = ProcessSweep.killAll(ofUID: uid)
+                if !survivors.isEmpty {
+                    logger.error("Sandbox processes survived cleanup", metadata: ["sandbox.uid": "\(uid)", "sandbox.pids": "\(survivors)"])
+                }
+            }
+            directory.remove()
+        }
+        let file = "main" + language.fileExtension
+        try directory.write(file, contents: program)
+        let (executable, arguments) = launcher.command(command + [file], jobDirectory: directory.path, slot: slot, configuration: configuration)
+        var environment = configuration.environment
+        environment["HOME"] = launcher.mode == .rlimitsOnly ? directory.path : "/tmp/job"
+        environment["TMPDIR"] = environment["HOME"]
+        let child = ChildProcess(
+            executable: executable, arguments: arguments, environment: environment,
+            timeout: timeout, outputCap: configuration.outputCap
+        )
+        let outcome = try child.run()
+        return ExecResultBuilder.make(outcome, kind: kind, timeout: timeout, cpuSeconds: configuration.cpuSeconds)
+    }
+}

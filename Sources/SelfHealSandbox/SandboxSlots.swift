@@ -1,0 +1,52 @@
+import Synchronization
+
+/// At most `count` sandboxes at once, each with its own slot number (its uid offset); a
+/// bounded line of waiters behind them; anyone beyond that is turned away at once, because a
+/// request that waits without bound only moves the overload to the client's timeout.
+final class SandboxSlots: Sendable {
+    private struct State {
+        var free: [Int]
+        var waiters: [CheckedContinuation<Int, any Error>] = []
+    }
+
+    private let state: Mutex<State>
+    let count: Int
+    let queueLength: Int
+
+    init(count: Int, queueLength: Int) {
+        self.count = count
+        self.queueLength = queueLength
+        state = Mutex(State(free: Array((0..<count).reversed())))
+    }
+
+    func acquire() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            enum Decision { case run(Int), wait, busy(Int) }
+            let decision = state.withLock { state -> Decision in
+                if let slot = state.free.popLast() { return .run(slot) }
+                if state.waiters.count < queueLength {
+                    state.waiters.append(continuation)
+                    return .wait
+                }
+                return .busy(state.waiters.count)
+            }
+            switch decision {
+            case .run(let slot): continuation.resume(returning: slot)
+            case .wait: break
+            case .busy(let queued): continuation.resume(throwing: SandboxError.busy(running: count, queued: queued))
+            }
+        }
+    }
+
+    /// Hands the slot to the longest waiter, or frees it.
+    func release(_ slot: Int) {
+        let next = state.withLock { state -> CheckedContinuation<Int, any Error>? in
+            if state.waiters.isEmpty {
+                state.free.append(slot)
+                return nil
+            }
+            return state.waiters.removeFirst()
+        }
+        next?.resume(returning: slot)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A range of uids this process alone hands to its sandboxes. Cleanup kills every process of
+/// a sandbox's uid, so two runners (two evaluators on one host, or tests running side by
+/// side) must never share one: each uid is claimed with an exclusive `flock` on a lock file
+/// of its own, held for the runner's lifetime and released by the kernel if the process dies.
+final class UIDBlock: Sendable {
+    let first: Int
+    private let lockDescriptors: [Int32]
+
+    /// Tries `base ..< base + size`, then the next `size` uids, ... and keeps the first range
+    /// whose every uid is free.
+    init?(base: Int, size: Int, lockDirectory: String, attempts: Int = 64) {
+        for index in 0..<attempts {
+            let first = base + index * size
+            var held: [Int32] = []
+            for uid in first..<(first + size) {
+                let descriptor = open("\(lockDirectory)/selfheal-sandbox-uid-\(uid).lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+                guard descriptor >= 0 else { break }
+                guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                    close(descriptor)
+                    break
+                }
+                held.append(descriptor)
+            }
+            if held.count == size {
+                self.first = first
+                lockDescriptors = held
+                return
+            }
+            for descriptor in held { close(descriptor) }
+            // The directory is not writable: no later attempt will do better.
+            if held.isEmpty && access(lockDirectory, W_OK) != 0 { return nil }
+        }
+        return nil
+    }
+
+    /// The block at `first` without a claim, for when no lock file can be made: sharing uids
+    /// with another runner is still far better than running programs as root.
+    init(unclaimed first: Int) {
+        self.first = first
+        lockDescriptors = []
+    }
+
+    deinit { for descriptor in lockDescriptors { close(descriptor) } }
+}

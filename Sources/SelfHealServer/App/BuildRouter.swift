@@ -1,0 +1,36 @@
+import Hummingbird
+import SelfHealCore
+
+/// The parts a router serves; nil parts are not served by this process.
+public struct RoleParts: Sendable {
+    public var manager: Manager?
+    public var worker: (any Generating)?
+    public var evaluator: (any Evaluating)?
+    public var health: HealthReporter
+
+    public init(manager: Manager? = nil, worker: (any Generating)? = nil, evaluator: (any Evaluating)? = nil, health: HealthReporter) {
+        self.manager = manager
+        self.worker = worker
+        self.evaluator = evaluator
+        self.health = health
+    }
+}
+
+/// Routes for whichever roles this process serves, behind the metrics middleware.
+public func buildRouter(role: Role, parts: RoleParts, taskTypes: TaskTypes, limits: RequestLimits) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: HTTPMetricsMiddleware(role: role.rawValue))
+    HealthRoutes.add(to: router, health: parts.health)
+    if let manager = parts.manager {
+        ManagerRoutes.add(to: router, manager: manager, taskTypes: taskTypes, limits: limits)
+        ChatCompletionsRoutes.add(to: router, manager: manager, taskTypes: taskTypes, limits: limits)
+        PromptRoutes.add(to: router, store: manager.store, taskTypes: taskTypes, limits: limits)
+    }
+    if let worker = parts.worker {
+        WorkerRoutes.add(to: router, worker: worker, taskTypes: taskTypes, limits: limits)
+    }
+    if let evaluator = parts.evaluator {
+        EvaluatorRoutes.add(to: router, evaluator: evaluator, taskTypes: taskTypes, limits: limits)
+    }
+    return router
+}

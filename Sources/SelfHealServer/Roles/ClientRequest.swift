@@ -1,0 +1,77 @@
+import SelfHealCore
+
+/// Size limits on what clients send. Over a limit is a 413 naming the field.
+public struct RequestLimits: Sendable {
+    public var bodyBytes: Int
+    public var userInputBytes: Int
+    public var testsBytes: Int
+
+    public static let defaults = RequestLimits(bodyBytes: 1 << 20, userInputBytes: 32 * 1024, testsBytes: 128 * 1024)
+
+    public init(bodyBytes: Int, userInputBytes: Int, testsBytes: Int) {
+        self.bodyBytes = bodyBytes
+        self.userInputBytes = userInputBytes
+        self.testsBytes = testsBytes
+    }
+}
+
+/// A validated, refined `POST /api/v1/request` body.
+public struct ClientRequest: Sendable, Equatable {
+    public var userInput: String
+    public var taskType: String
+    public var language: String
+    public var tests: String?
+    public var entryPoint: String?
+
+    public init(userInput: String, taskType: String, language: String, tests: String? = nil, entryPoint: String? = nil) {
+        self.userInput = userInput
+        self.taskType = taskType
+        self.language = language
+        self.tests = tests
+        self.entryPoint = entryPoint
+    }
+
+    /// Validates every field, naming the one that is wrong, and refines the input.
+    static func parse(_ body: JSONBody, taskTypes: TaskTypes, limits: RequestLimits) throws -> ClientRequest {
+        let rawInput = try body.string("user_input", required: true, maxBytes: limits.userInputBytes) ?? ""
+        let userInput = InputRefinement.normalize(rawInput)
+        guard !userInput.isEmpty else {
+            throw APIError.invalidField("user_input", "must not be empty or only whitespace")
+        }
+        let taskType = try body.string("task_type", required: false, maxBytes: 64) ?? TaskTypes.codeGeneration
+        guard taskTypes.contains(taskType) else {
+            throw APIError.invalidField("task_type", "unknown task type '\(taskType)'; known: \(taskTypes.known.joined(separator: ", "))")
+        }
+        var language = InputRefinement.detectLanguage(in: userInput) ?? InputRefinement.defaultLanguage
+        if let asked = try body.string("language", required: false, maxBytes: 32) {
+            let normalized = asked.lowercased().trimmingCharacters()
+            guard InputRefinement.isKnownLanguage(normalized) else {
+                let known = InputRefinement.languages.map(\.name).joined(separator: ", ")
+                throw APIError.invalidField("language", "unknown language '\(asked)'; known: \(known)")
+            }
+            language = normalized
+        }
+        let tests = try body.string("tests", required: false, maxBytes: limits.testsBytes)
+        let entryPoint = try body.string("entry_point", required: false, maxBytes: 128)
+        if let entryPoint, !isIdentifier(entryPoint) {
+            throw APIError.invalidField("entry_point", "must be an identifier such as 'is_prime'")
+        }
+        return ClientRequest(
+            userInput: userInput, taskType: taskType, language: language,
+            tests: tests.flatMap { $0.trimmingCharacters().isEmpty ? nil : $0 }, entryPoint: entryPoint
+        )
+    }
+
+    static func isIdentifier(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+}
+
+extension String {
+    func trimmingCharacters() -> String {
+        let isSpace: (Character) -> Bool = { $0.isWhitespace }
+        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[start...end])
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import SelfHealCore
+import SelfHealSandbox
+
+extension Evaluator {
+    /// Runs the code with the request's tests, or compiles it when there are none. nil when
+    /// there is no runner, the task type's outputs are not code, or the language has no
+    /// compile-only check; a verdict that depends on tests nobody could run is an error.
+    func execute(_ request: EvaluateRequest, code: String) async throws -> ExecResult? {
+        guard let runner else { return nil }
+        let settings = sandboxSettings()
+        guard settings.taskTypes.contains(request.taskType) else { return nil }
+        let tests = request.tests.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
+        if tests == nil && code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return nil }
+        let job = SandboxJob(
+            code: code, tests: tests, entryPoint: request.entryPoint, language: request.language ?? "python",
+            languageOverrides: settings.languages, timeoutSeconds: settings.timeoutSeconds
+        )
+        do {
+            return try await runner.run(job)
+        } catch let error as SandboxError where error.isBusy {
+            throw APIError(.serviceUnavailable, code: "sandbox_busy", message: error.description, headers: [.retryAfter: "1"])
+        } catch let error as SandboxError where tests == nil {
+            // Compile-only is a bonus: without a check command (or when it cannot start) the
+            // answer is scored without it.
+            if !error.isNoCheckCommand && !error.isUnsupportedLanguage {
+                logger.warning("Syntax check could not run", metadata: ["error": "\(error)"])
+            }
+            return nil
+        } catch let error as SandboxError where error.isUnsupportedLanguage {
+            throw APIError.invalidField("language", error.description)
+        } catch {
+            logger.error("Sandbox could not run the tests", metadata: ["error": "\(error)"])
+            throw APIError(.serviceUnavailable, code: "sandbox_unavailable", message: "the tests could not be run: \(error)")
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Logging
+import Metrics
+import SelfHealCore
+import SelfHealSandbox
+
+/// Asks an LLM for a verdict on an output. `JudgeVerdict.available == false` when it
+/// could not give one: the scoring policy, not the judge, decides what that means.
+public protocol Judging: Sendable {
+    func judge(taskType: String, userInput: String, output: String) async -> JudgeVerdict
+}
+
+/// The evaluator role: weighted Lua rules plus the LLM judge, combined as `rules/scoring.lua` says,
+/// with the code run in a sandbox (against the request's tests, else compile only) first.
+public struct Evaluator: Evaluating {
+    let rules: any RuleScoring
+    let judge: any Judging
+    let logger: Logger
+    let runner: (any CodeRunning)?
+    /// The `sandbox` table of the live rules, read per request so an edit applies on reload.
+    let sandboxSettings: @Sendable () -> SandboxSettings
+
+    public init(
+        rules: any RuleScoring, judge: any Judging, logger: Logger,
+        runner: (any CodeRunning)? = nil, sandboxSettings: @escaping @Sendable () -> SandboxSettings = { SandboxSettings() }
+    ) {
+        self.rules = rules
+        self.judge = judge
+        self.logger = logger
+        self.runner = runner
+        self.sandboxSettings = sandboxSettings
+    }
+
+    public func evaluate(_ request: EvaluateRequest) async throws -> Evaluation {
+        var context = RuleContext(
+            taskType: request.taskType, input: request.userInput, output: request.output,
+            code: CodeExtraction.code(from: request.output, language: request.language),
+            language: request.language, tests: request.tests, exec: nil
+        )
+        // The judge waits on the network, the sandbox and the rules on the CPU: run them side by side.
+        async let verdict = judge.judge(taskType: request.taskType, userInput: request.userInput, output: request.output)
+        context.exec = try await execute(request, code: context.code)
+        let scored = await rules.score(context)
+        let judgeVerdict = await verdict
+        let combined = scored.policy.combine(ruleScore: scored.ruleScore, judge: judgeVerdict, failedRequired: scored.failedRequired)
+        record(taskType: request.taskType, scored: scored, judge: judgeVerdict, final: combined)
+        return Evaluation(
+            ruleScore: scored.ruleScore, judgeScore: judgeVerdict.available ? judgeVerdict.score : nil,
+            finalScore: combined.finalScore, passed: combined.passed, threshold: scored.policy.passThreshold,
+            weights: scored.policy.weights, rules: scored.rules, judge: judgeVerdict, exec: context.exec,
+            rulesVersion: scored.version, failedRequired: scored.failedRequired, verdictReason: combined.reason
+        )
+    }
+
+    private func record(taskType: String, scored: RuleSetScore, judge: JudgeVerdict, final: ScoringPolicy.Verdict) {
+        Counter(label: "selfheal_evaluations_total", dimensions: [("task_type", taskType), ("passed", String(final.passed))])
+            .increment()
+        if let rules = scored.ruleScore {
+            Recorder(label: "selfheal_evaluation_score", dimensions: [("kind", "rules")], aggregate: true).record(rules)
+        }
+        if judge.available, let score = judge.score {
+            Recorder(label: "selfheal_evaluation_score", dimensions: [("kind", "judge")], aggregate: true).record(score)
+        }
+        Recorder(label: "selfheal_evaluation_score", dimensions: [("kind", "final")], aggregate: true).record(final.finalScore)
+        if !judge.available {
+            logger.warning("Judge unavailable", metadata: ["task_type": "\(taskType)", "judge.feedback": "\(judge.feedback)"])
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import SelfHealCore
+
+/// A call to another role over HTTP that failed: it could not be reached, timed out, or
+/// answered with an error of its own (whose message is kept).
+public struct RoleCallError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable, Equatable {
+        case unreachable
+        case timeout
+        case failed(status: Int, code: String)
+        case malformed
+    }
+
+    public var role: String
+    public var url: String
+    public var kind: Kind
+    public var message: String
+
+    public var description: String { "\(role) at \(url): \(message)" }
+}
+
+/// Turns whatever went wrong inside a role into the error a client should see.
+enum RoleErrors {
+    static func clientError(for error: any Error, role: String) -> APIError {
+        switch error {
+        case let error as APIError:
+            return error
+        case let error as RoleCallError:
+            switch error.kind {
+            case .unreachable:
+                return APIError(.serviceUnavailable, code: "\(role)_unavailable", message: "\(role) unreachable at \(error.url): \(error.message)")
+            case .timeout:
+                return APIError(.gatewayTimeout, code: "\(role)_timeout", message: "\(role) at \(error.url) did not answer in time")
+            case .failed(let status, let code):
+                // Keep the upstream status when it is already a gateway-class error (e.g. an
+                // LLM timeout in the worker stays a 504); anything else is a bad gateway.
+                let passThrough: Set<Int> = [502, 503, 504]
+                let mapped = passThrough.contains(status) ? HTTPStatusCode(status).status : .badGateway
+                return APIError(mapped, code: code, message: "\(role) failed: \(error.message)")
+            case .malformed:
+                return APIError(.badGateway, code: "\(role)_bad_response", message: "\(role) at \(error.url) answered something that is not the API: \(error.message)")
+            }
+        case let error as LLMError:
+            let status: HTTPStatusCode = switch error.kind {
+            case .timeout: .init(504)
+            case .unavailable, .rateLimited: .init(503)
+            case .rejected, .malformed: .init(502)
+            }
+            return APIError(status.status, code: "llm_\(error.kind.rawValue)", message: "LLM provider '\(error.provider)': \(error.message)")
+        case let error as StoreError where error.kind == .unavailable:
+            return APIError.storeUnavailable(error.message)
+        case let error as StoreError:
+            return APIError(.internalServerError, code: "store_error", message: "\(role): \(error.message)")
+        default:
+            return APIError(.internalServerError, code: "\(role)_error", message: "\(role) failed: \(error)")
+        }
+    }
+}
+
+import HTTPTypes
+
+/// A small bridge so status codes from other roles map back onto HTTPTypes statuses.
+struct HTTPStatusCode {
+    let code: Int
+    init(_ code: Int) { self.code = code }
+    var status: HTTPResponse.Status { HTTPResponse.Status(code: code) }
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Hummingbird
+import SelfHealCore
+import SelfHealSandbox
+
+/// What `/health` reports: the role, whether the store answers, and the live Lua sets.
+public struct HealthReporter: Sendable {
+    public let role: String
+    public let version: String
+    let store: (any Store)?
+    let rules: (any RuleScoring)?
+    /// The isolation generated code runs under, when this role runs code.
+    let sandbox: SandboxIsolation?
+
+    public init(role: String, version: String, store: (any Store)?, rules: (any RuleScoring)?, sandbox: SandboxIsolation? = nil) {
+        self.role = role
+        self.version = version
+        self.store = store
+        self.rules = rules
+        self.sandbox = sandbox
+    }
+
+    struct Report: Codable {
+        struct StoreHealth: Codable {
+            var reachable: Bool
+            var error: String?
+        }
+        var status: String
+        var role: String
+        var version: String
+        var store: StoreHealth?
+        var rules: ReloadStatus?
+        var sandbox: SandboxIsolation?
+    }
+
+    func report() async -> Report {
+        var storeHealth: Report.StoreHealth?
+        if let store {
+            do {
+                try await store.ping()
+                storeHealth = .init(reachable: true)
+            } catch {
+                storeHealth = .init(reachable: false, error: "\(error)")
+            }
+        }
+        let healthy = storeHealth?.reachable ?? true
+        return Report(status: healthy ? "ok" : "degraded", role: role, version: version, store: storeHealth, rules: rules?.status, sandbox: sandbox)
+    }
+}
+
+enum HealthRoutes {
+    static func add(to router: Router<BasicRequestContext>, health: HealthReporter) {
+        router.get("/health") { _, _ -> Response in
+            let report = await health.report()
+            // A store that cannot be reached makes the role unready: 503 keeps it out of rotation.
+            return JSONResponse.make(report, status: report.status == "ok" ? .ok : .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: MetricsRegistry.exposition()))
+            )
+        }
+    }
+}

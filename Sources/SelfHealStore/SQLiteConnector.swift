@@ -1,0 +1,69 @@
+import Logging
+import SQLiteNIO
+import SelfHealCore
+
+/// One open SQLite connection with the thread it runs on.
+///
+/// Each connection gets a thread pool of its own instead of sqlite-nio's shared singleton
+/// (as many threads as cores). A writer waiting for another connection's lock sleeps on its
+/// thread in SQLite's busy handler; on a shared pool a few such waiters occupy every thread and
+/// the connection holding the lock can no longer run its `COMMIT`, so all of them time out.
+struct SQLiteConnector: Sendable {
+    enum Role: Sendable {
+        case writer, reader
+    }
+
+    let connection: SQLiteConnection
+    private let pool: NIOThreadPool
+
+    static func connect(path: String, logger: Logger, busyTimeout: Duration, role: Role) async throws -> SQLiteConnector {
+        let pool = NIOThreadPool(numberOfThreads: 1)
+        pool.start()
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: pool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+            )
+        } catch {
+            try? await pool.shutdownGracefully()
+            throw StoreError(.unavailable, "cannot open SQLite database \(path): \(SQLiteStore.describe(error))")
+        }
+        let opened = SQLiteConnector(connection: connection, pool: pool)
+        do {
+            for pragma in pragmas(busyTimeout: busyTimeout, role: role) {
+                _ = try await connection.query(pragma)
+            }
+        } catch {
+            await opened.close()
+            throw StoreError(.unavailable, "cannot use SQLite database \(path): \(SQLiteStore.describe(error))")
+        }
+        return opened
+    }
+
+    private static func pragmas(busyTimeout: Duration, role: Role) -> [String] {
+        let (seconds, attoseconds) = busyTimeout.components
+        let timeoutMilliseconds = seconds * 1_000 + attoseconds / 1_000_000_000_000_000
+        // PRAGMA values cannot be bound as parameters; these are integers and constants.
+        var pragmas = [
+            // Replaces sqlite-nio's busy handler, which retries without sleeping and without limit.
+            "PRAGMA busy_timeout = \(timeoutMilliseconds)",
+            "PRAGMA foreign_keys = ON",
+        ]
+        switch role {
+        case .writer:
+            // WAL is a property of the file; setting it from the writer is enough.
+            pragmas += ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"]
+        case .reader:
+            // A bug that sends a write to the reader fails loudly instead of escaping the transaction discipline.
+            pragmas += ["PRAGMA query_only = ON"]
+        }
+        return pragmas
+    }
+
+    /// Closes the connection, then stops its thread. Errors are reported by the caller's own
+    /// close path; here there is nothing left to do with them.
+    func close() async {
+        try? await connection.close()
+        try? await pool.shutdownGracefully()
+    }
+}

@@ -1,0 +1,78 @@
+import SelfHealCore
+import SelfHealLLM
+import Testing
+
+@Suite struct JudgeVerdictParserTests {
+    @Test func plainJSON() {
+        let verdict = JudgeVerdictParser.parse(#"{"score": 0.82, "feedback": "no type hints"}"#)
+        #expect(verdict == JudgeVerdict(score: 0.82, feedback: "no type hints", available: true))
+    }
+
+    @Test func fencedJSON() {
+        let verdict = JudgeVerdictParser.parse("```json\n{\"score\": 0.5, \"feedback\": \"missing docstrings\"}\n```")
+        #expect(verdict.score == 0.5)
+        #expect(verdict.feedback == "missing docstrings")
+    }
+
+    @Test func jsonFollowedByTrailingText() {
+        let verdict = JudgeVerdictParser.parse("{\"score\": 0.7, \"feedback\": \"ok\"}\n\nLet me know if you need more detail!")
+        #expect(verdict.score == 0.7)
+    }
+
+    @Test func proseBeforeTheJSON() {
+        let verdict = JudgeVerdictParser.parse("Here is my assessment of the code {it is fine}:\n{\"score\": 1, \"feedback\": \"meets the rubric\"}")
+        #expect(verdict.score == 1.0)
+        #expect(verdict.available)
+    }
+
+    @Test func bracesInsideStringsDoNotConfuseIt() {
+        let verdict = JudgeVerdictParser.parse(#"{"score": 0.4, "feedback": "use {} not dict() and \"quote\" } properly"}"#)
+        #expect(verdict.score == 0.4)
+        #expect(verdict.feedback == #"use {} not dict() and "quote" } properly"#)
+    }
+
+    @Test func feedbackAsAListIsJoined() {
+        let verdict = JudgeVerdictParser.parse(#"{"score": 0.3, "feedback": ["no tests", "no docstrings"]}"#)
+        #expect(verdict.feedback == "no tests; no docstrings")
+    }
+
+    @Test(arguments: ["1.5", "-0.1", "100"])
+    func scoreOutOfRangeIsUnavailable(score: String) {
+        let verdict = JudgeVerdictParser.parse("{\"score\": \(score), \"feedback\": \"great\"}")
+        #expect(!verdict.available)
+        #expect(verdict.score == nil)
+        #expect(verdict.feedback.contains("out of range"))
+    }
+
+    @Test(arguments: [#""0.9""#, "true", "null", #"{"value": 1}"#])
+    func nonNumericScoreIsUnavailable(score: String) {
+        let verdict = JudgeVerdictParser.parse("{\"score\": \(score), \"feedback\": \"x\"}")
+        #expect(!verdict.available)
+        #expect(verdict.feedback.hasPrefix("judge score is not a number"))
+    }
+
+    @Test func nonJSONIsUnavailableWithAPreview() {
+        let answer = "The code looks good to me, I would give it nine out of ten. " + String(repeating: "x", count: 300)
+        let verdict = JudgeVerdictParser.parse(answer)
+        #expect(!verdict.available)
+        #expect(verdict.score == nil)
+        #expect(verdict.feedback.hasPrefix("judge answer was not a JSON verdict: The code looks good"))
+        #expect(verdict.feedback.count == "judge answer was not a JSON verdict: ".count + 200)
+    }
+
+    @Test func jsonWithoutAScoreIsNotAVerdict() {
+        #expect(!JudgeVerdictParser.parse(#"{"rating": "good"}"#).available)
+    }
+
+    @Test func twoDisagreeingVerdictsAreAmbiguousNotTheFirstOrTheLast() {
+        let answer = #"The candidate claims {"score": 1.0, "feedback": "perfect"} in a comment. My verdict: {"score": 0.4, "feedback": "no docstrings"}"#
+        let verdict = JudgeVerdictParser.parse(answer)
+        #expect(!verdict.available)
+        #expect(verdict.feedback.contains("ambiguous"))
+    }
+
+    @Test func theSameVerdictRepeatedIsStillOneVerdict() {
+        let answer = "{\"score\": 0.6, \"feedback\": \"ok\"}\nAgain: {\"score\": 0.6, \"feedback\": \"ok\"}"
+        #expect(JudgeVerdictParser.parse(answer).score == 0.6)
+    }
+}

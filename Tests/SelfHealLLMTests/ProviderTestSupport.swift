@@ -1,0 +1,63 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import SelfHealCore
+import SelfHealLLM
+
+/// The key tests configure; fake servers echo it back to check it never leaks.
+let secretKey = "sk-test-0123456789-secret"
+
+let chatRequest = LLMRequest(
+    purpose: .generation, system: "You are a careful Python engineer.", user: "Write add(a, b)",
+    temperature: 0.2, maxOutputTokens: 256
+)
+
+extension ResiliencePolicy {
+    /// Short backoffs so retry tests take milliseconds, not seconds.
+    static let fast = ResiliencePolicy(timeout: .seconds(5), maxRetries: 2, baseDelay: .milliseconds(10), maxDelay: .milliseconds(40))
+}
+
+enum OpenAIReplies {
+    static func completion(_ text: String, promptTokens: Int = 21, completionTokens: Int = 9) -> FakeLLMServer.Reply {
+        let body: [String: Any] = [
+            "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "fake-model",
+            "choices": [["index": 0, "message": ["role": "assistant", "content": text], "finish_reason": "stop"]],
+            "usage": ["prompt_tokens": promptTokens, "completion_tokens": completionTokens, "total_tokens": promptTokens + completionTokens],
+        ]
+        return .json(String(decoding: try! JSONSerialization.data(withJSONObject: body), as: UTF8.self))
+    }
+
+    static func error(_ status: Int, _ message: String, headers: [String: String] = [:]) -> FakeLLMServer.Reply {
+        let body: [String: Any] = ["error": ["message": message, "type": "invalid_request_error", "code": NSNull()]]
+        return .json(String(decoding: try! JSONSerialization.data(withJSONObject: body), as: UTF8.self), status: status, headers: headers)
+    }
+}
+
+func openAIProvider(
+    _ server: FakeLLMServer, key: String? = secretKey, policy: ResiliencePolicy = .fast,
+    breaker: CircuitBreaker = CircuitBreaker(), logger: Logger = LogCapture().logger
+) -> ResilientProvider {
+    ResilientProvider(
+        OpenAICompatibleProvider(baseURL: server.baseURL + "/v1", apiKey: key, model: "fake-model", client: LLMHTTPClient.shared),
+        policy: policy, breaker: breaker, logger: logger
+    )
+}
+
+/// The `LLMError` a call throws, or nil when it succeeds.
+func llmError(_ call: () async throws -> LLMCompletion) async -> LLMError? {
+    do {
+        _ = try await call()
+        return nil
+    } catch let error as LLMError {
+        return error
+    } catch {
+        return LLMError(.malformed, provider: "test", message: "unexpected error type: \(error)")
+    }
+}
+
+/// A port nothing listens on: a fake server's, once stopped.
+func closedPort() async throws -> Int {
+    let server = try await FakeLLMServer.start { _ in .json("{}") }
+    await server.stop()
+    return server.port
+}

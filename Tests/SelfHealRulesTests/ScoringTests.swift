@@ -1,0 +1,61 @@
+import SelfHealCore
+import Testing
+@testable import SelfHealRules
+
+@Suite struct ScoringTests {
+    @Test func ruleScoreIsTheWeightedMeanOfApplicableRules() throws {
+        let folder = try TempFolder([
+            "scoring.lua": scoring(rules: 0.5, judge: 0.5, threshold: 0.6),
+            "a.lua": rule("a", weight: 3, "return 1, 'good'"),
+            "b.lua": rule("b", weight: 1, "return 0, 'bad'"),
+            "c.lua": rule("c", weight: 5, taskTypes: ["code_review"], "return 0"),
+            "d.lua": rule("d", weight: 5, "return nil"),
+        ])
+        let score = try RulesEngine(directory: folder.path, logger: quietLogger).scoreBlocking(pythonContext("x", "x = 1"))
+        #expect(score.rules.map(\.name) == ["a", "b"])
+        #expect(score.ruleScore == 0.75)
+        #expect(score.failedRequired.isEmpty)
+        #expect(score.policy.weights == ScoreWeights(rules: 0.5, judge: 0.5))
+        #expect(score.policy.passThreshold == 0.6)
+        let verdict = score.policy.combine(ruleScore: score.ruleScore, judge: JudgeVerdict(score: 0.5, feedback: "", available: true), failedRequired: score.failedRequired)
+        #expect(verdict.finalScore == 0.625)
+        #expect(verdict.passed)
+    }
+
+    @Test func aRequiredRuleBelowOneIsReported() throws {
+        let folder = try TempFolder([
+            "gate.lua": rule("gate", required: true, "return 0.9, 'almost'"),
+            "other.lua": rule("other", "return 1"),
+        ])
+        let score = try RulesEngine(directory: folder.path, logger: quietLogger).scoreBlocking(pythonContext("x", "x = 1"))
+        #expect(score.failedRequired == ["gate"])
+        #expect(score.result("gate")?.required == true)
+        let verdict = score.policy.combine(ruleScore: score.ruleScore, judge: JudgeVerdict(score: 1, feedback: "", available: true), failedRequired: score.failedRequired)
+        #expect(!verdict.passed)
+    }
+
+    @Test func rulesSeeEveryContextField() throws {
+        let folder = try TempFolder([
+            "fields.lua": rule("fields", """
+                return 1, table.concat({ ctx.task_type, ctx.input, ctx.output, ctx.code, ctx.language, ctx.tests,
+                  tostring(ctx.exec.ran), tostring(ctx.exec.passed), tostring(ctx.exec.timed_out),
+                  tostring(ctx.exec.exit_code), tostring(ctx.exec.duration_ms), ctx.exec.stderr_tail }, "|")
+                """),
+            "noexec.lua": rule("noexec", "return ctx.exec == nil and 1 or 0"),
+        ])
+        let engine = try RulesEngine(directory: folder.path, logger: quietLogger)
+        let exec = ExecResult(ran: true, passed: false, timedOut: false, exitCode: 1, durationMs: 12.5, stderrTail: "AssertionError")
+        let context = RuleContext(taskType: "code_generation", input: "in", output: "out", code: "code", language: "python", tests: "assert f()", exec: exec)
+        let score = engine.scoreBlocking(context)
+        #expect(score.result("fields")?.reason == "code_generation|in|out|code|python|assert f()|true|false|false|1|12.5|AssertionError")
+        #expect(score.result("noexec")?.score == 0)
+        #expect(engine.scoreBlocking(pythonContext("x", "y")).result("noexec")?.score == 1)
+    }
+
+    @Test func noApplicableRuleGivesNoRuleScore() throws {
+        let folder = try TempFolder(["a.lua": rule("a", taskTypes: ["code_review"], "return 1")])
+        let score = try RulesEngine(directory: folder.path, logger: quietLogger).scoreBlocking(pythonContext("x", "y"))
+        #expect(score.rules.isEmpty)
+        #expect(score.ruleScore == nil)
+    }
+}

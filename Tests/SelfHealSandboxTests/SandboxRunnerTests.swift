@@ -1,0 +1,176 @@
+import Foundation
+import SelfHealCore
+import Testing
+@testable import SelfHealSandbox
+
+/// Every misbehaviour ends in a clean failed result, leaves no process and no file, and the
+/// runner keeps working afterwards.
+@Suite(.serialized)
+struct SandboxRunnerTests {
+    let fixture: SandboxFixture
+
+    init() throws { fixture = try SandboxFixture() }
+
+    /// After each hostile program: nothing left, and the same runner still passes good code.
+    private func expectCleanAndStillServing() async throws {
+        #expect(fixture.leftoverProcesses.isEmpty, "processes left: \(fixture.leftoverProcesses)")
+        #expect(fixture.leftoverFiles.isEmpty, "files left: \(fixture.leftoverFiles)")
+        let after = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
+        #expect(after.passed)
+    }
+
+    @Test func correctCodePasses() async throws {
+        let result = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
+        #expect(result.ran && result.passed && !result.timedOut)
+        #expect(result.exitCode == 0)
+        #expect(result.kind == .tests)
+        try await expectCleanAndStillServing()
+    }
+
+    @Test func wrongAnswerFailsWithTheAssertion() async throws {
+        let wrong = "def add(a, b):\n    return a - b\n"
+        let tests = "def check(candidate):\n    assert candidate(2, 3) == 5, 'add(2, 3) should be 5'\n"
+        let result = try await fixture.run(wrong, tests: tests, entryPoint: "add")
+        #expect(result.ran && !result.passed && !result.timedOut)
+        #expect(result.exitCode == 1)
+        #expect(result.stderrTail.contains("AssertionError: add(2, 3) should be 5"))
+        try await expectCleanAndStillServing()
+    }
+
+    @Test func syntaxErrorFails() async throws {
+        let result = try await fixture.run("def add(a, b)\n    return a + b\n", tests: addTests, entryPoint: "add")
+        #expect(!result.passed)
+        #expect(result.stderrTail.contains("SyntaxError"))
+        try await expectCleanAndStillServing()
+    }
+
+    @Test func syntaxCheckWithoutTestsCompilesOnly() async throws {
+        // Compiling must not run the code: the infinite loop would otherwise time out.
+        let good = try await fixture.run("def add(a, b):\n    return a + b\n\nwhile True:\n    pass\n")
+        #expect(good.kind == .syntax && good.passed && !good.timedOut)
+        let bad = try await fixture.run("def add(a, b)\n    return a + b\n")
+        #expect(bad.kind == .syntax && !bad.passed)
+        #expect(bad.stderrTail.contains("SyntaxError"))
+        try await expectCleanAndStillServing()
+    }
+
+    @Test func exceptionFails() async throws {
+        let result = try await fixture.run("def add(a, b):\n    return a / 0\n", tests: addTests, entryPoint: "add")
+        #expect(!result.passed && !result.timedOut)
+        #expect(result.stderrTail.contains("ZeroDivisionError"))
+        try await expectCleanAndStillServing()
+    }
+
+    @Test func infiniteLoopIsKilledAtTheTimeout() async throws {
+        let start = ContinuousClock.now
+        let result = try await fixture.run("def add(a, b):\n    while True:\n        pass\n", tests: addTests, entryPoint: "add")
+        let elapsed = ContinuousClock.now - start
+        #expect(result.timedOut && !result.passed)
+        #expect(result.stderrTail.contains("wall-clock timeout"))
+        #expect(elapsed >= .seconds(3) && elapsed < .seconds(6))
+        try await expectCleanAndStillServing()
+    }
+
+    @Test func sleepingProgramIsKilledAtTheTimeout() async throws {
+        // Uses no CPU, so only the wall clock can stop it.
+        let result = try await fixture.run("import time\ntime.sleep(600)\n", tests: "")
+        #expect(result.timedOut && !result.passed)
+        try await expectCleanAndStillServing()
+    }
+
+    @Test func forkBombFailsCleanly() async throws {
+        let bomb = """
+            import os
+            while True:
+                try:
+                    os.fork()
+                except OSError:
+                    pass
+            """
+        let result = try await fixture.run(bomb, tests: "")
+        #expect(!result.passed)
+        try await expectCleanAndStillServing()
+    }
+
+    @Test func processThatLeavesTheGroupIsStillKilled() async throws {
+        // A daemon: double fork and setsid, then the parent exits 0 at once.
+        let daemon = """
+            import os, time
+            if os.fork() == 0:
+                os.setsid()
+                if os.fork() == 0:
+                    time.sleep(600)
+                os._exit(0)
+            """
+        let result = try await fixture.run(daemon, tests: "")
+        #expect(result.ran)
+        try await expectCleanAndStillServing()
+    }
+
+    @Test func tenGigabyteAllocationFails() async throws {
+        let result = try await fixture.run("data = bytearray(10 * 1024 ** 3)\n", tests: "")
+        #expect(!result.passed && !result.timedOut)
+        #expect(result.stderrTail.contains("MemoryError"))
+        try await expectCleanAndStillServing()
+    }
+
+    @Test func hugeFileWriteFails() async throws {
+        let writer = """
+            with open("big.bin", "wb") as f:
+                for _ in range(1024):
+                    f.write(b"x" * (1024 * 1024))
+            """
+        let result = try await fixture.run(writer, tests: "")
+        #expect(!result.passed)
+        #expect(result.stderrTail.contains("File too large") || result.stderrTail.contains("file size limit"))
+        try await expectCleanAndStillServing()
+    }
+
+    @Test func writesOutsideTheJobDirectoryDoNotReachTheHost() async throws {
+        try #require(fixture.runner.isolation.mode != .rlimitsOnly, "needs mount namespaces")
+        let marker = "selfheal-sandbox-escape-\(UUID().uuidString)"
+        let result = try await fixture.run("for d in ('/tmp', '/var/tmp', '/dev/shm'):\n    open(d + '/\(marker)', 'w').write('x')\n", tests: "")
+        #expect(result.passed)
+        for directory in ["/tmp", "/var/tmp", "/dev/shm"] {
+            #expect(!FileManager.default.fileExists(atPath: "\(directory)/\(marker)"))
+        }
+        try await expectCleanAndStillServing()
+    }
+
+    @Test func rootOnlyFileIsUnreadable() async throws {
+        try #require(geteuid() == 0, "needs root to make a root-only file")
+        let secret = "/root/selfheal-sandbox-secret-\(UUID().uuidString)"
+        try #require(FileManager.default.createFile(atPath: secret, contents: Data("hunter2".utf8), attributes: [.posixPermissions: 0o600]))
+        defer { try? FileManager.default.removeItem(atPath: secret) }
+        for path in [secret, "/etc/shadow"] {
+            let result = try await fixture.run("print(open('\(path)').read())\n", tests: "")
+            #expect(!result.passed)
+            #expect(result.stderrTail.contains("PermissionError"))
+        }
+        try await expectCleanAndStillServing()
+    }
+
+    @Test func networkSocketCannotConnect() async throws {
+        try #require(fixture.runner.isolation.networkIsolated, "this machine allows no network namespace")
+        let client = "import socket\nsocket.create_connection(('1.1.1.1', 53), timeout=2)\n"
+        let result = try await fixture.run(client, tests: "")
+        #expect(!result.passed && !result.timedOut)
+        #expect(result.stderrTail.contains("Network is unreachable") || result.stderrTail.contains("OSError"))
+        try await expectCleanAndStillServing()
+    }
+
+    @Test func environmentIsScrubbed() async throws {
+        setenv("SELFHEAL_SANDBOX_TEST_SECRET", "leaked", 1)
+        defer { unsetenv("SELFHEAL_SANDBOX_TEST_SECRET") }
+        let result = try await fixture.run("import os, sys\nsys.exit(1 if 'SELFHEAL_SANDBOX_TEST_SECRET' in os.environ else 0)\n", tests: "")
+        #expect(result.passed)
+    }
+
+    @Test func stderrIsCappedToItsTail() async throws {
+        let noisy = "import sys\nfor i in range(200000):\n    sys.stderr.write('line %d\\n' % i)\nraise SystemExit('the end')\n"
+        let result = try await fixture.run(noisy, tests: "")
+        #expect(!result.passed)
+        #expect(result.stderrTail.utf8.count <= 2_100)
+        #expect(result.stderrTail.hasSuffix("the end\n") || result.stderrTail.hasSuffix("the end"))
+    }
+}

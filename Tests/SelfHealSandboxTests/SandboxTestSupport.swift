@@ -1,0 +1,44 @@
+import Foundation
+import Logging
+import SelfHealCore
+@testable import SelfHealSandbox
+
+/// A runner with short limits in a work root of its own, so that what a test leaves behind
+/// (a process, a directory) can be attributed to it.
+final class SandboxFixture: Sendable {
+    let runner: SandboxRunner
+    let workRoot: String
+
+    init(
+        timeout: Duration = .seconds(3), maxConcurrent: Int = 2, queueLength: Int = 4,
+        isolation: SandboxConfiguration.IsolationChoice = .automatic
+    ) throws {
+        workRoot = NSTemporaryDirectory() + "selfheal-sandbox-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: workRoot, withIntermediateDirectories: true)
+        let configuration = SandboxConfiguration(
+            timeout: timeout, cpuSeconds: 20, memoryBytes: 512 << 20, maxProcesses: 32,
+            maxFileBytes: 8 << 20, maxConcurrent: maxConcurrent, queueLength: queueLength,
+            workRoot: workRoot, isolation: isolation
+        )
+        runner = SandboxRunner(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: workRoot) }
+
+    /// Processes still alive under any of the runner's sandbox uids.
+    var leftoverProcesses: [pid_t] {
+        (0..<runner.configuration.maxConcurrent).compactMap { runner.uid(forSlot: $0) }.flatMap { ProcessSweep.processes(ofUID: $0) }
+    }
+
+    /// Entries left in the work root (each run's directory should be gone).
+    var leftoverFiles: [String] {
+        (try? FileManager.default.contentsOfDirectory(atPath: workRoot)) ?? ["<work root missing>"]
+    }
+
+    func run(_ code: String, tests: String? = nil, entryPoint: String? = nil) async throws -> ExecResult {
+        try await runner.run(SandboxJob(code: code, tests: tests, entryPoint: entryPoint))
+    }
+}
+
+let addCode = "def add(a, b):\n    return a + b\n"
+let addTests = "def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(-1, 1) == 0\n"

@@ -1,0 +1,114 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// The built `selfheal` executable, as a user runs it.
+let selfhealBinary = repositoryRoot.appendingPathComponent(".build/debug/selfheal").path
+
+/// Runs the binary to completion and returns its exit code and output.
+func runSelfheal(_ arguments: [String], environment: [String: String] = [:]) throws -> (code: Int32, stdout: String, stderr: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: selfhealBinary)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+}
+
+@Suite("The command line", .serialized)
+struct CommandLineTests {
+    @Test("a wrong flag value exits non-zero with one line naming the flag", arguments: [
+        (["--role", "bogus"], "--role"),
+        (["--role", "all", "--port", "99999"], "--port"),
+        (["--role", "all", "--log-level", "loud"], "--log-level"),
+        (["--role", "manager", "--worker-url", "ftp://x"], "--worker-url"),
+        (["--role", "all", "--host", "0.0.0.0"], "--insecure"),
+        (["--role", "all", "--database", "mysql://x"], "--database"),
+        (["--no-such-flag"], "--no-such-flag"),
+    ])
+    func badFlags(arguments: [String], named: String) throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        let result = try runSelfheal(arguments, environment: ["SELFHEAL_DATABASE_URL": database.url, "SELFHEAL_RULES_DIR": shippedRules])
+        #expect(result.code != 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "stderr: \(result.stderr)")
+        #expect(lines.first?.contains(named) == true, "stderr: \(result.stderr)")
+    }
+
+    @Test("an environment variable stands in for its flag")
+    func environmentFallback() throws {
+        let result = try runSelfheal([], environment: ["SELFHEAL_ROLE": "nonsense"])
+        #expect(result.code != 0)
+        #expect(result.stderr.contains("--role: 'nonsense'"))
+    }
+
+    @Test("--help names every option and its environment variable")
+    func help() throws {
+        let result = try runSelfheal(["serve", "--help"])
+        #expect(result.code == 0)
+        for name in ["--role", "--host", "--port", "--database", "--rules", "--plugins", "--worker-url", "--evaluator-url",
+                     "SELFHEAL_DATABASE_URL", "WORKER_URL", "EVALUATOR_URL", "--insecure"] {
+            #expect(result.stdout.contains(name), "missing \(name)")
+        }
+        let root = try runSelfheal(["--help"])
+        #expect(root.code == 0)
+        #expect(root.stdout.contains("rules") && root.stdout.contains("bench"))
+    }
+
+    @Test("the binary serves, exports metrics, logs JSON lines, and stops cleanly on SIGTERM")
+    func servesAndStops() async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        let port = try closedPort()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: selfhealBinary)
+        process.arguments = ["--role", "all", "--port", "\(port)", "--database", database.url, "--rules", shippedRules]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        let collected = Mutex(Data())
+        err.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            collected.withLock { $0.append(chunk) }
+        }
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        var healthy = false
+        for _ in 0..<100 where !healthy {
+            healthy = (try? await fetch(.GET, port: port, path: "/health"))?.status == 200
+            if !healthy { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(healthy)
+        let answer = try await fetch(port: port, path: "/api/v1/request", body: json(["user_input": "Write a factorial function"]))
+        #expect(answer.status == 200)
+
+        let metrics = String(decoding: try await fetch(.GET, port: port, path: "/metrics").body, as: UTF8.self)
+        for name in ["selfheal_http_requests_total", "selfheal_http_request_duration_seconds", "selfheal_evaluations_total",
+                     "selfheal_evaluation_score", "selfheal_prompt_active_version"] {
+            #expect(metrics.contains(name), "missing metric \(name)")
+        }
+        #expect(metrics.contains("route=\"/api/v1/request\""))
+
+        process.terminate()  // SIGTERM
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        err.fileHandleForReading.readabilityHandler = nil
+        let logText = String(decoding: collected.withLock { $0 }, as: UTF8.self)
+        let lines = logText.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        for line in lines {
+            let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["msg"] != nil, "not a JSON log line: \(line)")
+        }
+        #expect(logText.contains("simulated"))
+    }
+}

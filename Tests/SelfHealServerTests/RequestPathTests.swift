@@ -1,0 +1,125 @@
+import Foundation
+import SelfHealCommands
+import SelfHealCore
+import SelfHealServer
+import Testing
+
+@Suite("The request path, end to end over HTTP")
+struct RequestPathTests {
+    /// The answer has the DESIGN §3 shape, with real scores from the Lua rules and the judge.
+    func expectFullAnswer(_ answer: HTTPAnswer, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(answer.status == 200, "body: \(String(decoding: answer.body, as: UTF8.self))", sourceLocation: sourceLocation)
+        let body = answer.json
+        #expect((body["request_id"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
+        #expect(body["task_type"] as? String == "code_generation", sourceLocation: sourceLocation)
+        #expect((body["code"] as? String)?.contains("def ") == true, sourceLocation: sourceLocation)
+        let evaluation = try #require(body["evaluation"] as? [String: Any], sourceLocation: sourceLocation)
+        let final = try #require(evaluation["final_score"] as? Double, sourceLocation: sourceLocation)
+        #expect((0...1).contains(final), sourceLocation: sourceLocation)
+        #expect(evaluation["passed"] is Bool, sourceLocation: sourceLocation)
+        #expect(evaluation["threshold"] as? Double == 0.7, sourceLocation: sourceLocation)
+        let rules = try #require(evaluation["rules"] as? [[String: Any]], sourceLocation: sourceLocation)
+        #expect(!rules.isEmpty, sourceLocation: sourceLocation)
+        #expect((evaluation["rules_version"] as? String)?.isEmpty == false, sourceLocation: sourceLocation)
+        let judge = try #require(evaluation["judge"] as? [String: Any], sourceLocation: sourceLocation)
+        #expect(judge["available"] as? Bool == true, sourceLocation: sourceLocation)
+        let prompt = try #require(body["prompt"] as? [String: Any], sourceLocation: sourceLocation)
+        #expect(prompt["status"] as? String == "active", sourceLocation: sourceLocation)
+        let latency = try #require(body["latency_ms"] as? [String: Any], sourceLocation: sourceLocation)
+        #expect(latency["total"] is Double && latency["worker"] is Double && latency["evaluator"] is Double, sourceLocation: sourceLocation)
+        #expect((body["llm"] as? [String: Any])?["provider"] as? String == "simulated", sourceLocation: sourceLocation)
+    }
+
+    @Test("--role all serves a request and logs it")
+    func allInOneProcess() async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        let role = try await startRole(testConfig(.all, database: database))
+
+        let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function", "task_type": "code_generation"]))
+        try expectFullAnswer(answer)
+
+        let store = try #require(role.store)
+        let logs = try await store.recentLogs(taskType: nil, since: .distantPast, limit: 10)
+        #expect(logs.count == 1)
+        let log = try #require(logs.first)
+        #expect(log.requestId == answer.json["request_id"] as? String)
+        #expect(log.status == .ok)
+        let answered = try #require((answer.json["evaluation"] as? [String: Any])?["final_score"] as? Double)
+        #expect(abs((log.finalScore ?? -1) - answered) < 1e-9)
+        #expect(log.rulesVersion != nil && log.evaluationJSON != nil)
+        await role.shutdown()
+    }
+
+    @Test("manager, worker and evaluator as separate servers serve the same request")
+    func splitRoles() async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        let worker = try await startRole(testConfig(.worker, database: database))
+        let evaluator = try await startRole(testConfig(.evaluator, database: database))
+        let manager = try await startRole(
+            testConfig(.manager, database: database, workerURL: "http://127.0.0.1:\(worker.port)", evaluatorURL: "http://127.0.0.1:\(evaluator.port)")
+        )
+
+        let answer = try await fetch(port: manager.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+        try expectFullAnswer(answer)
+        // Each role serves only its own routes.
+        #expect(try await fetch(port: worker.port, path: "/api/v1/request", body: json(["user_input": "x"])).status == 404)
+        #expect(try await fetch(port: manager.port, path: "/api/v1/generate", body: json(["user_input": "x", "task_type": "code_generation"])).status == 404)
+        let logs = try await #require(manager.store).recentLogs(taskType: nil, since: .distantPast, limit: 10)
+        #expect(logs.count == 1 && logs.first?.status == .ok)
+
+        await manager.shutdown()
+        await evaluator.shutdown()
+        await worker.shutdown()
+    }
+
+    @Test("a prompt version activated in the store serves the very next request")
+    func promptSwitch() async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        let role = try await startRole(testConfig(.all, database: database))
+        let store = try #require(role.store)
+        let request = json(["user_input": "Write a function called is_prime that checks whether n is prime"])
+
+        let before = try await fetch(port: role.port, path: "/api/v1/request", body: request)
+        #expect((before.json["prompt"] as? [String: Any])?["version"] as? Int == 1)
+        let code = before.json["code"] as? String ?? ""
+
+        let thorough = try await store.createPrompt(
+            NewPrompt(
+                taskType: "code_generation",
+                text: "You are a senior Python engineer. Write complete code with a docstring, type hints, input validation that raises ValueError, and usage examples.",
+                status: .active, author: .operator, reason: "test switch"
+            )
+        )
+        let after = try await fetch(port: role.port, path: "/api/v1/request", body: request)
+        let prompt = try #require(after.json["prompt"] as? [String: Any])
+        #expect(prompt["id"] as? Int == Int(thorough.id))
+        #expect(prompt["version"] as? Int == thorough.version)
+        // The new instructions changed what was generated.
+        #expect(after.json["code"] as? String != code)
+        await role.shutdown()
+    }
+
+    @Test("the same Idempotency-Key returns the logged answer without generating again")
+    func idempotency() async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        let role = try await startRole(testConfig(.all, database: database))
+        let body = json(["user_input": "Reverse a string"])
+
+        let first = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "abc-123"])
+        let second = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "abc-123"])
+        #expect(first.status == 200 && second.status == 200)
+        #expect(first.body == second.body)
+        #expect(second.headers["idempotent-replayed"] == "true")
+        #expect(first.headers["idempotent-replayed"] == nil)
+        let other = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "other"])
+        #expect(other.json["request_id"] as? String != first.json["request_id"] as? String)
+
+        let logs = try await #require(role.store).recentLogs(taskType: nil, since: .distantPast, limit: 10)
+        #expect(logs.count == 2)
+        await role.shutdown()
+    }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import SelfHealCore
+import Testing
+
+@testable import SelfHealStore
+
+/// What only the SQLite store does: the file, its journal, its locks, its migrations table.
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    let logger = SQLiteHarness.logger
+
+    @Test func handlesMigratingAFreshFileAtOnceApplyEachStepOnce() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("fresh.db")
+        var stores: [SQLiteStore] = []
+        for _ in 0..<4 {
+            stores.append(try await SQLiteStore.open(path: path, logger: logger))
+        }
+        var failure: (any Error)?
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for store in stores {
+                    group.addTask { try await store.migrate() }
+                }
+                try await group.waitForAll()
+            }
+            #expect(try await stores[3].appliedMigrations() == SQLiteMigrations.all.map(\.version))
+        } catch {
+            failure = error
+        }
+        for store in stores {
+            try await store.close()
+        }
+        if let failure { throw failure }
+    }
+
+    @Test func laterStepsApplyToAnOlderFileWithoutTouchingItsData() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try await SQLiteStore.open(path: directory.file("old.db"), logger: logger)
+        do {
+            // A file written by a build that knew only the first two steps.
+            try await store.migrate(to: Array(SQLiteMigrations.all.prefix(2)))
+            #expect(try await store.appliedMigrations() == [1, 2])
+            let logId = try await store.appendLog(StoreContract.fullLog())
+            await StoreContract.expectStoreError(.unavailable) {
+                try await store.appendOptimizerRun(OptimizerRun(taskType: "code_generation", decision: "noop"))
+            }
+
+            try await store.migrate()
+            #expect(try await store.appliedMigrations() == SQLiteMigrations.all.map(\.version))
+            StoreContract.expectSameLog(try await store.log(id: logId), StoreContract.fullLog(), id: logId)
+            _ = try await store.appendOptimizerRun(OptimizerRun(taskType: "code_generation", decision: "noop"))
+        } catch {
+            try await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+
+    @Test func migrationStepsAreNumberedInOrder() {
+        let versions = SQLiteMigrations.all.map(\.version)
+        #expect(versions == Array(1...versions.count))
+        #expect(SQLiteMigrations.all.allSatisfy { !$0.statements.isEmpty && !$0.name.isEmpty })
+    }
+
+    @Test func theFileUsesWriteAheadLogging() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("wal.db")
+        let store = try await SQLiteStore.open(path: path, logger: logger)
+        try await store.migrate()
+        _ = try await store.appendLog(StoreContract.fullLog())
+        // Readers in other processes keep reading while a writer commits only in WAL mode.
+        #expect(FileManager.default.fileExists(atPath: path + "-wal"))
+        try await store.close()
+    }
+
+    @Test func aMissingDirectoryIsUnavailableAndNamed() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("no/such/dir/selfheal.db")
+        let error = await StoreContract.expectStoreError(.unavailable) {
+            try await SQLiteStore.open(path: path, logger: logger)
+        }
+        #expect(error?.message.contains(path) == true)
+    }
+
+    @Test func aFileThatIsNotADatabaseIsUnavailableAndNamed() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("notes.txt")
+        try String(repeating: "not a database\n", count: 200).write(toFile: path, atomically: true, encoding: .utf8)
+        let error = await StoreContract.expectStoreError(.unavailable) {
+            try await SQLiteStore.open(path: path, logger: logger)
+        }
+        #expect(error?.message.contains(path) == true)
+    }
+
+    @Test func aStoreThatWasNeverMigratedSaysSo() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try await SQLiteStore.open(path: directory.file("empty.db"), logger: logger)
+        let error = await StoreContract.expectStoreError(.unavailable) {
+            try await store.activePrompt(taskType: "code_generation")
+        }
+        try await store.close()
+        #expect(error?.message.contains("migrate()") == true)
+    }
+
+    @Test func aWriterLockedOutPastTheTimeoutGetsUnavailable() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("locked.db")
+        let holder = try await SQLiteStore.open(path: path, logger: logger)
+        let waiter = try await SQLiteStore.open(path: path, logger: logger, busyTimeout: .milliseconds(200))
+        try await holder.migrate()
+
+        // The holder keeps its write transaction open well past the waiter's timeout, as a
+        // stuck process would.
+        let (locked, lockedSignal) = AsyncStream.makeStream(of: Void.self)
+        async let held: Void = holder.write("holding the lock") { _ in
+            lockedSignal.yield()
+            try await Task.sleep(for: .seconds(1))
+        }
+        for await _ in locked { break }
+        let error = await StoreContract.expectStoreError(.unavailable) {
+            try await waiter.appendLog(ExecutionLog(requestId: "r", taskType: "code_generation", userInput: "x", status: .ok))
+        }
+        try await held
+        #expect(error?.message.contains(path) == true)
+        #expect(error?.message.contains("locked") == true)
+
+        // Once the lock is free the same handle writes normally.
+        _ = try await waiter.appendLog(ExecutionLog(requestId: "r", taskType: "code_generation", userInput: "x", status: .ok))
+        try await waiter.close()
+        try await holder.close()
+    }
+}

@@ -1,0 +1,60 @@
+-- When the request names the function ("a function called `is_prime`"), callers and tests
+-- will import that name: a differently named function is a broken answer.
+
+-- Words that follow "called"/"named" in prose without being a name.
+local not_names = { ["with"] = true, ["by"] = true, ["the"] = true, ["a"] = true, ["an"] = true,
+  ["in"] = true, ["on"] = true, ["from"] = true, ["when"] = true, ["for"] = true, ["to"] = true,
+  ["that"] = true, ["which"] = true, ["it"] = true, ["function"] = true }
+
+local function requested_name(input)
+  local quoted = {
+    "[Cc]alled%s+[`'\"]([%a_][%w_]*)",
+    "[Nn]amed%s+[`'\"]([%a_][%w_]*)",
+    "[Ff]unction%s+`([%a_][%w_]*)",
+    "`def%s+([%a_][%w_]*)",
+    "`([%a_][%w_]*)%(",
+  }
+  for _, pattern in ipairs(quoted) do
+    local name = input:match(pattern)
+    if name then return name end
+  end
+  local bare = {
+    "[Ff]unction%s+[Cc]alled%s+([%a_][%w_]*)",
+    "[Ff]unction%s+[Nn]amed%s+([%a_][%w_]*)",
+    "[Ff]unction%s+([%a_][%w_]*)%s*%(",
+    "def%s+([%a_][%w_]*)",
+    "[Cc]alled%s+([%a_][%w_]*_[%w_]*)",  -- bare snake_case after "called" is a name, "called with" is not
+    "[Nn]amed%s+([%a_][%w_]*_[%w_]*)",
+  }
+  for _, pattern in ipairs(bare) do
+    local name = input:match(pattern)
+    if name and not not_names[name:lower()] then return name end
+  end
+  return nil
+end
+
+return {
+  name = "defines_requested_function",
+  weight = 1.0,
+  task_types = { "code_generation" },
+  check = function(ctx)
+    local wanted = requested_name(ctx.input)
+    if not wanted then
+      return nil -- no name requested: this rule does not apply
+    end
+    local defined, code, pos = {}, ctx.code, 1
+    -- A plain search for "def " then a parse there: fast on long answers.
+    while true do
+      local start = code:find("def ", pos, true)
+      if not start then break end
+      pos = start + 4
+      local name = code:match("^def%s+([%a_][%w_]*)%s*%(", start)
+      if name == wanted then return 1.0, "defines `" .. wanted .. "` as requested" end
+      if name then defined[#defined + 1] = name end
+    end
+    if #defined == 0 then
+      return 0.0, "the request asks for `" .. wanted .. "` but the code defines no function"
+    end
+    return 0.0, "the request asks for `" .. wanted .. "` but the code defines " .. table.concat(defined, ", ")
+  end,
+}

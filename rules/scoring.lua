@@ -1,0 +1,23 @@
+-- How rule and judge scores combine. Edit while selfheal runs: the change is live within a second.
+return {
+  -- final = rules * rule_score + judge * judge_score (each within [0, 1])
+  weights = { rules = 0.4, judge = 0.6 },
+  -- an output passes when final >= pass_threshold and no required rule scored below 1
+  pass_threshold = 0.7,
+  -- when the LLM judge gives no verdict: "rules_only" scores on the rules alone, "fail" fails the output
+  on_judge_unavailable = "rules_only",
+  -- how generated code runs in the sandbox: with the request's tests when it has some, else
+  -- compile only (the `check` command). The program file's name is appended to each command.
+  sandbox = {
+    timeout_seconds = 10,
+    task_types = { "code_generation", "test_generation" },
+    languages = {
+      python = {
+        run = { "python3", "-I" },
+        check = { "python3", "-I", "-c", "import sys; compile(open(sys.argv[1], encoding='utf-8').read(), sys.argv[1], 'exec')" },
+        extension = ".py",
+        entry_call = "check({entry_point})",
+      },
+    },
+  },
+}

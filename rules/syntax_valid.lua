@@ -1,0 +1,23 @@
+-- Without tests, the sandbox at least compiles the code: an answer that does not parse
+-- cannot work, whatever it looks like.
+return {
+  name = "syntax_valid",
+  weight = 1.0,
+  task_types = { "code_generation", "test_generation" },
+  check = function(ctx)
+    local exec = ctx.exec
+    if exec == nil or not exec.ran or exec.kind ~= "syntax" then return nil end
+    if exec.passed then return 1.0, "the code compiles" end
+    if exec.timed_out then return 0.0, "compiling the code timed out" end
+    -- Python's compile error ends with e.g. "SyntaxError: expected ':'"; the last
+    -- 'File "...", line N' of the traceback is the spot in the code.
+    local tail = (exec.stderr_tail or ""):gsub("%s+$", "")
+    local last = tail:match("([^\n]*)$") or ""
+    local where
+    for line in tail:gmatch('File "[^"]*", line (%d+)') do where = line end
+    local reason = "the code does not compile"
+    if last ~= "" then reason = reason .. ": " .. last end
+    if where then reason = reason .. " (line " .. where .. ")" end
+    return 0.0, reason
+  end,
+}
