@@ -5,12 +5,15 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
     public var language: String?
     /// The manager's request id; it picks canary traffic deterministically.
     public var requestId: String?
+    /// Generate with this exact prompt version instead of the live one (the optimizer's replay).
+    public var promptId: Int64?
 
-    public init(taskType: String, userInput: String, language: String? = nil, requestId: String? = nil) {
+    public init(taskType: String, userInput: String, language: String? = nil, requestId: String? = nil, promptId: Int64? = nil) {
         self.taskType = taskType
         self.userInput = userInput
         self.language = language
         self.requestId = requestId
+        self.promptId = promptId
     }
 
     enum CodingKeys: String, CodingKey {
@@ -18,6 +21,7 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
         case taskType = "task_type"
         case userInput = "user_input"
         case requestId = "request_id"
+        case promptId = "prompt_id"
     }
 }
 

@@ -15,7 +15,7 @@ extension PostgresStore {
     /// Appends a log; `log.id` is ignored and the new id returned. One statement: the unique
     /// index decides a racing duplicate key, and `DO NOTHING` turns it into "no row returned".
     public func appendLog(_ log: ExecutionLog) async throws -> Int64 {
-        let id = try await read("appending an execution log") { db in
+        let id = try await read("appending an execution log") { db, logger in
             try await db.query(Self.insertLog(log), logger: logger).collect { try $0("id", as: Int64.self) }.first
         }
         guard let id else {
@@ -39,7 +39,7 @@ extension PostgresStore {
     }
 
     public func log(idempotencyKey: String) async throws -> ExecutionLog? {
-        try await read("reading the execution log for an idempotency key") { db in
+        try await read("reading the execution log for an idempotency key") { db, logger in
             try await db.query(
                 "SELECT \(unescaped: Self.logColumns) FROM execution_logs WHERE idempotency_key = \(idempotencyKey)",
                 logger: logger
@@ -48,7 +48,7 @@ extension PostgresStore {
     }
 
     public func log(id: Int64) async throws -> ExecutionLog? {
-        try await read("reading execution log \(id)") { db in
+        try await read("reading execution log \(id)") { db, logger in
             try await db.query("SELECT \(unescaped: Self.logColumns) FROM execution_logs WHERE id = \(id)", logger: logger)
                 .collect(Self.decodeLog).first
         }
@@ -56,7 +56,7 @@ extension PostgresStore {
 
     public func recentLogs(taskType: String?, since: Date, limit: Int) async throws -> [ExecutionLog] {
         guard limit > 0 else { return [] }
-        return try await read("reading recent execution logs") { db in
+        return try await read("reading recent execution logs") { db, logger in
             let rows: PostgresRowSequence
             // Both shapes are served by an index: (task_type, created_at, id) or (created_at, id).
             if let taskType {

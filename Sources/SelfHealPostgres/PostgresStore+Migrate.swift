@@ -11,7 +11,7 @@ extension PostgresStore {
     }
 
     func migrate(to steps: [PostgresMigration]) async throws {
-        let applied = try await write("migrating the schema") { connection in
+        let applied = try await write("migrating the schema") { connection, logger in
             try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockKey))", logger: logger)
             try await connection.query(PostgresQuery(unsafeSQL: PostgresMigrations.bookkeeping), logger: logger)
             var done = Set<Int>()
@@ -50,7 +50,7 @@ extension PostgresStore {
 
     /// The versions recorded in `schema_migrations`, oldest first.
     func appliedMigrations() async throws -> [Int] {
-        try await read("reading schema_migrations") { connection in
+        try await read("reading schema_migrations") { connection, logger in
             var versions: [Int] = []
             for try await version in try await connection.query(
                 "SELECT version FROM schema_migrations ORDER BY version", logger: logger

@@ -13,7 +13,7 @@ extension PostgresStore {
         }
         let (seconds, attoseconds) = ttl.components
         let ttlSeconds = Double(seconds) + Double(attoseconds) / 1e18
-        return try await read("taking the \(taskType) optimizer lease") { db in
+        return try await read("taking the \(taskType) optimizer lease") { db, logger in
             try await !db.query(
                 """
                 INSERT INTO optimizer_leases (task_type, owner, acquired_at, expires_at)
@@ -29,7 +29,7 @@ extension PostgresStore {
     }
 
     public func releaseOptimizerLease(taskType: String, owner: String) async throws {
-        try await read("releasing the \(taskType) optimizer lease") { db in
+        try await read("releasing the \(taskType) optimizer lease") { db, logger in
             _ = try await db.query(
                 "DELETE FROM optimizer_leases WHERE task_type = \(taskType) AND owner = \(owner)", logger: logger
             )

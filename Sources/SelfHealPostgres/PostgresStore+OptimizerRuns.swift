@@ -7,7 +7,7 @@ extension PostgresStore {
 
     /// Appends a run; `run.id` is ignored and the new id returned.
     public func appendOptimizerRun(_ run: OptimizerRun) async throws -> Int64 {
-        let id = try await read("appending an optimizer run") { db in
+        let id = try await read("appending an optimizer run") { db, logger in
             try await db.query(
                 """
                 INSERT INTO optimizer_runs (task_type, decision, trigger, prompt_id, candidate_id, evidence, details, created_at)
@@ -26,7 +26,7 @@ extension PostgresStore {
 
     public func optimizerRuns(taskType: String?, limit: Int) async throws -> [OptimizerRun] {
         guard limit > 0 else { return [] }
-        return try await read("listing optimizer runs") { db in
+        return try await read("listing optimizer runs") { db, logger in
             let rows: PostgresRowSequence
             if let taskType {
                 rows = try await db.query(

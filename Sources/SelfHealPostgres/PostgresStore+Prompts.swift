@@ -5,7 +5,7 @@ import SelfHealCore
 extension PostgresStore {
     public func seedPrompts(_ seeds: [NewPrompt]) async throws {
         // Under each task type's lock: two processes seeding at once cannot both see "no prompt yet".
-        try await write("seeding prompts") { db in
+        try await write("seeding prompts") { db, logger in
             for seed in seeds {
                 try await PostgresPromptQueries.lockTaskType(seed.taskType, on: db, logger: logger)
                 guard try await !PostgresPromptQueries.hasAnyPrompt(taskType: seed.taskType, on: db, logger: logger) else {
@@ -19,25 +19,25 @@ extension PostgresStore {
     /// One indexed read per call: workers call this on every request, so a newly activated
     /// version serves the very next request.
     public func activePrompt(taskType: String) async throws -> PromptVersion? {
-        try await read("reading the active \(taskType) prompt") { db in
+        try await read("reading the active \(taskType) prompt") { db, logger in
             try await PostgresPromptQueries.prompt(taskType: taskType, status: .active, on: db, logger: logger)
         }
     }
 
     public func canaryPrompt(taskType: String) async throws -> PromptVersion? {
-        try await read("reading the canary \(taskType) prompt") { db in
+        try await read("reading the canary \(taskType) prompt") { db, logger in
             try await PostgresPromptQueries.prompt(taskType: taskType, status: .canary, on: db, logger: logger)
         }
     }
 
     public func prompt(id: Int64) async throws -> PromptVersion? {
-        try await read("reading prompt \(id)") { db in
+        try await read("reading prompt \(id)") { db, logger in
             try await PostgresPromptQueries.prompt(id: id, on: db, logger: logger)
         }
     }
 
     public func prompts(taskType: String?) async throws -> [PromptVersion] {
-        try await read("listing prompts") { db in
+        try await read("listing prompts") { db, logger in
             let columns = PostgresPromptQueries.columns
             let rows: PostgresRowSequence
             if let taskType {
@@ -52,14 +52,14 @@ extension PostgresStore {
     }
 
     public func createPrompt(_ new: NewPrompt) async throws -> PromptVersion {
-        try await write("writing a \(new.taskType) prompt") { db in
+        try await write("writing a \(new.taskType) prompt") { db, logger in
             try await PostgresPromptQueries.insert(new, on: db, logger: logger)
         }
     }
 
     public func activatePrompt(id: Int64, reason: String?) async throws -> PromptVersion {
-        try await write("activating prompt \(id)") { db in
-            let target = try await lockedPrompt(id: id, on: db)
+        try await write("activating prompt \(id)") { db, logger in
+            let target = try await self.lockedPrompt(id: id, on: db)
             // Activating the active version changes nothing and records nothing.
             guard target.status != .active else { return target }
             try await PostgresPromptQueries.activate(target, reason: reason, at: Date(), on: db, logger: logger)
@@ -68,8 +68,8 @@ extension PostgresStore {
     }
 
     public func setPromptStatus(id: Int64, status: PromptStatus, reason: String?) async throws -> PromptVersion {
-        try await write("setting the status of prompt \(id)") { db in
-            let target = try await lockedPrompt(id: id, on: db)
+        try await write("setting the status of prompt \(id)") { db, logger in
+            let target = try await self.lockedPrompt(id: id, on: db)
             guard target.status != status else { return target }
             let now = Date()
             switch (target.status, status) {
@@ -99,7 +99,7 @@ extension PostgresStore {
     }
 
     public func rollbackPrompt(taskType: String, reason: String?) async throws -> PromptVersion {
-        try await write("rolling back the \(taskType) prompt") { db in
+        try await write("rolling back the \(taskType) prompt") { db, logger in
             try await PostgresPromptQueries.lockTaskType(taskType, on: db, logger: logger)
             guard let current = try await PostgresPromptQueries.prompt(taskType: taskType, status: .active, on: db, logger: logger)
             else {
@@ -126,7 +126,7 @@ extension PostgresStore {
     }
 
     public func promptHistory(id: Int64) async throws -> [PromptStatusChange] {
-        let rows = try await read("reading the history of prompt \(id)") { db in
+        let rows = try await read("reading the history of prompt \(id)") { db, logger in
             // The LEFT JOIN tells an unknown id (no row) from a version without history (one row of nulls).
             try await db.query(
                 """

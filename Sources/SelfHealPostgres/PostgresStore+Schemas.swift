@@ -7,14 +7,14 @@ extension PostgresStore {
     /// parameters, so only plain lowercase names are accepted.
     func createSchema(named name: String) async throws {
         try Self.checkSchemaName(name)
-        try await read("creating schema \(name)") { db in
+        try await read("creating schema \(name)") { db, logger in
             _ = try await db.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(name)"), logger: logger)
         }
     }
 
     func dropSchema(named name: String) async throws {
         try Self.checkSchemaName(name)
-        try await read("dropping schema \(name)") { db in
+        try await read("dropping schema \(name)") { db, logger in
             _ = try await db.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(name) CASCADE"), logger: logger)
         }
     }

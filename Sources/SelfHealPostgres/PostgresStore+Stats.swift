@@ -13,7 +13,7 @@ extension PostgresStore {
         """
 
     public func statsSummary(since: Date) async throws -> StatsSummary {
-        try await read("computing the stats summary") { db in
+        try await read("computing the stats summary") { db, logger in
             // percentile_disc is the nearest-rank percentile: the first value whose cumulative
             // share reaches 0.95, i.e. the one at position ⌈0.95·n⌉.
             let row = try await db.query(
@@ -36,7 +36,7 @@ extension PostgresStore {
                 )
             }.first
             guard let row else {
-                throw StoreError(.unavailable, "PostgreSQL \(endpoint) returned no row for the stats summary")
+                throw StoreError(.unavailable, "PostgreSQL \(self.endpoint) returned no row for the stats summary")
             }
             let active = try await db.query(
                 "SELECT task_type, id, version FROM prompts WHERE status = 'active' ORDER BY task_type", logger: logger
@@ -58,7 +58,7 @@ extension PostgresStore {
     }
 
     public func statsByTaskType(since: Date) async throws -> [TaskTypeStats] {
-        try await read("computing stats by task type") { db in
+        try await read("computing stats by task type") { db, logger in
             try await db.query(
                 """
                 SELECT task_type, \(unescaped: Self.countColumns),
@@ -80,7 +80,7 @@ extension PostgresStore {
     }
 
     public func scoreDistribution(since: Date) async throws -> [ScoreBucket] {
-        let rows = try await read("computing the score distribution") { db in
+        let rows = try await read("computing the score distribution") { db, logger in
             // floor(1.0 · 10) = 10 is clamped into the last bucket.
             try await db.query(
                 """
@@ -95,7 +95,7 @@ extension PostgresStore {
 
     public func recentFailures(limit: Int) async throws -> [ExecutionLog] {
         guard limit > 0 else { return [] }
-        return try await read("reading recent failures") { db in
+        return try await read("reading recent failures") { db, logger in
             // The WHERE clause matches the partial index execution_logs_failures.
             try await db.query(
                 """
@@ -108,7 +108,7 @@ extension PostgresStore {
     }
 
     public func promptPerformance(since: Date) async throws -> [PromptPerformance] {
-        try await read("computing prompt performance") { db in
+        try await read("computing prompt performance") { db, logger in
             // Aggregate first, then join the few resulting rows to prompts. A log may name a
             // prompt this database lacks (no foreign key); its own task type and version stand in.
             try await db.query(

@@ -8,23 +8,34 @@ import Synchronization
 ///
 /// One pooled `PostgresClient` serves all operations; its `run()` is driven by a task this store
 /// owns, started in `open` and cancelled in `close()`. After the server restarts, the pool opens
-/// fresh connections by itself: the first query after an outage may fail as `unavailable`, the
-/// next ones work. Values are always bound as parameters (PostgresQuery interpolation), never
-/// spliced into SQL.
+/// fresh connections by itself: a query that was on a connection the restart cut fails as
+/// `unavailable`, the next ones work. Values are always bound as parameters (PostgresQuery
+/// interpolation), never spliced into SQL.
 ///
 /// Call `migrate()` before first use and `close()` when done.
 public final class PostgresStore: Store {
+    /// How long an operation waits for a pooled connection. The pool itself would keep a
+    /// request waiting for up to a minute while the server is down; callers (a request handler,
+    /// `/health`) need a prompt `unavailable` instead.
+    static let defaultAcquireTimeout = Duration.seconds(5)
+
     /// Where the store connects, without the password; every error message names it.
     public let endpoint: String
+    let url: PostgresStoreURL
     let client: PostgresClient
     let logger: Logger
+    let acquireTimeout: Duration
     private let runner: Task<Void, Never>
     private let isClosed = Mutex(false)
+    /// At most one diagnosis of an unreachable server runs at a time (see `unreachableReason`).
+    let diagnosing = Mutex(false)
 
-    private init(endpoint: String, client: PostgresClient, logger: Logger, runner: Task<Void, Never>) {
-        self.endpoint = endpoint
+    private init(url: PostgresStoreURL, client: PostgresClient, logger: Logger, acquireTimeout: Duration, runner: Task<Void, Never>) {
+        self.endpoint = url.description
+        self.url = url
         self.client = client
         self.logger = logger
+        self.acquireTimeout = acquireTimeout
         self.runner = runner
     }
 
@@ -32,10 +43,14 @@ public final class PostgresStore: Store {
     /// starts the connection pool and checks that the server answers. Does not migrate: call
     /// `migrate()` next. A server that cannot be reached is a `StoreError(.unavailable)`.
     public static func open(url: String, logger: Logger) async throws -> PostgresStore {
+        try await open(url: url, logger: logger, acquireTimeout: defaultAcquireTimeout)
+    }
+
+    static func open(url: String, logger: Logger, acquireTimeout: Duration) async throws -> PostgresStore {
         let parsed = try PostgresStoreURL(parsing: url)
         let client = PostgresClient(configuration: parsed.clientConfiguration(), backgroundLogger: logger)
         let runner = Task { await client.run() }
-        let store = PostgresStore(endpoint: parsed.description, client: client, logger: logger, runner: runner)
+        let store = PostgresStore(url: parsed, client: client, logger: logger, acquireTimeout: acquireTimeout, runner: runner)
         do {
             try await store.ping()
         } catch {
@@ -47,7 +62,7 @@ public final class PostgresStore: Store {
     }
 
     public func ping() async throws {
-        try await read("checking the database") { connection in
+        try await read("checking the database") { connection, logger in
             _ = try await connection.query("SELECT 1", logger: logger)
         }
     }
@@ -70,38 +85,74 @@ public final class PostgresStore: Store {
     /// back when it throws. Errors thrown by `body` (e.g. a `StoreError`) come out unchanged.
     /// `operation` completes "... failed while ___".
     func write<T: Sendable>(
-        _ operation: String, _ body: (PostgresConnection) async throws -> T
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
-        try checkOpen()
-        do {
-            return try await client.withConnection { connection in
-                try await connection.query("BEGIN", logger: logger)
-                do {
-                    let result = try await body(connection)
-                    try await connection.query("COMMIT", logger: logger)
-                    return result
-                } catch {
-                    // A broken connection cannot roll back; the server does so when it drops.
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
-                }
+        try await read(operation) { connection, logger in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let result = try await body(connection, logger)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                // A broken connection cannot roll back; the server does so when it drops.
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
             }
-        } catch {
-            throw storeError(error, while: operation)
         }
     }
 
     /// Runs `body` on one pooled connection outside a transaction (each statement commits alone).
     func read<T: Sendable>(
-        _ operation: String, _ body: (PostgresConnection) async throws -> T
+        _ operation: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
         try checkOpen()
         do {
-            return try await client.withConnection { connection in
-                try await body(connection)
-            }
+            return try await withPooledConnection(body)
+        } catch let timeout as AcquireTimeout {
+            _ = timeout
+            throw StoreError(
+                .unavailable,
+                "PostgreSQL \(endpoint) is unreachable while \(operation): \(await unreachableReason())"
+            )
         } catch {
-            throw storeError(error, while: operation)
+            throw await storeError(error, while: operation)
+        }
+    }
+
+    private struct AcquireTimeout: Error {}
+
+    /// Set once the pool hands out the connection; shared by the two racing child tasks.
+    private final class LeaseFlag: Sendable {
+        let value = Atomic<Bool>(false)
+    }
+
+    /// Leases a connection for `body`, giving up when none comes within `acquireTimeout`. Only
+    /// the wait for a connection is bounded: once `body` runs, it may take as long as it needs.
+    private func withPooledConnection<T: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
+    ) async throws -> T {
+        let acquired = LeaseFlag()
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { [client, logger] in
+                try await client.withConnection { connection in
+                    acquired.value.store(true, ordering: .releasing)
+                    return try await body(connection, logger)
+                }
+            }
+            group.addTask { [acquireTimeout] in
+                try await Task.sleep(for: acquireTimeout)
+                if !acquired.value.load(ordering: .acquiring) {
+                    throw AcquireTimeout()
+                }
+                return nil
+            }
+            while let result = try await group.next() {
+                if let result {
+                    group.cancelAll()
+                    return result
+                }
+            }
+            throw CancellationError()
         }
     }
 

@@ -71,6 +71,21 @@ struct PostgresStoreURL: Sendable, CustomStringConvertible {
         return text
     }
 
+    /// The same settings for one unpooled connection, used to find out why the pool cannot connect.
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch sslMode {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: tls
+        )
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+
     func clientConfiguration() -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS
         switch sslMode {

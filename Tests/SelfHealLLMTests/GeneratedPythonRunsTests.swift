@@ -48,30 +48,30 @@ import Testing
     func thoroughAnswerRunsAndItsDoctestsPass(request: String) async throws {
         let code = try await pythonCode(request, prompt: Prompts.thorough)
         #expect(code.contains(">>> "), "examples were asked for")
-        let run = try runPython(code)
+        let run = try await runPython(code)
         #expect(run.exitCode == 0, "\(request): \(run.stderr)")
         #expect(run.stdout.contains("all tests passed"), "\(request): the generated tests ran")
-        let doctest = try runPython(code, arguments: ["-m", "doctest"])
+        let doctest = try await runPython(code, arguments: ["-m", "doctest"])
         #expect(doctest.exitCode == 0, "\(request): \(doctest.stdout)\(doctest.stderr)")
     }
 
     @Test(arguments: requests)
     func bareAnswerRuns(request: String) async throws {
         let code = try await pythonCode(request, prompt: Prompts.vague)
-        let run = try runPython(code)
+        let run = try await runPython(code)
         #expect(run.exitCode == 0, "\(request): \(run.stderr)")
     }
 
     @Test func examplesPrintTheDocumentedValues() async throws {
         let code = try await pythonCode("Write a fibonacci function", prompt: "Write code. Include a usage example.")
-        let run = try runPython(code)
+        let run = try await runPython(code)
         #expect(run.exitCode == 0)
         #expect(run.stdout == "0\n1\n55\n")
     }
 
     @Test func validationRejectsBadInputAtRunTime() async throws {
         let code = try await pythonCode("Write a function named fact that computes factorials", prompt: "Write code and validate the input.")
-        let run = try runPython(code + "\nfact(-1)\n")
+        let run = try await runPython(code + "\nfact(-1)\n")
         #expect(run.exitCode != 0)
         #expect(run.stderr.contains("ValueError: n must be non-negative"))
     }

@@ -88,7 +88,7 @@ struct ResilienceTests {
             call < 2 ? OpenAIReplies.error(503, "upstream overloaded") : OpenAIReplies.completion("back")
         }
         defer { Task { await server.stop() } }
-        let breaker = CircuitBreaker(failureThreshold: 2, cooldown: .milliseconds(400))
+        let breaker = CircuitBreaker(failureThreshold: 2, cooldown: .seconds(1))
         let provider = openAIProvider(server, policy: ResiliencePolicy(timeout: .seconds(5), maxRetries: 0), breaker: breaker)
 
         #expect(await llmError { try await provider.complete(chatRequest) }?.kind == .unavailable)
@@ -103,7 +103,7 @@ struct ResilienceTests {
         #expect(fast.message.contains("upstream overloaded"))
         #expect(server.callCount == 2)
 
-        try await Task.sleep(for: .milliseconds(450))
+        try await Task.sleep(for: .milliseconds(1100))
         #expect(breaker.state == .halfOpen)
         let recovered = try await provider.complete(chatRequest)
         #expect(recovered.text == "back")
@@ -115,12 +115,12 @@ struct ResilienceTests {
     func failedProbe() async throws {
         let server = try await FakeLLMServer.start { _ in OpenAIReplies.error(500, "still down") }
         defer { Task { await server.stop() } }
-        let breaker = CircuitBreaker(failureThreshold: 1, cooldown: .milliseconds(300))
+        let breaker = CircuitBreaker(failureThreshold: 1, cooldown: .seconds(1))
         let provider = openAIProvider(server, policy: ResiliencePolicy(timeout: .seconds(5), maxRetries: 0), breaker: breaker)
 
         _ = await llmError { try await provider.complete(chatRequest) }
         #expect(breaker.state == .open)
-        try await Task.sleep(for: .milliseconds(350))
+        try await Task.sleep(for: .milliseconds(1100))
         let probe = try #require(await llmError { try await provider.complete(chatRequest) })
         #expect(probe.message.contains("still down"))
         #expect(breaker.state == .open)

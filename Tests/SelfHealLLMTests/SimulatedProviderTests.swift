@@ -114,7 +114,7 @@ import Testing
         let implementation = try await pythonCode("Write a function called is_prime", prompt: Prompts.thorough)
         let tests = CodeExtraction.code(from: try await generate("Write tests for is_prime", prompt: SeedPrompts.testGeneration), language: "python")
         #expect(!tests.contains("pytest.raises"))
-        let run = try runPython(implementation + "\n\n" + tests + "\n\ntest_is_prime_known_values()\n")
+        let run = try await runPython(implementation + "\n\n" + tests + "\n\ntest_is_prime_known_values()\n")
         #expect(run.exitCode == 0, "\(run.stderr)")
     }
 

@@ -29,8 +29,17 @@ struct PythonRun {
 }
 
 /// Runs Python source in an isolated interpreter (`-I`: no user site, no environment).
-/// `arguments` go before the file, e.g. ["-m", "doctest"].
-func runPython(_ source: String, arguments: [String] = []) throws -> PythonRun {
+/// `arguments` go before the file, e.g. ["-m", "doctest"]. The wait happens on a dispatch
+/// thread: blocking one of the few cooperative threads would stall every other test.
+func runPython(_ source: String, arguments: [String] = []) async throws -> PythonRun {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try runPythonBlocking(source, arguments: arguments) })
+        }
+    }
+}
+
+private func runPythonBlocking(_ source: String, arguments: [String]) throws -> PythonRun {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("selfheal-llm-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }

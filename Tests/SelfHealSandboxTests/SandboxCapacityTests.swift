@@ -76,3 +76,11 @@ struct SandboxCapacityTests {
         #expect(fixture.leftoverFiles.isEmpty)
     }
 }
+
+@Suite struct SandboxBenchmarkTests {
+    @Test func benchmarkReportsOverheadAndThroughput() async throws {
+        let report = try await SandboxBenchmark.run(runs: 5)
+        #expect(report.contains("overhead of the sandbox    median"))
+        #expect(report.contains("sandbox runs/s"))
+    }
+}

@@ -5,8 +5,17 @@ import Testing
 /// The built `selfheal` executable, as a user runs it.
 let selfhealBinary = repositoryRoot.appendingPathComponent(".build/debug/selfheal").path
 
-/// Runs the binary to completion and returns its exit code and output.
-func runSelfheal(_ arguments: [String], environment: [String: String] = [:]) throws -> (code: Int32, stdout: String, stderr: String) {
+/// Runs the binary to completion and returns its exit code and output. The wait happens on a
+/// dispatch thread: blocking a cooperative thread would stall every other test.
+func runSelfheal(_ arguments: [String], environment: [String: String] = [:]) async throws -> (code: Int32, stdout: String, stderr: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try runSelfhealBlocking(arguments, environment: environment) })
+        }
+    }
+}
+
+private func runSelfhealBlocking(_ arguments: [String], environment: [String: String]) throws -> (code: Int32, stdout: String, stderr: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: selfhealBinary)
     process.arguments = arguments
@@ -33,10 +42,10 @@ struct CommandLineTests {
         (["--role", "all", "--database", "mysql://x"], "--database"),
         (["--no-such-flag"], "--no-such-flag"),
     ])
-    func badFlags(arguments: [String], named: String) throws {
+    func badFlags(arguments: [String], named: String) async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let result = try runSelfheal(arguments, environment: ["SELFHEAL_DATABASE_URL": database.url, "SELFHEAL_RULES_DIR": shippedRules])
+        let result = try await runSelfheal(arguments, environment: ["SELFHEAL_DATABASE_URL": database.url, "SELFHEAL_RULES_DIR": shippedRules])
         #expect(result.code != 0)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1, "stderr: \(result.stderr)")
@@ -44,21 +53,21 @@ struct CommandLineTests {
     }
 
     @Test("an environment variable stands in for its flag")
-    func environmentFallback() throws {
-        let result = try runSelfheal([], environment: ["SELFHEAL_ROLE": "nonsense"])
+    func environmentFallback() async throws {
+        let result = try await runSelfheal([], environment: ["SELFHEAL_ROLE": "nonsense"])
         #expect(result.code != 0)
         #expect(result.stderr.contains("--role: 'nonsense'"))
     }
 
     @Test("--help names every option and its environment variable")
-    func help() throws {
-        let result = try runSelfheal(["serve", "--help"])
+    func help() async throws {
+        let result = try await runSelfheal(["serve", "--help"])
         #expect(result.code == 0)
         for name in ["--role", "--host", "--port", "--database", "--rules", "--plugins", "--worker-url", "--evaluator-url",
                      "SELFHEAL_DATABASE_URL", "WORKER_URL", "EVALUATOR_URL", "--insecure"] {
             #expect(result.stdout.contains(name), "missing \(name)")
         }
-        let root = try runSelfheal(["--help"])
+        let root = try await runSelfheal(["--help"])
         #expect(root.code == 0)
         #expect(root.stdout.contains("rules") && root.stdout.contains("bench"))
     }
@@ -99,7 +108,7 @@ struct CommandLineTests {
         #expect(metrics.contains("route=\"/api/v1/request\""))
 
         process.terminate()  // SIGTERM
-        process.waitUntilExit()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
         #expect(process.terminationStatus == 0)
         err.fileHandleForReading.readabilityHandler = nil
         let logText = String(decoding: collected.withLock { $0 }, as: UTF8.self)

@@ -35,9 +35,10 @@ extension StoreContract {
 
     static func expiredLeaseIsTakenOver(_ harness: StoreHarness) async throws {
         let store = harness.store
-        #expect(try await store.acquireOptimizerLease(taskType: "code_generation", owner: "crashed", ttl: .milliseconds(50)))
+        // A TTL long enough that the check right after cannot outlive it on a loaded machine.
+        #expect(try await store.acquireOptimizerLease(taskType: "code_generation", owner: "crashed", ttl: .seconds(1)))
         #expect(try await !store.acquireOptimizerLease(taskType: "code_generation", owner: "b", ttl: .seconds(60)))
-        try await Task.sleep(for: .milliseconds(120))
+        try await Task.sleep(for: .milliseconds(1500))
         #expect(try await store.acquireOptimizerLease(taskType: "code_generation", owner: "b", ttl: .seconds(60)))
         #expect(try await !store.acquireOptimizerLease(taskType: "code_generation", owner: "crashed", ttl: .seconds(60)))
     }

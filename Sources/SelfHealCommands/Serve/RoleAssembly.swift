@@ -97,8 +97,9 @@ public enum RoleAssembly {
             role: config.role,
             parts: RoleParts(
                 manager: manager,
-                worker: config.role == .all || config.role == .worker ? worker : nil,
-                evaluator: config.role == .all || config.role == .evaluator ? evaluator : nil,
+                worker: config.role.servesWorker ? worker : nil,
+                evaluator: config.role.servesEvaluator ? evaluator : nil,
+                stats: config.role.servesEvaluator ? store : nil,
                 health: health
             ),
             taskTypes: config.taskTypes, limits: config.limits

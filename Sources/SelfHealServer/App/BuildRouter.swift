@@ -6,12 +6,18 @@ public struct RoleParts: Sendable {
     public var manager: Manager?
     public var worker: (any Generating)?
     public var evaluator: (any Evaluating)?
+    /// The store behind the evaluator's stats API, when this process serves it.
+    public var stats: (any Store)?
     public var health: HealthReporter
 
-    public init(manager: Manager? = nil, worker: (any Generating)? = nil, evaluator: (any Evaluating)? = nil, health: HealthReporter) {
+    public init(
+        manager: Manager? = nil, worker: (any Generating)? = nil, evaluator: (any Evaluating)? = nil,
+        stats: (any Store)? = nil, health: HealthReporter
+    ) {
         self.manager = manager
         self.worker = worker
         self.evaluator = evaluator
+        self.stats = stats
         self.health = health
     }
 }
@@ -31,6 +37,9 @@ public func buildRouter(role: Role, parts: RoleParts, taskTypes: TaskTypes, limi
     }
     if let evaluator = parts.evaluator {
         EvaluatorRoutes.add(to: router, evaluator: evaluator, taskTypes: taskTypes, limits: limits)
+    }
+    if let store = parts.stats {
+        StatsRoutes.add(to: router, store: store)
     }
     return router
 }

@@ -18,15 +18,15 @@ extension Evaluator {
         )
         do {
             return try await runner.run(job)
-        } catch let error as SandboxError where error.isBusy {
-            throw APIError(.serviceUnavailable, code: "sandbox_busy", message: error.description, headers: [.retryAfter: "1"])
         } catch let error as SandboxError where tests == nil {
-            // Compile-only is a bonus: without a check command (or when it cannot start) the
-            // answer is scored without it.
+            // Compile-only is a bonus: without a check command, or when every sandbox is busy,
+            // the answer is scored without it rather than refused.
             if !error.isNoCheckCommand && !error.isUnsupportedLanguage {
-                logger.warning("Syntax check could not run", metadata: ["error": "\(error)"])
+                logger.warning("Syntax check skipped", metadata: ["error": "\(error)"])
             }
             return nil
+        } catch let error as SandboxError where error.isBusy {
+            throw APIError(.serviceUnavailable, code: "sandbox_busy", message: error.description, headers: [.retryAfter: "1"])
         } catch let error as SandboxError where error.isUnsupportedLanguage {
             throw APIError.invalidField("language", error.description)
         } catch {

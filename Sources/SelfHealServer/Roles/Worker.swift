@@ -5,35 +5,72 @@ import SelfHealCore
 /// The worker role: generates with the prompt version that is live *now*, read from the
 /// store on every request, so a version activated in the database serves the very next
 /// request without a restart. (One indexed read per request; cheap next to an LLM call.)
+/// While a canary runs, its share of requests — chosen by request id, so a retried request
+/// lands on the same version — goes to the canary.
 public struct Worker: Generating {
     let store: any Store
     let provider: any LLMProvider
+    /// The canary's share of traffic for a task type, in [0, 1] (from `plugins/`).
+    let canaryShare: @Sendable (String) -> Double
     let logger: Logger
 
-    public init(store: any Store, provider: any LLMProvider, logger: Logger) {
+    public init(
+        store: any Store, provider: any LLMProvider, canaryShare: @escaping @Sendable (String) -> Double = { _ in 0 },
+        logger: Logger
+    ) {
         self.store = store
         self.provider = provider
+        self.canaryShare = canaryShare
         self.logger = logger
     }
 
     public func generate(_ request: GenerateRequest) async throws -> GenerateResponse {
-        guard let prompt = try await store.activePrompt(taskType: request.taskType) else {
-            throw APIError(
-                .serviceUnavailable, code: "no_active_prompt",
-                message: "no active prompt version for task type '\(request.taskType)'"
-            )
+        let prompt = try await choosePrompt(for: request)
+        if prompt.status == .active {
+            Gauge(label: "selfheal_prompt_active_version", dimensions: [("task_type", request.taskType)]).record(prompt.version)
         }
-        Gauge(label: "selfheal_prompt_active_version", dimensions: [("task_type", request.taskType)])
-            .record(prompt.version)
         let completion = try await provider.complete(
             LLMRequest(purpose: .generation, system: Self.systemPrompt(prompt.text, language: request.language), user: request.userInput)
         )
         return GenerateResponse(output: completion.text, prompt: prompt.ref, llm: provider.info, tokens: completion.tokens)
     }
 
+    func choosePrompt(for request: GenerateRequest) async throws -> PromptVersion {
+        if let id = request.promptId {
+            guard let pinned = try await store.prompt(id: id), pinned.taskType == request.taskType else {
+                throw APIError.invalidField("prompt_id", "no prompt version \(id) for task type '\(request.taskType)'")
+            }
+            return pinned
+        }
+        guard let active = try await store.activePrompt(taskType: request.taskType) else {
+            throw APIError(
+                .serviceUnavailable, code: "no_active_prompt",
+                message: "no active prompt version for task type '\(request.taskType)'"
+            )
+        }
+        let share = min(1, max(0, canaryShare(request.taskType)))
+        guard share > 0, let requestId = request.requestId, CanarySplit.routesToCanary(requestId: requestId, share: share),
+              let canary = try await store.canaryPrompt(taskType: request.taskType)
+        else { return active }
+        return canary
+    }
+
     /// The prompt version's text, plus the language the request asked for.
     static func systemPrompt(_ text: String, language: String?) -> String {
         guard let language else { return text }
         return text + "\n\nLanguage: " + language
+    }
+}
+
+/// Deterministic traffic split: the same request id always lands on the same side.
+public enum CanarySplit {
+    public static func routesToCanary(requestId: String, share: Double) -> Bool {
+        // FNV-1a: stable across processes and runs, unlike Swift's seeded `hashValue`.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in requestId.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return Double(hash % 10_000) < share * 10_000
     }
 }

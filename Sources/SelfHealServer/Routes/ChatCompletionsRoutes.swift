@@ -225,8 +225,10 @@ enum ChatCompletionsRoutes {
             case 500...: "api_error"
             default: "invalid_request_error"
             }
-            // "user_input: must not be empty" names its field first.
-            let param = error.code == "invalid_field" ? error.message.split(separator: ":").first.map(String.init) : nil
+            // "user_input: must not be empty" names its field first; here that field is the
+            // user message.
+            var param = error.code == "invalid_field" ? error.message.split(separator: ":").first.map(String.init) : nil
+            if param == "user_input" { param = "messages" }
             self.init(error.status, type: type, param: param, code: error.code, message: error.message)
             headers = error.headers
         }

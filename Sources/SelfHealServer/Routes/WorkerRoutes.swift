@@ -13,7 +13,8 @@ enum WorkerRoutes {
                 taskType: taskType,
                 userInput: try body.string("user_input", required: true, maxBytes: limits.userInputBytes) ?? "",
                 language: try body.string("language", required: false, maxBytes: 32),
-                requestId: try body.string("request_id", required: false, maxBytes: 64)
+                requestId: try body.string("request_id", required: false, maxBytes: 64),
+                promptId: try body.number("prompt_id").map { Int64($0) }
             )
             do {
                 return JSONResponse.make(try await worker.generate(generateRequest))

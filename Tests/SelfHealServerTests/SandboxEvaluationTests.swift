@@ -1,0 +1,116 @@
+import Foundation
+import SelfHealCommands
+import SelfHealCore
+import SelfHealRules
+import SelfHealSandbox
+import SelfHealServer
+import Testing
+
+/// Generated code is run against the request's tests, and failing them fails the answer.
+@Suite("Sandboxed tests in the evaluation", .serialized)
+struct SandboxEvaluationTests {
+    static let addTests = "def check(candidate):\n    assert candidate(2, 3) == 5, 'add(2, 3) should be 5'\n"
+
+    func evaluate(_ port: Int, output: String, tests: String?, entryPoint: String? = "add") async throws -> HTTPAnswer {
+        var body: [String: Any] = [
+            "task_type": "code_generation", "user_input": "Write a function called `add` that adds two numbers.",
+            "output": output, "language": "python",
+        ]
+        if let tests { body["tests"] = tests }
+        if let entryPoint { body["entry_point"] = entryPoint }
+        return try await fetch(port: port, path: "/api/v1/evaluate", body: json(body))
+    }
+
+    @Test("code that passes its tests, code that fails them, code that does not compile")
+    func verdicts() async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        let role = try await startRole(testConfig(.all, database: database))
+
+        let good = try await evaluate(role.port, output: "```python\ndef add(a, b):\n    return a + b\n```", tests: Self.addTests)
+        #expect(good.status == 200)
+        let goodExec = try #require(good.json["exec"] as? [String: Any])
+        #expect(goodExec["passed"] as? Bool == true && goodExec["kind"] as? String == "tests")
+
+        let wrong = try await evaluate(role.port, output: "```python\ndef add(a, b):\n    return a - b\n```", tests: Self.addTests)
+        #expect(wrong.json["passed"] as? Bool == false)
+        #expect(wrong.json["failed_required"] as? [String] == ["tests_pass"])
+        #expect((wrong.json["exec"] as? [String: Any])?["stderr_tail"] as? String ?? "" != "")
+
+        let broken = try await evaluate(role.port, output: "```python\ndef add(a, b)\n    return a + b\n```", tests: nil, entryPoint: nil)
+        let brokenExec = try #require(broken.json["exec"] as? [String: Any])
+        #expect(brokenExec["kind"] as? String == "syntax" && brokenExec["passed"] as? Bool == false)
+        let rules = broken.json["rules"] as? [[String: Any]] ?? []
+        #expect(rules.first { $0["name"] as? String == "syntax_valid" }?["score"] as? Double == 0)
+
+        let health = try await fetch(.GET, port: role.port, path: "/health")
+        #expect((health.json["sandbox"] as? [String: Any])?["mode"] is String)
+        await role.shutdown()
+    }
+
+    @Test("every request in samples/with_tests.json passes its tests with the simulated provider")
+    func samplesPassTheirTests() async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        let role = try await startRole(testConfig(.all, database: database))
+        let data = try Data(contentsOf: repositoryRoot.appendingPathComponent("samples/with_tests.json"))
+        let samples = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        #expect(samples.count >= 8)
+        // Under the seed prompt, then under a thorough one: validation, examples and the
+        // answer's own tests must not break the supplied tests.
+        let thorough = "Write complete Python code with docstrings, type hints, input validation that raises clear exceptions, usage examples and unit tests."
+        for prompt in [nil, thorough] {
+            if let prompt {
+                let created = try await fetch(port: role.port, path: "/api/v1/prompts", body: json(["task_type": "code_generation", "text": prompt, "status": "active"]))
+                try #require(created.status == 200 || created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
+            }
+            for sample in samples {
+                let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(sample))
+                let exec = (answer.json["evaluation"] as? [String: Any])?["exec"] as? [String: Any]
+                #expect(exec?["passed"] as? Bool == true, "\(prompt ?? "seed prompt") \(sample["entry_point"] ?? ""): \(exec?["stderr_tail"] ?? "no exec")")
+            }
+        }
+        await role.shutdown()
+    }
+
+    @Test("a full sandbox queue is a 503 sandbox_busy")
+    func busyIsServiceUnavailable() async throws {
+        let engine = try RulesEngine(directory: shippedRules, logger: quietLogger)
+        let evaluator = Evaluator(rules: engine, judge: FixedJudge(), logger: quietLogger, runner: BusyRunner())
+        let request = EvaluateRequest(taskType: "code_generation", userInput: "add", output: "def add(a, b):\n    return a + b", tests: Self.addTests, entryPoint: "add")
+        do {
+            _ = try await evaluator.evaluate(request)
+            Issue.record("expected sandbox_busy")
+        } catch let error as APIError {
+            #expect(error.status == .serviceUnavailable && error.code == "sandbox_busy")
+        }
+    }
+
+    @Test("failing tests fail the verdict even when the judge gives 1.0")
+    func failingTestsBeatTheJudge() async throws {
+        let engine = try RulesEngine(directory: shippedRules, logger: quietLogger)
+        let failing = ExecResult(ran: true, passed: false, timedOut: false, exitCode: 1, durationMs: 30, stderrTail: "AssertionError\n")
+        let evaluator = Evaluator(rules: engine, judge: FixedJudge(), logger: quietLogger, runner: FixedRunner(result: failing))
+        let request = EvaluateRequest(taskType: "code_generation", userInput: "add", output: "def add(a, b):\n    return a - b", tests: Self.addTests, entryPoint: "add")
+        let evaluation = try await evaluator.evaluate(request)
+        #expect(evaluation.judgeScore == 1.0)
+        #expect(!evaluation.passed)
+        #expect(evaluation.exec == failing)
+        #expect(evaluation.failedRequired == ["tests_pass"])
+    }
+}
+
+private struct FixedJudge: Judging {
+    func judge(taskType: String, userInput: String, output: String) async -> JudgeVerdict {
+        JudgeVerdict(score: 1.0, feedback: "flawless", available: true)
+    }
+}
+
+private struct BusyRunner: CodeRunning {
+    func run(_ job: SandboxJob) async throws -> ExecResult { throw SandboxError.busy(running: 2, queued: 8) }
+}
+
+private struct FixedRunner: CodeRunning {
+    let result: ExecResult
+    func run(_ job: SandboxJob) async throws -> ExecResult { result }
+}

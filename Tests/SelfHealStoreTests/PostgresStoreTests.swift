@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import SelfHealCore
+import Testing
+
+@testable import SelfHealPostgres
+
+/// What only the PostgreSQL store does: its URL, its migrations lock, its behaviour when the
+/// server is unreachable.
+@Suite("PostgreSQL store")
+struct PostgresStoreTests {
+    let logger = PostgresHarness.logger
+
+    @Test func urlPartsAreParsedAndThePasswordIsNeverShown() throws {
+        let url = try PostgresStoreURL(parsing: "postgres://app:s3cr%40t@db.internal:6543/selfheal?sslmode=require")
+        #expect(url.username == "app")
+        #expect(url.password == "s3cr@t")
+        #expect(url.host == "db.internal")
+        #expect(url.port == 6543)
+        #expect(url.database == "selfheal")
+        #expect(url.sslMode == .require)
+        #expect(url.description == "postgres://app@db.internal:6543/selfheal")
+        #expect(!url.description.contains("s3cr"))
+
+        let defaults = try PostgresStoreURL(parsing: "postgresql://app@localhost")
+        #expect(defaults.port == 5432)
+        #expect(defaults.database == "app")
+        #expect(defaults.sslMode == .prefer)
+        #expect(defaults.password == nil)
+
+        let schema = try PostgresStoreURL(parsing: "postgres://a:b@h/d?sslmode=disable&search_path=tenant_1")
+        #expect(schema.sslMode == .disable)
+        #expect(schema.searchPath == "tenant_1")
+    }
+
+    @Test(arguments: [
+        "postgres://:pw@host/db", "mysql://u:topsecret@host/db", "postgres://u:topsecret@host/db?sslmode=maybe",
+        "postgres://u:topsecret@host/db?pool=3",
+    ])
+    func badURLsAreInvalidWithoutEchoingThePassword(_ text: String) async throws {
+        let error = await StoreContract.expectStoreError(.invalid) { try PostgresStoreURL(parsing: text) }
+        #expect(error?.message.contains("topsecret") == false)
+    }
+
+    @Test func anUnreachableServerIsUnavailableWithAClearMessage() async throws {
+        // Nothing listens on port 1.
+        let started = ContinuousClock.now
+        let error = await StoreContract.expectStoreError(.unavailable) {
+            try await PostgresStore.open(url: "postgres://selfheal:topsecret@127.0.0.1:1/selfheal?sslmode=disable", logger: logger)
+        }
+        let message = try #require(error?.message)
+        #expect(message.contains("127.0.0.1:1"), "\(message)")
+        #expect(message.localizedCaseInsensitiveContains("refused"), "\(message)")
+        #expect(!message.contains("topsecret"))
+        #expect(ContinuousClock.now - started < .seconds(15))
+    }
+
+    @Test(.enabled(if: PostgresTestEnvironment.enabled, PostgresTestEnvironment.skipReason))
+    func twoStoresMigratingAFreshSchemaAtOnceBothSucceedAndRecordEachStepOnce() async throws {
+        try await PostgresHarness.withSchema { url in
+            let first = try await PostgresStore.open(url: url, logger: logger)
+            let second = try await PostgresStore.open(url: url, logger: logger)
+            var failure: (any Error)?
+            do {
+                async let a: Void = first.migrate()
+                async let b: Void = second.migrate()
+                _ = try await (a, b)
+                #expect(try await first.appliedMigrations() == PostgresMigrations.all.map(\.version))
+                // Both see one schema: a write through one is read through the other.
+                let id = try await first.appendLog(StoreContract.fullLog())
+                StoreContract.expectSameLog(try await second.log(id: id), StoreContract.fullLog(), id: id)
+            } catch {
+                failure = error
+            }
+            try await first.close()
+            try await second.close()
+            if let failure { throw failure }
+        }
+    }
+
+    @Test(.enabled(if: PostgresTestEnvironment.enabled, PostgresTestEnvironment.skipReason))
+    func aSchemaThatWasNeverMigratedSaysSo() async throws {
+        try await PostgresHarness.withSchema { url in
+            let store = try await PostgresStore.open(url: url, logger: logger)
+            let error = await StoreContract.expectStoreError(.unavailable) { try await store.activePrompt(taskType: "code_generation") }
+            #expect(error?.message.contains("migrate()") == true, "\(error?.message ?? "")")
+            try await store.close()
+        }
+    }
+}
