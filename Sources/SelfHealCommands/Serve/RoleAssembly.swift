@@ -102,7 +102,7 @@ public enum RoleAssembly {
                 stats: config.role.servesEvaluator ? store : nil,
                 health: health
             ),
-            taskTypes: config.taskTypes, limits: config.limits
+            taskTypes: config.taskTypes, limits: config.limits, security: config.security
         )
         return AssembledRole(router: router, services: services, store: store, httpClient: httpClient)
     }

@@ -38,6 +38,7 @@ struct ServeSettings {
             throw UsageError("\(flag): '\(url)' is not an http:// or https:// URL")
         }
         config.serviceToken = Env.get("SELFHEAL_SERVICE_TOKEN")
+        config.security = try securitySettings()
         if let list = command.raw(command.taskTypes, "SELFHEAL_TASK_TYPES") {
             let names = list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             guard !names.isEmpty else { throw UsageError("--task-types: give at least one task type") }
@@ -62,6 +63,22 @@ struct ServeSettings {
             )
         }
         return ServeSettings(configuration: config, logLevel: level, interval: interval)
+    }
+
+    /// Tokens and limits come from the environment only: secrets do not belong on a command line.
+    static func securitySettings() throws -> SecuritySettings {
+        let keys = (Env.get("SELFHEAL_API_KEYS") ?? "").split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
+        func count(_ name: String, default value: Int) throws -> Int {
+            guard let raw = Env.get(name) else { return value }
+            guard let number = Int(raw), number >= 0 else { throw UsageError("\(name): '\(raw)' is not a whole number >= 0") }
+            return number
+        }
+        return SecuritySettings(
+            apiKeys: keys, adminToken: Env.get("SELFHEAL_ADMIN_TOKEN"), serviceToken: Env.get("SELFHEAL_SERVICE_TOKEN"),
+            rateLimitPerMinute: try count("SELFHEAL_RATE_LIMIT", default: 600),
+            maxConcurrentRequests: try count("SELFHEAL_MAX_CONCURRENT", default: 256)
+        )
     }
 
     static func isLoopback(_ host: String) -> Bool {

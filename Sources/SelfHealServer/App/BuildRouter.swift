@@ -23,9 +23,14 @@ public struct RoleParts: Sendable {
 }
 
 /// Routes for whichever roles this process serves, behind the metrics middleware.
-public func buildRouter(role: Role, parts: RoleParts, taskTypes: TaskTypes, limits: RequestLimits) -> Router<BasicRequestContext> {
+public func buildRouter(
+    role: Role, parts: RoleParts, taskTypes: TaskTypes, limits: RequestLimits, security: SecuritySettings = .open
+) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    // Outermost first: every answer is counted, overload is refused before any work, then credentials.
     router.add(middleware: HTTPMetricsMiddleware(role: role.rawValue))
+    router.add(middleware: ConcurrencyLimitMiddleware(limit: security.maxConcurrentRequests))
+    router.add(middleware: AccessMiddleware(settings: security))
     HealthRoutes.add(to: router, health: parts.health)
     if let manager = parts.manager {
         ManagerRoutes.add(to: router, manager: manager, taskTypes: taskTypes, limits: limits)

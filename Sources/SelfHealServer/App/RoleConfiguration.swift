@@ -16,6 +16,8 @@ public struct RoleConfiguration: Sendable {
     public var limits: RequestLimits
     /// How often `rules/` is checked for edits.
     public var rulesPollInterval: Duration
+    /// Credentials, rate limit and concurrency bound.
+    public var security: SecuritySettings = .open
 
     public init(
         role: Role, host: String = "127.0.0.1", port: Int = 8000, databaseURL: String = "sqlite:selfheal.db",

@@ -1,0 +1,66 @@
+/// Who may call what, and how much (DESIGN §9). With no token configured at all every
+/// route is open — the embedded default, which the CLI allows only on a loopback address.
+/// As soon as one token is set, every class of route needs its own credential.
+public struct SecuritySettings: Sendable {
+    /// Client keys (`SELFHEAL_API_KEYS`, comma-separated).
+    public var apiKeys: [String]
+    /// Prompt admin token (`SELFHEAL_ADMIN_TOKEN`).
+    public var adminToken: String?
+    /// Role-to-role token (`SELFHEAL_SERVICE_TOKEN`).
+    public var serviceToken: String?
+    /// Requests per minute per client key; 0 = no limit.
+    public var rateLimitPerMinute: Int
+    /// Requests in flight per process before new ones get 503; never an unbounded queue.
+    public var maxConcurrentRequests: Int
+
+    public static let open = SecuritySettings(apiKeys: [], adminToken: nil, serviceToken: nil, rateLimitPerMinute: 0, maxConcurrentRequests: 256)
+
+    public init(apiKeys: [String], adminToken: String?, serviceToken: String?, rateLimitPerMinute: Int, maxConcurrentRequests: Int) {
+        self.apiKeys = apiKeys
+        self.adminToken = adminToken
+        self.serviceToken = serviceToken
+        self.rateLimitPerMinute = rateLimitPerMinute
+        self.maxConcurrentRequests = maxConcurrentRequests
+    }
+
+    /// True when any credential is configured: then nothing but health and metrics is open.
+    public var isSecured: Bool {
+        !apiKeys.isEmpty || adminToken != nil || serviceToken != nil
+    }
+}
+
+/// The kinds of route, each with its own credential.
+enum RouteAccess: Equatable {
+    /// Probes, Prometheus, the API description.
+    case open
+    /// Generation requests: a client key.
+    case client
+    /// Stats and the dashboard: a client key or the admin token.
+    case reader
+    /// Prompt and optimizer administration: the admin token.
+    case admin
+    /// Worker and evaluator endpoints called by other roles: the service token.
+    case service
+
+    static func of(path: String) -> RouteAccess {
+        if ["/health", "/metrics", "/openapi.json"].contains(path) { return .open }
+        if path == "/api/v1/generate" || path == "/api/v1/evaluate" { return .service }
+        if path.hasPrefix("/api/v1/prompts") || path.hasPrefix("/api/v1/optimizer") { return .admin }
+        if path.hasPrefix("/api/v1/stats") || path.hasPrefix("/dashboard") { return .reader }
+        return .client
+    }
+}
+
+/// Compares secrets in time that does not depend on where they differ.
+enum ConstantTime {
+    static func equals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        var difference = UInt8(truncatingIfNeeded: x.count ^ y.count)
+        for index in 0..<max(x.count, y.count) {
+            difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
+        }
+        return difference == 0
+    }
+}
+
