@@ -115,7 +115,7 @@ let package = Package(
         .target(
             name: "SelfHealServer",
             dependencies: [
-                "SelfHealCore", "SelfHealRules", "SelfHealStore", "SelfHealLLM", "SelfHealSandbox", "SelfHealOptimizer",
+                "SelfHealCore", "SelfHealRules", "SelfHealStore", "SelfHealLLM", "SelfHealSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -130,6 +130,7 @@ let package = Package(
             name: "SelfHealCommands",
             dependencies: [
                 "SelfHealCore", "SelfHealRules", "SelfHealStore", "SelfHealPostgres", "SelfHealLLM", "SelfHealServer",
+                "SelfHealSandbox", "SelfHealOptimizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -162,13 +163,13 @@ let package = Package(
         .testTarget(name: "SelfHealSandboxTests", dependencies: ["SelfHealSandbox", "SelfHealCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SelfHealOptimizerTests",
-            dependencies: ["SelfHealOptimizer", "SelfHealCore", "SelfHealStore", "SelfHealRules", "SelfHealLLM", "SelfHealLua"],
+            dependencies: ["SelfHealOptimizer", "SelfHealCore", "SelfHealStore", "SelfHealRules", "SelfHealLLM", "SelfHealLua", "SelfHealServer"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SelfHealServerTests",
             dependencies: [
-                "SelfHealServer", "SelfHealCommands", "SelfHealCore", "SelfHealStore", "SelfHealRules", "SelfHealLLM",
+                "SelfHealServer", "SelfHealCommands", "SelfHealCore", "SelfHealStore", "SelfHealRules", "SelfHealLLM", "SelfHealSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -15,7 +15,7 @@ import Testing
     /// Waits up to `limit` for `condition`; returns how long it took, or nil on timeout.
     /// The limit is generous so a busy CI machine cannot fail the test; the one-second
     /// target is measured by `selfheal bench rules`, not asserted here.
-    private func waitFor(_ limit: Duration = .seconds(10), _ condition: () async -> Bool) async throws -> Duration? {
+    private func waitFor(_ limit: Duration = .seconds(30), _ condition: () async -> Bool) async throws -> Duration? {
         let start = ContinuousClock.now
         while ContinuousClock.now - start < limit {
             if await condition() { return ContinuousClock.now - start }

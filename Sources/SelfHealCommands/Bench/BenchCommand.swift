@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import SelfHealRules
+import SelfHealSandbox
 
 /// `selfheal bench ...`: benchmarks that print numbers.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print numbers.",
-        subcommands: [Rules.self, Overhead.self]
+        subcommands: [Rules.self, Overhead.self, Sandbox.self]
     )
 
     struct Rules: AsyncParsableCommand {
@@ -52,6 +53,20 @@ struct BenchCommand: AsyncParsableCommand {
                 requests: requests, levels: levels, rulesDirectory: rules ?? Env.get("SELFHEAL_RULES_DIR") ?? "rules"
             ).run()
             print(report)
+        }
+    }
+
+    struct Sandbox: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sandbox runs per second at full concurrency, and the median overhead of one trivial run."
+        )
+
+        @Option(help: "Sandbox runs to time.")
+        var runs: Int = 100
+
+        func run() async throws {
+            guard runs > 0 else { throw UsageError("--runs: must be positive") }
+            print(try await SandboxBenchmark.run(runs: runs))
         }
     }
 }

@@ -2,7 +2,9 @@ import AsyncHTTPClient
 import Hummingbird
 import Logging
 import SelfHealCore
+import Foundation
 import SelfHealLLM
+import SelfHealOptimizer
 import SelfHealRules
 import SelfHealSandbox
 import SelfHealServer
@@ -16,16 +18,19 @@ public struct AssembledRole {
     public let services: [any Service]
     public let store: (any Store)?
     let httpClient: HTTPClient?
+    /// The optimizer, when this process runs it (`--role optimizer` or `all`).
+    public let optimizer: Optimizer?
 
     public init(router: Router<BasicRequestContext>, services: [any Service], store: (any Store)?) {
-        self.init(router: router, services: services, store: store, httpClient: nil)
+        self.init(router: router, services: services, store: store, httpClient: nil, optimizer: nil)
     }
 
-    init(router: Router<BasicRequestContext>, services: [any Service], store: (any Store)?, httpClient: HTTPClient?) {
+    init(router: Router<BasicRequestContext>, services: [any Service], store: (any Store)?, httpClient: HTTPClient?, optimizer: Optimizer?) {
         self.router = router
         self.services = services
         self.store = store
         self.httpClient = httpClient
+        self.optimizer = optimizer
     }
 
     /// Closes what the role opened, after the server has stopped.
@@ -39,26 +44,37 @@ public struct AssembledRole {
 
 public enum RoleAssembly {
     public static func assemble(config: RoleConfiguration, providers: LLMProviders, logger: Logger) async throws -> AssembledRole {
-        let store = try await StoreFactory.open(url: config.databaseURL, logger: logger)
+        let store = try await openStore(config, logger: logger)
         do {
-            try await store.migrate()
-            try await store.seedPrompts(SeedPrompts.seeds(for: config.taskTypes.known))
+            return try await assemble(config: config, providers: providers, store: store, logger: logger)
         } catch {
             try? await store.close()
-            throw UsageError("cannot prepare the store at \(config.databaseURL): \(error)")
+            throw error
+        }
+    }
+
+    private static func assemble(
+        config: RoleConfiguration, providers: LLMProviders, store: any Store, logger: Logger
+    ) async throws -> AssembledRole {
+        var services: [any Service] = []
+        let role = config.role
+
+        // plugins/ feed the worker (canary share) and the optimizer; reloaded like rules/.
+        var plugins: PluginsEngine?
+        if role.servesWorker || role.runsOptimizer {
+            let engine = try load("plugins", from: config.pluginsDirectory) {
+                try PluginsEngine(directory: config.pluginsDirectory, logger: logger)
+            }
+            plugins = engine
+            services.append(LuaFolderReloadService(folder: engine, interval: config.rulesPollInterval, logger: logger))
         }
 
-        var services: [any Service] = []
-        var rules: (any RuleScoring)?
+        var rules: RulesEngine?
         var evaluator: (any Evaluating)?
         var sandbox: SandboxIsolation?
-        if config.role.servesEvaluator {
-            let engine: RulesEngine
-            do {
-                engine = try RulesEngine(directory: config.rulesDirectory, logger: logger)
-            } catch {
-                try? await store.close()
-                throw UsageError("cannot load rules from \(config.rulesDirectory): \(error)")
+        if role.servesEvaluator {
+            let engine = try load("rules", from: config.rulesDirectory) {
+                try RulesEngine(directory: config.rulesDirectory, logger: logger)
             }
             rules = engine
             services.append(LuaFolderReloadService(folder: engine, interval: config.rulesPollInterval, logger: logger))
@@ -72,39 +88,69 @@ public enum RoleAssembly {
             )
         }
         var worker: (any Generating)?
-        if config.role.servesWorker {
-            worker = Worker(store: store, provider: providers.generation, logger: logger)
+        if role.servesWorker, let plugins {
+            worker = Worker(store: store, provider: providers.generation, canaryShare: { plugins.canaryShare(taskType: $0) }, logger: logger)
         }
 
+        // A role that needs the worker or the evaluator without serving it reaches it over HTTP.
         var httpClient: HTTPClient?
+        if (role.servesManager || role.runsOptimizer) && (worker == nil || evaluator == nil) {
+            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            httpClient = client
+            worker = worker ?? HTTPGenerating(client: client, baseURL: config.workerURL, serviceToken: config.serviceToken)
+            evaluator = evaluator ?? HTTPEvaluating(client: client, baseURL: config.evaluatorURL, serviceToken: config.serviceToken)
+        }
         var manager: Manager?
-        if config.role.servesManager {
-            var generator = worker
-            var scorer = evaluator
-            if generator == nil || scorer == nil {
-                let client = HTTPClient(eventLoopGroupProvider: .singleton)
-                httpClient = client
-                generator = generator ?? HTTPGenerating(client: client, baseURL: config.workerURL, serviceToken: config.serviceToken)
-                scorer = scorer ?? HTTPEvaluating(client: client, baseURL: config.evaluatorURL, serviceToken: config.serviceToken)
-            }
-            if let generator, let scorer {
-                manager = Manager(generator: generator, evaluator: scorer, store: store, logger: logger)
+        if role.servesManager, let worker, let evaluator {
+            manager = Manager(generator: worker, evaluator: evaluator, store: store, logger: logger)
+        }
+        var optimizer: Optimizer?
+        if role.runsOptimizer, let plugins, let worker, let evaluator {
+            let owner = "\(ProcessInfo.processInfo.hostName)/\(ProcessInfo.processInfo.processIdentifier)"
+            let built = Optimizer(
+                store: store, generator: worker, evaluator: evaluator, rewriter: providers.rewrite, plugins: plugins,
+                owner: owner, logger: logger
+            )
+            optimizer = built
+            if let interval = config.optimizerInterval {
+                services.append(OptimizerService(optimizer: built, taskTypes: config.taskTypes.known, interval: interval, logger: logger))
             }
         }
 
-        let health = HealthReporter(role: config.role.rawValue, version: SelfHealVersion.current, store: store, rules: rules, sandbox: sandbox)
+        let health = HealthReporter(role: role.rawValue, version: SelfHealVersion.current, store: store, rules: rules, sandbox: sandbox)
         let router = buildRouter(
-            role: config.role,
+            role: role,
             parts: RoleParts(
                 manager: manager,
-                worker: config.role.servesWorker ? worker : nil,
-                evaluator: config.role.servesEvaluator ? evaluator : nil,
-                stats: config.role.servesEvaluator ? store : nil,
+                worker: role.servesWorker ? worker : nil,
+                evaluator: role.servesEvaluator ? evaluator : nil,
+                stats: role.servesEvaluator ? store : nil,
                 health: health
             ),
             taskTypes: config.taskTypes, limits: config.limits, security: config.security
         )
-        return AssembledRole(router: router, services: services, store: store, httpClient: httpClient)
+        return AssembledRole(router: router, services: services, store: store, httpClient: httpClient, optimizer: optimizer)
+    }
+
+    private static func openStore(_ config: RoleConfiguration, logger: Logger) async throws -> any Store {
+        let store = try await StoreFactory.open(url: config.databaseURL, logger: logger)
+        do {
+            try await store.migrate()
+            try await store.seedPrompts(SeedPrompts.seeds(for: config.taskTypes.known))
+        } catch {
+            try? await store.close()
+            throw UsageError("cannot prepare the store at \(config.databaseURL): \(error)")
+        }
+        return store
+    }
+
+    /// Loads a Lua folder; a broken one at start is fatal (there is no last good set yet).
+    private static func load<T>(_ what: String, from directory: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch {
+            throw UsageError("cannot load \(what) from \(directory): \(error)")
+        }
     }
 }
 

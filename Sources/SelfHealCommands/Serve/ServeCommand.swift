@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical. (env: LOG_LEVEL; default: info)")
     var logLevel: String?
 
-    @Option(help: "Optimizer: loop every N seconds instead of one pass. (env: SELFHEAL_OPTIMIZER_INTERVAL)")
+    @Option(help: "Optimizer: loop every N seconds and serve /health and /metrics, instead of one pass and exit. --role all loops every 60 s by default. (env: SELFHEAL_OPTIMIZER_INTERVAL)")
     var interval: String?
 
     @Flag(help: "Allow binding a non-loopback address without tokens. (env: SELFHEAL_INSECURE=1)")
@@ -55,10 +55,11 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "selfheal")
         logger[metadataKey: "role"] = "\(settings.configuration.role.rawValue)"
 
-        if settings.configuration.role == .optimizer {
-            throw UsageError("--role optimizer: the optimizer is not part of this build yet (it arrives with the optimizer issue)")
-        }
         let providers = try ProviderSelection.providers(logger: logger)
+        if settings.configuration.role == .optimizer && settings.interval == nil {
+            try await OptimizerPass.runOnce(config: settings.configuration, providers: providers, logger: logger)
+            return
+        }
         let running = try await RunningRole.start(config: settings.configuration, providers: providers, logger: logger, handleSignals: true)
         let config = settings.configuration
         logger.info(

@@ -62,6 +62,12 @@ struct ServeSettings {
                 "--host: refusing to serve \(config.host) without SELFHEAL_API_KEYS/SELFHEAL_ADMIN_TOKEN/SELFHEAL_SERVICE_TOKEN; pass --insecure to do it anyway"
             )
         }
+        // --role all heals on its own: the optimizer loops every minute unless told otherwise.
+        if let interval {
+            config.optimizerInterval = .seconds(interval)
+        } else if role == .all {
+            config.optimizerInterval = .seconds(60)
+        }
         return ServeSettings(configuration: config, logLevel: level, interval: interval)
     }
 

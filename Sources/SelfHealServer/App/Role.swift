@@ -9,6 +9,7 @@ public enum Role: String, CaseIterable, Sendable {
     public var servesManager: Bool { self == .manager || self == .all }
     public var servesWorker: Bool { self == .worker || self == .all }
     public var servesEvaluator: Bool { self == .evaluator || self == .all }
+    public var runsOptimizer: Bool { self == .optimizer || self == .all }
 }
 
 /// The version `/health` reports.

@@ -18,6 +18,8 @@ public struct RoleConfiguration: Sendable {
     public var rulesPollInterval: Duration
     /// Credentials, rate limit and concurrency bound.
     public var security: SecuritySettings = .open
+    /// How often the optimizer loops; nil runs no loop (`--role optimizer` then makes one pass).
+    public var optimizerInterval: Duration?
 
     public init(
         role: Role, host: String = "127.0.0.1", port: Int = 8000, databaseURL: String = "sqlite:selfheal.db",

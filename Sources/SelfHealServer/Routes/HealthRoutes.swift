@@ -55,6 +55,9 @@ enum HealthRoutes {
             // A store that cannot be reached makes the role unready: 503 keeps it out of rotation.
             return JSONResponse.make(report, status: report.status == "ok" ? .ok : .serviceUnavailable)
         }
+        router.get("/openapi.json") { _, _ -> Response in
+            JSONResponse.raw(Data(OpenAPIDocument.json.utf8))
+        }
         router.get("/metrics") { _, _ -> Response in
             Response(
                 status: .ok,

@@ -1,0 +1,136 @@
+import Foundation
+import SelfHealCore
+import SelfHealLLM
+import SelfHealOptimizer
+import Testing
+
+/// One optimizer per task type at a time, and plugins that fail without taking the optimizer down.
+@Suite struct LeaseAndFailureTests {
+    let taskType = OptimizerHarness.taskType
+
+    @Test func twoRacingPassesMakeOneDecision() async throws {
+        try await OptimizerHarness.with { harness in
+            try await harness.install(SeedPrompts.badCodeGenerationPrompt)
+            try await harness.serve(6)
+            let first = harness.optimizer(owner: "pod-a")
+            let second = harness.optimizer(owner: "pod-b")
+            async let a = first.runPass(taskTypes: [taskType])
+            async let b = second.runPass(taskTypes: [taskType])
+            let decisions = (await a + b).map(\.decision)
+            // Whichever loses the race either finds the lease taken or, if it came after,
+            // the canary the winner started: never a second rewrite.
+            #expect(decisions.filter { $0 == "canary_started" }.count == 1, "\(decisions)")
+            #expect(decisions.filter { $0 == "locked" || $0 == "canary_wait" }.count == 1, "\(decisions)")
+            let written = try await harness.store.prompts(taskType: taskType).filter { $0.author == .optimizer }
+            #expect(written.count == 1)
+            #expect(try await harness.store.optimizerRuns(taskType: taskType, limit: 10).count == 2)
+        }
+    }
+
+    @Test func aHeldLeaseLocksTheTaskTypeOutUntilReleased() async throws {
+        try await OptimizerHarness.with { harness in
+            try await harness.install(SeedPrompts.badCodeGenerationPrompt)
+            try await harness.serve(6)
+            #expect(try await harness.store.acquireOptimizerLease(taskType: taskType, owner: "other-pod", ttl: .seconds(60)))
+            let locked = await harness.optimizer().run(taskType: taskType)
+            #expect(locked.decision == "locked")
+            #expect(try await harness.store.prompts(taskType: taskType).count == 1)
+
+            try await harness.store.releaseOptimizerLease(taskType: taskType, owner: "other-pod")
+            let acted = await harness.optimizer().run(taskType: taskType)
+            #expect(acted.decision == "canary_started")
+            // The optimizer gave its own lease back.
+            #expect(try await harness.store.acquireOptimizerLease(taskType: taskType, owner: "other-pod", ttl: .seconds(1)))
+        }
+    }
+
+    @Test func aFailingCanaryPluginWaitsAndRecordsWhy() async throws {
+        try await OptimizerHarness.with(edits: ["canary.lua": [("if canary.evaluated < min_samples then", "if canary.no_such_field.x then")]]) { harness in
+            try await harness.install(SeedPrompts.codeGeneration, author: .seed)
+            let canary = try await harness.install(SeedPrompts.badCodeGenerationPrompt, status: .canary)
+            try await harness.serve(12)
+            let run = await harness.optimizer().run(taskType: taskType)
+            #expect(run.decision == "canary_wait")
+            let error = try #require(run.detailsObject["plugin_error"] as? String)
+            #expect(error.contains("decide_canary") && error.contains("canary.lua:"))
+            #expect(try await harness.store.prompt(id: canary.id)?.status == .canary)
+        }
+    }
+
+    @Test func aTriggerThatRunsOutOfBudgetDoesNothingAndSaysSo() async throws {
+        try await OptimizerHarness.with(edits: ["trigger.lua": [("if window.failed >= 3 then", "while true do end\n    if window.failed >= 3 then")]]) { harness in
+            let bad = try await harness.install(SeedPrompts.badCodeGenerationPrompt)
+            try await harness.serve(6)
+            let run = await harness.optimizer().run(taskType: taskType)
+            #expect(run.decision == "noop")
+            #expect((run.detailsObject["plugin_error"] as? String)?.contains("instruction budget") == true)
+            #expect(try await harness.store.activePrompt(taskType: taskType)?.id == bad.id)
+            #expect(try await harness.store.prompts(taskType: taskType).count == 1)
+        }
+    }
+
+    @Test func aFailingRewriteModelIsAnErrorThatChangesNothing() async throws {
+        struct Down: LLMProvider {
+            var name: String { "down" }
+            var model: String { "down" }
+            func complete(_ request: LLMRequest) async throws -> LLMCompletion { throw LLMError(.unavailable, provider: "down", message: "connection refused") }
+        }
+        try await OptimizerHarness.with { harness in
+            try await harness.install(SeedPrompts.badCodeGenerationPrompt)
+            try await harness.serve(6)
+            let run = await harness.optimizer(rewriter: Down()).run(taskType: taskType)
+            #expect(run.decision == "error")
+            #expect(run.id != nil)
+            #expect(try await harness.store.prompts(taskType: taskType).count == 1)
+        }
+    }
+
+    @Test func aCandidateIsRejectedWhenAnOperatorChangesTheActiveVersionDuringItsReplay() async throws {
+        try await OptimizerHarness.with { harness in
+            let good = try await harness.install(SeedPrompts.codeGeneration, author: .seed)
+            try await harness.install(SeedPrompts.badCodeGenerationPrompt)
+            try await harness.serve(6)
+            let generator = OperatorMidReplay(inner: harness.worker, store: harness.store, activating: good.id)
+            let optimizer = Optimizer(
+                store: harness.store, generator: generator, evaluator: harness.evaluator, rewriter: harness.provider,
+                plugins: harness.plugins, owner: "optimizer-test", logger: OptimizerHarness.logger
+            )
+            let run = await optimizer.run(taskType: taskType)
+            #expect(run.decision == "candidate_rejected", "\(run.details ?? "")")
+            #expect((run.detailsObject["reason"] as? String)?.contains("active version changed") == true)
+            let candidateId = try #require(run.candidateId)
+            let candidate = try #require(try await harness.store.prompt(id: candidateId))
+            #expect(candidate.status == .rejected)
+            #expect(try await harness.store.activePrompt(taskType: taskType)?.id == good.id)
+        }
+    }
+}
+
+/// The worker, except that an operator activates another version as the replay starts.
+private struct OperatorMidReplay: Generating {
+    let inner: any Generating
+    let store: any Store
+    let activating: Int64
+    private let done = Once()
+
+    init(inner: any Generating, store: any Store, activating: Int64) {
+        self.inner = inner
+        self.store = store
+        self.activating = activating
+    }
+
+    func generate(_ request: GenerateRequest) async throws -> GenerateResponse {
+        if await done.first() {
+            _ = try await store.activatePrompt(id: activating, reason: "operator, mid-replay")
+        }
+        return try await inner.generate(request)
+    }
+
+    private actor Once {
+        var taken = false
+        func first() -> Bool {
+            defer { taken = true }
+            return !taken
+        }
+    }
+}
