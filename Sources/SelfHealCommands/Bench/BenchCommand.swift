@@ -8,8 +8,44 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print numbers.",
-        subcommands: [Rules.self, Overhead.self, Sandbox.self]
+        subcommands: [Heal.self, Rules.self, Overhead.self, Sandbox.self]
     )
+
+    struct Heal: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Install a bad prompt, send requests, run the optimizer, repeat; print before/after and write a report."
+        )
+
+        @Option(help: "Cycles of requests followed by an optimizer pass.")
+        var cycles: Int = 2
+
+        @Option(help: "Requests per cycle.")
+        var requests: Int = 5
+
+        @Option(name: .customLong("canary-share"), help: "Canary share for the run (0 activates a replay winner at once).")
+        var canaryShare: Double = 0
+
+        @Option(help: "Folder of Lua scoring rules. (env: SELFHEAL_RULES_DIR; default: rules)")
+        var rules: String?
+
+        @Option(help: "Folder of Lua optimizer plugins, copied for the run. (env: SELFHEAL_PLUGINS_DIR; default: plugins)")
+        var plugins: String?
+
+        @Option(help: "Where to write heal-report.md and heal-report.json.")
+        var output: String = "reports"
+
+        func run() async throws {
+            guard cycles > 0 else { throw UsageError("--cycles: must be positive") }
+            guard requests > 0 else { throw UsageError("--requests: must be positive") }
+            guard (0...1).contains(canaryShare) else { throw UsageError("--canary-share: must be within [0, 1]") }
+            let benchmark = HealBenchmark(
+                cycles: cycles, requests: requests, canaryShare: canaryShare,
+                rulesDirectory: rules ?? Env.get("SELFHEAL_RULES_DIR") ?? "rules",
+                pluginsDirectory: plugins ?? Env.get("SELFHEAL_PLUGINS_DIR") ?? "plugins", reportDirectory: output
+            )
+            print(try await benchmark.run())
+        }
+    }
 
     struct Rules: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
