@@ -17,9 +17,16 @@ run: build
 	@echo "selfheal: try  curl -s -X POST localhost:$(PORT)/api/v1/request -H 'Content-Type: application/json' -d '{\"user_input\":\"Write a fibonacci function\",\"task_type\":\"code_generation\"}'"
 	.build/release/selfheal --role all --port $(PORT) --database $(DATABASE)
 
+# Every test: Swift tests (the PostgreSQL ones against a database scripts/test-postgres.sh
+# provides unless SELFHEAL_TEST_DATABASE_URL is set), then the manifest and dashboard checks.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@python3 -c 'import openai' 2>/dev/null || pip install -q openai >/dev/null 2>&1 || \
+		echo "selfheal: the openai Python client could not be installed; its compatibility test will be skipped"
+	@url="$${SELFHEAL_TEST_DATABASE_URL:-}"; \
+	if [ -z "$$url" ]; then url=$$(bash scripts/test-postgres.sh) || exit 1; fi; \
+	SELFHEAL_TEST_DATABASE_URL="$$url" $(SWIFT) test --skip-build && \
+	SELFHEAL_TEST_DATABASE_URL="$$url" SELFHEAL_BIN=.build/debug/selfheal bash scripts/ops-test.sh
 
 rules-check: build
 	.build/release/selfheal rules check
@@ -29,6 +36,14 @@ bench-rules: build
 
 bench-overhead: build
 	.build/release/selfheal bench overhead
+
+# Sends the easy, medium and hard samples to a running `make run` (in another terminal) and
+# prints pass rates per category. SELFHEAL_URL overrides the address.
+.PHONY: quick-test
+quick-test:
+	@bin=.build/release/selfheal; [ -x "$$bin" ] || bin=.build/debug/selfheal; \
+	[ -x "$$bin" ] || { echo "selfheal: no binary yet; run 'make build' first" >&2; exit 1; }; \
+	"$$bin" samples --categories easy medium hard --url "$${SELFHEAL_URL:-http://127.0.0.1:$(PORT)}"
 
 clean:
 	rm -rf .build

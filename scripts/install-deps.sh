@@ -8,6 +8,8 @@ pkg-config --exists lua5.4 2>/dev/null || need+=(liblua5.4-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
+# Headless Chromium renders /dashboard in Tests/SelfHealServerTests/DashboardTests.swift.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

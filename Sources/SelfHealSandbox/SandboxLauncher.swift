@@ -23,16 +23,17 @@ struct SandboxLauncher: Sendable {
     /// Inside fresh mount namespaces: the job directory moves to /tmp/job and /tmp, /var/tmp
     /// and /dev/shm become small private tmpfs, so whatever a program writes outside its
     /// directory vanishes with it and cannot fill the host's disk. /var/tmp serves as the
-    /// parking place for the bind mount while /tmp is replaced.
+    /// parking place for the bind mount while /tmp is replaced. `-n`: in a user namespace,
+    /// mount(8) fails after a successful move when it tries to record it in its utab.
     static let mountScript = """
         set -e
         job=$1; size=$2; shift 2
-        mount --bind "$job" /var/tmp
-        mount -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /tmp
+        mount -n --bind "$job" /var/tmp
+        mount -n -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /tmp
         mkdir /tmp/job
-        mount --move /var/tmp /tmp/job
-        mount -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /var/tmp
-        if [ -d /dev/shm ]; then mount -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /dev/shm; fi
+        mount -n --move /var/tmp /tmp/job
+        mount -n -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /var/tmp
+        if [ -d /dev/shm ]; then mount -n -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /dev/shm; fi
         cd /tmp/job
         exec "$@"
         """

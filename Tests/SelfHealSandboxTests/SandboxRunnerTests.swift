@@ -107,6 +107,13 @@ struct SandboxRunnerTests {
         try await expectCleanAndStillServing()
     }
 
+    @Test func hangingProgramThatLeftTheGroupIsKilledAtTheTimeout() async throws {
+        // Killing the process group at the deadline misses it; the sandbox must not.
+        let result = try await fixture.run("import os, time\nos.setsid()\nwhile True:\n    time.sleep(1)\n", tests: "")
+        #expect(result.timedOut && !result.passed)
+        try await expectCleanAndStillServing()
+    }
+
     @Test func tenGigabyteAllocationFails() async throws {
         let result = try await fixture.run("data = bytearray(10 * 1024 ** 3)\n", tests: "")
         #expect(!result.passed && !result.timedOut)
@@ -126,8 +133,8 @@ struct SandboxRunnerTests {
         try await expectCleanAndStillServing()
     }
 
-    @Test func writesOutsideTheJobDirectoryDoNotReachTheHost() async throws {
-        try #require(fixture.runner.isolation.mode != .rlimitsOnly, "needs mount namespaces")
+    @Test(.enabled(if: SandboxFixture.machineIsolation.mode != .rlimitsOnly, "needs mount namespaces"))
+    func writesOutsideTheJobDirectoryDoNotReachTheHost() async throws {
         let marker = "selfheal-sandbox-escape-\(UUID().uuidString)"
         let result = try await fixture.run("for d in ('/tmp', '/var/tmp', '/dev/shm'):\n    open(d + '/\(marker)', 'w').write('x')\n", tests: "")
         #expect(result.passed)
@@ -137,8 +144,8 @@ struct SandboxRunnerTests {
         try await expectCleanAndStillServing()
     }
 
-    @Test func rootOnlyFileIsUnreadable() async throws {
-        try #require(geteuid() == 0, "needs root to make a root-only file")
+    @Test(.enabled(if: geteuid() == 0, "needs root to make a root-only file"))
+    func rootOnlyFileIsUnreadable() async throws {
         let secret = "/root/selfheal-sandbox-secret-\(UUID().uuidString)"
         try #require(FileManager.default.createFile(atPath: secret, contents: Data("hunter2".utf8), attributes: [.posixPermissions: 0o600]))
         defer { try? FileManager.default.removeItem(atPath: secret) }
@@ -150,8 +157,8 @@ struct SandboxRunnerTests {
         try await expectCleanAndStillServing()
     }
 
-    @Test func networkSocketCannotConnect() async throws {
-        try #require(fixture.runner.isolation.networkIsolated, "this machine allows no network namespace")
+    @Test(.enabled(if: SandboxFixture.machineIsolation.networkIsolated, "this machine allows no network namespace"))
+    func networkSocketCannotConnect() async throws {
         let client = "import socket\nsocket.create_connection(('1.1.1.1', 53), timeout=2)\n"
         let result = try await fixture.run(client, tests: "")
         #expect(!result.passed && !result.timedOut)

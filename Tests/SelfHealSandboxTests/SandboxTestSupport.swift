@@ -25,6 +25,14 @@ final class SandboxFixture: Sendable {
 
     deinit { try? FileManager.default.removeItem(atPath: workRoot) }
 
+    /// What this machine allows, probed once, to enable the tests that need it.
+    static let machineIsolation: SandboxIsolation = {
+        guard let fixture = try? SandboxFixture(maxConcurrent: 1) else {
+            return SandboxIsolation(mode: .rlimitsOnly, networkIsolated: false, uids: nil, summary: "probe failed")
+        }
+        return fixture.runner.isolation
+    }()
+
     /// Processes still alive under any of the runner's sandbox uids.
     var leftoverProcesses: [pid_t] {
         (0..<runner.configuration.maxConcurrent).compactMap { runner.uid(forSlot: $0) }.flatMap { ProcessSweep.processes(ofUID: $0) }

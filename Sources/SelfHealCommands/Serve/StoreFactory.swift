@@ -1,5 +1,6 @@
 import Logging
 import SelfHealCore
+import SelfHealPostgres
 import SelfHealStore
 
 /// Opens the store named by `SELFHEAL_DATABASE_URL`.
@@ -14,8 +15,8 @@ enum StoreFactory {
         switch parsed {
         case .sqlite(let path):
             return try await SQLiteStore.open(path: path, logger: logger)
-        case .postgres:
-            throw UsageError("--database: PostgreSQL is not supported by this build yet; use sqlite:PATH")
+        case .postgres(let url):
+            return try await PostgresStore.open(url: url, logger: logger)
         }
     }
 }
