@@ -94,7 +94,7 @@ struct ProviderFaultTests {
 
     static let faults: [Fault] = [
         Fault(name: "401 wrong key", reply: .openAIError(401, "Incorrect API key provided"), status: 502, code: "llm_rejected", says: "Incorrect API key provided"),
-        Fault(name: "429 with Retry-After", reply: .openAIError(429, "Rate limit reached", headers: ["Retry-After": "0"]), status: 503, code: "llm_rateLimited", says: "Rate limit reached"),
+        Fault(name: "429 with Retry-After", reply: .openAIError(429, "Rate limit reached", headers: ["Retry-After": "0"]), status: 503, code: "llm_rate_limited", says: "Rate limit reached"),
         Fault(name: "500 every time", reply: .openAIError(500, "The server had an error"), status: 503, code: "llm_unavailable", says: "The server had an error"),
         Fault(name: "hang past the timeout", reply: .hang, status: 504, code: "llm_timeout", says: "within 0.5 s"),
         Fault(name: "malformed JSON", reply: .init(body: "{\"choices\": [oops"), status: 502, code: "llm_malformed", says: "not a chat completion"),

@@ -45,7 +45,14 @@ enum RoleErrors {
             case .unavailable, .rateLimited: .init(503)
             case .rejected, .malformed: .init(502)
             }
-            return APIError(status.status, code: "llm_\(error.kind.rawValue)", message: "LLM provider '\(error.provider)': \(error.message)")
+            let code = switch error.kind {
+            case .timeout: "llm_timeout"
+            case .unavailable: "llm_unavailable"
+            case .rateLimited: "llm_rate_limited"
+            case .rejected: "llm_rejected"
+            case .malformed: "llm_malformed"
+            }
+            return APIError(status.status, code: code, message: "LLM provider '\(error.provider)': \(error.message)")
         case let error as StoreError where error.kind == .unavailable:
             return APIError.storeUnavailable(error.message)
         case let error as StoreError:
