@@ -83,3 +83,12 @@ public protocol Store: Sendable {
     /// Gives up the lease if `owner` holds it; otherwise does nothing.
     func releaseOptimizerLease(taskType: String, owner: String) async throws
 }
+
+/// A store that can take many execution logs at once, for `selfheal bench store` and imports.
+public protocol BulkLogLoading: Store {
+    /// Appends `logs` with as few round trips as the database allows. A duplicate idempotency
+    /// key fails the batch it is in.
+    func bulkInsertLogs(_ logs: [ExecutionLog]) async throws
+    /// Brings planner statistics up to date after a bulk load (PostgreSQL: VACUUM ANALYZE).
+    func afterBulkLoad() async throws
+}

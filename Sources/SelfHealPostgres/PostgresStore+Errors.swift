@@ -29,7 +29,9 @@ extension PostgresStore {
             }
         }
         if error is PSQLError || String(reflecting: type(of: error)).contains("ConnectionPoolError") {
-            // The connection broke or the pool gave up connecting: find out why, in words.
+            // The connection broke or the pool gave up connecting (its circuit breaker tripped;
+            // ConnectionPoolError lives in postgres-nio's underscored pool module, hence the name
+            // check): find out why, in words.
             logger.warning("PostgreSQL unreachable", metadata: metadata)
             return StoreError(.unavailable, "PostgreSQL \(endpoint) is unreachable while \(operation): \(await unreachableReason())")
         }

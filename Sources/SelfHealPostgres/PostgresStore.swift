@@ -108,8 +108,7 @@ public final class PostgresStore: Store {
         try checkOpen()
         do {
             return try await withPooledConnection(body)
-        } catch let timeout as AcquireTimeout {
-            _ = timeout
+        } catch is PoolLease<T>.Timeout {
             throw StoreError(
                 .unavailable,
                 "PostgreSQL \(endpoint) is unreachable while \(operation): \(await unreachableReason())"
@@ -119,41 +118,12 @@ public final class PostgresStore: Store {
         }
     }
 
-    private struct AcquireTimeout: Error {}
-
-    /// Set once the pool hands out the connection; shared by the two racing child tasks.
-    private final class LeaseFlag: Sendable {
-        let value = Atomic<Bool>(false)
-    }
-
     /// Leases a connection for `body`, giving up when none comes within `acquireTimeout`. Only
     /// the wait for a connection is bounded: once `body` runs, it may take as long as it needs.
     private func withPooledConnection<T: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
-        let acquired = LeaseFlag()
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { [client, logger] in
-                try await client.withConnection { connection in
-                    acquired.value.store(true, ordering: .releasing)
-                    return try await body(connection, logger)
-                }
-            }
-            group.addTask { [acquireTimeout] in
-                try await Task.sleep(for: acquireTimeout)
-                if !acquired.value.load(ordering: .acquiring) {
-                    throw AcquireTimeout()
-                }
-                return nil
-            }
-            while let result = try await group.next() {
-                if let result {
-                    group.cancelAll()
-                    return result
-                }
-            }
-            throw CancellationError()
-        }
+        try await PoolLease<T>.run(on: client, logger: logger, timeout: acquireTimeout, body)
     }
 
     private func checkOpen() throws {

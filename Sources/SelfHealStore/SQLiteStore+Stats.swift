@@ -4,6 +4,8 @@ import SelfHealCore
 
 /// The stats queries. Each is one aggregate statement the database answers from the
 /// `execution_logs_stats` covering index (migration 5); no log rows are loaded into the process.
+/// `INDEXED BY` pins that index: left to itself, SQLite prefers an index that saves the GROUP BY
+/// sort (e.g. on prompt_id) and then scans every log ever written instead of the window.
 /// Definitions (evaluated, failed, errors, nearest-rank p95) are documented in Stats.swift.
 extension SQLiteStore {
     /// Counts shared by the summary and the per-task-type rows. `passed` is stored as 0/1.
@@ -23,11 +25,11 @@ extension SQLiteStore {
                 SELECT \(Self.countColumns),
                     avg(rule_score) AS avg_rules, avg(judge_score) AS avg_judge, avg(final_score) AS avg_final,
                     avg(latency_total_ms) AS avg_latency,
-                    (SELECT latency_total_ms FROM execution_logs WHERE created_at >= ?1
+                    (SELECT latency_total_ms FROM execution_logs INDEXED BY execution_logs_stats WHERE created_at >= ?1
                         ORDER BY latency_total_ms LIMIT 1 OFFSET (
-                            SELECT max((95 * count(*) + 99) / 100 - 1, 0) FROM execution_logs WHERE created_at >= ?1
+                            SELECT max((95 * count(*) + 99) / 100 - 1, 0) FROM execution_logs INDEXED BY execution_logs_stats WHERE created_at >= ?1
                         )) AS p95_latency
-                FROM execution_logs WHERE created_at >= ?1
+                FROM execution_logs INDEXED BY execution_logs_stats WHERE created_at >= ?1
                 """,
                 [.date(since)]
             ).first
@@ -71,7 +73,7 @@ extension SQLiteStore {
             try await db.query(
                 """
                 SELECT task_type, \(Self.countColumns), avg(final_score) AS avg_final, avg(latency_total_ms) AS avg_latency
-                FROM execution_logs WHERE created_at >= ? GROUP BY task_type ORDER BY task_type
+                FROM execution_logs INDEXED BY execution_logs_stats WHERE created_at >= ? GROUP BY task_type ORDER BY task_type
                 """,
                 [.date(since)]
             )
@@ -92,7 +94,7 @@ extension SQLiteStore {
             try await db.query(
                 """
                 SELECT min(max(CAST(final_score * 10 AS INTEGER), 0), 9) AS bucket, count(*) AS scores
-                FROM execution_logs WHERE created_at >= ? AND final_score IS NOT NULL GROUP BY bucket
+                FROM execution_logs INDEXED BY execution_logs_stats WHERE created_at >= ? AND final_score IS NOT NULL GROUP BY bucket
                 """,
                 [.date(since)]
             )
@@ -132,7 +134,7 @@ extension SQLiteStore {
                         count(*) AS samples, coalesce(sum(status = 'ok' AND passed = 1), 0) AS passed,
                         coalesce(sum(status = 'ok'), 0) AS evaluated, avg(final_score) AS avg_score,
                         min(created_at) AS first_seen, max(created_at) AS last_seen
-                    FROM execution_logs WHERE created_at >= ? AND prompt_id IS NOT NULL GROUP BY prompt_id
+                    FROM execution_logs INDEXED BY execution_logs_stats WHERE created_at >= ? AND prompt_id IS NOT NULL GROUP BY prompt_id
                 ) l LEFT JOIN prompts p ON p.id = l.prompt_id
                 ORDER BY 2, 3 DESC, l.prompt_id DESC
                 """,

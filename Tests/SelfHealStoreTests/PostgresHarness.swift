@@ -36,7 +36,15 @@ enum PostgresTestEnvironment {
 /// Builds a `StoreHarness` on a schema of its own in the test database, dropped afterwards, and
 /// closes every store it handed out.
 enum PostgresHarness {
-    static let logger = Logger(label: "selfheal.store.test") { _ in SwiftLogNoOpLogHandler() }
+    /// Silent, unless `SELFHEAL_TEST_LOG` is set (e.g. `debug`) to watch the pool at work.
+    static let logger: Logger = {
+        guard let level = ProcessInfo.processInfo.environment["SELFHEAL_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) else {
+            return Logger(label: "selfheal.store.test") { _ in SwiftLogNoOpLogHandler() }
+        }
+        var logger = Logger(label: "selfheal.store.test") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = level
+        return logger
+    }()
 
     static func run(_ body: (StoreHarness) async throws -> Void) async throws {
         try await withSchema { url in

@@ -6,7 +6,9 @@ import Testing
 
 /// A store outlives a restart of the server. Opt-in, because it stops the server every other
 /// PostgreSQL test uses: set `SELFHEAL_TEST_POSTGRES_STOP` and `SELFHEAL_TEST_POSTGRES_START` to
-/// shell commands (as root on Debian: `pg_ctlcluster 15 main stop` / `... start`).
+/// shell commands (as root on Debian: `pg_ctlcluster 15 main stop` / `... start`), and run it on
+/// its own (`swift test --filter PostgresRestartTests`): other PostgreSQL suites running at the
+/// same time would see the outage too and fail.
 @Suite(
     "PostgreSQL restart", .serialized,
     .enabled(
@@ -52,9 +54,13 @@ enum PostgresRestartCommands {
 
     static func shell(_ command: String) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        // The server started here must not hold the test runner's output open.
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        // Foundation notices the child's exit when a descriptor it shares with the child closes.
+        // A server started by the command would inherit that descriptor and keep it open for
+        // its whole life, so every descriptor above stderr is closed before running the command.
+        let closeInherited = #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done; "#
+        process.arguments = ["-c", closeInherited + command]
+        // The server started here must not hold the test runner's output open either.
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

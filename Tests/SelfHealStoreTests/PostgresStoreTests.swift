@@ -52,7 +52,9 @@ struct PostgresStoreTests {
         #expect(message.contains("127.0.0.1:1"), "\(message)")
         #expect(message.localizedCaseInsensitiveContains("refused"), "\(message)")
         #expect(!message.contains("topsecret"))
-        #expect(ContinuousClock.now - started < .seconds(15))
+        // A hang guard, not a speed target: the pool lease gives up after 5 s, and a busy
+        // machine must not turn that into a failure.
+        #expect(ContinuousClock.now - started < .seconds(60))
     }
 
     @Test(.enabled(if: PostgresTestEnvironment.enabled, PostgresTestEnvironment.skipReason))

@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print numbers.",
-        subcommands: [Heal.self, Rules.self, Overhead.self, Sandbox.self]
+        subcommands: [Heal.self, Rules.self, Overhead.self, Sandbox.self, StoreBenchCommand.self]
     )
 
     struct Heal: AsyncParsableCommand {

@@ -1,0 +1,43 @@
+import Foundation
+import SQLiteNIO
+import SelfHealCore
+
+extension SQLiteStore: BulkLogLoading {
+    /// Rows per INSERT: 26 bound values each, well under SQLite's 32,766-parameter limit.
+    private static let bulkRowsPerStatement = 200
+
+    /// Inserts many logs in one transaction with multi-row INSERTs, for benchmarks and imports.
+    /// Idempotency keys are not checked beyond the unique index: a duplicate fails the batch.
+    public func bulkInsertLogs(_ logs: [ExecutionLog]) async throws {
+        guard !logs.isEmpty else { return }
+        try await write("bulk-loading \(logs.count) execution logs") { db in
+            var start = logs.startIndex
+            while start < logs.endIndex {
+                let chunk = logs[start..<min(start + Self.bulkRowsPerStatement, logs.endIndex)]
+                let placeholders = Array(repeating: "(" + Array(repeating: "?", count: 26).joined(separator: ", ") + ")", count: chunk.count)
+                var binds: [SQLiteData] = []
+                binds.reserveCapacity(chunk.count * 26)
+                for log in chunk {
+                    binds += [
+                        .text(log.requestId), .textOrNull(log.idempotencyKey), .text(log.taskType), .text(log.userInput),
+                        .textOrNull(log.language), .text(log.status.rawValue), .textOrNull(log.error),
+                        .textOrNull(log.output), .textOrNull(log.code), .int64OrNull(log.promptId),
+                        .intOrNull(log.promptVersion), .doubleOrNull(log.ruleScore), .doubleOrNull(log.judgeScore),
+                        .doubleOrNull(log.finalScore), .bool(log.passed), .textOrNull(log.evaluationJSON),
+                        .textOrNull(log.responseJSON), .textOrNull(log.rulesVersion), .float(log.latencyTotalMs),
+                        .doubleOrNull(log.latencyWorkerMs), .doubleOrNull(log.latencyEvaluatorMs),
+                        .textOrNull(log.llmProvider), .textOrNull(log.llmModel), .intOrNull(log.tokensInput),
+                        .intOrNull(log.tokensOutput), .date(log.createdAt),
+                    ]
+                }
+                _ = try await db.query(
+                    "INSERT INTO execution_logs (\(Self.logInsertColumns)) VALUES \(placeholders.joined(separator: ", "))", binds
+                )
+                start = chunk.endIndex
+            }
+        }
+    }
+
+    /// The stats queries pin their index (`INDEXED BY`), so there is nothing to refresh.
+    public func afterBulkLoad() async throws {}
+}
