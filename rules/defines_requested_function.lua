@@ -42,18 +42,22 @@ return {
     if not wanted then
       return nil -- no name requested: this rule does not apply
     end
-    local defined, code, pos = {}, ctx.code, 1
-    -- A plain search for "def " then a parse there: fast on long answers.
-    while true do
-      local start = code:find("def ", pos, true)
-      if not start then break end
-      pos = start + 4
-      local name = code:match("^def%s+([%a_][%w_]*)%s*%(", start)
-      if name == wanted then return 1.0, "defines `" .. wanted .. "` as requested" end
-      if name then defined[#defined + 1] = name end
+    local defined, code = {}, ctx.code
+    -- A plain search for the keyword then a parse there: fast on long answers. A requested
+    -- name may be a function (`def`) or a class (`class LRUCache:`).
+    for _, keyword in ipairs({ "def ", "class " }) do
+      local pos = 1
+      while true do
+        local start = code:find(keyword, pos, true)
+        if not start then break end
+        pos = start + #keyword
+        local name = code:match("^" .. keyword:sub(1, -2) .. "%s+([%a_][%w_]*)%s*[%(:]", start)
+        if name == wanted then return 1.0, "defines `" .. wanted .. "` as requested" end
+        if name then defined[#defined + 1] = name end
+      end
     end
     if #defined == 0 then
-      return 0.0, "the request asks for `" .. wanted .. "` but the code defines no function"
+      return 0.0, "the request asks for `" .. wanted .. "` but the code defines no function or class"
     end
     return 0.0, "the request asks for `" .. wanted .. "` but the code defines " .. table.concat(defined, ", ")
   end,

@@ -10,7 +10,7 @@ public struct SelfHealCommand: AsyncParsableCommand {
             Run a role:  selfheal --role manager|worker|evaluator|optimizer|all [options]
             Every option also reads an environment variable, named in its help.
             """,
-        subcommands: [ServeCommand.self, RulesCommand.self, BenchCommand.self, PromptsCommand.self],
+        subcommands: [ServeCommand.self, RulesCommand.self, BenchCommand.self, SamplesCommand.self, PromptsCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 

@@ -45,6 +45,7 @@ public func buildRouter(
     }
     if let store = parts.stats {
         StatsRoutes.add(to: router, store: store)
+        DashboardRoutes.add(to: router, store: store)
     }
     return router
 }

@@ -38,6 +38,8 @@ public enum OpenAPIDocument {
         .init(method: "get", path: "/api/v1/stats/score-distribution", role: "evaluator", summary: "Ten buckets of final scores", access: "reader", query: [("hours", "number")]),
         .init(method: "get", path: "/api/v1/stats/recent-failures", role: "evaluator", summary: "Failed requests with rule reasons and judge feedback", access: "reader", query: [("limit", "integer")]),
         .init(method: "get", path: "/api/v1/stats/prompt-performance", role: "evaluator", summary: "Per prompt version: samples, pass rate, average score", access: "reader", query: [("hours", "number")]),
+        .init(method: "get", path: "/api/v1/stats/timeline", role: "evaluator", summary: "Scores per time bucket and task type, prompt status changes and optimizer decisions", access: "reader", query: [("hours", "number"), ("bucket_minutes", "integer")]),
+        .init(method: "get", path: "/dashboard", role: "evaluator", summary: "The dashboard: one self-contained HTML page that reads the stats API", response: "html", access: "open"),
     ]
 
     /// Every documented "METHOD /path", for the test that checks the document against the routes.
@@ -88,8 +90,9 @@ public enum OpenAPIDocument {
         }
         parts.append(operation.access == "open" ? "\"security\": []" : "\"security\": [{\"bearer\": []}]")
         let success: String
-        if operation.response == "text" {
-            success = "\"\(operation.status)\": {\"description\": \"OK\", \"content\": {\"text/plain\": {\"schema\": {\"type\": \"string\"}}}}"
+        if operation.response == "text" || operation.response == "html" {
+            let type = operation.response == "html" ? "text/html" : "text/plain"
+            success = "\"\(operation.status)\": {\"description\": \"OK\", \"content\": {\"\(type)\": {\"schema\": {\"type\": \"string\"}}}}"
         } else {
             success = "\"\(operation.status)\": {\"description\": \"OK\", \"content\": {\"application/json\": {\"schema\": {\"$ref\": \"#/components/schemas/\(operation.response)\"}}}}"
         }

@@ -31,7 +31,7 @@ public struct SecuritySettings: Sendable {
 
 /// The kinds of route, each with its own credential.
 enum RouteAccess: Equatable {
-    /// Probes, Prometheus, the API description.
+    /// Probes, Prometheus, the API description, the dashboard page.
     case open
     /// Generation requests: a client key.
     case client
@@ -43,10 +43,12 @@ enum RouteAccess: Equatable {
     case service
 
     static func of(path: String) -> RouteAccess {
-        if ["/health", "/metrics", "/openapi.json"].contains(path) { return .open }
+        // The dashboard page holds no data (it reads the stats API, which needs a credential),
+        // so a browser can open it directly.
+        if ["/health", "/metrics", "/openapi.json", "/dashboard"].contains(path) { return .open }
         if path == "/api/v1/generate" || path == "/api/v1/evaluate" { return .service }
         if path.hasPrefix("/api/v1/prompts") || path.hasPrefix("/api/v1/optimizer") { return .admin }
-        if path.hasPrefix("/api/v1/stats") || path.hasPrefix("/dashboard") { return .reader }
+        if path.hasPrefix("/api/v1/stats") { return .reader }
         return .client
     }
 }
