@@ -5,6 +5,15 @@ extension Optimizer {
     /// Promote, wait or roll back a running canary, on its record since it became the canary
     /// against the active version's record over the same time. A failing plugin waits.
     func decideCanary(_ canary: PromptVersion, taskType: String) async throws -> RunOutcome {
+        let active = try await store.activePrompt(taskType: taskType)
+        if let active, let parent = canary.parentId, parent != active.id {
+            let reason = "its parent (id \(parent)) is no longer the active version; v\(active.version) is"
+            _ = try await store.setPromptStatus(id: canary.id, status: .rejected, reason: "canary superseded: \(reason)")
+            var outcome = RunOutcome(.canarySuperseded, reason: reason, promptId: active.id)
+            outcome.candidateId = canary.id
+            outcome.evidence = canary.evidence
+            return outcome
+        }
         let since = try await lastTime(canary, became: .canary)
         let limit: Int
         do {
@@ -14,7 +23,6 @@ extension Optimizer {
         }
         let logs = try await window(taskType: taskType, minutes: max(1, -since.timeIntervalSinceNow / 60 + 1), limit: limit)
         let canaryStats = logs.stats(of: canary, since: since)
-        let active = try await store.activePrompt(taskType: taskType)
         // With no active version (an operator retired it) the canary is compared with nothing served.
         let activeStats = active.map { logs.stats(of: $0, since: since) }
             ?? VersionStats.empty(promptId: 0, version: 0)

@@ -16,6 +16,9 @@ public enum OptimizerDecision: String, Sendable, CaseIterable {
     case promoted
     case canaryWait = "canary_wait"
     case canaryRolledBack = "canary_rolled_back"
+    /// The canary was written against a version that no longer serves (an operator activated
+    /// another one): it is rejected rather than compared with a version it never knew.
+    case canarySuperseded = "canary_superseded"
     case regressionRolledBack = "regression_rolled_back"
     /// The store, the rewrite LLM or a plugin failed; nothing was changed (details say why).
     case error
@@ -23,7 +26,7 @@ public enum OptimizerDecision: String, Sendable, CaseIterable {
     /// Decisions that changed prompt state or tried a rewrite: they start the cooldown.
     var startsCooldown: Bool {
         switch self {
-        case .canaryStarted, .activated, .candidateRejected, .promoted, .canaryRolledBack, .regressionRolledBack: true
+        case .canaryStarted, .activated, .candidateRejected, .promoted, .canaryRolledBack, .canarySuperseded, .regressionRolledBack: true
         default: false
         }
     }

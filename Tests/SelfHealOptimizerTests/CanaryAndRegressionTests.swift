@@ -33,6 +33,22 @@ import Testing
         }
     }
 
+    @Test func aCanaryWhoseParentWasReplacedByAnOperatorIsSuperseded() async throws {
+        try await OptimizerHarness.with(edits: ["canary.lua": [("canary_share = 0.2,", "canary_share = 0.5,")]]) { harness in
+            try await harness.install(SeedPrompts.codeGeneration, author: .seed)
+            let canary = try await harness.install(SeedPrompts.badCodeGenerationPrompt, status: .canary)
+            let replacement = try await harness.install(SeedPrompts.codeGeneration + "\nAlways add docstrings.")
+
+            let run = await harness.optimizer().run(taskType: taskType)
+            #expect(run.decision == "canary_superseded", "\(run.details ?? "")")
+            #expect(try await harness.store.prompt(id: canary.id)?.status == .rejected)
+            #expect(try await harness.store.canaryPrompt(taskType: taskType) == nil)
+            // Everything goes to the version the operator chose.
+            let served = try await harness.serve(12)
+            #expect(served.allSatisfy { $0.promptId == replacement.id })
+        }
+    }
+
     @Test func aCanaryWithTooFewSamplesWaits() async throws {
         try await OptimizerHarness.with { harness in
             try await harness.install(SeedPrompts.codeGeneration, author: .seed)
