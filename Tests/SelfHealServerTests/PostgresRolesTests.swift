@@ -1,0 +1,49 @@
+import Foundation
+import SelfHealServer
+import Testing
+
+/// The split deployment: manager, worker and evaluator as separate servers on one PostgreSQL.
+/// `make test` provides the database; CI must not skip this.
+@Suite(
+    "Split roles on one PostgreSQL",
+    .enabled(
+        if: ProcessInfo.processInfo.environment["SELFHEAL_TEST_DATABASE_URL"] != nil || ProcessInfo.processInfo.environment["CI"] != nil,
+        "set SELFHEAL_TEST_DATABASE_URL (make test does) to run"
+    )
+)
+struct PostgresRolesTests {
+    @Test func threeRolesServeAndTheStatsReflectThem() async throws {
+        let url = try #require(ProcessInfo.processInfo.environment["SELFHEAL_TEST_DATABASE_URL"], "CI is set but no PostgreSQL was provided")
+        let scratch = try TempDatabase()  // only for the shape of the config; the store is PostgreSQL
+        defer { scratch.cleanup() }
+        func config(_ role: Role) -> RoleConfiguration {
+            var config = testConfig(role, database: scratch)
+            config.databaseURL = url
+            return config
+        }
+        let worker = try await startRole(config(.worker))
+        let evaluator = try await startRole(config(.evaluator))
+        var managerConfig = config(.manager)
+        managerConfig.workerURL = "http://127.0.0.1:\(worker.port)"
+        managerConfig.evaluatorURL = "http://127.0.0.1:\(evaluator.port)"
+        let manager = try await startRole(managerConfig)
+
+        // The database may hold rows from other runs: count the difference.
+        let before = try await fetch(.GET, port: evaluator.port, path: "/api/v1/stats/summary?hours=1").json["total"] as? Int ?? 0
+        var requestIds: [String] = []
+        for input in ["Write a fibonacci function", "Write a factorial function", "Reverse a string"] {
+            let answer = try await fetch(port: manager.port, path: "/api/v1/request", body: json(["user_input": input]))
+            #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
+            if let id = answer.json["request_id"] as? String { requestIds.append(id) }
+        }
+        let after = try await fetch(.GET, port: evaluator.port, path: "/api/v1/stats/summary?hours=1")
+        #expect(after.json["total"] as? Int == before + 3)
+
+        let store = try #require(evaluator.store)
+        let logs = try await store.recentLogs(taskType: nil, since: Date().addingTimeInterval(-600), limit: 100)
+        #expect(Set(requestIds).isSubset(of: Set(logs.map(\.requestId))))
+        let health = try await fetch(.GET, port: manager.port, path: "/health")
+        #expect((health.json["store"] as? [String: Any])?["reachable"] as? Bool == true)
+        for role in [manager, evaluator, worker] { await role.shutdown() }
+    }
+}
