@@ -6,7 +6,7 @@ import Synchronization
 /// One loaded, validated `plugins/` folder: a Lua state and the entries its files returned.
 /// Plugins are called a few times per optimizer pass, so one state behind a lock is enough;
 /// a reload builds a new set and in-flight calls finish on the old one.
-final class PluginSet: Sendable {
+final class PluginSet: LoadedLuaSet {
     /// What a plugin entry must be: a function, or a number (or a function of the task type giving one).
     enum Shape: Sendable {
         case function

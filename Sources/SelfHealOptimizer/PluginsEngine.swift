@@ -4,7 +4,6 @@ import Metrics
 import SelfHealCore
 import SelfHealLua
 import SelfHealRules
-import Synchronization
 
 /// The optimizer's heuristics, read from a `plugins/` folder of Lua files and reloaded when
 /// the files change (poll it with `LuaFolderReloadService`). A reload validates the whole
@@ -19,17 +18,7 @@ public final class PluginsEngine: ReloadableLuaFolder, Sendable {
     public let directory: String
     public let limits: LuaLimits
     let logger: Logger
-    private let live: Mutex<LiveState>
-    /// Serialises reloads (the poller and a manual reload may race); calls never take it.
-    private let reloadLock = Mutex<Void>(())
-
-    private struct LiveState {
-        var set: PluginSet
-        var lastError: String?
-        var lastErrorAt: Date?
-        /// The content that failed last, so a broken edit is reported once, not every poll.
-        var failedVersion: String?
-    }
+    private let reloader: LuaFolderReloader<PluginSet>
 
     /// Loads and validates `directory`; throws `PluginLoadError` (every problem with file and
     /// line) or `LuaFolderError`, since there is no last good set to fall back on yet.
@@ -39,64 +28,22 @@ public final class PluginsEngine: ReloadableLuaFolder, Sendable {
         self.logger = logger
         let snapshot = try LuaFolderSnapshot.read(directory: directory)
         let set = try PluginSet.load(snapshot, limits: limits).get()
-        live = Mutex(LiveState(set: set))
+        reloader = LuaFolderReloader(kind: "plugins", directory: directory, initial: set, logger: logger)
         logger.info("Plugins loaded", metadata: ["plugins.version": "\(snapshot.version)", "plugins.directory": "\(directory)"])
     }
 
     /// The set calls use now.
-    var current: PluginSet { live.withLock { $0.set } }
+    var current: PluginSet { reloader.current }
 
-    public var status: ReloadStatus {
-        live.withLock { ReloadStatus(version: $0.set.version, loadedAt: $0.set.loadedAt, lastError: $0.lastError, lastErrorAt: $0.lastErrorAt) }
-    }
+    public var status: ReloadStatus { reloader.status }
 
     /// Reads the folder; when its content hash differs from the live set's, validates the new
     /// content in a fresh state and swaps it in. On failure the live set stays. Blocking.
     @discardableResult
     public func reloadIfChanged() -> LuaFolderReloadOutcome {
-        reloadLock.withLock { _ in
-            let snapshot: LuaFolderSnapshot
-            do {
-                snapshot = try LuaFolderSnapshot.read(directory: directory)
-            } catch {
-                return fail("\(error)", version: "unreadable")
-            }
-            let (liveVersion, failedVersion) = live.withLock { ($0.set.version, $0.failedVersion) }
-            if snapshot.version == liveVersion {
-                // A broken edit was reverted: what is on disk is live again.
-                live.withLock { if $0.failedVersion != nil { $0.failedVersion = nil; $0.lastError = nil; $0.lastErrorAt = nil } }
-                return .unchanged
-            }
-            if snapshot.version == failedVersion { return .unchanged }
-            switch PluginSet.load(snapshot, limits: limits) {
-            case .success(let set):
-                live.withLock { $0 = LiveState(set: set) }
-                Counter(label: "selfheal_plugins_reloads_total", dimensions: [("result", "success")]).increment()
-                logger.info("Plugins reloaded", metadata: ["plugins.version": "\(snapshot.version)", "plugins.previous_version": "\(liveVersion)"])
-                return .reloaded(version: snapshot.version)
-            case .failure(let error):
-                return fail(error.description, version: snapshot.version)
-            }
+        reloader.reloadIfChanged { snapshot in
+            PluginSet.load(snapshot, limits: limits).mapError { $0 as any Error }
         }
-    }
-
-    private func fail(_ message: String, version: String) -> LuaFolderReloadOutcome {
-        let (liveVersion, isNew) = live.withLock { state in
-            let isNew = state.failedVersion != version
-            if isNew {
-                state.lastError = message
-                state.lastErrorAt = Date()
-                state.failedVersion = version
-            }
-            return (state.set.version, isNew)
-        }
-        if isNew {
-            Counter(label: "selfheal_plugins_reloads_total", dimensions: [("result", "failure")]).increment()
-            logger.error("Plugins reload failed; keeping the last good set", metadata: [
-                "plugins.version": "\(liveVersion)", "plugins.rejected_version": "\(version)", "error": "\(message)",
-            ])
-        }
-        return .failed(message: message)
     }
 
     /// Counts and logs a plugin failure; the caller decides the conservative fallback.

@@ -3,7 +3,7 @@ import SelfHealCore
 
 /// One validated, immutable generation of `rules/`. Identity matters: a pooled Lua state
 /// belongs to the set it was built from and is rebuilt when the live set is another one.
-public final class RuleSet: Sendable {
+public final class RuleSet: LoadedLuaSet {
     public let version: String
     public let loadedAt: Date
     public let policy: ScoringPolicy

@@ -4,7 +4,6 @@ import Metrics
 import NIOPosix
 import SelfHealCore
 import SelfHealLua
-import Synchronization
 
 /// Scores outputs with the live rule set of a `rules/` folder and reloads it when the files
 /// change. Lua runs on a NIOThreadPool, never on Swift's cooperative pool: a rule is
@@ -15,18 +14,8 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
     private let logger: Logger
     private let threadPool: NIOThreadPool
     private let pool: RuleStatePool
-    private let live: Mutex<LiveState>
-    /// Serialises reloads (the poller and a manual reload may race); scoring never takes it.
-    private let reloadLock = Mutex<Void>(())
+    private let reloader: LuaFolderReloader<RuleSet>
     private let ruleTimer = Metrics.Timer(label: "selfheal_rule_duration_seconds")
-
-    private struct LiveState {
-        var set: RuleSet
-        var lastError: String?
-        var lastErrorAt: Date?
-        /// The content that failed last, so a broken edit is reported once, not every poll.
-        var failedVersion: String?
-    }
 
     /// Loads and validates `directory`; throws `RuleLoadError` (naming file and line) or
     /// `LuaFolderError` when the initial set is unusable, since there is no last good set yet.
@@ -42,18 +31,16 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
         let snapshot = try LuaFolderSnapshot.read(directory: directory)
         let runtime = try RuleSetLoader.load(snapshot, limits: limits).get()
         pool.seed(runtime)
-        live = Mutex(LiveState(set: runtime.set))
+        reloader = LuaFolderReloader(kind: "rules", directory: directory, initial: runtime.set, logger: logger)
         logger.info("Rules loaded", metadata: [
             "rules.version": "\(snapshot.version)", "rules.count": "\(runtime.set.rules.count)", "rules.directory": "\(directory)",
         ])
     }
 
     /// The set new evaluations use.
-    public var current: RuleSet { live.withLock { $0.set } }
+    public var current: RuleSet { reloader.current }
 
-    public var status: ReloadStatus {
-        live.withLock { ReloadStatus(version: $0.set.version, loadedAt: $0.set.loadedAt, lastError: $0.lastError, lastErrorAt: $0.lastErrorAt) }
-    }
+    public var status: ReloadStatus { reloader.status }
 
     public func score(_ context: RuleContext) async -> RuleSetScore {
         do {
@@ -106,55 +93,12 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
     /// content in a fresh state and swaps it in. On failure the live set stays.
     @discardableResult
     public func reloadIfChanged() -> LuaFolderReloadOutcome {
-        reloadLock.withLock { _ in
-            let snapshot: LuaFolderSnapshot
-            do {
-                snapshot = try LuaFolderSnapshot.read(directory: directory)
-            } catch {
-                return fail("\(error)", version: "unreadable")
-            }
-            let (liveVersion, failedVersion) = live.withLock { ($0.set.version, $0.failedVersion) }
-            if snapshot.version == liveVersion {
-                // A broken edit was reverted: the live set is what is on disk again.
-                live.withLock { if $0.failedVersion != nil { $0.failedVersion = nil; $0.lastError = nil; $0.lastErrorAt = nil } }
-                return .unchanged
-            }
-            if snapshot.version == failedVersion { return .unchanged }
-            let start = ContinuousClock.now
-            switch RuleSetLoader.load(snapshot, limits: limits) {
-            case .success(let runtime):
+        reloader.reloadIfChanged { snapshot in
+            RuleSetLoader.load(snapshot, limits: limits).map { runtime in
+                // States for the new generation go into the pool before the set goes live.
                 pool.seed(runtime)
-                live.withLock { state in
-                    state = LiveState(set: runtime.set)
-                }
-                Counter(label: "selfheal_rules_reloads_total", dimensions: [("result", "success")]).increment()
-                logger.info("Rules reloaded", metadata: [
-                    "rules.version": "\(snapshot.version)", "rules.previous_version": "\(liveVersion)",
-                    "rules.count": "\(runtime.set.rules.count)", "rules.reload_ms": "\((ContinuousClock.now - start).nanoseconds / 1_000_000)",
-                ])
-                return .reloaded(version: snapshot.version)
-            case .failure(let error):
-                return fail(error.description, version: snapshot.version)
-            }
+                return runtime.set
+            }.mapError { $0 as any Error }
         }
-    }
-
-    private func fail(_ message: String, version: String) -> LuaFolderReloadOutcome {
-        let (liveVersion, isNew) = live.withLock { state in
-            let isNew = state.failedVersion != version
-            if isNew {
-                state.lastError = message
-                state.lastErrorAt = Date()
-                state.failedVersion = version
-            }
-            return (state.set.version, isNew)
-        }
-        if isNew {
-            Counter(label: "selfheal_rules_reloads_total", dimensions: [("result", "failure")]).increment()
-            logger.error("Rules reload failed; keeping the last good set", metadata: [
-                "rules.version": "\(liveVersion)", "rules.rejected_version": "\(version)", "error": "\(message)",
-            ])
-        }
-        return .failed(message: message)
     }
 }
