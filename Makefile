@@ -45,5 +45,22 @@ quick-test:
 	[ -x "$$bin" ] || { echo "selfheal: no binary yet; run 'make build' first" >&2; exit 1; }; \
 	"$$bin" samples --categories easy medium hard --url "$${SELFHEAL_URL:-http://127.0.0.1:$(PORT)}"
 
+# Steady load against --role all: every acknowledged request has one log row, stats agree,
+# memory stays flat. RATE, DURATION, WARMUP override the defaults (20/s for 20 s).
+.PHONY: load-test fuzz fault-test-postgres
+load-test: build
+	bash scripts/load-test.sh
+
+# Schemathesis against /openapi.json plus an edge-case fuzzer over every POST route: no 5xx, no crash.
+fuzz: build
+	bash scripts/fuzz.sh
+
+# Restarts the system PostgreSQL cluster under load (so it is not part of `make test`).
+fault-test-postgres: deps
+	$(SWIFT) build --build-tests
+	@url="$${SELFHEAL_TEST_DATABASE_URL:-$$(bash scripts/test-postgres.sh)}"; \
+	SELFHEAL_TEST_DATABASE_URL="$$url" SELFHEAL_TEST_POSTGRES_RESTART='pg_ctlcluster 15 main restart' \
+	$(SWIFT) test --skip-build --filter 'FaultTests/postgresRestartUnderLoad'
+
 clean:
 	rm -rf .build

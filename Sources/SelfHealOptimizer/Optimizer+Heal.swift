@@ -116,6 +116,16 @@ extension Optimizer {
         outcome.details.replayCandidate = candidateResult
         outcome.details.replayActive = activeResult
         outcome.details.replayInputs = inputs.count
+        // The active version generated fine in production: if none of its replays ran, the
+        // worker or evaluator is unreachable, which says nothing about the candidate.
+        if activeResult.couldNotRun {
+            let why = "replay could not run (\(activeResult.firstError ?? "every sample failed")); is the worker or evaluator reachable?"
+            logger.error("Optimizer replay could not run", metadata: ["task_type": "\(taskType)", "error": "\(why)"])
+            _ = try await store.setPromptStatus(id: candidate.id, status: .rejected, reason: "not replayed: \(why)")
+            outcome.decision = .error
+            outcome.details.reason = why
+            return outcome
+        }
         // The world may have moved during the replay: only the lease holder acts, and only on
         // the version the candidate was compared with.
         guard try await renewLease(taskType: taskType) else { return try await reject("the optimizer lease expired during the replay") }

@@ -23,6 +23,7 @@ struct Replay: Sendable {
 
     func score(prompt: PromptVersion, inputs: [ReplayInput]) async -> ReplayScore {
         var passed = 0, errors = 0, failingPassed = 0, passingPassed = 0
+        var firstError: String?
         var total = 0.0
         for (index, input) in inputs.enumerated() {
             do {
@@ -40,12 +41,14 @@ struct Replay: Sendable {
                 }
             } catch {
                 // An error is a lost sample, scored 0: a prompt that breaks generation must not win.
+                // The first one is kept: when every sample fails, it says why (e.g. the worker is down).
                 errors += 1
+                if firstError == nil { firstError = "\(error)" }
             }
         }
         return ReplayScore(
             promptId: prompt.id, samples: inputs.count, passed: passed, avgScore: inputs.isEmpty ? 0 : total / Double(inputs.count),
-            errors: errors, failingInputsPassed: failingPassed, passingInputsPassed: passingPassed
+            errors: errors, failingInputsPassed: failingPassed, passingInputsPassed: passingPassed, firstError: firstError
         )
     }
 }

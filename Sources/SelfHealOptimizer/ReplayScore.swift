@@ -12,8 +12,13 @@ public struct ReplayScore: Codable, Sendable, Equatable {
     public var failingInputsPassed: Int
     /// Passes among the inputs that passed in production.
     public var passingInputsPassed: Int
+    /// The first error a sample hit, if any.
+    public var firstError: String?
 
-    public init(promptId: Int64, samples: Int, passed: Int, avgScore: Double, errors: Int, failingInputsPassed: Int, passingInputsPassed: Int) {
+    public init(
+        promptId: Int64, samples: Int, passed: Int, avgScore: Double, errors: Int, failingInputsPassed: Int, passingInputsPassed: Int,
+        firstError: String? = nil
+    ) {
         self.promptId = promptId
         self.samples = samples
         self.passed = passed
@@ -21,7 +26,11 @@ public struct ReplayScore: Codable, Sendable, Equatable {
         self.errors = errors
         self.failingInputsPassed = failingInputsPassed
         self.passingInputsPassed = passingInputsPassed
+        self.firstError = firstError
     }
+
+    /// Every sample errored: the replay could not run at all, which says nothing about the prompt.
+    var couldNotRun: Bool { samples > 0 && errors == samples }
 
     enum CodingKeys: String, CodingKey {
         case samples, passed, errors
@@ -29,6 +38,7 @@ public struct ReplayScore: Codable, Sendable, Equatable {
         case avgScore = "avg_score"
         case failingInputsPassed = "failing_inputs_passed"
         case passingInputsPassed = "passing_inputs_passed"
+        case firstError = "first_error"
     }
 
     var lua: LuaTable {

@@ -85,6 +85,30 @@ import Testing
         }
     }
 
+    @Test func anUnreachableWorkerDuringReplayIsAnErrorNotALostCandidate() async throws {
+        struct Unreachable: Generating {
+            func generate(_ request: GenerateRequest) async throws -> GenerateResponse {
+                throw StoreError(.unavailable, "worker at http://127.0.0.1:1 unreachable")
+            }
+        }
+        try await OptimizerHarness.with(edits: ["canary.lua": [("canary_share = 0.2,", "canary_share = 0,")]]) { harness in
+            let bad = try await harness.install(SeedPrompts.badCodeGenerationPrompt)
+            try await harness.serve(6)
+            let broken = Optimizer(
+                store: harness.store, generator: Unreachable(), evaluator: harness.evaluator, rewriter: harness.provider,
+                plugins: harness.plugins, owner: "unreachable", logger: OptimizerHarness.logger
+            )
+            let run = await broken.run(taskType: taskType)
+            #expect(run.decision == "error", "\(run.details ?? "")")
+            #expect(run.details?.contains("unreachable") == true)
+            #expect(try await harness.store.activePrompt(taskType: taskType)?.id == bad.id)
+            #expect(try await harness.store.canaryPrompt(taskType: taskType) == nil)
+            // An error starts no cooldown: once the worker is back, the next pass heals.
+            let healed = await harness.optimizer().run(taskType: taskType)
+            #expect(healed.decision == "activated", "\(healed.details ?? "")")
+        }
+    }
+
     @Test func aCandidateIsRejectedWhenAnOperatorChangesTheActiveVersionDuringItsReplay() async throws {
         try await OptimizerHarness.with { harness in
             let good = try await harness.install(SeedPrompts.codeGeneration, author: .seed)

@@ -70,3 +70,21 @@ struct ValidationTests {
         #expect(InputRefinement.detectLanguage(in: "Write a fibonacci function") == nil)
     }
 }
+
+@Suite("The worker's pinned prompt_id is validated")
+struct PromptIdValidationTests {
+    @Test("a prompt_id that is not a whole positive id is a 422, never a crash", arguments: [1e19, -1e19, 1.5, 0])
+    func badPromptId(value: Double) async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        let role = try await startRole(testConfig(.all, database: database))
+        let answer = try await fetch(
+            port: role.port, path: "/api/v1/generate",
+            body: json(["task_type": "code_generation", "user_input": "x", "prompt_id": value])
+        )
+        #expect(answer.status == 422)
+        #expect(answer.errorMessage?.contains("prompt_id") == true)
+        #expect(try await fetch(.GET, port: role.port, path: "/health").status == 200)
+        await role.shutdown()
+    }
+}

@@ -6,7 +6,8 @@ import SelfHealLLM
 
 /// Picks the LLM provider for generation, judging and rewriting from the environment
 /// (`LLM_PROVIDER`, `LLM_API_KEY`, `LLM_BASE_URL`, `LLM_MODEL`, `LLM_JUDGE_MODEL`,
-/// `LLM_REWRITE_MODEL`, `LLM_TIMEOUT_SECONDS`, `LLM_MAX_RETRIES`), and says once, plainly,
+/// `LLM_REWRITE_MODEL`, `LLM_TIMEOUT_SECONDS`, `LLM_MAX_RETRIES`, `LLM_BREAKER_FAILURES`,
+/// `LLM_BREAKER_COOLDOWN_SECONDS`), and says once, plainly,
 /// which one answers — above all when it is the simulated stand-in.
 enum ProviderSelection {
     static let openAIBaseURL = "https://api.openai.com/v1"
@@ -52,7 +53,9 @@ enum ProviderSelection {
         let timeout = try number("LLM_TIMEOUT_SECONDS", env("LLM_TIMEOUT_SECONDS"), default: 60, range: 0.1...3600)
         let retries = try Int(number("LLM_MAX_RETRIES", env("LLM_MAX_RETRIES"), default: 2, range: 0...10, integer: true))
         let policy = ResiliencePolicy(timeout: .milliseconds(Int64(timeout * 1000)), maxRetries: retries)
-        let breaker = CircuitBreaker()
+        let threshold = try Int(number("LLM_BREAKER_FAILURES", env("LLM_BREAKER_FAILURES"), default: 5, range: 1...1000, integer: true))
+        let cooldown = try number("LLM_BREAKER_COOLDOWN_SECONDS", env("LLM_BREAKER_COOLDOWN_SECONDS"), default: 30, range: 0.1...3600)
+        let breaker = CircuitBreaker(failureThreshold: threshold, cooldown: .milliseconds(Int64(cooldown * 1000)))
         let generationModel = env("LLM_MODEL") ?? (family == "gemini" ? GeminiProvider.defaultModel : openAIModel)
 
         var built: [String: any LLMProvider] = [:]

@@ -95,7 +95,7 @@ public enum RoleAssembly {
         // A role that needs the worker or the evaluator without serving it reaches it over HTTP.
         var httpClient: HTTPClient?
         if (role.servesManager || role.runsOptimizer) && (worker == nil || evaluator == nil) {
-            let client = HTTPClient(eventLoopGroupProvider: .singleton)
+            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: RoleHTTPClient.configuration)
             httpClient = client
             worker = worker ?? HTTPGenerating(client: client, baseURL: config.workerURL, serviceToken: config.serviceToken)
             evaluator = evaluator ?? HTTPEvaluating(client: client, baseURL: config.evaluatorURL, serviceToken: config.serviceToken)

@@ -13,6 +13,15 @@ public struct RoleHTTPClient: Sendable {
     let serviceToken: String?
     let timeout: TimeAmount
 
+    /// For clients that call other roles: a refused connection fails at once instead of being
+    /// retried quietly until the connect timeout, so a dead worker is a fast, clear 503.
+    public static var configuration: HTTPClient.Configuration {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return configuration
+    }
+
     public init(client: HTTPClient, role: String, baseURL: String, serviceToken: String?, timeout: TimeAmount = .seconds(180)) {
         self.client = client
         self.role = role

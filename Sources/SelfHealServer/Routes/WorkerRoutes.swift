@@ -14,7 +14,7 @@ enum WorkerRoutes {
                 userInput: try body.string("user_input", required: true, maxBytes: limits.userInputBytes) ?? "",
                 language: try body.string("language", required: false, maxBytes: 32),
                 requestId: try body.string("request_id", required: false, maxBytes: 64),
-                promptId: try body.number("prompt_id").map { Int64($0) }
+                promptId: try promptId(body)
             )
             do {
                 return JSONResponse.make(try await worker.generate(generateRequest))
@@ -22,5 +22,15 @@ enum WorkerRoutes {
                 throw RoleErrors.clientError(for: error, role: "worker")
             }
         }
+    }
+
+    /// `prompt_id` must be a whole number that fits an id: a float or a huge value is the
+    /// caller's mistake (422), never a crash or a silent truncation.
+    private static func promptId(_ body: JSONBody) throws -> Int64? {
+        guard let number = try body.number("prompt_id") else { return nil }
+        guard let id = Int64(exactly: number), id > 0 else {
+            throw APIError.invalidField("prompt_id", "must be a positive whole number, got \(number)")
+        }
+        return id
     }
 }
