@@ -23,10 +23,18 @@ test: deps
 	$(SWIFT) build --build-tests
 	@python3 -c 'import openai' 2>/dev/null || pip install -q openai >/dev/null 2>&1 || \
 		echo "selfheal: the openai Python client could not be installed; its compatibility test will be skipped"
-	@url="$${SELFHEAL_TEST_DATABASE_URL:-}"; \
-	if [ -z "$$url" ]; then url=$$(bash scripts/test-postgres.sh) || exit 1; fi; \
+	@url="$${SELFHEAL_TEST_DATABASE_URL:-}"; own=0; \
+	if [ -z "$$url" ]; then url=$$(bash scripts/test-postgres.sh) || exit 1; own=1; fi; \
 	SELFHEAL_TEST_DATABASE_URL="$$url" $(SWIFT) test --skip-build && \
-	SELFHEAL_TEST_DATABASE_URL="$$url" SELFHEAL_BIN=.build/debug/selfheal bash scripts/ops-test.sh
+	SELFHEAL_TEST_DATABASE_URL="$$url" SELFHEAL_BIN=.build/debug/selfheal bash scripts/ops-test.sh || exit 1; \
+	if [ "$$own" = 1 ]; then \
+		echo "selfheal: restarting the local PostgreSQL under load (after the other suites, which share it)"; \
+		SELFHEAL_TEST_DATABASE_URL="$$url" SELFHEAL_TEST_POSTGRES_RESTART='pg_ctlcluster 15 main restart' \
+		$(SWIFT) test --skip-build --filter 'FaultTests/postgresRestartUnderLoad' || exit 1; \
+		SELFHEAL_TEST_DATABASE_URL="$$url" \
+		SELFHEAL_TEST_POSTGRES_STOP='pg_ctlcluster 15 main stop' SELFHEAL_TEST_POSTGRES_START='pg_ctlcluster 15 main start' \
+		$(SWIFT) test --skip-build --filter 'PostgresRestartTests'; \
+	fi
 
 rules-check: build
 	.build/release/selfheal rules check
@@ -55,7 +63,8 @@ load-test: build
 fuzz: build
 	bash scripts/fuzz.sh
 
-# Restarts the system PostgreSQL cluster under load (so it is not part of `make test`).
+# Restarts the local PostgreSQL cluster under load; `make test` runs it too, after the suites
+# that share the database, whenever it provided that database itself.
 fault-test-postgres: deps
 	$(SWIFT) build --build-tests
 	@url="$${SELFHEAL_TEST_DATABASE_URL:-$$(bash scripts/test-postgres.sh)}"; \
