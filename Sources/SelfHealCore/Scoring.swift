@@ -38,42 +38,40 @@ public struct ScoringPolicy: Sendable, Equatable {
     /// the weights so that weights not summing to 1 still give a score in [0, 1].
     /// `ruleScore` is nil when no rule applies to the task type: the judge then decides alone.
     public func combine(ruleScore: Double?, judge: JudgeVerdict, failedRequired: [String]) -> Verdict {
+        let total = weights.rules + weights.judge
         let final: Double
-        var reason: String
+        // How the score was made, and what fails the verdict whatever the score is.
+        let basis: String
+        var blocker: String?
         switch (ruleScore, judge.available ? judge.score : nil) {
         case let (rules?, judgeScore?):
-            let total = weights.rules + weights.judge
             final = total > 0 ? (weights.rules * rules + weights.judge * judgeScore) / total : 0
-            reason = "rules and judge combined"
+            basis = "rules and judge combined"
+        case let (rules?, nil) where onJudgeUnavailable == .rulesOnly:
+            final = rules
+            basis = "judge unavailable: scored on rules only"
         case let (rules?, nil):
-            switch onJudgeUnavailable {
-            case .rulesOnly:
-                final = rules
-                reason = "judge unavailable: scored on rules only"
-            case .fail:
-                let total = weights.rules + weights.judge
-                final = total > 0 ? weights.rules * rules / total : 0
-                reason = "judge unavailable and scoring.lua says on_judge_unavailable = \"fail\""
-            }
+            final = total > 0 ? weights.rules * rules / total : 0
+            basis = "judge unavailable"
+            blocker = "judge unavailable and scoring.lua says on_judge_unavailable = \"fail\""
         case let (nil, judgeScore?):
             final = judgeScore
-            reason = "no rule applies: scored by the judge alone"
+            basis = "no rule applies: scored by the judge alone"
         case (nil, nil):
             final = 0
-            reason = "no rule applies and the judge is unavailable"
+            basis = "nothing to score"
+            blocker = "no rule applies and the judge is unavailable"
+        }
+        if !failedRequired.isEmpty {
+            blocker = "required rule failed: " + failedRequired.joined(separator: ", ")
         }
         let clamped = min(1, max(0, final))
-        var passed = clamped >= passThreshold
-        if !judge.available && onJudgeUnavailable == .fail { passed = false }
-        if ruleScore == nil && !judge.available { passed = false }
-        if !failedRequired.isEmpty {
-            passed = false
-            reason = "required rule failed: " + failedRequired.joined(separator: ", ")
-        } else if passed {
-            reason = "passed (\(reason)); final score at or above \(passThreshold)"
-        } else if reason == "rules and judge combined" || reason.hasPrefix("judge unavailable: scored") || reason.hasPrefix("no rule applies: scored") {
-            reason = "final score below the pass threshold \(passThreshold) (\(reason))"
+        if let blocker {
+            return Verdict(finalScore: clamped, passed: false, reason: blocker)
         }
-        return Verdict(finalScore: clamped, passed: passed, reason: reason)
+        if clamped >= passThreshold {
+            return Verdict(finalScore: clamped, passed: true, reason: "passed (\(basis)); final score at or above \(passThreshold)")
+        }
+        return Verdict(finalScore: clamped, passed: false, reason: "final score below the pass threshold \(passThreshold) (\(basis))")
     }
 }
