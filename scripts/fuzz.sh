@@ -21,47 +21,13 @@ exclude_st=()
 exclude_edge=()
 if [ -n "$EXCLUDE_PATH" ]; then exclude_st=(--exclude-path "$EXCLUDE_PATH"); exclude_edge=(--exclude "$EXCLUDE_PATH"); fi
 VENV=${FUZZ_VENV:-.build/fuzz-venv}
-BIN=${SELFHEAL_BIN:-}
-if [ -z "$BIN" ]; then
-  for candidate in .build/release/selfheal .build/debug/selfheal; do
-    [ -x "$candidate" ] && { BIN=$candidate; break; }
-  done
-fi
-[ -n "$BIN" ] && [ -x "$BIN" ] || { echo "fuzz: no selfheal binary; run 'make build' (or set SELFHEAL_BIN)" >&2; exit 2; }
+. scripts/lib/serve-all.sh
+serve_all fuzz
 
 passed=0
 failed=0
 pass() { echo "  [PASS] $*"; passed=$((passed + 1)); }
 fail() { echo "  [FAIL] $*"; failed=$((failed + 1)); }
-
-work=$(mktemp -d /tmp/selfheal-fuzz.XXXXXX)
-pid=
-cleanup() {
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  [ -n "${KEEP:-}" ] && echo "fuzz: kept $work" || rm -rf "$work"
-}
-trap cleanup EXIT
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-echo "fuzz: $BIN --role all on 127.0.0.1:$port, database $work/selfheal.db"
-env -u LLM_API_KEY -u LLM_PROVIDER -u LLM_BASE_URL LLM_PROVIDER=simulated \
-  "$BIN" --role all --port "$port" --database "sqlite:$work/selfheal.db" --rules rules --plugins plugins \
-  --log-level warning 2>"$work/server.log" &
-pid=$!
-healthy=0
-for _ in $(seq 300); do
-  if curl -fsS -o /dev/null "http://127.0.0.1:$port/health" 2>/dev/null; then healthy=1; break; fi
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.1
-done
-if [ "$healthy" -ne 1 ]; then
-  echo "fuzz: the server did not become healthy:"; tail -20 "$work/server.log"
-  echo "0 passed, 1 failed"; exit 1
-fi
 
 if [ -n "${SKIP_SCHEMATHESIS:-}" ]; then
   echo "fuzz: schemathesis skipped (SKIP_SCHEMATHESIS set)"
