@@ -32,10 +32,10 @@ public enum CodeExtraction {
 }
 
 extension StringProtocol {
-    /// Trims spaces, tabs and newlines without Foundation.
-    func trimmingCharacters() -> String {
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
+    /// Trims leading and trailing whitespace (including "\r\n" and non-breaking spaces) without
+    /// Foundation; shared with the server's request validation.
+    package func trimmingCharacters() -> String {
+        guard let start = firstIndex(where: { !$0.isWhitespace }), let end = lastIndex(where: { !$0.isWhitespace }) else { return "" }
         return String(self[start...end])
     }
 }

@@ -57,12 +57,12 @@ struct HealReport: Codable {
         ]
         for row in cycles {
             lines.append(
-                "\(pad(String(row.cycle), 6)) \(pad(String(format: "%.3f", row.averageScore), 10)) \(pad(percent(row.passRate), 10)) "
-                    + "\(pad(row.servedVersions.map { "v\($0)" }.joined(separator: ","), 16)) \(pad(row.decision, 23)) v\(row.activeVersionAfter)"
+                "\(String(row.cycle).padded(to: 6)) \(String(format: "%.3f", row.averageScore).padded(to: 10)) \(percent(row.passRate).padded(to: 10)) "
+                    + "\(row.servedVersions.map { "v\($0)" }.joined(separator: ",").padded(to: 16)) \(row.decision.padded(to: 23)) v\(row.activeVersionAfter)"
             )
         }
         lines.append(
-            "after  \(pad(String(format: "%.3f", after.averageScore), 10)) \(pad(percent(after.passRate), 10)) "
+            "after  \(String(format: "%.3f", after.averageScore).padded(to: 10)) \(percent(after.passRate).padded(to: 10)) "
                 + after.servedVersions.map { "v\($0)" }.joined(separator: ",")
         )
         lines.append("")
@@ -85,8 +85,4 @@ struct HealReport: Codable {
     }
 
     private func percent(_ value: Double) -> String { String(format: "%.0f %%", value * 100) }
-
-    private func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
-    }
 }

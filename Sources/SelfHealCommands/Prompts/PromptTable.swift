@@ -8,8 +8,8 @@ enum PromptTable {
         var lines = ["id     task type         version  status       author     parent  created               reason"]
         for p in prompts {
             lines.append([
-                pad("\(p.id)", 6), pad(p.taskType, 17), pad("v\(p.version)", 8), pad(p.status.rawValue, 12), pad(p.author.rawValue, 10),
-                pad(p.parentId.map { "\($0)" } ?? "-", 7), pad(stamp(p.createdAt), 21), String((p.reason ?? "").prefix(60)),
+                "\(p.id)".padded(to: 6), p.taskType.padded(to: 17), "v\(p.version)".padded(to: 8), p.status.rawValue.padded(to: 12), p.author.rawValue.padded(to: 10),
+                (p.parentId.map { "\($0)" } ?? "-").padded(to: 7), stamp(p.createdAt).padded(to: 21), String((p.reason ?? "").prefix(60)),
             ].joined(separator: " "))
         }
         return lines.joined(separator: "\n")
@@ -30,9 +30,5 @@ enum PromptTable {
 
     private static func stamp(_ date: Date) -> String {
         date.formatted(.iso8601.year().month().day().dateTimeSeparator(.space).time(includingFractionalSeconds: false))
-    }
-
-    private static func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 }

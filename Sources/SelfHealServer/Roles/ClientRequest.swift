@@ -67,11 +67,3 @@ public struct ClientRequest: Sendable, Equatable {
         return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
     }
 }
-
-extension String {
-    func trimmingCharacters() -> String {
-        let isSpace: (Character) -> Bool = { $0.isWhitespace }
-        guard let start = firstIndex(where: { !isSpace($0) }), let end = lastIndex(where: { !isSpace($0) }) else { return "" }
-        return String(self[start...end])
-    }
-}
