@@ -33,7 +33,10 @@ test: deps
 		$(SWIFT) test --skip-build --filter 'FaultTests/postgresRestartUnderLoad' || exit 1; \
 		SELFHEAL_TEST_DATABASE_URL="$$url" \
 		SELFHEAL_TEST_POSTGRES_STOP='pg_ctlcluster 15 main stop' SELFHEAL_TEST_POSTGRES_START='pg_ctlcluster 15 main start' \
-		$(SWIFT) test --skip-build --filter 'PostgresRestartTests'; \
+		$(SWIFT) test --skip-build --filter 'PostgresRestartTests' || exit 1; \
+		SELFHEAL_TEST_DATABASE_URL="$$url" \
+		SELFHEAL_TEST_POSTGRES_STOP='pg_ctlcluster 15 main stop' SELFHEAL_TEST_POSTGRES_START='pg_ctlcluster 15 main start' \
+		$(SWIFT) test --skip-build --filter 'PostgresOutageTests'; \
 	fi
 
 rules-check: build

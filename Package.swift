@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Lua 5.4 from Debian's liblua5.4-dev, with a shim for the macros Swift cannot import.
@@ -31,10 +32,20 @@ let package = Package(
             pkgConfig: "lua5.4",
             providers: [.apt(["liblua5.4-dev"])]
         ),
+        // The C half of the Lua sandbox: the capped allocator, the hook that bounds instructions
+        // and wall-clock time, and string functions whose work is bounded too.
+        // SwiftPM hands a system library's pkg-config flags to Swift dependents only, so the C
+        // target names Debian's Lua header directory itself.
+        .target(
+            name: "CLuaSandbox",
+            dependencies: ["CLua"],
+            path: "Sources/CLuaSandbox",
+            cSettings: [.unsafeFlags(["-I/usr/include/lua5.4"])]
+        ),
         // A safe, sandboxed owner of one lua_State: limits, errors, value conversion.
         .target(
             name: "SelfHealLua",
-            dependencies: ["CLua"],
+            dependencies: ["CLua", "CLuaSandbox"],
             swiftSettings: swiftSettings
         ),
         // Domain types and the protocols every role depends on. No I/O.
@@ -117,6 +128,7 @@ let package = Package(
             dependencies: [
                 "SelfHealCore", "SelfHealRules", "SelfHealStore", "SelfHealLLM", "SelfHealSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),

@@ -19,7 +19,13 @@ return {
       if failure.judge_feedback then
         -- The judge joins separate complaints with "; ": each is its own problem.
         for part in string.gmatch(failure.judge_feedback, "[^;]+") do
-          add(problems, seen, (part:gsub("^%s+", ""):gsub("%s+$", "")))
+          -- Trimmed with anchored finds: `%s+$` alone would retry at every position.
+          local first = part:find("%S")
+          if first then
+            local last = #part
+            while part:byte(last) <= 32 do last = last - 1 end
+            add(problems, seen, part:sub(first, last))
+          end
         end
       end
       if failure.test_error then

@@ -11,7 +11,8 @@ local function documented_functions(code)
     pos = start + 4
     local before = start > 1 and code:sub(start - 1, start - 1) or "\n"
     if before == " " or before == "\t" or before == "\n" then
-      local rest, body = code:match("^def%s+[%w_]+%s*%b()([^\n]*)\n%s*([^\n]*)", start)
+      -- On a bounded window: `%b()` on an unclosed parenthesis scans to the end, once per `def`.
+      local rest, body = code:sub(start, start + 4000):match("^def%s+[%w_]+%s*%b()([^\n]*)\n%s*([^\n]*)")
       if rest then
         total = total + 1
         local one_liner = rest:find(":%s*[^%s#]")

@@ -44,7 +44,8 @@ return {
       pos = start + 4
       local before = start > 1 and code:sub(start - 1, start - 1) or "\n"
       if before == " " or before == "\t" or before == "\n" then
-        local params, rest = code:match("^def%s+[%w_]+%s*(%b())([^\n]*)", start)
+        -- On a bounded window: `%b()` on an unclosed parenthesis scans to the end, once per `def`.
+        local params, rest = code:sub(start, start + 4000):match("^def%s+[%w_]+%s*(%b())([^\n]*)")
         if params then
           count = count + 1
           sum = sum + signature_score(params, rest)

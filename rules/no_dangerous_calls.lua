@@ -29,8 +29,15 @@ local function findings(code)
   if calls(code, "__import__") then found[#found + 1] = "__import__()" end
   if code:find("os%.system%s*%(") then found[#found + 1] = "os.system()" end
   if code:find("os%.popen%s*%(") then found[#found + 1] = "os.popen()" end
-  for args in code:gmatch("subprocess%.[%w_]+%s*(%b())") do
-    if args:find("shell%s*=%s*True") then found[#found + 1] = "subprocess with shell=True" break end
+  -- Each call's arguments on a bounded window: `%b()` on an unclosed parenthesis scans to the
+  -- end, and would do so once per occurrence.
+  local pos = 1
+  while true do
+    local start = code:find("subprocess.", pos, true)
+    if not start then break end
+    pos = start + 1
+    local args = code:sub(start, start + 4000):match("^subprocess%.[%w_]+%s*(%b())")
+    if args and args:find("shell%s*=%s*True") then found[#found + 1] = "subprocess with shell=True" break end
   end
   if code:find("pickle%.loads?%s*%(") then found[#found + 1] = "pickle.load(s)()" end
   return found

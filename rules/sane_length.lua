@@ -14,7 +14,8 @@ return {
       local finish = newline or (#code + 1)
       lines = lines + 1
       if finish - pos > 120 then long_lines = long_lines + 1 end
-      if not newline then break end
+      -- Past 500 lines the verdict is settled; counting on would only spend the budget.
+      if not newline or lines > 500 then break end
       pos = newline + 1
     end
     local score, reason = 1.0, lines .. " lines"

@@ -1,5 +1,15 @@
 -- Without tests, the sandbox at least compiles the code: an answer that does not parse
 -- cannot work, whatever it looks like.
+-- The last line of `text` that is not blank. A byte loop from the end: patterns such as
+-- `%s+$` and `([^\n]*)$` retry at every position and cost time quadratic in a long line.
+local function last_line(text)
+  local finish = #text
+  while finish > 0 and text:byte(finish) <= 32 do finish = finish - 1 end
+  local start = finish
+  while start > 0 and text:byte(start) ~= 10 do start = start - 1 end
+  return text:sub(start + 1, finish)
+end
+
 return {
   name = "syntax_valid",
   weight = 1.0,
@@ -11,8 +21,8 @@ return {
     if exec.timed_out then return 0.0, "compiling the code timed out" end
     -- Python's compile error ends with e.g. "SyntaxError: expected ':'"; the last
     -- 'File "...", line N' of the traceback is the spot in the code.
-    local tail = (exec.stderr_tail or ""):gsub("%s+$", "")
-    local last = tail:match("([^\n]*)$") or ""
+    local tail = exec.stderr_tail or ""
+    local last = last_line(tail)
     local where
     for line in tail:gmatch('File "[^"]*", line (%d+)') do where = line end
     local reason = "the code does not compile"

@@ -9,81 +9,13 @@
 
 /*
  * Static inline wrappers for what Swift cannot import from Lua's headers (macros, variadic
- * functions, LUA_REGISTRYINDEX), plus the two pieces of the sandbox that must be C:
- * the allocator that enforces the memory cap and the count hook that enforces the
- * instruction budget. Both raise Lua errors, and a Lua error must never longjmp through
- * a Swift frame, so they live here.
+ * functions, LUA_REGISTRYINDEX). The parts of the sandbox that raise Lua errors from C (the
+ * capped allocator, the bounding hook, the bounded string functions) live in CLuaSandbox.
  */
 
-/* Allocator bookkeeping. `limit` is moved by Swift around each protected call. */
-typedef struct {
-    size_t used;
-    size_t limit;
-    /* Set by the count hook when the instruction budget ran out; cleared by Swift. */
-    int budget_exceeded;
-} ShimLimits;
-
-static inline void *shim_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-    ShimLimits *limits = (ShimLimits *)ud;
-    /* When ptr is NULL, osize is a type tag, not a size. */
-    size_t old = ptr ? osize : 0;
-    if (nsize == 0) {
-        free(ptr);
-        limits->used -= old;
-        return NULL;
-    }
-    if (nsize > old) {
-        size_t grow = nsize - old;
-        /* Compare against what is left, so the sum can never overflow. */
-        if (limits->used > limits->limit || grow > limits->limit - limits->used) {
-            return NULL;
-        }
-    }
-    void *block = realloc(ptr, nsize);
-    if (block == NULL) {
-        /* Lua assumes a shrink never fails: keep the old, larger block. */
-        return nsize <= old ? ptr : NULL;
-    }
-    limits->used = limits->used - old + nsize;
-    return block;
-}
-
-static inline int shim_panic(lua_State *L) {
-    const char *message = lua_tostring(L, -1);
-    fprintf(stderr, "selfheal: unprotected Lua error: %s\n", message ? message : "(not a string)");
-    return 0; /* Lua aborts after this returns; Swift only calls Lua unprotected where it cannot fail. */
-}
-
-static inline lua_State *shim_newstate(ShimLimits *limits) {
-    lua_State *L = lua_newstate(shim_alloc, limits);
-    if (L != NULL) {
-        lua_atpanic(L, shim_panic);
-    }
-    return L;
-}
-
-static inline void shim_budget_hook(lua_State *L, lua_Debug *ar) {
-    (void)ar;
-    void *ud = NULL;
-    lua_getallocf(L, &ud);
-    ((ShimLimits *)ud)->budget_exceeded = 1;
-    /* Fire on every instruction from now on, so a script that catches this error with
-     * pcall is stopped again at once instead of getting a fresh budget. */
-    lua_sethook(L, shim_budget_hook, LUA_MASKCOUNT, 1);
-    luaL_error(L, "instruction budget exceeded");
-}
-
-/* Arms the budget before a protected call; count <= 0 disarms it. */
-static inline void shim_set_budget(lua_State *L, int count) {
-    if (count > 0) {
-        lua_sethook(L, shim_budget_hook, LUA_MASKCOUNT, count);
-    } else {
-        lua_sethook(L, NULL, 0, 0);
-    }
-}
-
 /* Opens only the libraries the sandbox allows. `os` is opened so the sandbox can copy
- * os.time and os.clock out of it; the prelude never exposes the rest. */
+ * os.time and os.clock out of it, `debug` so the trusted prelude can walk upvalues when it
+ * freezes a loaded file; the prelude removes `debug` and never exposes the rest of `os`. */
 static inline void shim_open_sandbox_libs(lua_State *L) {
     luaL_requiref(L, LUA_GNAME, luaopen_base, 1);
     lua_pop(L, 1);
@@ -96,6 +28,8 @@ static inline void shim_open_sandbox_libs(lua_State *L) {
     luaL_requiref(L, LUA_UTF8LIBNAME, luaopen_utf8, 1);
     lua_pop(L, 1);
     luaL_requiref(L, LUA_OSLIBNAME, luaopen_os, 1);
+    lua_pop(L, 1);
+    luaL_requiref(L, LUA_DBLIBNAME, luaopen_debug, 1);
     lua_pop(L, 1);
 }
 

@@ -11,7 +11,12 @@ public enum ExecutionStatus: String, Codable, Sendable {
 public struct ExecutionLog: Codable, Sendable, Equatable {
     public var id: Int64?
     public var requestId: String
+    /// The client's `Idempotency-Key`, scoped to the credential that sent it
+    /// (`IdempotencyScope.storedKey`), so two clients' keys never meet.
     public var idempotencyKey: String?
+    /// A digest of the request the key was first used with: the same key with another
+    /// request is refused, not answered with this row.
+    public var requestFingerprint: String?
     public var taskType: String
     public var userInput: String
     public var language: String?
@@ -46,8 +51,10 @@ public struct ExecutionLog: Codable, Sendable, Equatable {
         judgeScore: Double? = nil, finalScore: Double? = nil, passed: Bool = false, evaluationJSON: String? = nil,
         responseJSON: String? = nil, rulesVersion: String? = nil, latencyTotalMs: Double = 0,
         latencyWorkerMs: Double? = nil, latencyEvaluatorMs: Double? = nil, llmProvider: String? = nil,
-        llmModel: String? = nil, tokensInput: Int? = nil, tokensOutput: Int? = nil, createdAt: Date = Date()
+        llmModel: String? = nil, tokensInput: Int? = nil, tokensOutput: Int? = nil, createdAt: Date = Date(),
+        requestFingerprint: String? = nil
     ) {
+        self.requestFingerprint = requestFingerprint
         self.id = id
         self.requestId = requestId
         self.idempotencyKey = idempotencyKey

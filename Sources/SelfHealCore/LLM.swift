@@ -44,15 +44,19 @@ public struct LLMError: Error, Sendable, CustomStringConvertible {
 
     public var kind: Kind
     public var provider: String
+    /// What went wrong, in words a client may read: never the provider's address.
     public var message: String
+    /// Where and how, for the operator's log only: the endpoint, the transport's own error.
+    public var detail: String?
 
-    public init(_ kind: Kind, provider: String, message: String) {
+    public init(_ kind: Kind, provider: String, message: String, detail: String? = nil) {
         self.kind = kind
         self.provider = provider
         self.message = message
+        self.detail = detail
     }
 
-    public var description: String { "\(provider): \(message)" }
+    public var description: String { "\(provider): \(message)" + (detail.map { " [\($0)]" } ?? "") }
 }
 
 /// A chat model. Real providers and the simulated one implement it.

@@ -52,8 +52,14 @@ public struct ReloadStatus: Codable, Sendable, Equatable {
     public var loadedAt: Date
     public var lastError: String?
     public var lastErrorAt: Date?
+    /// Evaluations running in Lua now, and how many of them have run far past the time their
+    /// rules' bounds allow: a stuck evaluator, which `/health` reports as degraded.
+    public var inFlight: Int?
+    public var stuck: Int?
 
-    public init(version: String, loadedAt: Date, lastError: String? = nil, lastErrorAt: Date? = nil) {
+    public init(version: String, loadedAt: Date, lastError: String? = nil, lastErrorAt: Date? = nil, inFlight: Int? = nil, stuck: Int? = nil) {
+        self.inFlight = inFlight
+        self.stuck = stuck
         self.version = version
         self.loadedAt = loadedAt
         self.lastError = lastError
@@ -65,6 +71,8 @@ public struct ReloadStatus: Codable, Sendable, Equatable {
         case loadedAt = "loaded_at"
         case lastError = "last_error"
         case lastErrorAt = "last_error_at"
+        case inFlight = "in_flight"
+        case stuck
     }
 }
 

@@ -57,15 +57,15 @@ public struct GeminiProvider: LLMAttempting {
         do {
             response = try JSONDecoder().decode(GeminiWire.Response.self, from: body)
         } catch {
-            throw exchange.failure(.malformed, "the answer from \(url) is not a generateContent response: \(ProviderErrorBody.excerpt(body) ?? "empty body")")
+            throw exchange.failure(.malformed, "the answer is not a generateContent response: \(ProviderErrorBody.excerpt(body) ?? "empty body")", detail: url)
         }
         guard let candidate = response.candidates?.first else {
             let why = response.promptFeedback?.blockReason.map { " (prompt blocked: \($0))" } ?? ""
-            throw exchange.failure(.malformed, "the answer from \(url) has no candidates\(why)")
+            throw exchange.failure(.malformed, "the answer has no candidates\(why)", detail: url)
         }
         let text = (candidate.content?.parts ?? []).compactMap(\.text).joined()
         guard !text.isEmpty else {
-            throw exchange.failure(.malformed, "the answer from \(url) has no text (finishReason \(candidate.finishReason ?? "missing"))")
+            throw exchange.failure(.malformed, "the answer has no text (finishReason \(candidate.finishReason ?? "missing"))", detail: url)
         }
         let tokens = TokenCounts(
             input: response.usageMetadata?.promptTokenCount

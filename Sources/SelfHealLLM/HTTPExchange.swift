@@ -34,15 +34,15 @@ struct HTTPExchange: Sendable {
             let bytes = try await response.body.collect(upTo: maxResponseBytes)
             return Answer(status: Int(response.status.code), headers: response.headers, body: Data(bytes.readableBytesView))
         } catch let error as NIOTooManyBytesError {
-            throw failure(.malformed, "the answer from \(url) exceeds \(maxResponseBytes) bytes (\(error))")
+            throw failure(.malformed, "the answer exceeds \(maxResponseBytes) bytes", detail: "\(url): \(error)")
         } catch is CancellationError {
             throw CancellationError()
         } catch let error as HTTPClientError where Self.isTimeout(error) {
-            throw failure(.timeout, "no answer from \(url) within \(deadline.secondsText)")
+            throw failure(.timeout, "no answer within \(deadline.secondsText)", detail: url)
         } catch let error as HTTPClientError where error == .cancelled && Task.isCancelled {
             throw CancellationError()
         } catch {
-            throw failure(.unavailable, "cannot reach \(url): \(error)")
+            throw failure(.unavailable, "the provider cannot be reached", detail: "\(url): \(error)")
         }
     }
 
@@ -53,28 +53,29 @@ struct HTTPExchange: Sendable {
         switch status {
         case 429:
             return LLMAttemptError(
-                LLMError(.rateLimited, provider: provider, message: redactor.clean("rate limited (HTTP 429) by \(url)\(said)")),
+                LLMError(.rateLimited, provider: provider, message: redactor.clean("rate limited (HTTP 429)\(said)"), detail: url),
                 retryAfter: RetryAfter.parse(answer.headers), status: status
             )
         case 500...599:
             return LLMAttemptError(
-                LLMError(.unavailable, provider: provider, message: redactor.clean("HTTP \(status) from \(url)\(said)")),
+                LLMError(.unavailable, provider: provider, message: redactor.clean("HTTP \(status)\(said)"), detail: url),
                 retryAfter: RetryAfter.parse(answer.headers), status: status
             )
         case 401, 403:
             let hint = " (check LLM_API_KEY)"
             return LLMAttemptError(
-                LLMError(.rejected, provider: provider, message: redactor.clean("HTTP \(status) from \(url)\(said)\(hint)")), status: status
+                LLMError(.rejected, provider: provider, message: redactor.clean("HTTP \(status)\(said)\(hint)"), detail: url), status: status
             )
         default:
             return LLMAttemptError(
-                LLMError(.rejected, provider: provider, message: redactor.clean("HTTP \(status) from \(url)\(said)")), status: status
+                LLMError(.rejected, provider: provider, message: redactor.clean("HTTP \(status)\(said)"), detail: url), status: status
             )
         }
     }
 
-    func failure(_ kind: LLMError.Kind, _ message: String) -> LLMAttemptError {
-        LLMAttemptError(LLMError(kind, provider: provider, message: redactor.clean(message)))
+    /// `message` goes to the client; `detail` (the endpoint, the transport's error) to the log only.
+    func failure(_ kind: LLMError.Kind, _ message: String, detail: String) -> LLMAttemptError {
+        LLMAttemptError(LLMError(kind, provider: provider, message: redactor.clean(message), detail: redactor.clean(detail)))
     }
 
     private static func isTimeout(_ error: HTTPClientError) -> Bool {

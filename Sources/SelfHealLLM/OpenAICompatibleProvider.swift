@@ -50,14 +50,14 @@ public struct OpenAICompatibleProvider: LLMAttempting {
         do {
             response = try JSONDecoder().decode(OpenAIWire.Response.self, from: body)
         } catch {
-            throw exchange.failure(.malformed, "the answer from \(url) is not a chat completion: \(ProviderErrorBody.excerpt(body) ?? "empty body")")
+            throw exchange.failure(.malformed, "the answer is not a chat completion: \(ProviderErrorBody.excerpt(body) ?? "empty body")", detail: url)
         }
         guard let choice = response.choices?.first else {
-            throw exchange.failure(.malformed, "the answer from \(url) has no choices")
+            throw exchange.failure(.malformed, "the answer has no choices", detail: url)
         }
         guard let text = choice.message?.content, !text.isEmpty else {
             let why = choice.message?.refusal.map { "the model refused: \($0)" } ?? "finish_reason \(choice.finishReason ?? "missing")"
-            throw exchange.failure(.malformed, "the answer from \(url) has no message content (\(why))")
+            throw exchange.failure(.malformed, "the answer has no message content (\(why))", detail: url)
         }
         // Some servers omit usage; an estimate keeps logs and metrics meaningful.
         let tokens = TokenCounts(

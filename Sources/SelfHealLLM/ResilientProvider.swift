@@ -79,6 +79,7 @@ public struct ResilientProvider: LLMProvider {
             logged["attempt"] = "\(attempt)"
             logged["error.kind"] = "\(failure.error.kind.rawValue)"
             logged["error"] = "\(failure.error.message)"
+            if let detail = failure.error.detail { logged["error.detail"] = "\(detail)" }
             if let status = failure.status { logged["http.status"] = "\(status)" }
             if let wait { logged["retry.in_s"] = "\(wait.secondsValue)" }
             logger.warning("LLM call failed", metadata: logged)

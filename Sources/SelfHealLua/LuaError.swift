@@ -5,8 +5,10 @@ public struct LuaError: Error, Sendable, Equatable, CustomStringConvertible {
         case syntax
         /// The script raised an error.
         case runtime
-        /// The instruction budget ran out.
+        /// The instruction budget (or the string library's step budget) ran out.
         case budgetExceeded
+        /// The call ran past its wall-clock limit.
+        case timeLimitExceeded
         /// The memory cap was reached.
         case memoryExceeded
         /// The script returned something of the wrong shape.
@@ -33,6 +35,7 @@ public struct LuaError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch kind {
         case .budgetExceeded: return "instruction budget exceeded"
+        case .timeLimitExceeded: return "wall-clock limit exceeded"
         case .memoryExceeded: return "memory cap exceeded"
         default: return message
         }

@@ -1,4 +1,5 @@
 import CLua
+import CLuaSandbox
 
 /// Owns one sandboxed `lua_State` and the allocator bookkeeping that caps its memory.
 ///
@@ -8,7 +9,7 @@ import CLua
 /// the calls made outside it run with the memory cap lifted, so they cannot fail.
 public final class LuaState: @unchecked Sendable {
     let L: OpaquePointer
-    let limits: UnsafeMutablePointer<ShimLimits>
+    let limits: UnsafeMutablePointer<LuaSandboxLimits>
     public let luaLimits: LuaLimits
     private let makeEnvironment: Int32
     private let freezeEnvironment: Int32
@@ -16,13 +17,19 @@ public final class LuaState: @unchecked Sendable {
     public init(limits: LuaLimits = .default) throws(LuaError) {
         self.luaLimits = limits
         self.limits = .allocate(capacity: 1)
-        self.limits.initialize(to: ShimLimits(used: 0, limit: .max, budget_exceeded: 0))
-        guard let state = shim_newstate(self.limits) else {
+        self.limits.initialize(to: LuaSandboxLimits())
+        self.limits.pointee.limit = .max
+        guard let state = lsb_newstate(self.limits) else {
             self.limits.deallocate()
             throw LuaError(kind: .stateCreation, message: "could not create a Lua state")
         }
         self.L = state
         shim_open_sandbox_libs(state)
+        // Before the prelude copies the string library: every copy, and the methods strings
+        // reach through their metatable, get the bounded functions.
+        _ = lua_getglobal(state, LUA_STRLIBNAME)
+        lsb_install_bounded_string_functions(state)
+        shim_pop(state, 1)
         let status = LuaSandbox.prelude.withCString { shim_loadtext(state, $0, LuaSandbox.prelude.utf8.count, "=sandbox") }
         guard status == LUA_OK, shim_pcall(state, 0, 2) == LUA_OK else {
             let message = Self.message(state, at: -1)
@@ -66,9 +73,13 @@ public final class LuaState: @unchecked Sendable {
         lua_rotate(L, -2, 1) // env below the chunk, kept for freezing
         try protectedCall(nargs: 0, nresults: 1, chunk: name)
         let result = value(at: -1, depth: depth)
+        // Freeze the globals and everything the file built that its functions can reach, so
+        // no call can leave state behind for the next one.
         _ = shim_getref(L, freezeEnvironment)
         lua_pushvalue(L, -3)
-        try trustedCall(nargs: 1, nresults: 0)
+        lua_pushvalue(L, -3)
+        // Bounded like the file itself: a file that built a huge structure pays for its walk.
+        try protectedCall(nargs: 2, nresults: 0, chunk: name)
         return result
     }
 
@@ -113,20 +124,28 @@ public final class LuaState: @unchecked Sendable {
 
     // MARK: - Protected calls
 
-    /// Runs the function below `nargs` arguments with the budget armed and the memory cap set.
+    /// Runs the function below `nargs` arguments with every bound armed: instructions,
+    /// library steps, wall clock, memory.
     private func protectedCall(nargs: Int32, nresults: Int32, chunk: String) throws(LuaError) {
-        limits.pointee.budget_exceeded = 0
         let used = limits.pointee.used
         let cap = luaLimits.memoryBytes
         limits.pointee.limit = used > .max - cap ? .max : used + cap
-        shim_set_budget(L, Int32(clamping: luaLimits.instructionBudget))
+        lsb_arm(L, Int64(luaLimits.instructionBudget), Int64(luaLimits.librarySteps), luaLimits.wallClockNanoseconds)
         let status = shim_pcall(L, nargs, nresults)
-        shim_set_budget(L, 0)
+        lsb_disarm(L)
         limits.pointee.limit = .max
-        guard status != LUA_OK else { return }
+        let stopped = limits.pointee.stopped
+        guard status != LUA_OK || stopped != Int32(LSB_STOP_NONE) else { return }
+        guard status != LUA_OK else {
+            throw LuaError(kind: stopped == Int32(LSB_STOP_WALL_CLOCK) ? .timeLimitExceeded : .budgetExceeded, message: "stopped")
+        }
         let message = Self.message(L, at: -1)
         shim_pop(L, 1)
-        if limits.pointee.budget_exceeded != 0 {
+        // Whatever a script made of the error on its way out, the bound that stopped it decides.
+        if stopped == Int32(LSB_STOP_WALL_CLOCK) {
+            throw LuaError(kind: .timeLimitExceeded, message: message)
+        }
+        if stopped == Int32(LSB_STOP_INSTRUCTIONS) {
             throw LuaError(kind: .budgetExceeded, message: message)
         }
         if status == LUA_ERRMEM {

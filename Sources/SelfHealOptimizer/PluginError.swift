@@ -31,6 +31,7 @@ public struct PluginError: Error, Sendable, Equatable, CustomStringConvertible {
         switch error.kind {
         case .budgetExceeded: what = "ran out of its instruction budget"
         case .memoryExceeded: what = "exceeded its memory cap"
+        case .timeLimitExceeded: what = "ran past its wall-clock limit"
         default: what = "failed: \(error.message)"
         }
         return PluginError(entry: entry, message: "plugin '\(entry)' \(what)")

@@ -137,5 +137,10 @@ enum PostgresMigrations {
             // failures are. The query repeats this WHERE clause so the planner can use it.
             "CREATE INDEX execution_logs_failures ON execution_logs(created_at, id) WHERE status <> 'ok' OR NOT passed",
         ]),
+        // Idempotency keys are stored scoped to the credential that sent them; the request they
+        // were first used with is remembered by digest, so a reuse with another body is refused.
+        PostgresMigration(version: 6, name: "idempotency_fingerprint", statements: [
+            "ALTER TABLE execution_logs ADD COLUMN request_fingerprint TEXT",
+        ]),
     ]
 }

@@ -21,11 +21,11 @@ extension PostgresStore: BulkLogLoading {
     }
 
     private static func multiRowInsert(_ logs: [ExecutionLog]) throws -> PostgresQuery {
-        var binds = PostgresBindings(capacity: logs.count * 26)
+        var binds = PostgresBindings(capacity: logs.count * 27)
         var rows: [String] = []
         rows.reserveCapacity(logs.count)
         for (row, log) in logs.enumerated() {
-            rows.append("(" + (1...26).map { "$\(row * 26 + $0)" }.joined(separator: ", ") + ")")
+            rows.append("(" + (1...27).map { "$\(row * 27 + $0)" }.joined(separator: ", ") + ")")
             binds.append(log.requestId)
             binds.append(log.idempotencyKey)
             binds.append(log.taskType)
@@ -52,6 +52,7 @@ extension PostgresStore: BulkLogLoading {
             binds.append(log.tokensInput.map(Int64.init))
             binds.append(log.tokensOutput.map(Int64.init))
             binds.append(log.createdAt)
+            binds.append(log.requestFingerprint)
         }
         // Only placeholders are built here; every value travels as a bound parameter.
         return PostgresQuery(

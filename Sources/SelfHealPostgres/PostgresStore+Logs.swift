@@ -8,7 +8,7 @@ extension PostgresStore {
         request_id, idempotency_key, task_type, user_input, language, status, error, output, code, \
         prompt_id, prompt_version, rule_score, judge_score, final_score, passed, evaluation_json, response_json, \
         rules_version, latency_total_ms, latency_worker_ms, latency_evaluator_ms, llm_provider, llm_model, \
-        tokens_input, tokens_output, created_at
+        tokens_input, tokens_output, created_at, request_fingerprint
         """
     static let logColumns = "id, " + logInsertColumns
 
@@ -32,7 +32,7 @@ extension PostgresStore {
             \(log.promptVersion.map(Int64.init)), \(log.ruleScore), \(log.judgeScore), \(log.finalScore), \(log.passed),
             \(log.evaluationJSON), \(log.responseJSON), \(log.rulesVersion), \(log.latencyTotalMs),
             \(log.latencyWorkerMs), \(log.latencyEvaluatorMs), \(log.llmProvider), \(log.llmModel),
-            \(log.tokensInput.map(Int64.init)), \(log.tokensOutput.map(Int64.init)), \(log.createdAt))
+            \(log.tokensInput.map(Int64.init)), \(log.tokensOutput.map(Int64.init)), \(log.createdAt), \(log.requestFingerprint))
         ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
         RETURNING id
         """
@@ -109,7 +109,8 @@ extension PostgresStore {
             llmModel: try column("llm_model"),
             tokensInput: try column.optionalInt("tokens_input"),
             tokensOutput: try column.optionalInt("tokens_output"),
-            createdAt: try column("created_at")
+            createdAt: try column("created_at"),
+            requestFingerprint: try column("request_fingerprint")
         )
     }
 }

@@ -81,6 +81,8 @@ final class RuleRuntime: Sendable {
             "rule '\(rule.name)' exceeded its instruction budget (\(limits.instructionBudget) instructions)"
         case .memoryExceeded:
             "rule '\(rule.name)' exceeded its memory cap (\(limits.memoryDescription))"
+        case .timeLimitExceeded:
+            "rule '\(rule.name)' ran past its wall-clock limit (\(limits.wallClockDescription))"
         default:
             "rule '\(rule.name)' failed: \(error.message)"
         }

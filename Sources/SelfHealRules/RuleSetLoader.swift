@@ -137,6 +137,7 @@ enum RuleSetLoader {
         case .syntax: message = "syntax error: " + message
         case .budgetExceeded: message = "loading exceeded the instruction budget (\(limits.instructionBudget) instructions)"
         case .memoryExceeded: message = "loading exceeded the memory cap (\(limits.memoryDescription))"
+        case .timeLimitExceeded: message = "loading exceeded the wall-clock limit (\(limits.wallClockDescription))"
         default: break
         }
         return .init(file: file.path, line: line, message: message)

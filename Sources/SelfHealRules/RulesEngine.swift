@@ -4,6 +4,7 @@ import Metrics
 import NIOPosix
 import SelfHealCore
 import SelfHealLua
+import Synchronization
 
 /// Scores outputs with the live rule set of a `rules/` folder and reloads it when the files
 /// change. Lua runs on a NIOThreadPool, never on Swift's cooperative pool: a rule is
@@ -16,6 +17,7 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
     private let pool: RuleStatePool
     private let reloader: LuaFolderReloader<RuleSet>
     private let ruleTimer = Metrics.Timer(label: "selfheal_rule_duration_seconds")
+    private let watch = InFlightWatch()
 
     /// Loads and validates `directory`; throws `RuleLoadError` (naming file and line) or
     /// `LuaFolderError` when the initial set is unusable, since there is no last good set yet.
@@ -40,7 +42,17 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
     /// The set new evaluations use.
     public var current: RuleSet { reloader.current }
 
-    public var status: ReloadStatus { reloader.status }
+    /// The reload state, and the evaluations in flight: one that has run longer than every
+    /// rule's wall-clock bound together (plus a margin) is reported stuck.
+    public var status: ReloadStatus {
+        var status = reloader.status
+        let set = current
+        let allowed = limits.wallClock * max(1, set.rules.count) * 2 + .seconds(1)
+        let (running, stuck) = watch.count(olderThan: allowed)
+        status.inFlight = running
+        status.stuck = stuck
+        return status
+    }
 
     public func score(_ context: RuleContext) async -> RuleSetScore {
         do {
@@ -62,7 +74,11 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
     /// Every applicable rule's outcome, with failures and timings, on `set`.
     func evaluate(_ context: RuleContext, on set: RuleSet) -> [RuleOutcome] {
         let start = ContinuousClock.now
-        defer { ruleTimer.recordNanoseconds((ContinuousClock.now - start).nanoseconds) }
+        let ticket = watch.begin(at: start)
+        defer {
+            watch.end(ticket)
+            ruleTimer.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+        }
         let runtime: RuleRuntime
         do {
             runtime = try pool.checkOut(for: set)

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import SQLiteNIO
 import SelfHealCore
@@ -17,6 +20,7 @@ struct SQLiteConnector: Sendable {
     private let pool: NIOThreadPool
 
     static func connect(path: String, logger: Logger, busyTimeout: Duration, role: Role) async throws -> SQLiteConnector {
+        try createPrivately(path)
         let pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
         let connection: SQLiteConnection
@@ -38,6 +42,23 @@ struct SQLiteConnector: Sendable {
             throw StoreError(.unavailable, "cannot use SQLite database \(path): \(SQLiteStore.describe(error))")
         }
         return opened
+    }
+
+    /// Creates the database file readable by its owner alone (0600) before SQLite opens it:
+    /// it holds every prompt, input and output, and SQLite would create it 0644. SQLite gives
+    /// its `-wal` and `-shm` files the database file's mode, so they are private too. An
+    /// existing file keeps the mode its operator gave it.
+    static func createPrivately(_ path: String) throws {
+        guard path != ":memory:", !path.isEmpty else { return }
+        let descriptor = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if descriptor >= 0 {
+            Glibc.close(descriptor)
+            return
+        }
+        let code = errno
+        guard code == EEXIST else {
+            throw StoreError(.unavailable, "cannot create SQLite database \(path): \(String(cString: strerror(code)))")
+        }
     }
 
     private static func pragmas(busyTimeout: Duration, role: Role) -> [String] {

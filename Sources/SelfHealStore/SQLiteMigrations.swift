@@ -136,5 +136,10 @@ enum SQLiteMigrations {
             // failures are. The query repeats this WHERE term verbatim so SQLite can use it.
             "CREATE INDEX execution_logs_failures ON execution_logs(created_at) WHERE status <> 'ok' OR passed = 0",
         ]),
+        // Idempotency keys are stored scoped to the credential that sent them; the request they
+        // were first used with is remembered by digest, so a reuse with another body is refused.
+        SQLiteMigration(version: 6, name: "idempotency_fingerprint", statements: [
+            "ALTER TABLE execution_logs ADD COLUMN request_fingerprint TEXT",
+        ]),
     ]
 }

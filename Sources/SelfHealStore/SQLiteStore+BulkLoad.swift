@@ -3,7 +3,7 @@ import SQLiteNIO
 import SelfHealCore
 
 extension SQLiteStore: BulkLogLoading {
-    /// Rows per INSERT: 26 bound values each, well under SQLite's 32,766-parameter limit.
+    /// Rows per INSERT: 27 bound values each, well under SQLite's 32,766-parameter limit.
     private static let bulkRowsPerStatement = 200
 
     /// Inserts many logs in one transaction with multi-row INSERTs, for benchmarks and imports.
@@ -14,9 +14,9 @@ extension SQLiteStore: BulkLogLoading {
             var start = logs.startIndex
             while start < logs.endIndex {
                 let chunk = logs[start..<min(start + Self.bulkRowsPerStatement, logs.endIndex)]
-                let placeholders = Array(repeating: "(" + Array(repeating: "?", count: 26).joined(separator: ", ") + ")", count: chunk.count)
+                let placeholders = Array(repeating: "(" + Array(repeating: "?", count: 27).joined(separator: ", ") + ")", count: chunk.count)
                 var binds: [SQLiteData] = []
-                binds.reserveCapacity(chunk.count * 26)
+                binds.reserveCapacity(chunk.count * 27)
                 for log in chunk {
                     binds += [
                         .text(log.requestId), .textOrNull(log.idempotencyKey), .text(log.taskType), .text(log.userInput),
@@ -27,7 +27,7 @@ extension SQLiteStore: BulkLogLoading {
                         .textOrNull(log.responseJSON), .textOrNull(log.rulesVersion), .float(log.latencyTotalMs),
                         .doubleOrNull(log.latencyWorkerMs), .doubleOrNull(log.latencyEvaluatorMs),
                         .textOrNull(log.llmProvider), .textOrNull(log.llmModel), .intOrNull(log.tokensInput),
-                        .intOrNull(log.tokensOutput), .date(log.createdAt),
+                        .intOrNull(log.tokensOutput), .date(log.createdAt), .textOrNull(log.requestFingerprint),
                     ]
                 }
                 _ = try await db.query(

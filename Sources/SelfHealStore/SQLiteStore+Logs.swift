@@ -8,7 +8,7 @@ extension SQLiteStore {
         request_id, idempotency_key, task_type, user_input, language, status, error, output, code, \
         prompt_id, prompt_version, rule_score, judge_score, final_score, passed, evaluation_json, response_json, \
         rules_version, latency_total_ms, latency_worker_ms, latency_evaluator_ms, llm_provider, llm_model, \
-        tokens_input, tokens_output, created_at
+        tokens_input, tokens_output, created_at, request_fingerprint
         """
     static let logColumns = "id, " + logInsertColumns
 
@@ -25,7 +25,7 @@ extension SQLiteStore {
             let row = try await db.query(
                 """
                 INSERT INTO execution_logs (\(Self.logInsertColumns))
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 RETURNING id
                 """,
                 [
@@ -37,7 +37,7 @@ extension SQLiteStore {
                     .textOrNull(log.responseJSON), .textOrNull(log.rulesVersion), .float(log.latencyTotalMs),
                     .doubleOrNull(log.latencyWorkerMs), .doubleOrNull(log.latencyEvaluatorMs),
                     .textOrNull(log.llmProvider), .textOrNull(log.llmModel), .intOrNull(log.tokensInput),
-                    .intOrNull(log.tokensOutput), .date(log.createdAt),
+                    .intOrNull(log.tokensOutput), .date(log.createdAt), .textOrNull(log.requestFingerprint),
                 ]
             ).first
             guard let row else {
@@ -116,7 +116,8 @@ extension SQLiteStore {
             llmModel: try row.optionalString("llm_model"),
             tokensInput: try row.optionalInt("tokens_input"),
             tokensOutput: try row.optionalInt("tokens_output"),
-            createdAt: try row.date("created_at")
+            createdAt: try row.date("created_at"),
+            requestFingerprint: try row.optionalString("request_fingerprint")
         )
     }
 }

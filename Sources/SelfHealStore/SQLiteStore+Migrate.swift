@@ -10,7 +10,36 @@ extension SQLiteStore {
         try await migrate(to: SQLiteMigrations.all)
     }
 
+    /// How long one step waits for another process's migration: building an index over a
+    /// large `execution_logs` takes far longer than the few seconds a request may wait.
+    static let migrationBusyTimeout: Duration = .seconds(120)
+
     func migrate(to steps: [SQLiteMigration]) async throws {
+        try await setWriterBusyTimeout(Self.migrationBusyTimeout)
+        do {
+            try await applyAll(steps)
+        } catch {
+            try? await setWriterBusyTimeout(busyTimeout)
+            throw error
+        }
+        try await setWriterBusyTimeout(busyTimeout)
+    }
+
+    private func setWriterBusyTimeout(_ timeout: Duration) async throws {
+        let (seconds, attoseconds) = timeout.components
+        let milliseconds = seconds * 1_000 + attoseconds / 1_000_000_000_000_000
+        await gate.acquire()
+        do {
+            // PRAGMA values cannot be bound; this is an integer.
+            _ = try await writer.query("PRAGMA busy_timeout = \(milliseconds)")
+            await gate.release()
+        } catch {
+            await gate.release()
+            throw storeError(error, while: "setting the lock wait")
+        }
+    }
+
+    private func applyAll(_ steps: [SQLiteMigration]) async throws {
         for step in steps {
             let applied = try await write("applying migration \(step.version) (\(step.name))") { db in
                 _ = try await db.query(SQLiteMigrations.bookkeeping)

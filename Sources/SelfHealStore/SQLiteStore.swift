@@ -146,7 +146,7 @@ public final class SQLiteStore: Store {
         case .busy, .busyTimeout, .busyInRecovery, .busyInSnapshot, .locked, .lockedBySharedCache:
             return StoreError(
                 .unavailable,
-                "SQLite database \(path) stayed locked by another connection for over \(busyTimeout) while \(operation)"
+                "SQLite database \(path) stayed locked by another connection (\(error.reason)) while \(operation); waited up to \(busyTimeout)"
             )
         case .constraint, .constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraintForeignKeyFailed,
             .constraintCheckFailed, .constraintNotNullFailed:

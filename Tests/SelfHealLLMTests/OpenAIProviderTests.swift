@@ -116,7 +116,7 @@ struct OpenAIProviderTests {
         #expect(server.callCount == 1)
     }
 
-    @Test("nothing listening: unavailable, naming the URL")
+    @Test("nothing listening: unavailable; the address is in the log detail, not the client message")
     func connectionRefused() async throws {
         let port = try await closedPort()
         let provider = OpenAICompatibleProvider(baseURL: "http://127.0.0.1:\(port)/v1", apiKey: secretKey, model: "m", client: LLMHTTPClient.shared)
@@ -126,7 +126,9 @@ struct OpenAIProviderTests {
         })
 
         #expect(error.kind == .unavailable)
-        #expect(error.message.contains("127.0.0.1:\(port)"))
+        #expect(!error.message.contains("127.0.0.1"))
+        #expect(error.detail?.contains("127.0.0.1:\(port)") == true)
+        #expect(error.description.contains("127.0.0.1:\(port)"))
         #expect(error.message.contains("gave up after 3 attempts"))
     }
 }

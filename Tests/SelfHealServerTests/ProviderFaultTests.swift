@@ -18,10 +18,12 @@ struct ProviderFaultTests {
     static let code = "```python\ndef fibonacci(n: int) -> int:\n    \"\"\"Return the n-th Fibonacci number.\"\"\"\n    a, b = 0, 1\n    for _ in range(n):\n        a, b = b, a + b\n    return a\n```"
 
     /// The environment a user would set, with a short timeout and one retry.
-    static func environment(_ provider: String, server: FakeProviderServer, path: String) -> [String: String] {
+    /// `timeout`: short only where a test waits it out (a hanging server); elsewhere long, so a
+    /// busy machine running the whole suite never turns a prompt answer into a timeout.
+    static func environment(_ provider: String, server: FakeProviderServer, path: String, timeout: String = "10") -> [String: String] {
         [
             "LLM_PROVIDER": provider, "LLM_BASE_URL": server.baseURL + path, "LLM_API_KEY": "sk-fault-test-key",
-            "LLM_MODEL": "fake-model", "LLM_TIMEOUT_SECONDS": "0.5", "LLM_MAX_RETRIES": "1",
+            "LLM_MODEL": "fake-model", "LLM_TIMEOUT_SECONDS": timeout, "LLM_MAX_RETRIES": "1",
         ]
     }
 
@@ -107,7 +109,8 @@ struct ProviderFaultTests {
         defer { Task { await server.stop() } }
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let role = try await Self.startAll(Self.environment("openai", server: server, path: "/v1"), database: database)
+        let timeout = fault.reply.hangs ? "0.5" : "10"
+        let role = try await Self.startAll(Self.environment("openai", server: server, path: "/v1", timeout: timeout), database: database)
 
         let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
@@ -126,7 +129,7 @@ struct ProviderFaultTests {
         await role.shutdown()
     }
 
-    @Test("nothing listening at LLM_BASE_URL: 503 naming the provider and the address")
+    @Test("nothing listening at LLM_BASE_URL: 503 naming the provider, never its address")
     func unreachable() async throws {
         let port = try closedPort()
         let database = try TempDatabase()
@@ -141,7 +144,7 @@ struct ProviderFaultTests {
         #expect(answer.status == 503)
         #expect(answer.errorCode == "llm_unavailable")
         #expect(answer.errorMessage?.contains("LLM provider 'openai'") == true)
-        #expect(answer.errorMessage?.contains("127.0.0.1:\(port)") == true)
+        #expect(answer.errorMessage?.contains("127.0.0.1") == false, "\(answer.errorMessage ?? "")")
         await role.shutdown()
     }
 
@@ -169,7 +172,7 @@ struct ProviderFaultTests {
         defer { Task { await server.stop() } }
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let role = try await Self.startAll(Self.environment("openai", server: server, path: "/v1"), database: database)
+        let role = try await Self.startAll(Self.environment("openai", server: server, path: "/v1", timeout: "0.5"), database: database)
 
         let answer = try await fetch(
             port: role.port, path: "/v1/chat/completions",

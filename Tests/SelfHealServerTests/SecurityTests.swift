@@ -139,5 +139,8 @@ struct SecurityTests {
         #expect(!ConstantTime.equals("abc", "abd"))
         #expect(!ConstantTime.equals("abc", "abcd"))
         #expect(!ConstantTime.equals("", "a"))
+        // Lengths 3 and 259 differ only above the low byte; the extra bytes match the padding.
+        #expect(!ConstantTime.equals("abc", "abc" + String(repeating: "\u{0}", count: 256)))
+        #expect(!ConstantTime.equals(String(repeating: "\u{0}", count: 512), ""))
     }
 }

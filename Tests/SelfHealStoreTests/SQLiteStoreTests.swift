@@ -40,16 +40,32 @@ struct SQLiteStoreTests {
         defer { directory.remove() }
         let store = try await SQLiteStore.open(path: directory.file("old.db"), logger: logger)
         do {
-            // A file written by a build that knew only the first two steps.
+            // A file written by a build that knew only the first two steps, holding a row that
+            // build wrote with the columns it knew (no later column: this build's INSERT names them).
             try await store.migrate(to: Array(SQLiteMigrations.all.prefix(2)))
             #expect(try await store.appliedMigrations() == [1, 2])
-            let logId = try await store.appendLog(StoreContract.fullLog())
+            let created = Date(timeIntervalSince1970: 1_700_000_000)
+            try await store.write("writing an old row") { db in
+                _ = try await db.query(
+                    """
+                    INSERT INTO execution_logs (request_id, idempotency_key, task_type, user_input, status, output, passed, latency_total_ms, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    [.text("old-request"), .text("old-key"), .text("code_generation"), .text("an old input"), .text("ok"),
+                     .text("def f(): pass"), .integer(1), .float(12.5), .date(created)]
+                )
+            }
             await StoreContract.expectStoreError(.unavailable) {
                 try await store.appendOptimizerRun(OptimizerRun(taskType: "code_generation", decision: "noop"))
             }
 
             try await store.migrate()
             #expect(try await store.appliedMigrations() == SQLiteMigrations.all.map(\.version))
+            let old = try #require(try await store.log(idempotencyKey: "old-key"))
+            #expect(old.requestId == "old-request" && old.userInput == "an old input" && old.output == "def f(): pass")
+            #expect(old.passed && old.latencyTotalMs == 12.5 && old.createdAt == created)
+            #expect(old.requestFingerprint == nil)
+            let logId = try await store.appendLog(StoreContract.fullLog())
             StoreContract.expectSameLog(try await store.log(id: logId), StoreContract.fullLog(), id: logId)
             _ = try await store.appendOptimizerRun(OptimizerRun(taskType: "code_generation", decision: "noop"))
         } catch {

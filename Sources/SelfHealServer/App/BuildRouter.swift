@@ -22,30 +22,36 @@ public struct RoleParts: Sendable {
     }
 }
 
-/// Routes for whichever roles this process serves, behind the metrics middleware.
+/// Routes for whichever roles this process serves, behind the metrics middleware. Each
+/// route is added to the group of the credential it needs; the group's middleware checks it
+/// after the router has matched the route, so the check and the route can never disagree.
 public func buildRouter(
     role: Role, parts: RoleParts, taskTypes: TaskTypes, limits: RequestLimits, security: SecuritySettings = .open
 ) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
-    // Outermost first: every answer is counted, overload is refused before any work, then credentials.
+    // Every answer is counted, matched or not.
     router.add(middleware: HTTPMetricsMiddleware(role: role.rawValue))
-    router.add(middleware: ConcurrencyLimitMiddleware(limit: security.maxConcurrentRequests))
-    router.add(middleware: AccessMiddleware(settings: security))
-    HealthRoutes.add(to: router, health: parts.health)
+    let gate = AccessGate(settings: security)
+    func guarded(_ access: RouteAccess) -> RouterGroup<BasicRequestContext> {
+        router.group().add(middleware: AccessMiddleware(access: access, gate: gate))
+    }
+    let open = router.group()
+    let client = guarded(.client), reader = guarded(.reader), admin = guarded(.admin), service = guarded(.service)
+    HealthRoutes.add(to: open, health: parts.health)
     if let manager = parts.manager {
-        ManagerRoutes.add(to: router, manager: manager, taskTypes: taskTypes, limits: limits)
-        ChatCompletionsRoutes.add(to: router, manager: manager, taskTypes: taskTypes, limits: limits)
-        PromptRoutes.add(to: router, store: manager.store, taskTypes: taskTypes, limits: limits)
+        ManagerRoutes.add(to: client, manager: manager, taskTypes: taskTypes, limits: limits, security: security)
+        ChatCompletionsRoutes.add(to: client, manager: manager, taskTypes: taskTypes, limits: limits, security: security)
+        PromptRoutes.add(to: admin, store: manager.store, taskTypes: taskTypes, limits: limits)
     }
     if let worker = parts.worker {
-        WorkerRoutes.add(to: router, worker: worker, taskTypes: taskTypes, limits: limits)
+        WorkerRoutes.add(to: service, worker: worker, taskTypes: taskTypes, limits: limits)
     }
     if let evaluator = parts.evaluator {
-        EvaluatorRoutes.add(to: router, evaluator: evaluator, taskTypes: taskTypes, limits: limits)
+        EvaluatorRoutes.add(to: service, evaluator: evaluator, taskTypes: taskTypes, limits: limits)
     }
     if let store = parts.stats {
-        StatsRoutes.add(to: router, store: store)
-        DashboardRoutes.add(to: router, store: store)
+        StatsRoutes.add(to: reader, store: store)
+        DashboardRoutes.add(page: open, data: reader, store: store)
     }
     return router
 }

@@ -6,8 +6,9 @@ import SelfHealCore
 /// the stats API from the browser, and `GET /api/v1/stats/timeline`, the time series it needs
 /// that the window aggregates of `StatsRoutes` do not give.
 enum DashboardRoutes {
-    static func add(to router: Router<BasicRequestContext>, store: any Store) {
-        router.get("/dashboard") { _, _ -> Response in
+    /// The page goes on `open` (it holds no data), its data on `reader`.
+    static func add(page open: RouterGroup<BasicRequestContext>, data reader: RouterGroup<BasicRequestContext>, store: any Store) {
+        open.get("/dashboard") { _, _ -> Response in
             Response(
                 status: .ok,
                 headers: [
@@ -19,7 +20,7 @@ enum DashboardRoutes {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: DashboardPage.html))
             )
         }
-        router.get("/api/v1/stats/timeline") { request, _ -> Response in
+        reader.get("/api/v1/stats/timeline") { request, _ -> Response in
             let hours = try StatsQuery.hours(request)
             let bucketMinutes = try bucketMinutes(request, hours: hours)
             let timeline = try await storeCall {

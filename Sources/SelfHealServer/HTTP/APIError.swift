@@ -52,7 +52,8 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
         APIError(.contentTooLarge, code: "too_large", message: message)
     }
 
-    static func storeUnavailable(_ message: String) -> APIError {
-        APIError(.serviceUnavailable, code: "store_unavailable", message: "the store is unavailable: \(message)")
-    }
+    /// The database could not be used. Which file or server, and why, is for the log only.
+    static let storeUnavailable = APIError(
+        .serviceUnavailable, code: "store_unavailable", message: "the database is unavailable; retry shortly"
+    )
 }

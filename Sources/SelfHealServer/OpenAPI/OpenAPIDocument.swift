@@ -89,6 +89,9 @@ public enum OpenAPIDocument {
             parts.append("\"requestBody\": {\"required\": true, \"content\": {\"application/json\": {\"schema\": {\"$ref\": \"#/components/schemas/\(body)\"}}}}")
         }
         parts.append(operation.access == "open" ? "\"security\": []" : "\"security\": [{\"bearer\": []}]")
+        // Which credential the route takes: open, client, reader (a client key or the admin
+        // token), admin or service. The router's access groups follow this; a test holds them equal.
+        parts.append("\"x-access\": \"\(operation.access)\"")
         let success: String
         if operation.response == "text" || operation.response == "html" {
             let type = operation.response == "html" ? "text/html" : "text/plain"

@@ -52,14 +52,21 @@ public struct ClientRequest: Sendable, Equatable {
             language = normalized
         }
         let tests = try body.string("tests", required: false, maxBytes: limits.testsBytes)
-        let entryPoint = try body.string("entry_point", required: false, maxBytes: 128)
-        if let entryPoint, !isIdentifier(entryPoint) {
-            throw APIError.invalidField("entry_point", "must be an identifier such as 'is_prime'")
-        }
+        let entryPoint = try entryPoint(in: body)
         return ClientRequest(
             userInput: userInput, taskType: taskType, language: language,
             tests: tests.flatMap { $0.trimmingCharacters().isEmpty ? nil : $0 }, entryPoint: entryPoint
         )
+    }
+
+    /// The `entry_point` field, read the same way by every route that takes one: it is pasted
+    /// into the program that runs the tests, so anything but an identifier is refused.
+    static func entryPoint(in body: JSONBody) throws -> String? {
+        let entryPoint = try body.string("entry_point", required: false, maxBytes: 128)
+        if let entryPoint, !isIdentifier(entryPoint) {
+            throw APIError.invalidField("entry_point", "must be an identifier such as 'is_prime'")
+        }
+        return entryPoint
     }
 
     static func isIdentifier(_ s: String) -> Bool {

@@ -31,7 +31,7 @@ extension Evaluator {
             throw APIError.invalidField("language", error.description)
         } catch {
             logger.error("Sandbox could not run the tests", metadata: ["error": "\(error)"])
-            throw APIError(.serviceUnavailable, code: "sandbox_unavailable", message: "the tests could not be run: \(error)")
+            throw APIError(.serviceUnavailable, code: "sandbox_unavailable", message: "the sandbox could not run the tests; retry shortly")
         }
     }
 }

@@ -23,8 +23,10 @@ public struct Manager: Sendable {
         public var replayed: Bool
     }
 
-    public func handle(_ request: ClientRequest, idempotencyKey: String?) async throws -> Reply {
-        if let idempotencyKey, let earlier = try await replay(idempotencyKey) {
+    /// `idempotency`: the request's `Idempotency-Key`, scoped to its credential; a key seen
+    /// before answers the earlier answer, or 422 when it came with another request.
+    public func handle(_ request: ClientRequest, idempotency: IdempotencyScope?) async throws -> Reply {
+        if let idempotency, let earlier = try await replay(idempotency) {
             return earlier
         }
         let requestId = UUID().uuidString.lowercased()
@@ -79,7 +81,8 @@ public struct Manager: Sendable {
             llm: generated.llm, tokens: generated.tokens
         )
         let json = JSONResponse.data(answer)
-        log.idempotencyKey = idempotencyKey
+        log.idempotencyKey = idempotency?.storedKey
+        log.requestFingerprint = idempotency?.fingerprint
         log.ruleScore = evaluation.ruleScore
         log.judgeScore = evaluation.judgeScore
         log.finalScore = evaluation.finalScore
@@ -91,14 +94,17 @@ public struct Manager: Sendable {
         log.latencyTotalMs = answer.latencyMs.total
         do {
             _ = try await store.appendLog(log)
-        } catch let error as StoreError where error.kind == .conflict && idempotencyKey != nil {
+        } catch let error as StoreError where error.kind == .conflict && idempotency != nil {
             // A concurrent request with the same key won the race: answer what it logged.
-            if let idempotencyKey, let earlier = try await replay(idempotencyKey) { return earlier }
+            if let idempotency, let earlier = try await replay(idempotency) { return earlier }
             throw error
         } catch {
             // Unrecorded means unacknowledged: the client must not believe this was logged.
             logger.error("Execution log not written", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
-            throw APIError.storeUnavailable("the result could not be recorded (\(error)); retry the request")
+            throw APIError(
+                .serviceUnavailable, code: "store_unavailable",
+                message: "the database is unavailable: the result could not be recorded; retry the request"
+            )
         }
         logger.info(
             "Request served",
@@ -110,8 +116,16 @@ public struct Manager: Sendable {
         return Reply(json: json, replayed: false)
     }
 
-    private func replay(_ key: String) async throws -> Reply? {
-        guard let earlier = try await store.log(idempotencyKey: key), let response = earlier.responseJSON else { return nil }
+    private func replay(_ idempotency: IdempotencyScope) async throws -> Reply? {
+        guard let earlier = try await store.log(idempotencyKey: idempotency.storedKey), let response = earlier.responseJSON else {
+            return nil
+        }
+        guard earlier.requestFingerprint == idempotency.fingerprint else {
+            throw APIError(
+                .unprocessableContent, code: "idempotency_key_reused",
+                message: "this Idempotency-Key was already used with a different request; use a new key for a new request"
+            )
+        }
         return Reply(json: Data(response.utf8), replayed: true)
     }
 

@@ -1,3 +1,4 @@
+import Logging
 import SelfHealCore
 
 /// A call to another role over HTTP that failed: it could not be reached, timed out, or
@@ -18,26 +19,43 @@ public struct RoleCallError: Error, Sendable, CustomStringConvertible {
     public var description: String { "\(role) at \(url): \(message)" }
 }
 
-/// Turns whatever went wrong inside a role into the error a client should see.
+/// Turns whatever went wrong inside a role into the error a client should see. The client's
+/// message names the problem in its own terms ("the worker did not answer in time", "the
+/// database is unavailable"); where it happened (file paths, hosts, users, internal URLs)
+/// goes to the log only, through `logger`.
 enum RoleErrors {
+    static let logger = Logger(label: "selfheal.errors")
+
     static func clientError(for error: any Error, role: String) -> APIError {
+        let clientError = translate(error, role: role)
+        if !(error is APIError) {
+            logger.error(
+                "Request failed inside the \(role)",
+                metadata: ["error.code": "\(clientError.code)", "error.detail": "\(String(describing: error))"]
+            )
+        }
+        return clientError
+    }
+
+    private static func translate(_ error: any Error, role: String) -> APIError {
         switch error {
         case let error as APIError:
             return error
         case let error as RoleCallError:
             switch error.kind {
             case .unreachable:
-                return APIError(.serviceUnavailable, code: "\(role)_unavailable", message: "\(role) unreachable at \(error.url): \(error.message)")
+                return APIError(.serviceUnavailable, code: "\(role)_unavailable", message: "the \(role) cannot be reached; retry shortly")
             case .timeout:
-                return APIError(.gatewayTimeout, code: "\(role)_timeout", message: "\(role) at \(error.url) did not answer in time")
+                return APIError(.gatewayTimeout, code: "\(role)_timeout", message: "the \(role) did not answer in time")
             case .failed(let status, let code):
                 // Keep the upstream status when it is already a gateway-class error (e.g. an
-                // LLM timeout in the worker stays a 504); anything else is a bad gateway.
+                // LLM timeout in the worker stays a 504); anything else is a bad gateway. The
+                // upstream message is that role's own client message, already free of internals.
                 let passThrough: Set<Int> = [502, 503, 504]
                 let mapped = passThrough.contains(status) ? HTTPStatusCode(status).status : .badGateway
                 return APIError(mapped, code: code, message: "\(role) failed: \(error.message)")
             case .malformed:
-                return APIError(.badGateway, code: "\(role)_bad_response", message: "\(role) at \(error.url) answered something that is not the API: \(error.message)")
+                return APIError(.badGateway, code: "\(role)_bad_response", message: "the \(role) answered something that is not its API")
             }
         case let error as LLMError:
             let status: HTTPStatusCode = switch error.kind {
@@ -54,11 +72,11 @@ enum RoleErrors {
             }
             return APIError(status.status, code: code, message: "LLM provider '\(error.provider)': \(error.message)")
         case let error as StoreError where error.kind == .unavailable:
-            return APIError.storeUnavailable(error.message)
-        case let error as StoreError:
-            return APIError(.internalServerError, code: "store_error", message: "\(role): \(error.message)")
+            return APIError.storeUnavailable
+        case is StoreError:
+            return APIError(.internalServerError, code: "store_error", message: "the database could not complete the \(role)'s request")
         default:
-            return APIError(.internalServerError, code: "\(role)_error", message: "\(role) failed: \(error)")
+            return APIError(.internalServerError, code: "\(role)_error", message: "the \(role) failed unexpectedly; the server log has the details")
         }
     }
 }

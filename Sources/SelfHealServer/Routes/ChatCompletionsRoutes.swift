@@ -10,7 +10,9 @@ import SelfHealCore
 /// so it is validated, scored and logged exactly like `POST /api/v1/request`. Errors use
 /// OpenAI's shape, `{"error":{"message","type","param","code"}}`, which the clients parse.
 enum ChatCompletionsRoutes {
-    static func add(to router: Router<BasicRequestContext>, manager: Manager, taskTypes: TaskTypes, limits: RequestLimits) {
+    static func add(
+        to router: RouterGroup<BasicRequestContext>, manager: Manager, taskTypes: TaskTypes, limits: RequestLimits, security: SecuritySettings
+    ) {
         router.post("/v1/chat/completions") { request, _ -> Response in
             try await openAIErrors {
                 let body = try await JSONBody.read(request, limit: limits.bodyBytes)
@@ -19,13 +21,12 @@ enum ChatCompletionsRoutes {
                 fields["user_input"] = .string(chat.userMessage)
                 fields["task_type"] = .string(chat.taskType)
                 let clientRequest = try ClientRequest.parse(JSONBody(fields: fields), taskTypes: taskTypes, limits: limits)
-                let key = request.headers[HTTPField.Name("Idempotency-Key")!]
-                if let key, key.isEmpty || key.utf8.count > 200 {
-                    throw APIError.invalidField("Idempotency-Key", "must be 1 to 200 bytes")
-                }
-                let reply = try await manager.handle(clientRequest, idempotencyKey: key)
+                let idempotency = try IdempotencyHeader.scope(of: request, for: clientRequest, security: security)
+                let reply = try await manager.handle(clientRequest, idempotency: idempotency)
                 let answer = try JSONResponse.decoder().decode(ManagerAnswer.self, from: reply.json)
-                return JSONResponse.make(ChatCompletion(answer, model: chat.model))
+                var response = JSONResponse.make(ChatCompletion(answer, model: chat.model))
+                if reply.replayed { response.headers[IdempotencyHeader.replayed] = "true" }
+                return response
             }
         }
         router.get("/v1/models") { _, _ -> Response in
@@ -63,7 +64,11 @@ enum ChatCompletionsRoutes {
         } catch let error as APIError {
             throw OpenAIError(error)
         } catch {
-            throw OpenAIError(.internalServerError, type: "api_error", param: nil, code: "internal_error", message: "internal error: \(error)")
+            RoleErrors.logger.error("Chat completion failed", metadata: ["error.detail": "\(error)"])
+            throw OpenAIError(
+                .internalServerError, type: "api_error", param: nil, code: "internal_error",
+                message: "internal error; the server log has the details"
+            )
         }
     }
 

@@ -2,7 +2,7 @@ import Hummingbird
 import SelfHealCore
 
 enum EvaluatorRoutes {
-    static func add(to router: Router<BasicRequestContext>, evaluator: any Evaluating, taskTypes: TaskTypes, limits: RequestLimits) {
+    static func add(to router: RouterGroup<BasicRequestContext>, evaluator: any Evaluating, taskTypes: TaskTypes, limits: RequestLimits) {
         router.post("/api/v1/evaluate") { request, _ -> Response in
             let body = try await JSONBody.read(request, limit: limits.bodyBytes)
             let taskType = try body.string("task_type", required: true, maxBytes: 64) ?? ""
@@ -15,7 +15,7 @@ enum EvaluatorRoutes {
                 output: try body.string("output", required: true, maxBytes: limits.bodyBytes) ?? "",
                 language: try body.string("language", required: false, maxBytes: 32),
                 tests: try body.string("tests", required: false, maxBytes: limits.testsBytes),
-                entryPoint: try body.string("entry_point", required: false, maxBytes: 128)
+                entryPoint: try ClientRequest.entryPoint(in: body)
             )
             do {
                 return JSONResponse.make(try await evaluator.evaluate(evaluateRequest))

@@ -40,16 +40,20 @@ public struct HealthReporter: Sendable {
                 try await store.ping()
                 storeHealth = .init(reachable: true)
             } catch {
-                storeHealth = .init(reachable: false, error: "\(error)")
+                // /health is open: which file or server failed, and why, is for the log only.
+                RoleErrors.logger.warning("Health check: database unreachable", metadata: ["error.detail": "\(error)"])
+                storeHealth = .init(reachable: false, error: "the database is unavailable")
             }
         }
-        let healthy = storeHealth?.reachable ?? true
-        return Report(status: healthy ? "ok" : "degraded", role: role, version: version, store: storeHealth, rules: rules?.status, sandbox: sandbox)
+        let rulesStatus = rules?.status
+        // A stuck evaluator answers /health but nothing else: say so.
+        let healthy = (storeHealth?.reachable ?? true) && (rulesStatus?.stuck ?? 0) == 0
+        return Report(status: healthy ? "ok" : "degraded", role: role, version: version, store: storeHealth, rules: rulesStatus, sandbox: sandbox)
     }
 }
 
 enum HealthRoutes {
-    static func add(to router: Router<BasicRequestContext>, health: HealthReporter) {
+    static func add(to router: RouterGroup<BasicRequestContext>, health: HealthReporter) {
         router.get("/health") { _, _ -> Response in
             let report = await health.report()
             // A store that cannot be reached makes the role unready: 503 keeps it out of rotation.

@@ -24,7 +24,7 @@ enum PromptRoutes {
         var diff: String
     }
 
-    static func add(to router: Router<BasicRequestContext>, store: any Store, taskTypes: TaskTypes, limits: RequestLimits) {
+    static func add(to router: RouterGroup<BasicRequestContext>, store: any Store, taskTypes: TaskTypes, limits: RequestLimits) {
         let prompts = router.group("/api/v1/prompts")
         prompts.get { request, _ -> Response in
             let taskType = request.uri.queryParameters.get("task_type")
@@ -112,7 +112,9 @@ func storeCall<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         return try await body()
     } catch let error as StoreError {
         switch error.kind {
-        case .unavailable: throw APIError.storeUnavailable(error.message)
+        case .unavailable:
+            RoleErrors.logger.error("Database unavailable", metadata: ["error.detail": "\(error.message)"])
+            throw APIError.storeUnavailable
         case .notFound: throw APIError.notFound(error.message)
         case .conflict: throw APIError(.conflict, code: "conflict", message: error.message)
         case .invalid: throw APIError(.unprocessableContent, code: "invalid", message: error.message)

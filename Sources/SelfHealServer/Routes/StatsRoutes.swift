@@ -25,7 +25,7 @@ enum StatsRoutes {
     struct Prompts: Codable { var prompts: [PromptPerformance] }
     struct Failures: Codable { var failures: [FailureReport] }
 
-    static func add(to router: Router<BasicRequestContext>, store: any Store) {
+    static func add(to router: RouterGroup<BasicRequestContext>, store: any Store) {
         let stats = router.group("/api/v1/stats")
         stats.get("/summary") { request, _ -> Response in
             let (hours, since) = try window(request)

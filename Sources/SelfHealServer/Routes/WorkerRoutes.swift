@@ -2,7 +2,7 @@ import Hummingbird
 import SelfHealCore
 
 enum WorkerRoutes {
-    static func add(to router: Router<BasicRequestContext>, worker: any Generating, taskTypes: TaskTypes, limits: RequestLimits) {
+    static func add(to router: RouterGroup<BasicRequestContext>, worker: any Generating, taskTypes: TaskTypes, limits: RequestLimits) {
         router.post("/api/v1/generate") { request, _ -> Response in
             let body = try await JSONBody.read(request, limit: limits.bodyBytes)
             let taskType = try body.string("task_type", required: true, maxBytes: 64) ?? ""

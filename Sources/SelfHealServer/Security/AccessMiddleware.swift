@@ -1,28 +1,29 @@
 import Hummingbird
 import HTTPTypes
+import Synchronization
 
-/// Checks the bearer credential each kind of route needs, then the caller's rate limit.
-/// Failures are 401 (no or wrong credential) and 429 with `Retry-After`; the messages
-/// say what is needed and never echo a credential.
+/// Guards one group of routes: the concurrency bound, the credential that kind of route
+/// needs, then the caller's rate limit. It is attached to the route group, so it runs only
+/// after the router has chosen a route of that group: the decision is made on the route that
+/// will answer, never on the raw path, and no spelling of a path (`//api`, `/api/v1/x/`,
+/// percent-escapes) can reach a route without its check. Failures are 401 (no or wrong
+/// credential), 429 with `Retry-After`, 503 when overloaded; the messages say what is needed
+/// and never echo a credential.
 struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
-    let settings: SecuritySettings
-    let limiter: RateLimiter
-
-    init(settings: SecuritySettings) {
-        self.settings = settings
-        self.limiter = RateLimiter(perMinute: settings.rateLimitPerMinute)
-    }
+    let access: RouteAccess
+    let gate: AccessGate
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let access = RouteAccess.of(path: request.uri.path)
-        guard access != .open else { return try await next(request, context) }
+        let release = try gate.enter()
+        defer { release() }
         let token = Self.bearer(request)
+        let settings = gate.settings
         if settings.isSecured {
-            try authorize(access, token: token)
+            try authorize(token: token)
         }
         // Per client key: keys identify callers; without keys (loopback mode) there is no one to limit.
         if access == .client || access == .reader, settings.rateLimitPerMinute > 0, let token, settings.apiKeys.contains(token) {
-            if let wait = limiter.admit(token) {
+            if let wait = gate.limiter.admit(token) {
                 throw APIError(
                     .tooManyRequests, code: "rate_limited",
                     message: "rate limit of \(settings.rateLimitPerMinute) requests per minute exceeded; retry in \(wait) s",
@@ -33,11 +34,11 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         return try await next(request, context)
     }
 
-    private func authorize(_ access: RouteAccess, token: String?) throws {
+    private func authorize(token: String?) throws {
+        let settings = gate.settings
         let accepted: [String]
         let needed: String
         switch access {
-        case .open: return
         case .client:
             accepted = settings.apiKeys
             needed = "a client key (SELFHEAL_API_KEYS)"
@@ -65,6 +66,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         guard matched else { throw Self.unauthorized("invalid credential: this route needs \(needed)") }
     }
 
+    /// The bearer token of a request, if it sent one.
     static func bearer(_ request: Request) -> String? {
         guard let header = request.headers[.authorization] else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
@@ -78,3 +80,32 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 }
 
+/// What every guarded group of one router shares: the settings, the per-key rate limiter and
+/// the count of requests in flight (probes and metrics, in the open group, are never counted).
+final class AccessGate: Sendable {
+    let settings: SecuritySettings
+    let limiter: RateLimiter
+    private let inFlight = Atomic<Int>(0)
+
+    init(settings: SecuritySettings) {
+        self.settings = settings
+        self.limiter = RateLimiter(perMinute: settings.rateLimitPerMinute)
+    }
+
+    /// Admits one request, or throws 503 past the bound instead of queueing without end;
+    /// the closure returned gives the place back.
+    func enter() throws -> @Sendable () -> Void {
+        let limit = settings.maxConcurrentRequests
+        guard limit > 0 else { return {} }
+        let now = inFlight.wrappingAdd(1, ordering: .relaxed).newValue
+        let release: @Sendable () -> Void = { [self] in self.inFlight.wrappingSubtract(1, ordering: .relaxed) }
+        guard now <= limit else {
+            release()
+            throw APIError(
+                .serviceUnavailable, code: "overloaded",
+                message: "more than \(limit) requests in flight; retry shortly", headers: [.retryAfter: "1"]
+            )
+        }
+        return release
+    }
+}

@@ -29,28 +29,17 @@ public struct SecuritySettings: Sendable {
     }
 }
 
-/// The kinds of route, each with its own credential.
-enum RouteAccess: Equatable {
-    /// Probes, Prometheus, the API description, the dashboard page.
-    case open
-    /// Generation requests: a client key.
+/// The kinds of guarded route, each with its own credential. Probes, Prometheus, the API
+/// description and the dashboard page are in no group: they are open.
+enum RouteAccess: Equatable, Sendable {
+    /// Generation requests and feedback: a client key.
     case client
-    /// Stats and the dashboard: a client key or the admin token.
+    /// Stats and the dashboard's data: a client key or the admin token.
     case reader
     /// Prompt and optimizer administration: the admin token.
     case admin
     /// Worker and evaluator endpoints called by other roles: the service token.
     case service
-
-    static func of(path: String) -> RouteAccess {
-        // The dashboard page holds no data (it reads the stats API, which needs a credential),
-        // so a browser can open it directly.
-        if ["/health", "/metrics", "/openapi.json", "/dashboard"].contains(path) { return .open }
-        if path == "/api/v1/generate" || path == "/api/v1/evaluate" { return .service }
-        if path.hasPrefix("/api/v1/prompts") || path.hasPrefix("/api/v1/optimizer") { return .admin }
-        if path.hasPrefix("/api/v1/stats") { return .reader }
-        return .client
-    }
 }
 
 /// Compares secrets in time that does not depend on where they differ.
@@ -58,9 +47,11 @@ enum ConstantTime {
     static func equals(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8)
         let y = Array(b.utf8)
-        var difference = UInt8(truncatingIfNeeded: x.count ^ y.count)
+        // Any difference in length counts in full: truncating it to a byte would call two
+        // secrets equal whose lengths differ by a multiple of 256 and whose shared part matches.
+        var difference = x.count == y.count ? 0 : 1
         for index in 0..<max(x.count, y.count) {
-            difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
+            difference |= Int((index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0))
         }
         return difference == 0
     }
