@@ -112,6 +112,27 @@ struct ProbeRegressionTests {
         }
     }
 
+    @Test("without credentials every caller is one anonymous client: a bearer token does not split its keys")
+    func openModeKeysBelongToTheAnonymousClient() async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        let role = try await startRole(testConfig(.all, database: database))
+        do {
+            let body = json(["user_input": "Write a function that reverses a string"])
+            let first = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "k", "Authorization": "Bearer a"])
+            let second = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "k", "Authorization": "Bearer b"])
+            #expect(first.status == 200 && second.status == 200)
+            #expect(second.headers["idempotent-replayed"] == "true")
+            #expect(second.json["request_id"] as? String == first.json["request_id"] as? String)
+            let other = json(["user_input": "Write a function that sorts a list"])
+            #expect(try await fetch(port: role.port, path: "/api/v1/request", body: other, headers: ["Idempotency-Key": "k"]).status == 422)
+        } catch {
+            await role.shutdown()
+            throw error
+        }
+        await role.shutdown()
+    }
+
     @Test("every route refuses an entry_point that is not an identifier")
     func entryPointIsValidatedEverywhere() async throws {
         try await withSecuredRole { role in

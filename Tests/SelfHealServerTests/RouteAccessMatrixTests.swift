@@ -88,7 +88,9 @@ struct RouteAccessMatrixTests {
                 let allowed = Self.allowed(operation.access)
                 #expect(!allowed.isEmpty, "\(operation.method) \(operation.path) has no access class")
                 let (path, validBody) = Self.concrete(operation)
-                for target in Self.spellings(of: path) {
+                // Absolute-form request targets too, which a proxy may send.
+                let absolute = ["http://127.0.0.1:\(role.port)" + path, "http://127.0.0.1:\(role.port)/" + path]
+                for target in Self.spellings(of: path) + absolute {
                     // The routes that generate or score run a whole pipeline for a valid body. Off the
                     // plain spelling they get one their handler refuses (422) after the access
                     // check, which tells "refused for the credential" (401) from "reached" as well,
