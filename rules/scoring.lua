@@ -17,6 +17,10 @@ return {
         check = { "python3", "-I", "-c", "import sys; compile(open(sys.argv[1], encoding='utf-8').read(), sys.argv[1], 'exec')" },
         extension = ".py",
         entry_call = "check({entry_point})",
+        -- imports the answer as a module, runs the tests, and counts them passed only when they
+        -- ran to their end (a per-run completion record the answer cannot write); "none" turns
+        -- it off and trusts the exit status alone. entry_call is unused under a harness.
+        harness = "python",
       },
     },
   },

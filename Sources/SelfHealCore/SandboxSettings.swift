@@ -12,22 +12,37 @@ public struct SandboxSettings: Sendable, Equatable {
         /// The program file's extension, with its dot, e.g. `.py`.
         public var fileExtension: String
         /// The line appended after the tests when an entry point is given; `{entry_point}` is
-        /// replaced by its name. nil: nothing is appended.
+        /// replaced by its name. nil: nothing is appended. Unused under a harness, which calls
+        /// `check` itself.
         public var entryCall: String?
+        /// The harness that runs this language's tests and proves they ran to their end. nil:
+        /// the code, the tests and the entry call run as one program, and its exit status alone
+        /// is the verdict, which the program itself can fake (`sys.exit(0)` before the tests).
+        public var harness: Harness?
 
-        public init(run: [String], check: [String]? = nil, fileExtension: String, entryCall: String? = nil) {
+        public init(run: [String], check: [String]? = nil, fileExtension: String, entryCall: String? = nil, harness: Harness? = nil) {
             self.run = run
             self.check = check
             self.fileExtension = fileExtension
             self.entryCall = entryCall
+            self.harness = harness
         }
 
         public static let python = Language(
             run: ["python3", "-I"],
             check: ["python3", "-I", "-c", "import sys; compile(open(sys.argv[1], encoding='utf-8').read(), sys.argv[1], 'exec')"],
             fileExtension: ".py",
-            entryCall: "check({entry_point})"
+            entryCall: "check({entry_point})",
+            harness: .python
         )
+    }
+
+    /// Test harnesses selfheal ships.
+    public enum Harness: String, Sendable, Equatable, CaseIterable {
+        /// Imports the answer as the module `solution` (so a `__main__` guard does not run),
+        /// runs the tests in its namespace, calls `check(entry_point)`, and only then writes a
+        /// per-run completion record the host checks.
+        case python
     }
 
     /// Wall-clock limit of one run in seconds; nil: the runner's default.

@@ -7,7 +7,7 @@ import SelfHealLua
 ///   timeout_seconds = 10,
 ///   task_types = { "code_generation", "test_generation" },
 ///   languages = {
-///     python = { run = { "python3", "-I" }, check = { ... }, extension = ".py", entry_call = "check({entry_point})" },
+///     python = { run = { "python3", "-I" }, check = { ... }, extension = ".py", entry_call = "check({entry_point})", harness = "python" },
 ///   },
 /// }
 /// ```
@@ -41,7 +41,7 @@ enum SandboxSettingsParser {
         case .nil: break
         case .table(let languages) where languages.array.isEmpty:
             for name in languages.fields.keys.sorted() {
-                switch language(languages.fields[name]!) {
+                switch language(name.lowercased(), languages.fields[name]!) {
                 case .success(let entry): settings.languages[name.lowercased()] = entry
                 case .failure(let message): problems.append((name, "sandbox.languages.\(name): \(message.text)"))
                 }
@@ -54,9 +54,9 @@ enum SandboxSettingsParser {
 
     private struct Message: Error { var text: String }
 
-    private static func language(_ value: LuaValue) -> Result<SandboxSettings.Language, Message> {
+    private static func language(_ name: String, _ value: LuaValue) -> Result<SandboxSettings.Language, Message> {
         guard case .table(let table) = value else { return .failure(Message(text: "must be a table { run = { ... }, extension = \".py\" }")) }
-        let known = ["run", "check", "extension", "entry_call"]
+        let known = ["run", "check", "extension", "entry_call", "harness"]
         if let unknown = table.fields.keys.sorted().first(where: { !known.contains($0) }) {
             return .failure(Message(text: "unknown field '\(unknown)' (known: \(known.joined(separator: ", ")))"))
         }
@@ -75,7 +75,16 @@ enum SandboxSettingsParser {
             guard let call = table["entry_call"].stringValue else { return .failure(Message(text: "entry_call must be a string such as \"check({entry_point})\"")) }
             entryCall = call
         }
-        return .success(SandboxSettings.Language(run: run, check: check, fileExtension: fileExtension, entryCall: entryCall))
+        // Python's tests run under the proving harness unless the file says harness = "none".
+        var harness: SandboxSettings.Harness? = name == "python" ? .python : nil
+        if table["harness"] != .nil {
+            let names = SandboxSettings.Harness.allCases.map(\.rawValue) + ["none"]
+            guard let text = table["harness"].stringValue, names.contains(text) else {
+                return .failure(Message(text: "harness must be one of \(names.map { "\"\($0)\"" }.joined(separator: ", "))"))
+            }
+            harness = SandboxSettings.Harness(rawValue: text)
+        }
+        return .success(SandboxSettings.Language(run: run, check: check, fileExtension: fileExtension, entryCall: entryCall, harness: harness))
     }
 
     /// A non-empty Lua list of non-empty strings.

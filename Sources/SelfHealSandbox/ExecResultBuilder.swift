@@ -13,7 +13,9 @@ enum ExecResultBuilder {
     /// SIGKILL: it tries to re-raise the signal, and SIGKILL's handler cannot be reset.
     static let unshareKilledChild = "unshare: sigprocmask unblock failed: Invalid argument\n"
 
-    static func make(_ outcome: ChildProcess.Outcome, kind: ExecResult.Kind, timeout: Duration, cpuSeconds: Int) -> ExecResult {
+    /// `completed`: whether a harness saw the tests run to their end; nil without a harness,
+    /// where the exit status alone decides.
+    static func make(_ outcome: ChildProcess.Outcome, kind: ExecResult.Kind, timeout: Duration, cpuSeconds: Int, completed: Bool? = nil) -> ExecResult {
         var outcome = outcome
         var stderr = outcome.stderrTail
         if outcome.termination == .exited(1), stderr.count >= unshareKilledChild.utf8.count,
@@ -42,6 +44,8 @@ enum ExecResultBuilder {
             } else {
                 note = "killed by signal \(signal)"
             }
+        } else if outcome.termination == .exited(0), completed == false {
+            note = "the program exited with status 0 before the tests ran to completion (no completion record): the tests did not pass"
         } else {
             note = nil
         }
@@ -50,7 +54,7 @@ enum ExecResultBuilder {
             tail += "[sandbox] " + note
         }
         return ExecResult(
-            ran: true, passed: outcome.termination == .exited(0) && !timedOut, timedOut: timedOut, exitCode: exitCode,
+            ran: true, passed: outcome.termination == .exited(0) && !timedOut && completed != false, timedOut: timedOut, exitCode: exitCode,
             durationMs: Double(outcome.duration.milliseconds), stderrTail: tail, kind: kind
         )
     }

@@ -1,3 +1,5 @@
+import SelfHealCore
+
 /// Why a job could not be run at all (as opposed to a program that ran and failed).
 public struct SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
     private enum Kind: Equatable {
@@ -5,6 +7,7 @@ public struct SandboxError: Error, Sendable, Equatable, CustomStringConvertible 
         case unsupportedLanguage(String)
         case noCheckCommand(String)
         case launchFailed(String)
+        case invalidEntryPoint(String)
     }
 
     private let kind: Kind
@@ -18,9 +21,13 @@ public struct SandboxError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The machine refused to start the process (no such program, out of processes, ...).
     public static func launchFailed(_ why: String) -> SandboxError { SandboxError(kind: .launchFailed(why)) }
 
+    /// The job's entry point is not an identifier; it would be pasted into the test program.
+    public static func invalidEntryPoint(_ name: String) -> SandboxError { SandboxError(kind: .invalidEntryPoint(name)) }
+
     public var isBusy: Bool { if case .busy = kind { true } else { false } }
     public var isUnsupportedLanguage: Bool { if case .unsupportedLanguage = kind { true } else { false } }
     public var isNoCheckCommand: Bool { if case .noCheckCommand = kind { true } else { false } }
+    public var isInvalidEntryPoint: Bool { if case .invalidEntryPoint = kind { true } else { false } }
 
     public var description: String {
         switch kind {
@@ -32,6 +39,8 @@ public struct SandboxError: Error, Sendable, Equatable, CustomStringConvertible 
             "language '\(name)' has no compile-only check command"
         case let .launchFailed(why):
             "the sandbox could not start: \(why)"
+        case .invalidEntryPoint:
+            "entry_point: \(EntryPoint.requirement)"
         }
     }
 }

@@ -29,7 +29,21 @@ public struct SandboxJob: Sendable, Equatable {
 
     public var kind: ExecResult.Kind { tests == nil ? .syntax : .tests }
 
-    /// The file the sandbox runs: the code, then the tests, then the entry call.
+    /// The files of the run and the one to start: under the Python harness the answer, the
+    /// tests, the nonce and the harness; otherwise one program of the code, the tests and the
+    /// entry call.
+    func files(for language: SandboxSettings.Language, nonce: String) -> (files: [(name: String, contents: String)], main: String) {
+        if let tests, language.harness == .python {
+            return ([
+                (PythonHarness.answerFile, code), (PythonHarness.testsFile, tests), (PythonHarness.nonceFile, nonce),
+                (PythonHarness.mainFile, PythonHarness.program(entryPoint: entryPoint)),
+            ], PythonHarness.mainFile)
+        }
+        let main = "main" + language.fileExtension
+        return ([(main, program(for: language))], main)
+    }
+
+    /// The file the sandbox runs without a harness: the code, then the tests, then the entry call.
     func program(for language: SandboxSettings.Language) -> String {
         guard let tests else { return code }
         var program = code + "\n\n\n" + tests + "\n"

@@ -35,13 +35,15 @@ struct SandboxLauncher: Sendable {
         mount -n -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /var/tmp
         if [ -d /dev/shm ]; then mount -n -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /dev/shm; fi
         cd /tmp/job
+        # cd exports the server's working directory as OLDPWD: the program sees only its own environment.
+        unset OLDPWD PWD
         exec "$@"
         """
 
     func uid(forSlot slot: Int) -> Int? { uids.map { $0.first + slot } }
 
     /// Without namespaces: enter the job directory, then run the rest.
-    static let enterScript = #"cd "$1"; shift; exec "$@""#
+    static let enterScript = #"cd "$1"; shift; unset OLDPWD PWD; exec "$@""#
 
     /// The full command for `command`, whose last element is the program file, relative to
     /// the job directory.

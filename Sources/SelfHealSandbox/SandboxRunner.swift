@@ -48,6 +48,8 @@ public final class SandboxRunner: CodeRunning {
             command = check
         }
         guard !command.isEmpty else { throw SandboxError.unsupportedLanguage(job.language) }
+        // Routes refuse such a name already; a job from anywhere else is held to the same rule.
+        if job.kind == .tests, let entryPoint = job.entryPoint, !EntryPoint.isValid(entryPoint) { throw SandboxError.invalidEntryPoint(entryPoint) }
         let slot: Int
         do {
             slot = try await slots.acquire()
@@ -57,12 +59,11 @@ public final class SandboxRunner: CodeRunning {
         }
         defer { slots.release(slot) }
         let timeout = job.timeoutSeconds.map { Duration.milliseconds(Int64(max(0.1, $0) * 1000)) } ?? configuration.timeout
-        let program = job.program(for: language)
         // Blocking work (spawn, poll, wait) runs on a Dispatch thread, never on the cooperative pool.
         let result: Result<ExecResult, SandboxError> = await withCheckedContinuation { continuation in
             DispatchQueue.global().async {
                 continuation.resume(returning: Result { () throws(SandboxError) in
-                    try self.runBlocking(program: program, command: command, language: language, kind: job.kind, slot: slot, timeout: timeout)
+                    try self.runBlocking(job, command: command, language: language, slot: slot, timeout: timeout)
                 })
             }
         }
@@ -79,7 +80,7 @@ public final class SandboxRunner: CodeRunning {
     }
 
     private func runBlocking(
-        program: String, command: [String], language: SandboxSettings.Language, kind: ExecResult.Kind, slot: Int, timeout: Duration
+        _ job: SandboxJob, command: [String], language: SandboxSettings.Language, slot: Int, timeout: Duration
     ) throws(SandboxError) -> ExecResult {
         let uid = launcher.uid(forSlot: slot)
         let directory = try SandboxWorkDirectory(root: configuration.workRoot, owner: uid)
@@ -94,9 +95,12 @@ public final class SandboxRunner: CodeRunning {
             }
             directory.remove()
         }
-        let file = "main" + language.fileExtension
-        try directory.write(file, contents: program)
-        let (executable, arguments) = launcher.command(command + [file], jobDirectory: directory.path, slot: slot, configuration: configuration)
+        let nonce = PythonHarness.nonce()
+        let (files, main) = job.files(for: language, nonce: nonce)
+        for file in files {
+            try directory.write(file.name, contents: file.contents)
+        }
+        let (executable, arguments) = launcher.command(command + [main], jobDirectory: directory.path, slot: slot, configuration: configuration)
         var environment = configuration.environment
         environment["HOME"] = launcher.mode == .rlimitsOnly ? directory.path : "/tmp/job"
         environment["TMPDIR"] = environment["HOME"]
@@ -105,6 +109,9 @@ public final class SandboxRunner: CodeRunning {
             timeout: timeout, outputCap: configuration.outputCap
         )
         let outcome = try child.run()
-        return ExecResultBuilder.make(outcome, kind: kind, timeout: timeout, cpuSeconds: configuration.cpuSeconds)
+        // Under a harness, exit status 0 is not enough: the tests must have written their record.
+        let proven: Bool? = job.kind == .tests && language.harness != nil
+            ? PythonHarness.completed(stdout: outcome.stdoutTail, nonce: nonce) : nil
+        return ExecResultBuilder.make(outcome, kind: job.kind, timeout: timeout, cpuSeconds: configuration.cpuSeconds, completed: proven)
     }
 }

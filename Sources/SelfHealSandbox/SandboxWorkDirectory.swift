@@ -22,10 +22,22 @@ struct SandboxWorkDirectory {
     }
 
     /// Writes a file the program can read but not replace.
+    /// Writes a new file readable by the program (0644). One open, write and close: Foundation's
+    /// createFile writes a temporary file and renames it, several times the system calls, and a
+    /// run writes up to four files.
     func write(_ name: String, contents: String) throws(SandboxError) {
         let file = "\(path)/\(name)"
-        guard FileManager.default.createFile(atPath: file, contents: Data(contents.utf8), attributes: [.posixPermissions: 0o644]) else {
-            throw .launchFailed("cannot write \(file)")
+        let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .launchFailed("cannot write \(file): \(ChildProcess.errnoText())") }
+        defer { close(descriptor) }
+        // umask may have narrowed the mode given to open.
+        fchmod(descriptor, 0o644)
+        var bytes = Array(contents.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { throw .launchFailed("cannot write \(file): \(ChildProcess.errnoText())") }
+            bytes = bytes.dropFirst(written)
         }
     }
 

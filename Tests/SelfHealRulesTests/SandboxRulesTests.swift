@@ -52,6 +52,28 @@ import Testing
         #expect(sandbox.languages["python"]?.fileExtension == ".py")
         #expect(sandbox.languages["python"]?.check?.first == "python3")
         #expect(sandbox.taskTypes.contains("code_generation"))
+        #expect(sandbox.languages["python"]?.harness == .python)
+    }
+
+    @Test("the harness is on for Python unless the file says none, and a wrong name is refused")
+    func harnessSetting() throws {
+        func python(_ extra: String) throws -> SandboxSettings.Language? {
+            let folder = try TempFolder([
+                "scoring.lua": "return { sandbox = { languages = { python = { run = { \"python3\" }, extension = \".py\"\(extra) } } } }",
+                "a.lua": rule("a", "return 1"),
+            ])
+            return try RulesEngine(directory: folder.path, logger: quietLogger).current.policy.sandbox.languages["python"]
+        }
+        #expect(try python("")?.harness == .python)
+        #expect(try python(", harness = \"python\"")?.harness == .python)
+        #expect(try python(", harness = \"none\"")?.harness == nil)
+        do {
+            _ = try python(", harness = \"pytest\"")
+            Issue.record("an unknown harness loaded")
+        } catch let error as RuleLoadError {
+            let text = error.problems.map(\.description).joined(separator: "\n")
+            #expect(text.contains("harness must be one of \"python\", \"none\""), "\(text)")
+        }
     }
 
     @Test func operatorsCanAddALanguage() throws {

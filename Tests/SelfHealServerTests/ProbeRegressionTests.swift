@@ -133,6 +133,29 @@ struct ProbeRegressionTests {
         await role.shutdown()
     }
 
+    @Test("wrong code that exits 0 at import fails its tests and the verdict, through /api/v1/evaluate")
+    func earlyExitFailsTheVerdict() async throws {
+        try await withSecuredRole { role in
+            let tests = "def check(candidate):\n    assert candidate(2, 3) == 5\n"
+            for exit in ["import os\nos._exit(0)\n", "import sys\nsys.exit(0)\n", "raise SystemExit(0)\n"] {
+                let output = "```python\ndef add(a, b):\n    \"\"\"Add two numbers.\"\"\"\n    return a - b\n\n" + exit + "```"
+                let body = json(["task_type": "code_generation", "user_input": "add two numbers", "output": output, "tests": tests, "entry_point": "add"])
+                let answer = try await fetch(port: role.port, path: "/api/v1/evaluate", body: body, headers: ["Authorization": "Bearer svc"])
+                #expect(answer.status == 200)
+                let exec = answer.json["exec"] as? [String: Any]
+                #expect(exec?["passed"] as? Bool == false, "\(exit): \(exec ?? [:])")
+                #expect(answer.json["passed"] as? Bool == false, "\(exit)")
+                let rules = answer.json["rules"] as? [[String: Any]] ?? []
+                #expect(rules.first { $0["name"] as? String == "tests_pass" }?["score"] as? Double == 0, "\(exit)")
+            }
+            // Correct code with a __main__ guard that exits non-zero passes: it is imported, not run.
+            let guarded = "```python\nimport sys\n\ndef add(a, b):\n    return a + b\n\nif __name__ == \"__main__\":\n    sys.exit(3)\n```"
+            let body = json(["task_type": "code_generation", "user_input": "add two numbers", "output": guarded, "tests": tests, "entry_point": "add"])
+            let answer = try await fetch(port: role.port, path: "/api/v1/evaluate", body: body, headers: ["Authorization": "Bearer svc"])
+            #expect((answer.json["exec"] as? [String: Any])?["passed"] as? Bool == true, "\(answer.json)")
+        }
+    }
+
     @Test("every route refuses an entry_point that is not an identifier")
     func entryPointIsValidatedEverywhere() async throws {
         try await withSecuredRole { role in

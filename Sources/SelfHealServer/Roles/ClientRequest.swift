@@ -62,15 +62,10 @@ public struct ClientRequest: Sendable, Equatable {
     /// The `entry_point` field, read the same way by every route that takes one: it is pasted
     /// into the program that runs the tests, so anything but an identifier is refused.
     static func entryPoint(in body: JSONBody) throws -> String? {
-        let entryPoint = try body.string("entry_point", required: false, maxBytes: 128)
-        if let entryPoint, !isIdentifier(entryPoint) {
-            throw APIError.invalidField("entry_point", "must be an identifier such as 'is_prime'")
+        let entryPoint = try body.string("entry_point", required: false, maxBytes: EntryPoint.maxBytes)
+        if let entryPoint, !EntryPoint.isValid(entryPoint) {
+            throw APIError.invalidField("entry_point", EntryPoint.requirement)
         }
         return entryPoint
-    }
-
-    static func isIdentifier(_ s: String) -> Bool {
-        guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
-        return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
     }
 }

@@ -27,6 +27,8 @@ extension Evaluator {
             return nil
         } catch let error as SandboxError where error.isBusy {
             throw APIError(.serviceUnavailable, code: "sandbox_busy", message: error.description, headers: [.retryAfter: "1"])
+        } catch let error as SandboxError where error.isInvalidEntryPoint {
+            throw APIError.invalidField("entry_point", EntryPoint.requirement)
         } catch let error as SandboxError where error.isUnsupportedLanguage {
             throw APIError.invalidField("language", error.description)
         } catch {
