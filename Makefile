@@ -21,6 +21,9 @@ run: build
 # provides unless SELFHEAL_TEST_DATABASE_URL is set), then the manifest and dashboard checks.
 test: deps
 	$(SWIFT) build --build-tests
+	@echo "selfheal: checking the verdict-truth corpus's labels (bench/truth)"
+	python3 bench/truth/tools/truth.py self-test >/dev/null
+	python3 bench/truth/tools/truth.py verify bench/truth --sample 40
 	@python3 -c 'import openai' 2>/dev/null || pip install -q openai >/dev/null 2>&1 || \
 		echo "selfheal: the openai Python client could not be installed; its compatibility test will be skipped"
 	@url="$${SELFHEAL_TEST_DATABASE_URL:-}"; own=0; \

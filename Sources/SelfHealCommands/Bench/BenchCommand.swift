@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print numbers.",
-        subcommands: [Heal.self, Rules.self, Overhead.self, Sandbox.self, StoreBenchCommand.self]
+        subcommands: [Heal.self, Rules.self, Overhead.self, Sandbox.self, StoreBenchCommand.self, Truth.self]
     )
 
     struct Heal: AsyncParsableCommand {
@@ -44,6 +44,41 @@ struct BenchCommand: AsyncParsableCommand {
                 pluginsDirectory: plugins ?? Env.get("SELFHEAL_PLUGINS_DIR") ?? "plugins", reportDirectory: output
             )
             print(try await benchmark.run())
+        }
+    }
+
+    struct Truth: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "How well the verdict tracks correctness on a labelled corpus (bench/truth): per mode, correct passed and mutants caught by kind."
+        )
+
+        @Option(help: "The corpus folder, holding tasks.jsonl and mutants.jsonl.")
+        var corpus: String
+
+        @Option(help: "A running selfheal whose /api/v1/evaluate to measure (SELFHEAL_SERVICE_TOKEN is sent when set); default: --role all in this process.")
+        var url: String?
+
+        @Option(help: "Only the first N tasks and their mutants, for a quick run.")
+        var limit: Int?
+
+        @Option(help: "Evaluations in flight at once.")
+        var concurrency: Int = 4
+
+        @Option(help: "Folder of Lua scoring rules for the in-process evaluator. (env: SELFHEAL_RULES_DIR; default: rules)")
+        var rules: String?
+
+        @Flag(help: "Print the report as JSON.")
+        var json = false
+
+        func run() async throws {
+            if let limit, limit <= 0 { throw UsageError("--limit: must be positive") }
+            guard concurrency > 0 else { throw UsageError("--concurrency: must be positive") }
+            let benchmark = TruthBenchmark(
+                corpus: try TruthCorpus.load(corpus), limit: limit, url: url, token: Env.get("SELFHEAL_SERVICE_TOKEN"),
+                rulesDirectory: rules ?? Env.get("SELFHEAL_RULES_DIR") ?? "rules", concurrency: concurrency
+            )
+            let report = try await benchmark.run()
+            print(json ? try report.json() : report.text())
         }
     }
 
