@@ -61,13 +61,18 @@ struct SQLiteConnector: Sendable {
         }
     }
 
+    /// How long a statement waits for another connection's lock. PRAGMA values cannot be
+    /// bound as parameters; this is an integer.
+    static func busyTimeoutPragma(_ timeout: Duration) -> String {
+        let (seconds, attoseconds) = timeout.components
+        return "PRAGMA busy_timeout = \(seconds * 1_000 + attoseconds / 1_000_000_000_000_000)"
+    }
+
     private static func pragmas(busyTimeout: Duration, role: Role) -> [String] {
-        let (seconds, attoseconds) = busyTimeout.components
-        let timeoutMilliseconds = seconds * 1_000 + attoseconds / 1_000_000_000_000_000
         // PRAGMA values cannot be bound as parameters; these are integers and constants.
         var pragmas = [
             // Replaces sqlite-nio's busy handler, which retries without sleeping and without limit.
-            "PRAGMA busy_timeout = \(timeoutMilliseconds)",
+            busyTimeoutPragma(busyTimeout),
             "PRAGMA foreign_keys = ON",
         ]
         switch role {

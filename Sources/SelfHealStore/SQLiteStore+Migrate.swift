@@ -26,12 +26,9 @@ extension SQLiteStore {
     }
 
     private func setWriterBusyTimeout(_ timeout: Duration) async throws {
-        let (seconds, attoseconds) = timeout.components
-        let milliseconds = seconds * 1_000 + attoseconds / 1_000_000_000_000_000
         await gate.acquire()
         do {
-            // PRAGMA values cannot be bound; this is an integer.
-            _ = try await writer.query("PRAGMA busy_timeout = \(milliseconds)")
+            _ = try await writer.query(SQLiteConnector.busyTimeoutPragma(timeout))
             await gate.release()
         } catch {
             await gate.release()

@@ -132,7 +132,7 @@ public struct Manager: Sendable {
     /// Writes the failed request's log row (keeping any output already generated) and
     /// returns the error the client gets.
     private func recordFailure(_ log: inout ExecutionLog, error: any Error, role: String, since started: ContinuousClock.Instant) async -> APIError {
-        let apiError = RoleErrors.clientError(for: error, role: role)
+        let apiError = RoleErrors.translate(error, role: role)
         log.error = apiError.message
         log.latencyTotalMs = started.millisecondsElapsed
         do {
@@ -140,8 +140,13 @@ public struct Manager: Sendable {
         } catch {
             logger.error("Failure log not written", metadata: ["request.id": "\(log.requestId)", "error": "\(error)"])
         }
+        // The detail (addresses, paths) is for this log only; the row and the client get the message.
         logger.error(
-            "Request failed", metadata: ["request.id": "\(log.requestId)", "role": "\(role)", "error": "\(apiError.message)"]
+            "Request failed",
+            metadata: [
+                "request.id": "\(log.requestId)", "role": "\(role)", "error": "\(apiError.message)",
+                "error.detail": "\(String(describing: error))",
+            ]
         )
         return apiError
     }

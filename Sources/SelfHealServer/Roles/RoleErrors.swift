@@ -37,7 +37,9 @@ enum RoleErrors {
         return clientError
     }
 
-    private static func translate(_ error: any Error, role: String) -> APIError {
+    /// The client's error without logging: for callers that log the failure themselves,
+    /// with `String(describing: error)` as its detail.
+    static func translate(_ error: any Error, role: String) -> APIError {
         switch error {
         case let error as APIError:
             return error

@@ -80,7 +80,7 @@ struct TruthBenchmark {
                 if next < candidates.count { submit() }
             }
         }
-        let seconds = Double((ContinuousClock.now - started).components.seconds) + Double((ContinuousClock.now - started).components.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - started).seconds
         return TruthReport.ModeResult(mode: mode.rawValue, outcomes: outcomes.map { ($0.candidate, $0.passed, $0.milliseconds) }, seconds: seconds)
     }
 
@@ -106,8 +106,7 @@ struct TruthBenchmark {
                 try await Task.sleep(for: .milliseconds(200))
                 continue
             }
-            let elapsed = ContinuousClock.now - started
-            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            let milliseconds = (ContinuousClock.now - started).inMilliseconds
             guard response.status.code == 200,
                   let object = try? JSONSerialization.jsonObject(with: Data(bytes.readableBytesView)) as? [String: Any] else {
                 return Outcome(candidate: candidate, passed: nil, milliseconds: milliseconds)
