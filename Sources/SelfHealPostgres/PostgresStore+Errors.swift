@@ -64,6 +64,15 @@ extension PostgresStore {
         }
     }
 
+    /// Whether a connection of our own, with the pool's settings, is accepted now.
+    func serverAnswers() async -> Bool {
+        guard let connection = try? await PostgresConnection.connect(
+            configuration: try url.connectionConfiguration(), id: 0, logger: logger
+        ) else { return false }
+        try? await connection.close()
+        return true
+    }
+
     /// A short, password-free cause.
     static func reason(_ error: PSQLError) -> String {
         switch error.code {

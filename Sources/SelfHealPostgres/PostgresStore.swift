@@ -51,11 +51,25 @@ public final class PostgresStore: Store {
         let client = PostgresClient(configuration: parsed.clientConfiguration(), backgroundLogger: logger)
         let runner = Task { await client.run() }
         let store = PostgresStore(url: parsed, client: client, logger: logger, acquireTimeout: acquireTimeout, runner: runner)
-        do {
-            try await store.ping()
-        } catch {
-            try? await store.close()
-            throw error
+        // The pool's first connections (TCP, then SCRAM) can take longer than a request may
+        // wait when the machine is busy starting several things at once. A server that answers
+        // a connection of our own gets a few more waits; one that refuses fails at the first.
+        var waits = 0
+        while true {
+            do {
+                try await store.ping()
+                break
+            } catch let error as StoreError where error.kind == .unavailable && waits < 3 {
+                guard await store.serverAnswers() else {
+                    try? await store.close()
+                    throw error
+                }
+                waits += 1
+                logger.notice("PostgreSQL answers but the pool has no connection yet; waiting again", metadata: ["store.endpoint": "\(parsed)"])
+            } catch {
+                try? await store.close()
+                throw error
+            }
         }
         logger.debug("Opened PostgreSQL store", metadata: ["store.endpoint": "\(parsed)"])
         return store
