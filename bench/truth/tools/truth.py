@@ -13,14 +13,16 @@ Mutant kinds follow what models really get wrong: subtle ones (operator, off_by_
 edge, swap, none) and crude ones (stub, syntax, loop, import_raise).
 """
 import ast
-import copy
+import concurrent.futures
 import json
+import os
 import pathlib
 import subprocess
 import sys
 import tempfile
 
 TIMEOUT = 5
+WORKERS = (os.cpu_count() or 1) * 2  # a loop mutant waits out TIMEOUT; others are short
 SUBTLE = ["operator", "off_by_one", "return", "edge", "swap", "none"]
 CRUDE = ["stub", "syntax", "loop", "import_raise"]
 
@@ -123,25 +125,32 @@ def load(directory):
     return tasks, mutants
 
 
+def verified_mutants(task):
+    """The task's mutants that fail its tests (at most two per kind), and how many were dropped."""
+    if run_tests(task["solution"], task["tests"]) != "pass":
+        sys.exit(f"corpus bug: the reference solution of {task['id']} fails its tests")
+    kept, dropped, seen, counts = [], 0, set(), {}
+    for kind, code in mutants_for(task):
+        if code in seen or code.strip() == task["solution"].strip():
+            continue
+        seen.add(code)
+        if counts.get(kind, 0) >= 2:
+            continue
+        if run_tests(code, task["tests"]) == "pass":
+            dropped += 1  # an equivalent mutant: its tests cannot tell it from the reference
+            continue
+        counts[kind] = counts.get(kind, 0) + 1
+        kept.append({"id": f"{task['id']}#{kind}{counts[kind]}", "task": task["id"], "kind": kind, "code": code})
+    return kept, dropped
+
+
 def mutate(directory):
     tasks, _ = load(directory)
     kept, dropped = [], 0
-    for task in tasks:
-        if run_tests(task["solution"], task["tests"]) != "pass":
-            sys.exit(f"corpus bug: the reference solution of {task['id']} fails its tests")
-        seen = set()
-        counts = {}
-        for kind, code in mutants_for(task):
-            if code in seen or code.strip() == task["solution"].strip():
-                continue
-            seen.add(code)
-            if counts.get(kind, 0) >= 2:
-                continue
-            if run_tests(code, task["tests"]) == "pass":
-                dropped += 1  # an equivalent mutant: its tests cannot tell it from the reference
-                continue
-            counts[kind] = counts.get(kind, 0) + 1
-            kept.append({"id": f"{task['id']}#{kind}{counts[kind]}", "task": task["id"], "kind": kind, "code": code})
+    with concurrent.futures.ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        for task_kept, task_dropped in pool.map(verified_mutants, tasks):
+            kept += task_kept
+            dropped += task_dropped
     with open(pathlib.Path(directory) / "mutants.jsonl", "w") as f:
         for mutant in kept:
             f.write(json.dumps(mutant) + "\n")
@@ -161,8 +170,9 @@ def verify(directory, sample=None):
     every = list(candidates(tasks, mutants))
     chosen = every if not sample or sample >= len(every) else [every[i * len(every) // sample] for i in range(sample)]
     wrong = []
-    for identifier, label, code, tests in chosen:
-        outcome = run_tests(code, tests)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        outcomes = list(pool.map(lambda candidate: run_tests(candidate[2], candidate[3]), chosen))
+    for (identifier, label, _, _), outcome in zip(chosen, outcomes):
         if (label == "correct") != (outcome == "pass"):
             wrong.append(f"{identifier}: labelled {label}, but its tests {'pass' if outcome == 'pass' else 'fail (' + outcome + ')'}")
     for line in wrong:
