@@ -1,17 +1,41 @@
 -- When the request asks for examples or tests, an answer without them ignores part of it.
-local asks = { "example", "doctest", "test", "usage", "demonstrat", "sample" }
+-- Asking is a word such as "with", "include" or "add" shortly before "examples"/"tests"
+-- ("with usage examples", "and unit tests", "demonstrate"); a request that only states its
+-- own examples ("Example: input 2, output 4", "For example, f(2) -> 4") or says "test" in
+-- another sense ("a function to test whether n is prime") asks for nothing.
+local asking = {
+  with = true, include = true, includes = true, including = true, add = true, adding = true,
+  provide = true, providing = true, give = true, show = true, showing = true, ["and"] = true,
+  plus = true, also = true, usage = true, unit = true,
+}
+-- "write" asks only right before the word ("write tests"), not as the request's first word
+-- ("Write is_prime. Example: ...").
+local wanted = { "example", "doctest", "test", "usage", "sample" }
+
+local function asks(input)
+  local previous = {}
+  for word in input:gmatch("%a+") do
+    if word:sub(1, 10) == "demonstrat" then return true end
+    for _, stem in ipairs(wanted) do
+      if word:sub(1, #stem) == stem then
+        for distance, before in ipairs(previous) do
+          if asking[before] or (distance == 1 and before == "write") then return true end
+        end
+      end
+    end
+    previous[3] = previous[2]
+    previous[2] = previous[1]
+    previous[1] = word
+  end
+  return false
+end
 
 return {
   name = "examples_when_asked",
   weight = 0.5,
   task_types = { "code_generation" },
   check = function(ctx)
-    local input = ctx.input:lower()
-    local asked = false
-    for _, word in ipairs(asks) do
-      if input:find(word, 1, true) then asked = true break end
-    end
-    if not asked then return nil end -- not requested: this rule does not apply
+    if not asks(ctx.input:lower()) then return nil end -- not requested: this rule does not apply
     local code = ctx.code
     if code:find(">>>", 1, true) then return 1.0, "doctest examples included" end
     if code:find("__main__", 1, true) then return 1.0, "usage example under __main__" end

@@ -6,6 +6,11 @@ return {
   pass_threshold = 0.7,
   -- when the LLM judge gives no verdict: "rules_only" scores on the rules alone, "fail" fails the output
   on_judge_unavailable = "rules_only",
+  -- what running the code decides. "decide": code whose tests pass passes unless a required rule
+  -- fails or its final score is below quality_floor (quality still moves the score); code whose
+  -- tests fail, or that does not compile, fails. Without tests the score decides.
+  -- "weigh": the run is one rule among the others and only the score decides.
+  execution = { mode = "decide", quality_floor = 0.3 },
   -- how generated code runs in the sandbox: with the request's tests when it has some, else
   -- compile only (the `check` command). The program file's name is appended to each command.
   sandbox = {

@@ -17,12 +17,14 @@ return {
   required = true,
   check = function(ctx)
     local exec = ctx.exec
-    -- no tests ran (a compile-only check is syntax_valid's business): this rule does not apply
-    if exec == nil or not exec.ran or (exec.kind ~= nil and exec.kind ~= "tests") then return nil end
-    if exec.passed then return 1.0, string.format("supplied tests pass (%.0f ms)", exec.duration_ms) end
-    if exec.timed_out then return 0.0, "supplied tests timed out" end
+    -- applies to the request's tests, and to the worked examples its text states when it has
+    -- none; a compile-only check or a smoke run is syntax_valid's and smoke_run's business
+    if exec == nil or not exec.ran or (exec.kind ~= nil and exec.kind ~= "tests" and exec.kind ~= "examples") then return nil end
+    local what = exec.kind == "examples" and "the examples in the request" or "supplied tests"
+    if exec.passed then return 1.0, string.format("%s pass (%.0f ms)", what, exec.duration_ms) end
+    if exec.timed_out then return 0.0, what .. " timed out" end
     local tail = exec.stderr_tail or ""
     local last = last_line(tail)
-    return 0.0, "supplied tests fail (exit " .. tostring(exec.exit_code) .. ")" .. (last ~= "" and (": " .. last) or "")
+    return 0.0, what .. " fail (exit " .. tostring(exec.exit_code) .. ")" .. (last ~= "" and (": " .. last) or "")
   end,
 }

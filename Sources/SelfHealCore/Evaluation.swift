@@ -69,8 +69,14 @@ public struct ExecResult: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
         /// The code, then the supplied tests, then `check(entry_point)`.
         case tests
-        /// Compile only: no tests were supplied.
+        /// Compile only: no tests were supplied, and the language has no harness for a smoke run.
         case syntax
+        /// No tests were supplied: the code was compiled, read for crude defects (a stub, a
+        /// loop that cannot end, a function that can end without the value it promises) and
+        /// imported, within a short time limit.
+        case smoke
+        /// A smoke run that also ran the worked examples stated in the request's text as tests.
+        case examples
     }
 
     public var ran: Bool
@@ -97,6 +103,14 @@ public struct ExecResult: Codable, Sendable, Equatable {
         case exitCode = "exit_code"
         case durationMs = "duration_ms"
         case stderrTail = "stderr_tail"
+    }
+
+    /// The last non-blank line of `stderrTail`, without a `[sandbox] ` prefix, at most 300
+    /// characters: what went wrong, for a reason a person reads.
+    public var lastErrorLine: String {
+        let line = stderrTail.split(whereSeparator: \.isNewline).last { !$0.allSatisfy(\.isWhitespace) }.map(String.init) ?? ""
+        let text = line.hasPrefix("[sandbox] ") ? String(line.dropFirst("[sandbox] ".count)) : line
+        return text.count > 300 ? String(text.prefix(300)) + "…" : text
     }
 
     // Execution logs written before `kind` existed hold test runs only.

@@ -47,6 +47,8 @@ public struct SandboxSettings: Sendable, Equatable {
 
     /// Wall-clock limit of one run in seconds; nil: the runner's default.
     public var timeoutSeconds: Double?
+    /// Wall-clock limit of a smoke run (an answer without tests, compiled and imported).
+    public var smokeTimeoutSeconds: Double = 3
     /// Task types whose outputs are code to run; others are never executed.
     public var taskTypes: [String]
     /// By language name (lowercase). Replaces the built-in entry of the same name.

@@ -5,6 +5,7 @@ import SelfHealLua
 /// ```lua
 /// sandbox = {
 ///   timeout_seconds = 10,
+///   smoke_timeout_seconds = 3,
 ///   task_types = { "code_generation", "test_generation" },
 ///   languages = {
 ///     python = { run = { "python3", "-I" }, check = { ... }, extension = ".py", entry_call = "check({entry_point})", harness = "python" },
@@ -29,6 +30,13 @@ enum SandboxSettingsParser {
             settings.timeoutSeconds = timeout.doubleValue
         case let other:
             problems.append(("timeout_seconds", "sandbox.timeout_seconds must be a number of seconds within (0, 600] (got \(ScoringPolicyParser.describe(other)))"))
+        }
+        switch table["smoke_timeout_seconds"] {
+        case .nil: break
+        case let timeout where timeout.doubleValue.map({ $0 > 0 && $0 <= 600 }) == true:
+            settings.smokeTimeoutSeconds = timeout.doubleValue!
+        case let other:
+            problems.append(("smoke_timeout_seconds", "sandbox.smoke_timeout_seconds must be a number of seconds within (0, 600] (got \(ScoringPolicyParser.describe(other)))"))
         }
         switch table["task_types"] {
         case .nil: break

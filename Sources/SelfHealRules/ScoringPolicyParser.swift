@@ -56,6 +56,30 @@ enum ScoringPolicyParser {
             problem("on_judge_unavailable", "on_judge_unavailable must be \"rules_only\" or \"fail\" (got \(describe(other)))")
         }
 
+        switch table["execution"] {
+        case .nil:
+            break
+        case .table(let execution):
+            switch execution["mode"] {
+            case .nil:
+                break
+            case .string(let text) where ExecutionPolicy.Mode(rawValue: text) != nil:
+                policy.execution.mode = ExecutionPolicy.Mode(rawValue: text)!
+            case let other:
+                problem("mode", "execution.mode must be \"decide\" or \"weigh\" (got \(describe(other)))")
+            }
+            switch execution["quality_floor"] {
+            case .nil:
+                break
+            case let floor where floor.doubleValue.map({ $0 >= 0 && $0 <= 1 }) == true:
+                policy.execution.qualityFloor = floor.doubleValue!
+            case let other:
+                problem("quality_floor", "execution.quality_floor must be a number within [0, 1] (got \(describe(other)))")
+            }
+        case let other:
+            problem("execution", "execution must be a table { mode = \"decide\", quality_floor = 0.3 } (got \(other.typeName))")
+        }
+
         let (sandbox, sandboxProblems) = SandboxSettingsParser.parse(table["sandbox"])
         policy.sandbox = sandbox
         for (key, message) in sandboxProblems { problem(key, message) }

@@ -45,7 +45,9 @@ enum ExecResultBuilder {
                 note = "killed by signal \(signal)"
             }
         } else if outcome.termination == .exited(0), completed == false {
-            note = "the program exited with status 0 before the tests ran to completion (no completion record): the tests did not pass"
+            note = kind == .smoke || kind == .examples
+                ? "the program exited with status 0 before its import completed (no completion record): the smoke run did not pass"
+                : "the program exited with status 0 before the tests ran to completion (no completion record): the tests did not pass"
         } else {
             note = nil
         }

@@ -16,15 +16,26 @@ enum PythonHarness {
     static let answerFile = "solution.py"
     static let testsFile = "tests.py"
     static let nonceFile = ".selfheal-nonce"
+    /// The request's text, for the smoke run to find worked examples in (`PythonExamples`).
+    static let requestFile = "request.txt"
+    /// Written (with the nonce) before a smoke run starts on the request's examples: a run that
+    /// fails or hangs after it failed on an example.
+    static let examplesPrefix = "selfheal-examples "
     static let mainFile = "main.py"
     static let recordPrefix = "selfheal-tests-complete "
 
     /// The harness for one run; `entryPoint` has been checked to be an identifier.
-    static func program(entryPoint: String?) -> String {
+    /// `smoke`: no tests. The answer is compiled, read for crude defects (`PythonCrudeCheck`)
+    /// before any of it runs, then imported; the record is written when the import returned.
+    /// A program that waits for input (`EOFError`), ends itself cleanly (`SystemExit` 0) or
+    /// needs a package the sandbox lacks cannot be judged by importing it, so that passes too,
+    /// with a note on stderr. Then the worked examples of the request's text run against the
+    /// answer (`PythonExamples`); the record says how many ran (` examples=N`).
+    static func program(entryPoint: String?, smoke: Bool = false) -> String {
         let entry = entryPoint.map { "\"\($0)\"" } ?? "None"
-        return """
+        return (smoke ? PythonCrudeCheck.source + PythonExamples.source : "") + """
             # selfheal's test harness (see PythonHarness.swift).
-            def _selfheal_harness(entry):
+            def _selfheal_harness(entry, smoke):
                 import os, sys
                 write, exit_now = os.write, os._exit
                 here = os.path.dirname(os.path.abspath(__file__))
@@ -47,11 +58,23 @@ enum PythonHarness {
 
                 def report(error, when):
                     if isinstance(error, SystemExit):
+                        if smoke:
+                            fail("the program exited with status %r %s" % (error.code, when))
                         fail("the program exited (SystemExit(%r)) %s; the tests did not run to completion" % (error.code, when))
                     import traceback
                     traceback.print_exception(type(error), error, error.__traceback__)
                     flush()
                     exit_now(1)
+
+                def inconclusive(error):
+                    # Why importing the answer says nothing about it, or None.
+                    if isinstance(error, SystemExit) and error.code in (0, None):
+                        return "the program ended itself with status 0 while it was imported"
+                    if isinstance(error, EOFError):
+                        return "the program reads input when it is imported; it was not run further"
+                    if isinstance(error, ModuleNotFoundError) and (error.name or "").split(".")[0] not in sys.stdlib_module_names:
+                        return "the program needs the module '%s', which the sandbox does not have" % error.name
+                    return None
 
                 # A module made by hand: importlib.util would cost more than the rest of the harness.
                 answer_path = os.path.join(here, "\(answerFile)")
@@ -61,28 +84,56 @@ enum PythonHarness {
                 try:
                     with open(answer_path, encoding="utf-8") as f:
                         source = f.read()
-                    exec(compile(source, answer_path, "exec"), module.__dict__)
+                    code = compile(source, answer_path, "exec")
                 except BaseException as error:
-                    report(error, "while the answer was imported")
-                namespace = module.__dict__
+                    report(error, "while the answer was compiled")
+                if smoke:
+                    defect = _selfheal_crude(source)
+                    if defect is not None:
+                        fail(defect)
                 try:
-                    with open(os.path.join(here, "\(testsFile)"), encoding="utf-8") as f:
-                        source = f.read()
-                    exec(compile(source, "\(testsFile)", "exec"), namespace)
-                    if entry is not None:
-                        if not callable(namespace.get("check")):
-                            fail("the tests define no check(candidate) to call with '%s'" % entry)
-                        if entry not in namespace:
-                            fail("the answer defines no '%s' for the tests to check" % entry)
-                        namespace["check"](namespace[entry])
+                    exec(code, module.__dict__)
                 except BaseException as error:
-                    report(error, "during the tests")
+                    note = inconclusive(error) if smoke else None
+                    if note is None:
+                        report(error, "while the answer was imported")
+                    write(2, ("[sandbox] " + note + "\\n").encode())
+                namespace = module.__dict__
+                examples = 0
+                if smoke:
+                    if entry is not None and not callable(namespace.get(entry)):
+                        fail("the answer defines no function '%s'" % entry)
+                    request_path = os.path.join(here, "\(requestFile)")
+                    if os.path.exists(request_path):
+                        with open(request_path, encoding="utf-8", errors="replace") as f:
+                            text = f.read()
+                        flush()
+                        write(1, b"\\n\(examplesPrefix)" + nonce + b"\\n")
+                        try:
+                            examples, failure = _selfheal_examples(text, namespace, entry)
+                        except BaseException as error:
+                            report(error, "while the request's examples ran")
+                        if failure is not None:
+                            fail(failure)
+                else:
+                    try:
+                        with open(os.path.join(here, "\(testsFile)"), encoding="utf-8") as f:
+                            source = f.read()
+                        exec(compile(source, "\(testsFile)", "exec"), namespace)
+                        if entry is not None:
+                            if not callable(namespace.get("check")):
+                                fail("the tests define no check(candidate) to call with '%s'" % entry)
+                            if entry not in namespace:
+                                fail("the answer defines no '%s' for the tests to check" % entry)
+                            namespace["check"](namespace[entry])
+                    except BaseException as error:
+                        report(error, "during the tests")
                 flush()
-                write(1, b"\\n\(recordPrefix)" + nonce + b"\\n")
+                write(1, b"\\n\(recordPrefix)" + nonce + (b" examples=%d" % examples) + b"\\n")
                 exit_now(0)
 
 
-            _selfheal_harness(\(entry))
+            _selfheal_harness(\(entry), \(smoke ? "True" : "False"))
 
             """
     }
@@ -100,5 +151,16 @@ enum PythonHarness {
     /// Whether the run's stdout holds this run's completion record.
     static func completed(stdout: [UInt8], nonce: String) -> Bool {
         stdout.contains(Array((recordPrefix + nonce).utf8))
+    }
+
+    /// Whether a smoke run ran the request's examples: its record counts at least one, or it
+    /// ended without a record after it started on them.
+    static func ranExamples(stdout: [UInt8], nonce: String) -> Bool {
+        let record = Array((recordPrefix + nonce + " examples=").utf8)
+        if let found = stdout.firstRange(of: record) {
+            let digits = stdout[found.upperBound...].prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+            return digits.contains { $0 != UInt8(ascii: "0") }
+        }
+        return !completed(stdout: stdout, nonce: nonce) && stdout.contains(Array((examplesPrefix + nonce).utf8))
     }
 }

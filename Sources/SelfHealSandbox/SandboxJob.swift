@@ -14,20 +14,29 @@ public struct SandboxJob: Sendable, Equatable {
     public var languageOverrides: [String: SandboxSettings.Language]
     /// Wall-clock limit from the live rules; nil: the runner's configured timeout.
     public var timeoutSeconds: Double?
+    /// What the run is: the tests; without tests, a smoke run (compile, read for crude defects,
+    /// import: needs the language's harness, else it is a compile-only check) or a compile-only
+    /// check.
+    public var kind: ExecResult.Kind
+    /// The request's text, whose worked examples a smoke run checks the answer against; at
+    /// most `requestTextLimit` bytes of it are handed to the run.
+    public var requestText: String?
+    public static let requestTextLimit = 100_000
 
     public init(
         code: String, tests: String? = nil, entryPoint: String? = nil, language: String = "python",
-        languageOverrides: [String: SandboxSettings.Language] = [:], timeoutSeconds: Double? = nil
+        languageOverrides: [String: SandboxSettings.Language] = [:], timeoutSeconds: Double? = nil, smoke: Bool = false,
+        requestText: String? = nil
     ) {
+        self.requestText = requestText
         self.code = code
         self.tests = tests
         self.entryPoint = entryPoint
         self.language = language
         self.languageOverrides = languageOverrides
         self.timeoutSeconds = timeoutSeconds
+        kind = tests != nil ? .tests : smoke ? .smoke : .syntax
     }
-
-    public var kind: ExecResult.Kind { tests == nil ? .syntax : .tests }
 
     /// The files of the run and the one to start: under the Python harness the answer, the
     /// tests, the nonce and the harness; otherwise one program of the code, the tests and the
@@ -38,6 +47,18 @@ public struct SandboxJob: Sendable, Equatable {
                 (PythonHarness.answerFile, code), (PythonHarness.testsFile, tests), (PythonHarness.nonceFile, nonce),
                 (PythonHarness.mainFile, PythonHarness.program(entryPoint: entryPoint)),
             ], PythonHarness.mainFile)
+        }
+        if kind == .smoke, language.harness == .python {
+            var files = [
+                (name: PythonHarness.answerFile, contents: code), (name: PythonHarness.nonceFile, contents: nonce),
+                (name: PythonHarness.mainFile, contents: PythonHarness.program(entryPoint: entryPoint, smoke: true)),
+            ]
+            if let requestText, !requestText.isEmpty {
+                let bounded = requestText.utf8.count <= Self.requestTextLimit
+                    ? requestText : String(decoding: requestText.utf8.prefix(Self.requestTextLimit), as: UTF8.self)
+                files.append((name: PythonHarness.requestFile, contents: bounded))
+            }
+            return (files, PythonHarness.mainFile)
         }
         let main = "main" + language.fileExtension
         return ([(main, program(for: language))], main)

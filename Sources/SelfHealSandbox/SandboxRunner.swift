@@ -40,16 +40,19 @@ public final class SandboxRunner: CodeRunning {
         guard let language = language(named: job.language, overrides: job.languageOverrides) else {
             throw SandboxError.unsupportedLanguage(job.language)
         }
+        var adjusted = job
+        if adjusted.kind == .smoke && language.harness == nil { adjusted.kind = .syntax }  // a smoke run needs the harness
+        let job = adjusted
         let command: [String]
         switch job.kind {
-        case .tests: command = language.run
+        case .tests, .smoke, .examples: command = language.run
         case .syntax:
             guard let check = language.check else { throw SandboxError.noCheckCommand(job.language) }
             command = check
         }
         guard !command.isEmpty else { throw SandboxError.unsupportedLanguage(job.language) }
         // Routes refuse such a name already; a job from anywhere else is held to the same rule.
-        if job.kind == .tests, let entryPoint = job.entryPoint, !EntryPoint.isValid(entryPoint) { throw SandboxError.invalidEntryPoint(entryPoint) }
+        if job.kind != .syntax, let entryPoint = job.entryPoint, !EntryPoint.isValid(entryPoint) { throw SandboxError.invalidEntryPoint(entryPoint) }
         let slot: Int
         do {
             slot = try await slots.acquire()
@@ -109,9 +112,14 @@ public final class SandboxRunner: CodeRunning {
             timeout: timeout, outputCap: configuration.outputCap
         )
         let outcome = try child.run()
-        // Under a harness, exit status 0 is not enough: the tests must have written their record.
-        let proven: Bool? = job.kind == .tests && language.harness != nil
+        // Under a harness, exit status 0 is not enough: the tests (or the smoke run's import)
+        // must have written their record.
+        let proven: Bool? = job.kind != .syntax && language.harness != nil
             ? PythonHarness.completed(stdout: outcome.stdoutTail, nonce: nonce) : nil
-        return ExecResultBuilder.make(outcome, kind: job.kind, timeout: timeout, cpuSeconds: configuration.cpuSeconds, completed: proven)
+        var kind = job.kind
+        if kind == .smoke && language.harness != nil && PythonHarness.ranExamples(stdout: outcome.stdoutTail, nonce: nonce) {
+            kind = .examples
+        }
+        return ExecResultBuilder.make(outcome, kind: kind, timeout: timeout, cpuSeconds: configuration.cpuSeconds, completed: proven)
     }
 }

@@ -56,6 +56,20 @@ import Testing
     }
 
     @Test(arguments: [
+        ("Write is_prime with a docstring and examples.", true),
+        ("Write is_prime, with usage examples and unit tests.", true),
+        ("Write is_prime and demonstrate how to call it.", true),
+        ("Write is_prime. Example: input 7, output True", false),
+        ("Write is_prime. For example, is_prime(7) -> True", false),
+        ("Write is_prime.\n>>> is_prime(7)\nTrue\nExamples: is_prime(4) == False", false),
+        ("Write a function to test whether n is prime.", false),
+    ])
+    func examplesAreAskedForOnlyWhenTheRequestAsks(request: String, asks: Bool) {
+        let score = engine.scoreBlocking(pythonContext(request, Self.vague))
+        #expect((score.result("examples_when_asked") != nil) == asks, "\(request): \(score.result("examples_when_asked")?.reason ?? "does not apply")")
+    }
+
+    @Test(arguments: [
         ("Write a function called `is_prime` that checks primes.", "is_prime"),
         ("Write a Python function named fizz_buzz.", "fizz_buzz"),
         ("Implement the function merge_sorted(a, b) for two lists.", "merge_sorted"),

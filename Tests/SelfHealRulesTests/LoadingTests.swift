@@ -33,12 +33,14 @@ import Testing
             "e.lua": "return {\n  name = 'e',\n  weight = 1,\n  task_types = 'code_review',\n  check = function(ctx) return 1 end,\n}\n",
             "f.lua": "return 42\n",
             "g.lua": "return {\n  name = 'dup',\n  weight = 1,\n  check = function(ctx) return 1 end,\n}\n",
-            "scoring.lua": "return {\n  weights = { rules = 1.5, judge = 0.6 },\n  pass_threshold = 2,\n  on_judge_unavailable = 'panic',\n}\n",
+            "scoring.lua": "return {\n  weights = { rules = 1.5, judge = 0.6 },\n  pass_threshold = 2,\n  on_judge_unavailable = 'panic',\n  execution = { mode = 'vote',\n    quality_floor = 3 },\n}\n",
         ])
         let expected = [
             "scoring.lua:2: weights.rules must be a number within [0, 1]",
             "scoring.lua:3: pass_threshold must be a number within [0, 1]",
             "scoring.lua:4: on_judge_unavailable must be \"rules_only\" or \"fail\"",
+            "scoring.lua:5: execution.mode must be \"decide\" or \"weigh\"",
+            "scoring.lua:6: execution.quality_floor must be a number within [0, 1]",
             "a.lua:3: weight must be a number ≥ 0",
             "b.lua:1: check must be a function",
             "c.lua:4: unknown field 'requird'",

@@ -55,4 +55,53 @@ import Testing
         #expect(!verdict.passed)
         #expect(verdict.reason == "required rule failed: tests_pass")
     }
+
+    // MARK: execution evidence (execution.mode = "decide", the default)
+
+    func run(_ kind: ExecResult.Kind, passed: Bool, timedOut: Bool = false) -> ExecResult {
+        ExecResult(ran: true, passed: passed, timedOut: timedOut, exitCode: passed ? 0 : 1, durationMs: 40, stderrTail: "", kind: kind)
+    }
+
+    @Test func passingTestsPassCodeWhoseScoreIsBelowTheThreshold() {
+        let weak = JudgeVerdict(score: 0.4, feedback: "terse", available: true)
+        let verdict = ScoringPolicy.defaults.combine(ruleScore: 0.6, judge: weak, failedRequired: [], exec: run(.tests, passed: true))
+        #expect(abs(verdict.finalScore - 0.48) < 1e-12)  // quality still moves the score
+        #expect(verdict.passed)
+        #expect(verdict.reason.hasPrefix("passed: the supplied tests pass (final score 0.48, quality floor 0.3"))
+    }
+
+    @Test func failingTestsFailCodeWhateverItsScore() {
+        let verdict = ScoringPolicy.defaults.combine(ruleScore: 1, judge: judged, failedRequired: ["tests_pass"], exec: run(.tests, passed: false))
+        #expect(!verdict.passed)
+        #expect(verdict.reason == "failed: the supplied tests fail")
+        let slow = ScoringPolicy.defaults.combine(ruleScore: 1, judge: judged, failedRequired: ["tests_pass"], exec: run(.tests, passed: false, timedOut: true))
+        #expect(slow.reason == "failed: the supplied tests timed out")
+    }
+
+    @Test func passingTestsDoNotOverruleARequiredRuleOrVeryPoorQuality() {
+        let dangerous = ScoringPolicy.defaults.combine(ruleScore: 0.9, judge: judged, failedRequired: ["no_dangerous_calls"], exec: run(.tests, passed: true))
+        #expect(!dangerous.passed)
+        #expect(dangerous.reason == "failed: the supplied tests pass, but a required rule failed: no_dangerous_calls")
+        let poor = ScoringPolicy.defaults.combine(ruleScore: 0.1, judge: JudgeVerdict(score: 0.2, feedback: "", available: true), failedRequired: [], exec: run(.tests, passed: true))
+        #expect(!poor.passed)
+        #expect(poor.reason.hasPrefix("failed: the supplied tests pass, but the final score 0.16 is below the quality floor 0.3"))
+    }
+
+    @Test func codeThatDoesNotCompileFailsAndCodeThatCompilesIsScored() {
+        let broken = ScoringPolicy.defaults.combine(ruleScore: 0.9, judge: judged, failedRequired: [], exec: run(.syntax, passed: false))
+        #expect(!broken.passed)
+        #expect(broken.reason == "failed: the code does not compile")
+        let compiles = ScoringPolicy.defaults.combine(ruleScore: 0.2, judge: JudgeVerdict(score: 0.5, feedback: "", available: true), failedRequired: [], exec: run(.syntax, passed: true))
+        #expect(!compiles.passed)
+        #expect(compiles.reason == "final score below the pass threshold 0.7 (rules and judge combined)")
+    }
+
+    @Test func weighModeLeavesTheVerdictToTheScore() {
+        var policy = ScoringPolicy.defaults
+        policy.execution.mode = .weigh
+        let weak = JudgeVerdict(score: 0.4, feedback: "", available: true)
+        let verdict = policy.combine(ruleScore: 0.6, judge: weak, failedRequired: [], exec: run(.tests, passed: true))
+        #expect(!verdict.passed)
+        #expect(verdict.reason == "final score below the pass threshold 0.7 (rules and judge combined)")
+    }
 }

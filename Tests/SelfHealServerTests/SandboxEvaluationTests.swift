@@ -37,11 +37,37 @@ struct SandboxEvaluationTests {
         #expect(wrong.json["failed_required"] as? [String] == ["tests_pass"])
         #expect((wrong.json["exec"] as? [String: Any])?["stderr_tail"] as? String ?? "" != "")
 
+        #expect((good.json["verdict_reason"] as? String ?? "").hasPrefix("passed: the supplied tests pass"), "\(good.json)")
+        #expect(good.json["passed"] as? Bool == true)
+        #expect(wrong.json["verdict_reason"] as? String == "failed: the supplied tests fail")
+
         let broken = try await evaluate(role.port, output: "```python\ndef add(a, b)\n    return a + b\n```", tests: nil, entryPoint: nil)
         let brokenExec = try #require(broken.json["exec"] as? [String: Any])
-        #expect(brokenExec["kind"] as? String == "syntax" && brokenExec["passed"] as? Bool == false)
+        #expect(brokenExec["kind"] as? String == "smoke" && brokenExec["passed"] as? Bool == false)
         let rules = broken.json["rules"] as? [[String: Any]] ?? []
         #expect(rules.first { $0["name"] as? String == "syntax_valid" }?["score"] as? Double == 0)
+        #expect(broken.json["passed"] as? Bool == false)
+        #expect((broken.json["verdict_reason"] as? String ?? "").contains("SyntaxError"), "\(broken.json)")
+
+        // A stub fails without tests, and the reason names it; the smoke_run rule says so too.
+        let stub = try await evaluate(role.port, output: "```python\ndef add(a, b):\n    \"\"\"Adds two numbers.\"\"\"\n    pass\n```", tests: nil)
+        #expect(stub.json["passed"] as? Bool == false)
+        #expect((stub.json["verdict_reason"] as? String ?? "").hasSuffix("the function 'add' is a stub: its body is only `pass`"), "\(stub.json)")
+        let stubRules = stub.json["rules"] as? [[String: Any]] ?? []
+        #expect(stubRules.first { $0["name"] as? String == "smoke_run" }?["score"] as? Double == 0)
+
+        // Without tests, the examples the request states are run, and decide.
+        let stated = "Write a function called `add` that adds two numbers.\n\n>>> add(2, 3)\n5\n"
+        for (code, passes) in [("def add(a, b):\n    return a + b\n", true), ("def add(a, b):\n    return a - b\n", false)] {
+            let answer = try await fetch(port: role.port, path: "/api/v1/evaluate", body: json([
+                "task_type": "code_generation", "user_input": stated, "output": "```python\n" + code + "```", "language": "python",
+            ]))
+            #expect((answer.json["exec"] as? [String: Any])?["kind"] as? String == "examples", "\(answer.json)")
+            #expect(answer.json["passed"] as? Bool == passes, "\(answer.json)")
+            let reason = answer.json["verdict_reason"] as? String ?? ""
+            #expect(passes ? reason.hasPrefix("passed: the examples in the request pass")
+                           : reason == "failed: the examples in the request fail: example `add(2, 3)` returned -1; expected 5", "\(reason)")
+        }
 
         let health = try await fetch(.GET, port: role.port, path: "/health")
         #expect((health.json["sandbox"] as? [String: Any])?["mode"] is String)

@@ -3,9 +3,10 @@ import SelfHealCore
 import SelfHealSandbox
 
 extension Evaluator {
-    /// Runs the code with the request's tests, or compiles it when there are none. nil when
-    /// there is no runner, the task type's outputs are not code, or the language has no
-    /// compile-only check; a verdict that depends on tests nobody could run is an error.
+    /// Runs the code with the request's tests; when there are none, a smoke run (compile, read
+    /// for crude defects, import) or, for a language without a harness, a compile-only check.
+    /// nil when there is no runner, the task type's outputs are not code, or the language has
+    /// no check; a verdict that depends on tests nobody could run is an error.
     func execute(_ request: EvaluateRequest, code: String) async throws -> ExecResult? {
         guard let runner else { return nil }
         let settings = sandboxSettings()
@@ -14,7 +15,9 @@ extension Evaluator {
         if tests == nil && code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return nil }
         let job = SandboxJob(
             code: code, tests: tests, entryPoint: request.entryPoint, language: request.language ?? "python",
-            languageOverrides: settings.languages, timeoutSeconds: settings.timeoutSeconds
+            languageOverrides: settings.languages,
+            timeoutSeconds: tests == nil ? min(settings.smokeTimeoutSeconds, settings.timeoutSeconds ?? .infinity) : settings.timeoutSeconds,
+            smoke: tests == nil, requestText: request.userInput
         )
         do {
             return try await runner.run(job)

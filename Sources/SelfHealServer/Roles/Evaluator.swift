@@ -41,7 +41,7 @@ public struct Evaluator: Evaluating {
         context.exec = try await execute(request, code: context.code)
         let scored = await rules.score(context)
         let judgeVerdict = await verdict
-        let combined = scored.policy.combine(ruleScore: scored.ruleScore, judge: judgeVerdict, failedRequired: scored.failedRequired)
+        let combined = scored.policy.combine(ruleScore: scored.ruleScore, judge: judgeVerdict, failedRequired: scored.failedRequired, exec: context.exec)
         record(taskType: request.taskType, scored: scored, judge: judgeVerdict, final: combined)
         return Evaluation(
             ruleScore: scored.ruleScore, judgeScore: judgeVerdict.available ? judgeVerdict.score : nil,

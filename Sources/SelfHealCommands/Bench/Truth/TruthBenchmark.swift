@@ -8,7 +8,8 @@ import SelfHealServer
 
 /// `selfheal bench truth`: every candidate of the corpus through `POST /api/v1/evaluate`, of a
 /// `--role all` started in this process (or a running server at `url`), in three modes: with
-/// the task's tests, with only the examples its text states, and with neither.
+/// the task's tests, with only the examples its text states (over the tasks whose text shows
+/// one), and with neither.
 struct TruthBenchmark {
     enum Mode: String, CaseIterable, Codable {
         case tests, examples, neither
@@ -43,7 +44,10 @@ struct TruthBenchmark {
         do {
             var modes: [TruthReport.ModeResult] = []
             for mode in Mode.allCases {
-                modes.append(try await measure(mode, candidates: candidates, client: client, endpoint: base + "/api/v1/evaluate"))
+                // Examples only where the text shows one: elsewhere that mode would repeat `neither`.
+                let chosen = mode == .examples ? candidates.filter { $0.task.showsExample } : candidates
+                guard !chosen.isEmpty else { continue }
+                modes.append(try await measure(mode, candidates: chosen, client: client, endpoint: base + "/api/v1/evaluate"))
             }
             try? await client.shutdown()
             await role?.shutdown()

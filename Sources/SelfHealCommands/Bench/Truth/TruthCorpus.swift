@@ -11,6 +11,9 @@ struct TruthCorpus {
         var solution: String
         var tests: String
 
+        /// Whether the task text states a worked example (its example-free form differs).
+        var showsExample: Bool { task != taskWithoutExamples }
+
         enum CodingKeys: String, CodingKey {
             case id, task, solution, tests
             case entryPoint = "entry_point"

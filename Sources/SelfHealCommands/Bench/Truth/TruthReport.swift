@@ -98,7 +98,7 @@ struct TruthReport: Encodable {
     static func describe(_ mode: String) -> String {
         switch mode {
         case "tests": "the task's tests sent with the answer"
-        case "examples": "no tests; the task text with its examples"
+        case "examples": "no tests; the tasks whose text shows an example, with it"
         default: "no tests; the task text without examples"
         }
     }
