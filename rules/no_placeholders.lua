@@ -18,6 +18,30 @@ local function before_blanks(code, start)
   return nil, i
 end
 
+-- Where the triple-quoted strings are ({ first, last } byte positions), found by plain searches
+-- in one pass: a doctest's `...` continuation line inside a docstring is not a body.
+local function string_spans(code)
+  local spans, pos = {}, 1
+  while true do
+    local double = code:find('"""', pos, true)
+    local single = code:find("'''", pos, true)
+    local start = double and (not single or double < single) and double or single
+    if not start then return spans end
+    local quote = code:sub(start, start + 2)
+    local finish = code:find(quote, start + 3, true) or #code
+    spans[#spans + 1] = { start, finish }
+    pos = finish + 3
+  end
+end
+
+local function inside(spans, position)
+  for _, span in ipairs(spans) do
+    if position < span[1] then return false end
+    if position <= span[2] then return true end
+  end
+  return false
+end
+
 local checks = {
   -- { plain word that must occur, test at each occurrence, what to report }. The plain search
   -- skips the test on answers without the word, which is nearly all of them.
@@ -29,21 +53,21 @@ local checks = {
       local byte, i = before_blanks(code, s)
       return byte ~= nil and i < s - 1 and code:sub(i - 4, i) == "raise"
     end, "raise NotImplementedError" },
-  -- `...` alone on its line, or right after a colon (`def f(): ...`).
-  { "...", function(code, s)
+  -- `...` alone on its line, or right after a colon (`def f(): ...`), outside a docstring.
+  { "...", function(code, s, spans)
       local byte = before_blanks(code, s)
-      return (byte == 10 or byte == 58) and code:sub(s, s + WINDOW):find("^%.%.%.[ \t\r]*\n") ~= nil
+      return (byte == 10 or byte == 58) and code:sub(s, s + WINDOW):find("^%.%.%.[ \t\r]*\n") ~= nil and not inside(spans, s)
     end, "`...` as a body" },
   { "our code here", function(code, s) return code:find("^[Yy]our code here", s - 1) end, "\"your code here\"" },
   { "mplement", function(code, s) return code:sub(s - 1, s + WINDOW):find("^[Ii]mplement[%w ]* here") end, "\"implement ... here\"" },
 }
 
-local function occurs(code, word, test)
+local function occurs(code, word, test, spans)
   local pos = 1
   while true do
     local start = code:find(word, pos, true)
     if not start then return false end
-    if test(code, start) then return true end
+    if test(code, start, spans) then return true end
     pos = start + 1
   end
 end
@@ -56,8 +80,9 @@ return {
     -- A newline on each side, so markers on the first and last line are found like the others.
     local code = "\n" .. ctx.code .. "\n"
     local found = {}
+    local spans = code:find("...", 1, true) and string_spans(code) or {}
     for _, check in ipairs(checks) do
-      if occurs(code, check[1], check[2]) and found[#found] ~= check[3] then found[#found + 1] = check[3] end
+      if occurs(code, check[1], check[2], spans) and found[#found] ~= check[3] then found[#found + 1] = check[3] end
     end
     if #found == 0 then return 1.0, "no placeholders" end
     return 0.0, "unfinished: " .. table.concat(found, ", ")

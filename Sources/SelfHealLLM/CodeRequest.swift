@@ -50,6 +50,28 @@ struct CodeRequest: Sendable, Equatable {
         return nil
     }
 
+    /// A name the request states beyond doubt: quoted or back-ticked after "called"/"named",
+    /// back-ticked after "function"/"class"/"def", a back-ticked call, or snake_case right after
+    /// "called"/"named". The judge holds an answer to this name only: prose such as "called
+    /// once for each item" or a `def __init__` inside an example names nothing.
+    static func explicitName(in text: String) -> String? {
+        let patterns = [
+            #"(?:called|named|call it|name it)\s+[`'"]([A-Za-z_][A-Za-z0-9_]*)"#,
+            #"(?:function|method|class)\s+`(?:def\s+)?([A-Za-z_][A-Za-z0-9_]*)"#,
+            #"`def\s+([A-Za-z_][A-Za-z0-9_]*)"#,
+            #"`([A-Za-z_][A-Za-z0-9_]*)\("#,
+            #"(?:called|named)\s+([A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)"#,
+        ]
+        for pattern in patterns {
+            guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { continue }
+            let range = NSRange(text.startIndex..., in: text)
+            guard let match = regex.firstMatch(in: text, range: range), let nameRange = Range(match.range(at: 1), in: text) else { continue }
+            let name = String(text[nameRange])
+            if !name.hasPrefix("__"), TextMatching.isIdentifier(name), !notNames.contains(name.lowercased()) { return name }
+        }
+        return nil
+    }
+
     /// A readable snake_case name for a request no template covers: its first meaningful words.
     var derivedName: String {
         let filler: Set<String> = [

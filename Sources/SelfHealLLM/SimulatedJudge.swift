@@ -47,10 +47,10 @@ enum SimulatedJudge {
         guard features.hasDefinitions else {
             return [Check(weight: 1, credit: 0.1, problem: "no code: the answer defines no function or class")]
         }
-        let codeRequest = CodeRequest(request)
         var checks: [Check] = []
 
-        if let name = codeRequest.requestedName, !features.defines(name) {
+        // Only a name the request states beyond doubt: a judge that cannot tell says nothing.
+        if let name = CodeRequest.explicitName(in: request), !features.defines(name) {
             checks.append(Check(weight: 0.22, credit: 0, problem: "the requested function `\(name)` is not defined", isDisqualifying: true))
         } else if features.isStandIn {
             checks.append(Check(weight: 0.22, credit: 0.2, problem: "does not implement the request: the code is only a stand-in", isDisqualifying: true))

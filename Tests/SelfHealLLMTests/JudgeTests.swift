@@ -32,6 +32,18 @@ import Testing
         #expect(verdict.feedback.contains("the requested function `is_prime` is not defined"))
     }
 
+    @Test(arguments: [
+        "Write a function that tells whether a string is a palindrome (reads the same backwards).",
+        "The predicate function will only be called once for each item in the iterable.",
+        "The key function used to sort the input may be passed as a keyword.",
+        "Build a repr for objects like this one:\n...    def __init__(self, length, width):\n...        self.length = length",
+    ])
+    func proseThatNamesNoFunctionClaimsNoMissingFunction(request: String) async throws {
+        let output = "```python\ndef check(n: int) -> bool:\n    \"\"\"Doc.\"\"\"\n    return n > 1\n```"
+        let verdict = await judge.judge(taskType: TaskTypes.codeGeneration, userInput: request, output: output)
+        #expect(!verdict.feedback.contains("is not defined"), "\(verdict.feedback)")
+    }
+
     @Test func askedForExamplesButGivenNoneCostsMore() async throws {
         let output = try await generate("Write a factorial function", prompt: Prompts.vague)
         let plain = await judge.judge(taskType: TaskTypes.codeGeneration, userInput: "Write a factorial function", output: output)

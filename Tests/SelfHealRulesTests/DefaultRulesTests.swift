@@ -115,6 +115,14 @@ import Testing
         #expect(engine.scoreBlocking(pythonContext("Write f.", code)).result("no_placeholders")?.score == 0)
     }
 
+    @Test func aDoctestContinuationLineIsNotAPlaceholder() {
+        let code = "def f(xs):\n    \"\"\"Sum.\n\n    >>> f([1,\n    ...    2])\n    3\n    ...\n    \"\"\"\n    return sum(xs)\n"
+        let score = engine.scoreBlocking(pythonContext("Write f.", code))
+        #expect(score.result("no_placeholders")?.score == 1, "\(score.result("no_placeholders")?.reason ?? "")")
+        let stub = engine.scoreBlocking(pythonContext("Write f.", "def f(xs):\n    \"\"\"Sum.\"\"\"\n    ...\n"))
+        #expect(stub.result("no_placeholders")?.score == 0)
+    }
+
     @Test func failingSuppliedTestsFailTheVerdict() {
         let exec = ExecResult(ran: true, passed: false, timedOut: false, exitCode: 1, durationMs: 40, stderrTail: "Traceback...\nAssertionError: 3 != 4\n")
         let score = engine.scoreBlocking(pythonContext("Write f.", "def f(x):\n    return x", exec: exec))
