@@ -93,7 +93,22 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
         }
         let outcomes = runtime.evaluate(context)
         pool.checkIn(runtime, live: current)
+        for outcome in outcomes {
+            if let bound = outcome.failure.flatMap(Self.bound) {
+                Counter(label: "selfheal_rule_bound_hits_total", dimensions: [("rule", outcome.result.name), ("bound", bound)]).increment()
+            }
+        }
         return outcomes
+    }
+
+    /// The bound a failure hit, as `/metrics` names it; nil for other failures.
+    static func bound(_ failure: LuaError) -> String? {
+        switch failure.kind {
+        case .budgetExceeded: "instructions"
+        case .memoryExceeded: "memory"
+        case .timeLimitExceeded: "wall_clock"
+        default: nil
+        }
     }
 
     static func combine(_ results: [RuleResult], set: RuleSet) -> RuleSetScore {

@@ -81,6 +81,8 @@ struct DashboardTests {
         // Recent failures name the request and say why it failed.
         #expect(dom.contains(#"data-request-id="\#(failure["request_id"] as? String ?? "?")""#))
         #expect(dom.contains(Self.escaped(reason)))
+        let verdict = try #require(failure["verdict_reason"] as? String)
+        #expect(dom.contains(Self.escaped(verdict)), "the failure's verdict reason is not on the page")
     }
 
     @Test("the timeline API buckets every request by task type and lists prompt changes in order")

@@ -74,6 +74,8 @@ struct StatsAPITests {
         let reasons = (first["failed_rules"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }
         #expect(reasons.contains { $0.contains("docstring") })
         #expect((first["judge_feedback"] as? String)?.isEmpty == false)
+        #expect(first["verdict_reason"] as? String == (answer.json["evaluation"] as? [String: Any])?["verdict_reason"] as? String)
+        #expect((first["verdict_reason"] as? String)?.isEmpty == false)
         await role.shutdown()
     }
 }

@@ -146,7 +146,7 @@ extension DashboardPage {
           });
         }
 
-        // Why a request failed: rules below 1, failed required rules, the judge, the tests, an error.
+        // Why a request failed: the verdict's reason, rules below 1, failed required rules, the judge, the run, an error.
         function reasons(f) {
           const list = document.createElement('ul');
           const add = (label, text, cls) => {
@@ -159,11 +159,13 @@ extension DashboardPage {
             list.appendChild(li);
           };
           if (f.error) add(f.status + ':', f.error);
+          if (f.verdict_reason) add('verdict:', f.verdict_reason);
           for (const name of f.failed_required || []) add('required rule failed:', name, 'reason-rule');
           for (const r of f.failed_rules || []) add(r.name + ' (' + r.score.toFixed(2) + '):', r.reason, 'reason-rule');
           if (f.judge_feedback) add('judge:', f.judge_feedback);
           if (f.exec && f.exec.ran && !f.exec.passed) {
-            add('tests:', (f.exec.timed_out ? 'timed out' : 'exit ' + f.exec.exit_code) + (f.exec.stderr_tail ? ' — ' + f.exec.stderr_tail.slice(-300) : ''));
+            const run = { tests: 'tests:', examples: 'examples:', smoke: 'smoke run:', syntax: 'compile:' }[f.exec.kind] || 'run:';
+            add(run, (f.exec.timed_out ? 'timed out' : 'exit ' + f.exec.exit_code) + (f.exec.stderr_tail ? ' — ' + f.exec.stderr_tail.slice(-300) : ''));
           }
           return list;
         }

@@ -59,8 +59,8 @@ enum StatsRoutes {
     }
 }
 
-/// One failed request, with what made it fail: the rules that scored below 1, the judge's
-/// feedback and the test run's error tail, read back from the logged evaluation.
+/// One failed request, with what made it fail: the verdict's reason, the rules that scored
+/// below 1, the judge's feedback and the run's error tail, read back from the logged evaluation.
 struct FailureReport: Codable, Sendable {
     struct FailedRule: Codable, Sendable {
         var name: String
@@ -84,6 +84,8 @@ struct FailureReport: Codable, Sendable {
     var failedRequired: [String]
     var judgeFeedback: String?
     var exec: ExecResult?
+    /// Which evidence decided the verdict, as the evaluation said.
+    var verdictReason: String?
 
     init(_ log: ExecutionLog) {
         logId = log.id
@@ -103,6 +105,7 @@ struct FailureReport: Codable, Sendable {
         failedRequired = evaluation?.failedRequired ?? []
         judgeFeedback = evaluation?.judge.feedback
         exec = evaluation?.exec
+        verdictReason = evaluation?.verdictReason
     }
 
     enum CodingKeys: String, CodingKey {
@@ -120,5 +123,6 @@ struct FailureReport: Codable, Sendable {
         case failedRules = "failed_rules"
         case failedRequired = "failed_required"
         case judgeFeedback = "judge_feedback"
+        case verdictReason = "verdict_reason"
     }
 }
