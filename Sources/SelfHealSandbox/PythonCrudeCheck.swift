@@ -1,6 +1,6 @@
 /// Python, run by the harness's smoke mode inside the sandbox before the answer is imported:
-/// reads the answer's syntax tree (nothing of the answer runs) and names a defect that makes it
-/// fail whatever it is called with, or returns None. Each check only flags what is certain:
+/// reads the answer's syntax tree, the one its code is compiled from (nothing of the answer
+/// runs), and names a defect that makes it fail whatever it is called with, or returns None. Each check only flags what is certain:
 /// - a function whose body is only a docstring, `pass`, `...` or `raise NotImplementedError`
 ///   (`@overload` and `@abstractmethod` are stubs by design and are left alone);
 /// - a `while True:` loop whose body does nothing (`pass`, `...`, `continue`, a constant): it
@@ -9,7 +9,7 @@
 ///   whose end can be reached without `return` or `raise`: it returns None there.
 enum PythonCrudeCheck {
     static let source = """
-        def _selfheal_crude(source):
+        def _selfheal_crude(tree):
             import ast
 
             def docstring_dropped(body):
@@ -101,7 +101,6 @@ enum PythonCrudeCheck {
                         return None
                 return annotation
 
-            tree = ast.parse(source)
             functions = []
             for node in tree.body:
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):

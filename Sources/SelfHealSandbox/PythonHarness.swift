@@ -38,6 +38,9 @@ enum PythonHarness {
             def _selfheal_harness(entry, smoke):
                 import os, sys
                 write, exit_now = os.write, os._exit
+                # Taken before the answer runs: an answer that rebinds `__main__._selfheal_examples`
+                # must not choose how its own examples are judged.
+                run_examples = _selfheal_examples if smoke else None
                 here = os.path.dirname(os.path.abspath(__file__))
                 nonce_path = os.path.join(here, "\(nonceFile)")
                 with open(nonce_path, "rb") as f:
@@ -84,11 +87,17 @@ enum PythonHarness {
                 try:
                     with open(answer_path, encoding="utf-8") as f:
                         source = f.read()
-                    code = compile(source, answer_path, "exec")
+                    if smoke:
+                        # One parse: the crude check reads the tree the code is compiled from.
+                        import ast
+                        tree = compile(source, answer_path, "exec", ast.PyCF_ONLY_AST)
+                        code = compile(tree, answer_path, "exec")
+                    else:
+                        code = compile(source, answer_path, "exec")
                 except BaseException as error:
                     report(error, "while the answer was compiled")
                 if smoke:
-                    defect = _selfheal_crude(source)
+                    defect = _selfheal_crude(tree)
                     if defect is not None:
                         fail(defect)
                 try:
@@ -110,7 +119,7 @@ enum PythonHarness {
                         flush()
                         write(1, b"\\n\(examplesPrefix)" + nonce + b"\\n")
                         try:
-                            examples, failure = _selfheal_examples(text, namespace, entry)
+                            examples, failure = run_examples(text, namespace, entry)
                         except BaseException as error:
                             report(error, "while the request's examples ran")
                         if failure is not None:

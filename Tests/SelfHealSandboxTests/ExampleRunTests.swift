@@ -109,6 +109,14 @@ struct ExampleRunTests {
         #expect(fixture.leftoverFiles.isEmpty)
     }
 
+    @Test("wrong code cannot judge its own examples by rebinding the harness's example runner")
+    func rebindingTheRunnerDoesNotPass() async throws {
+        let forger = Self.wrongSign + "import __main__\n__main__._selfheal_examples = lambda *args: (1, None)\n"
+        let result = try await run(forger, request: "sign(0) == 0\n")
+        #expect(result.kind == .examples && !result.passed, "\(result.stderrTail)")
+        #expect(result.lastErrorLine == "example `sign(0)` returned 1; expected 0", "\(result.stderrTail)")
+    }
+
     @Test("an answer that loops on an example fails at the time limit, as an examples run")
     func hangingExample() async throws {
         let result = try await run("def sign(x):\n    while x > -100:\n        x = x + 0\n    return 0\n", request: "sign(1) == 1\n")
