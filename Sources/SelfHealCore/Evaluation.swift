@@ -50,11 +50,22 @@ public struct JudgeVerdict: Codable, Sendable, Equatable {
     public var score: Double?
     public var feedback: String
     public var available: Bool
+    /// How sure the judge says it is, in [0, 1]; nil when it did not say (full weight). The
+    /// judge's weight in the final score is scaled by it, so a judge that cannot tell whether the
+    /// code does what was asked moves the verdict less than one that can.
+    public var confidence: Double?
 
-    public init(score: Double?, feedback: String, available: Bool) {
+    public init(score: Double?, feedback: String, available: Bool, confidence: Double? = nil) {
         self.score = score
         self.feedback = feedback
         self.available = available
+        self.confidence = confidence
+    }
+
+    /// The fraction of the judge's configured weight this verdict carries.
+    public var weightFactor: Double {
+        guard let confidence, confidence.isFinite else { return 1 }
+        return min(1, max(0, confidence))
     }
 
     public static func unavailable(_ why: String) -> JudgeVerdict {

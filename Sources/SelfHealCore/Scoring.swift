@@ -74,8 +74,13 @@ public struct ScoringPolicy: Sendable, Equatable {
         var blocker: String?
         switch (ruleScore, judge.available ? judge.score : nil) {
         case let (rules?, judgeScore?):
-            final = total > 0 ? (weights.rules * rules + weights.judge * judgeScore) / total : 0
-            basis = "rules and judge combined"
+            // An unsure judge weighs less: its weight is scaled by the confidence it states.
+            let judgeWeight = weights.judge * judge.weightFactor
+            let combinedWeight = weights.rules + judgeWeight
+            final = combinedWeight > 0 ? (weights.rules * rules + judgeWeight * judgeScore) / combinedWeight : rules
+            basis = judge.weightFactor < 1
+                ? "rules and judge combined; the judge was unsure (confidence \(Self.rounded(judge.weightFactor))), so its weight \(Self.rounded(weights.judge)) counted as \(Self.rounded(judgeWeight))"
+                : "rules and judge combined"
         case let (rules?, nil) where onJudgeUnavailable == .rulesOnly:
             final = rules
             basis = "judge unavailable: scored on rules only"

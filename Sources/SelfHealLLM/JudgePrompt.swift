@@ -25,7 +25,9 @@ enum JudgePrompt {
     - a sensible length for the task
 
     Answer with ONLY one JSON object and nothing else:
-    {"score": <number from 0.0 to 1.0>, "feedback": "<what is missing or wrong, semicolon-separated>"}
+    {"score": <number from 0.0 to 1.0>, "feedback": "<what is missing or wrong, semicolon-separated>", "confidence": <number from 0.0 to 1.0>}
+    confidence says how sure you are that the score is right; give less when you cannot tell whether
+    the code does what the request asks. Say nothing you cannot tell.
     """
 
     /// The user message. Boundary words inside the data are neutralised so the candidate cannot

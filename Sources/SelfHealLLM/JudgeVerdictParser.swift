@@ -8,6 +8,7 @@ import SelfHealCore
 /// `score` key. Exactly one distinct such object: that is the verdict. None: "not a JSON verdict".
 /// Several that disagree: ambiguous, so unavailable — a quoted `{"score": 1.0}` from the
 /// candidate must not win by position. A score that is not a number in [0, 1] is refused.
+/// An optional `confidence` in [0, 1] scales the judge's weight in the final score.
 public enum JudgeVerdictParser {
     public static func parse(_ answer: String) -> JudgeVerdict {
         let candidates = jsonObjects(in: answer).filter { $0["score"] != nil }
@@ -25,7 +26,14 @@ public enum JudgeVerdictParser {
         guard score.isFinite, (0...1).contains(score) else {
             return .unavailable("judge score out of range [0, 1]: \(score)")
         }
-        return JudgeVerdict(score: score, feedback: feedback(object["feedback"]), available: true)
+        return JudgeVerdict(score: score, feedback: feedback(object["feedback"]), available: true, confidence: confidence(object["confidence"]))
+    }
+
+    /// The optional `confidence` a judge may state. Anything but a number in [0, 1] is read as
+    /// not stated (full weight): a judge cannot gain weight by answering out of range.
+    private static func confidence(_ value: JSONValue?) -> Double? {
+        guard case .number(let confidence)? = value, confidence.isFinite, (0...1).contains(confidence) else { return nil }
+        return confidence
     }
 
     /// Feedback is free text; models sometimes send a list of points instead of one string.

@@ -11,7 +11,12 @@ enum SimulatedJudge {
         var problem: String?
         /// The answer does not do what was asked; the score is capped whatever else is right.
         var isDisqualifying = false
+        /// The check could not be made: the judge does not know, and says so in its confidence.
+        var isGuess = false
     }
+
+    /// The confidence stated when a check had to be guessed: the score then weighs half as much.
+    static let unsureConfidence = 0.5
 
     static let disqualifiedCeiling = 0.4
 
@@ -36,7 +41,8 @@ enum SimulatedJudge {
         if checks.contains(where: \.isDisqualifying) { score = min(score, disqualifiedCeiling) }
         let problems = checks.compactMap(\.problem)
         let feedback = problems.isEmpty ? "meets the rubric" : problems.joined(separator: "; ")
-        return "{\"score\": \(String(format: "%.2f", score)), \"feedback\": \(jsonString(feedback))}"
+        let confidence = checks.contains(where: \.isGuess) ? unsureConfidence : 1
+        return "{\"score\": \(String(format: "%.2f", score)), \"feedback\": \(jsonString(feedback)), \"confidence\": \(confidence)}"
     }
 
     // MARK: - code_generation
@@ -49,13 +55,15 @@ enum SimulatedJudge {
         }
         var checks: [Check] = []
 
-        // Only a name the request states beyond doubt: a judge that cannot tell says nothing.
-        if let name = CodeRequest.explicitName(in: request), !features.defines(name) {
+        // Only a name the request states beyond doubt: a judge that cannot tell says nothing, and
+        // its score weighs less (`isGuess`): it cannot see whether the code answers the request.
+        let name = CodeRequest.explicitName(in: request)
+        if let name, !features.defines(name) {
             checks.append(Check(weight: 0.22, credit: 0, problem: "the requested function `\(name)` is not defined", isDisqualifying: true))
         } else if features.isStandIn {
             checks.append(Check(weight: 0.22, credit: 0.2, problem: "does not implement the request: the code is only a stand-in", isDisqualifying: true))
         } else {
-            checks.append(Check(weight: 0.22, credit: 1, problem: nil))
+            checks.append(Check(weight: 0.22, credit: 1, problem: nil, isGuess: name == nil))
         }
         checks.append(Check(weight: 0.18, credit: features.hasDocstring ? 1 : 0, problem: features.hasDocstring ? nil : "missing docstrings"))
         checks.append(Check(weight: 0.14, credit: features.hasTypeHints ? 1 : 0, problem: features.hasTypeHints ? nil : "no type hints"))

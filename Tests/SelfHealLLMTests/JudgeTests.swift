@@ -44,6 +44,17 @@ import Testing
         #expect(!verdict.feedback.contains("is not defined"), "\(verdict.feedback)")
     }
 
+    @Test func withoutANamedFunctionTheJudgeSaysItIsUnsure() async throws {
+        let output = "```python\ndef check(n: int) -> bool:\n    \"\"\"Doc.\"\"\"\n    return n > 1\n```"
+        let unnamed = await judge.judge(taskType: TaskTypes.codeGeneration, userInput: "Tell whether a number is prime", output: output)
+        #expect(unnamed.confidence == 0.5)
+        #expect(!unnamed.feedback.contains("is not defined"))
+        // Named and defined: it can tell the function asked for is there, and says so with full weight.
+        let named = await judge.judge(taskType: TaskTypes.codeGeneration, userInput: "Write a function called `check`", output: output)
+        #expect(named.confidence == 1)
+        #expect(named.score == unnamed.score)
+    }
+
     @Test func askedForExamplesButGivenNoneCostsMore() async throws {
         let output = try await generate("Write a factorial function", prompt: Prompts.vague)
         let plain = await judge.judge(taskType: TaskTypes.codeGeneration, userInput: "Write a factorial function", output: output)

@@ -8,6 +8,18 @@ import Testing
         #expect(verdict == JudgeVerdict(score: 0.82, feedback: "no type hints", available: true))
     }
 
+    @Test func statedConfidenceIsRead() {
+        let verdict = JudgeVerdictParser.parse(#"{"score": 0.6, "feedback": "cannot run it", "confidence": 0.4}"#)
+        #expect(verdict == JudgeVerdict(score: 0.6, feedback: "cannot run it", available: true, confidence: 0.4))
+    }
+
+    @Test(arguments: ["1.5", "-1", "\"high\"", "null"])
+    func confidenceOutOfRangeCountsAsNotStated(confidence: String) {
+        let verdict = JudgeVerdictParser.parse(#"{"score": 0.6, "feedback": "", "confidence": "# + confidence + "}")
+        #expect(verdict.available && verdict.score == 0.6)
+        #expect(verdict.confidence == nil && verdict.weightFactor == 1)
+    }
+
     @Test func fencedJSON() {
         let verdict = JudgeVerdictParser.parse("```json\n{\"score\": 0.5, \"feedback\": \"missing docstrings\"}\n```")
         #expect(verdict.score == 0.5)

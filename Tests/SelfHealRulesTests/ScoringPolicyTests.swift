@@ -13,6 +13,21 @@ import Testing
         #expect(verdict.reason == "passed (rules and judge combined); final score at or above 0.7")
     }
 
+    @Test func anUnsureJudgeWeighsLessAndTheReasonSaysSo() {
+        let unsure = JudgeVerdict(score: 0.9, feedback: "good", available: true, confidence: 0.5)
+        let verdict = ScoringPolicy.defaults.combine(ruleScore: 0.5, judge: unsure, failedRequired: [])
+        // The judge's 0.6 counts as 0.3: (0.4 · 0.5 + 0.3 · 0.9) / 0.7.
+        #expect(abs(verdict.finalScore - (0.4 * 0.5 + 0.3 * 0.9) / 0.7) < 1e-12)
+        #expect(!verdict.passed)
+        #expect(verdict.reason.contains("the judge was unsure (confidence 0.5), so its weight 0.6 counted as 0.3"))
+        // Stated full confidence changes nothing.
+        let sure = JudgeVerdict(score: 0.9, feedback: "good", available: true, confidence: 1)
+        #expect(ScoringPolicy.defaults.combine(ruleScore: 0.5, judge: sure, failedRequired: []) == ScoringPolicy.defaults.combine(ruleScore: 0.5, judge: judged, failedRequired: []))
+        // A judge with no confidence at all leaves the rules to decide.
+        let blind = JudgeVerdict(score: 1, feedback: "", available: true, confidence: 0)
+        #expect(abs(ScoringPolicy.defaults.combine(ruleScore: 0.2, judge: blind, failedRequired: []).finalScore - 0.2) < 1e-12)
+    }
+
     @Test func belowTheThresholdFailsAndSaysSo() {
         let verdict = ScoringPolicy.defaults.combine(ruleScore: 0.2, judge: JudgeVerdict(score: 0.5, feedback: "", available: true), failedRequired: [])
         #expect(!verdict.passed)

@@ -67,7 +67,7 @@ enum OpenAPISchemas {
             "weights": {"type": "object", "properties": {"rules": {"type": "number"}, "judge": {"type": "number"}}},
             "rules": {"type": "array", "items": {"type": "object", "properties": {
               "name": {"type": "string"}, "weight": {"type": "number"}, "score": {"type": "number"}, "reason": {"type": "string"}, "required": {"type": "boolean"}}}},
-            "judge": {"type": "object", "properties": {"score": {"type": ["number", "null"]}, "feedback": {"type": "string"}, "available": {"type": "boolean"}}},
+            "judge": {"type": "object", "properties": {"score": {"type": ["number", "null"]}, "feedback": {"type": "string"}, "available": {"type": "boolean"}, "confidence": {"type": "number", "minimum": 0, "maximum": 1}}},
             "exec": {"type": ["object", "null"]}, "rules_version": {"type": "string"},
             "failed_required": {"type": "array", "items": {"type": "string"}}, "verdict_reason": {"type": "string"}
           }
