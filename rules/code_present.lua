@@ -14,6 +14,7 @@ return {
     if not (code:find("def ", 1, true) or code:find("class ", 1, true) or code:find("=", 1, true) or code:find("(", 1, true)) then
       return 0.0, "the answer has text but nothing that looks like code"
     end
-    return 1.0, "code present (" .. #code .. " characters)"
+    -- ctx.lengths.code: the whole code's length, also when the rules see only its head and tail.
+    return 1.0, "code present (" .. ctx.lengths.code .. " characters)"
   end,
 }

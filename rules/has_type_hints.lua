@@ -16,6 +16,18 @@ local function split_params(params)
   return parts
 end
 
+-- The parameter list and the rest of the line of the `def` at `start`. On a bounded window:
+-- `%b()` on an unclosed parenthesis scans to the end, once per `def`. A short window first (most
+-- signatures fit), kept only when the line ends inside it; else the long one.
+local SIGNATURE = "^def%s+[%w_]+%s*(%b())([^\n]*)()"
+local function signature_at(code, start)
+  local window = code:sub(start, start + 300)
+  local params, rest, finish = window:match(SIGNATURE)
+  if params and finish <= #window then return params, rest end
+  params, rest = code:sub(start, start + 4000):match(SIGNATURE)
+  return params, rest
+end
+
 -- 0.5 for a return annotation, 0.5 spread over the parameters that should be annotated.
 local function signature_score(params, rest)
   local returns = rest:find("^%s*%->") and 0.5 or 0
@@ -44,8 +56,7 @@ return {
       pos = start + 4
       local before = start > 1 and code:sub(start - 1, start - 1) or "\n"
       if before == " " or before == "\t" or before == "\n" then
-        -- On a bounded window: `%b()` on an unclosed parenthesis scans to the end, once per `def`.
-        local params, rest = code:sub(start, start + 4000):match("^def%s+[%w_]+%s*(%b())([^\n]*)")
+        local params, rest = signature_at(code, start)
         if params then
           count = count + 1
           sum = sum + signature_score(params, rest)

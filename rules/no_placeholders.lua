@@ -34,10 +34,20 @@ local function string_spans(code)
   end
 end
 
+-- Whether `position` falls in one of the (sorted, disjoint) spans: a binary search, so an answer
+-- with thousands of docstrings and thousands of `...` lines still costs n log n, not n².
 local function inside(spans, position)
-  for _, span in ipairs(spans) do
-    if position < span[1] then return false end
-    if position <= span[2] then return true end
+  local low, high = 1, #spans
+  while low <= high do
+    local middle = (low + high) // 2
+    local span = spans[middle]
+    if position < span[1] then
+      high = middle - 1
+    elseif position > span[2] then
+      low = middle + 1
+    else
+      return true
+    end
   end
   return false
 end

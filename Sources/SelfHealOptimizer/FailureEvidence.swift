@@ -64,16 +64,17 @@ public struct FailureEvidence: Sendable, Equatable {
 
     var lua: LuaTable {
         var fields: [String: LuaValue] = [
-            "log_id": .integer(Int(logId)), "input": .string(input),
+            "log_id": .integer(Int(logId)), "input": .string(BoundedText.view(input).text),
             "rules": .table(LuaTable(array: ruleMisses.map {
                 .table(LuaTable(fields: ["name": .string($0.name), "score": .number($0.score), "reason": .string($0.reason), "required": .boolean($0.required)]))
             })),
         ]
         if let finalScore { fields["final_score"] = .number(finalScore) }
         if let verdictReason { fields["verdict"] = .string(verdictReason) }
-        if let judgeFeedback { fields["judge_feedback"] = .string(judgeFeedback) }
-        if let testError { fields["test_error"] = .string(testError) }
-        if let error { fields["error"] = .string(error) }
+        // Texts a model or a user wrote are seen through a bounded view, as the rules see theirs.
+        if let judgeFeedback { fields["judge_feedback"] = .string(BoundedText.view(judgeFeedback).text) }
+        if let testError { fields["test_error"] = .string(BoundedText.view(testError).text) }
+        if let error { fields["error"] = .string(BoundedText.view(error).text) }
         return LuaTable(fields: fields)
     }
 }

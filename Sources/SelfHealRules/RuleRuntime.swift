@@ -88,16 +88,26 @@ final class RuleRuntime: Sendable {
         }
     }
 
-    /// The `ctx` every check receives (DESIGN §4).
+    /// The `ctx` every check receives (DESIGN §4). Texts longer than `BoundedText.limit` are
+    /// seen through `BoundedText.view` (head and tail); `ctx.lengths` holds every text's full
+    /// length in bytes and `ctx.truncated` says whether any was cut.
     static func table(for context: RuleContext) -> LuaTable {
-        var fields: [String: LuaValue] = [
-            "task_type": .string(context.taskType),
-            "input": .string(context.input),
-            "output": .string(context.output),
-            "code": .string(context.code),
-        ]
+        var fields: [String: LuaValue] = ["task_type": .string(context.taskType)]
+        var lengths: [String: LuaValue] = [:]
+        var truncated = false
+        func add(_ key: String, _ text: String) {
+            let view = BoundedText.view(text)
+            fields[key] = .string(view.text)
+            lengths[key] = .integer(text.utf8.count)
+            truncated = truncated || view.truncated
+        }
+        add("input", context.input)
+        add("output", context.output)
+        add("code", context.code)
+        if let tests = context.tests { add("tests", tests) }
+        fields["lengths"] = .table(LuaTable(fields: lengths))
+        fields["truncated"] = .boolean(truncated)
         if let language = context.language { fields["language"] = .string(language) }
-        if let tests = context.tests { fields["tests"] = .string(tests) }
         if let exec = context.exec {
             var execFields: [String: LuaValue] = [
                 "ran": .boolean(exec.ran),

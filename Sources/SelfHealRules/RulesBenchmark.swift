@@ -3,8 +3,9 @@ import Logging
 import SelfHealCore
 import SelfHealLua
 
-/// `selfheal bench rules`: how long the default rules take on a typical 60-line answer, and
-/// how long a full reload (read, hash, validate into a fresh state) takes.
+/// `selfheal bench rules`: how long the default rules take on a typical 60-line answer, how long
+/// a full reload (read, hash, validate into a fresh state) takes, and how long 160 KB answers
+/// shaped to hurt the rules take (`RulesBenchmark+LongAnswers.swift`).
 public enum RulesBenchmark {
     public static func run(rulesDirectory: String, iterations: Int = 2000) async throws -> String {
         let iterations = max(10, iterations)
@@ -51,6 +52,7 @@ public enum RulesBenchmark {
         out += row("full reload (read + validate)", reloads, iterations: reloads.count)
         let median = percentile(direct, 0.5)
         out += median < 100e-6 ? "target < 100 µs per score: met\n" : "target < 100 µs per score: NOT met\n"
+        out += longAnswerRows(engine: engine)
         return out
     }
 
