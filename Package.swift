@@ -155,7 +155,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "SelfHealLuaTests", dependencies: ["SelfHealLua"], swiftSettings: swiftSettings),
+        .testTarget(name: "SelfHealLuaTests", dependencies: ["SelfHealLua", "CLua"], swiftSettings: swiftSettings),
         .testTarget(name: "SelfHealRulesTests", dependencies: ["SelfHealRules", "SelfHealCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SelfHealStoreTests", dependencies: ["SelfHealStore", "SelfHealPostgres", "SelfHealCore"], swiftSettings: swiftSettings),
         .testTarget(

@@ -74,6 +74,9 @@ static void stop(lua_State *L, LuaSandboxLimits *limits, int why) {
     if (limits->stopped == LSB_STOP_WALL_CLOCK) {
         luaL_error(L, "wall-clock limit exceeded");
     }
+    if (limits->stopped == LSB_STOP_LIBRARY_STEPS) {
+        luaL_error(L, "string-library step budget exceeded");
+    }
     luaL_error(L, "instruction budget exceeded");
 }
 
@@ -111,7 +114,7 @@ void lsb_charge(lua_State *L, int64_t steps) {
     LuaSandboxLimits *limits = limits_of(L);
     limits->c_steps_left -= steps;
     if (limits->c_steps_left < 0) {
-        stop(L, limits, LSB_STOP_INSTRUCTIONS);
+        stop(L, limits, LSB_STOP_LIBRARY_STEPS);
     }
     limits->clock_countdown -= steps;
     if (limits->clock_countdown <= 0) {

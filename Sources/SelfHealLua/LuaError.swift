@@ -5,8 +5,11 @@ public struct LuaError: Error, Sendable, Equatable, CustomStringConvertible {
         case syntax
         /// The script raised an error.
         case runtime
-        /// The instruction budget (or the string library's step budget) ran out.
+        /// The instruction budget ran out.
         case budgetExceeded
+        /// The string library's step budget (the work inside pattern functions and
+        /// `string.rep`, which no instruction count sees) ran out.
+        case libraryStepsExceeded
         /// The call ran past its wall-clock limit.
         case timeLimitExceeded
         /// The memory cap was reached.
@@ -35,6 +38,7 @@ public struct LuaError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch kind {
         case .budgetExceeded: return "instruction budget exceeded"
+        case .libraryStepsExceeded: return "string-library step budget exceeded"
         case .timeLimitExceeded: return "wall-clock limit exceeded"
         case .memoryExceeded: return "memory cap exceeded"
         default: return message

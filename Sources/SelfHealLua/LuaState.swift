@@ -136,23 +136,27 @@ public final class LuaState: @unchecked Sendable {
         limits.pointee.limit = .max
         let stopped = limits.pointee.stopped
         guard status != LUA_OK || stopped != Int32(LSB_STOP_NONE) else { return }
-        guard status != LUA_OK else {
-            throw LuaError(kind: stopped == Int32(LSB_STOP_WALL_CLOCK) ? .timeLimitExceeded : .budgetExceeded, message: "stopped")
-        }
+        guard status != LUA_OK else { throw LuaError(kind: Self.kind(stoppedBy: stopped), message: "stopped") }
         let message = Self.message(L, at: -1)
         shim_pop(L, 1)
         // Whatever a script made of the error on its way out, the bound that stopped it decides.
-        if stopped == Int32(LSB_STOP_WALL_CLOCK) {
-            throw LuaError(kind: .timeLimitExceeded, message: message)
-        }
-        if stopped == Int32(LSB_STOP_INSTRUCTIONS) {
-            throw LuaError(kind: .budgetExceeded, message: message)
+        if stopped != Int32(LSB_STOP_NONE) {
+            throw LuaError(kind: Self.kind(stoppedBy: stopped), message: message)
         }
         if status == LUA_ERRMEM {
             shim_gc_collect(L)
             throw LuaError(kind: .memoryExceeded, message: message)
         }
         throw LuaError.located(kind: .runtime, message: message, chunk: chunk)
+    }
+
+    /// The error kind of the bound that stopped a call (`LSB_STOP_*`, not `LSB_STOP_NONE`).
+    private static func kind(stoppedBy stopped: Int32) -> LuaError.Kind {
+        switch stopped {
+        case Int32(LSB_STOP_WALL_CLOCK): .timeLimitExceeded
+        case Int32(LSB_STOP_LIBRARY_STEPS): .libraryStepsExceeded
+        default: .budgetExceeded
+        }
     }
 
     /// Runs the sandbox's own functions: no budget, and a failure is a bug worth reporting.

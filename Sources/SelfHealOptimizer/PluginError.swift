@@ -30,6 +30,7 @@ public struct PluginError: Error, Sendable, Equatable, CustomStringConvertible {
         let what: String
         switch error.kind {
         case .budgetExceeded: what = "ran out of its instruction budget"
+        case .libraryStepsExceeded: what = "ran out of its string-library step budget"
         case .memoryExceeded: what = "exceeded its memory cap"
         case .timeLimitExceeded: what = "ran past its wall-clock limit"
         default: what = "failed: \(error.message)"

@@ -79,6 +79,8 @@ final class RuleRuntime: Sendable {
         switch error.kind {
         case .budgetExceeded:
             "rule '\(rule.name)' exceeded its instruction budget (\(limits.instructionBudget) instructions)"
+        case .libraryStepsExceeded:
+            "rule '\(rule.name)' exceeded its string-library step budget (\(limits.librarySteps) steps)"
         case .memoryExceeded:
             "rule '\(rule.name)' exceeded its memory cap (\(limits.memoryDescription))"
         case .timeLimitExceeded:

@@ -136,6 +136,7 @@ enum RuleSetLoader {
             line = 1
         case .syntax: message = "syntax error: " + message
         case .budgetExceeded: message = "loading exceeded the instruction budget (\(limits.instructionBudget) instructions)"
+        case .libraryStepsExceeded: message = "loading exceeded the string-library step budget (\(limits.librarySteps) steps)"
         case .memoryExceeded: message = "loading exceeded the memory cap (\(limits.memoryDescription))"
         case .timeLimitExceeded: message = "loading exceeded the wall-clock limit (\(limits.wallClockDescription))"
         default: break

@@ -7,8 +7,8 @@ import SelfHealLua
 import Synchronization
 
 /// Scores outputs with the live rule set of a `rules/` folder and reloads it when the files
-/// change. Lua runs on a NIOThreadPool, never on Swift's cooperative pool: a rule is
-/// CPU-bound and may run to its full instruction budget.
+/// change. Lua runs on its own NIOThreadPool (`luaThreads`), never on Swift's cooperative pool:
+/// a rule is CPU-bound and may run to its full bound.
 public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
     public let directory: String
     public let limits: LuaLimits
@@ -22,7 +22,7 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
     /// Loads and validates `directory`; throws `RuleLoadError` (naming file and line) or
     /// `LuaFolderError` when the initial set is unusable, since there is no last good set yet.
     public init(
-        directory: String, limits: LuaLimits = .default, threadPool: NIOThreadPool = .singleton,
+        directory: String, limits: LuaLimits = .default, threadPool: NIOThreadPool = RulesEngine.luaThreads,
         logger: Logger
     ) throws {
         self.directory = directory
@@ -38,6 +38,19 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
             "rules.version": "\(snapshot.version)", "rules.count": "\(runtime.set.rules.count)", "rules.directory": "\(directory)",
         ])
     }
+
+    /// The threads rules run on, shared by every engine of the process and by nothing else.
+    /// More threads than cores on purpose: a rule that spends its whole bound (250 ms by
+    /// default) holds one thread that long, and with only as many threads as cores two such
+    /// evaluations would queue every other evaluation behind them. With spare threads the
+    /// others run beside them, time-sliced by the kernel, and keep their usual latency; the
+    /// pool of NIO's other blocking work is not touched either. Started once, never stopped,
+    /// like NIO's own singletons.
+    public static let luaThreads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(4, 2 * ProcessInfo.processInfo.activeProcessorCount + 2))
+        pool.start()
+        return pool
+    }()
 
     /// The set new evaluations use.
     public var current: RuleSet { reloader.current }
@@ -105,6 +118,7 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
     static func bound(_ failure: LuaError) -> String? {
         switch failure.kind {
         case .budgetExceeded: "instructions"
+        case .libraryStepsExceeded: "library_steps"
         case .memoryExceeded: "memory"
         case .timeLimitExceeded: "wall_clock"
         default: nil

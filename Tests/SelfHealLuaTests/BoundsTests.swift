@@ -19,7 +19,7 @@ import Testing
             let value = try call(body, in: state)
             Issue.record("expected the call to be stopped, got \(value)", sourceLocation: sourceLocation)
         } catch {
-            #expect([.budgetExceeded, .timeLimitExceeded, .memoryExceeded].contains(error.kind), "\(error.kind): \(error.message)", sourceLocation: sourceLocation)
+            #expect([.budgetExceeded, .libraryStepsExceeded, .timeLimitExceeded, .memoryExceeded].contains(error.kind), "\(error.kind): \(error.message)", sourceLocation: sourceLocation)
         }
     }
 

@@ -156,7 +156,8 @@ import Testing
             let service = OptimizerService(optimizer: harness.optimizer(), taskTypes: [taskType], interval: .milliseconds(50), logger: OptimizerHarness.logger)
             let loop = Task { try await service.run() }
             defer { loop.cancel() }
-            let deadline = ContinuousClock.now + .seconds(10)
+            // Generous: under a full parallel test run one pass can take seconds; it must still heal.
+            let deadline = ContinuousClock.now + .seconds(60)
             while try await harness.store.activePrompt(taskType: taskType)?.id == bad.id, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }

@@ -57,6 +57,28 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("xpcall(function() while true do end end, function() while true do end end)", ["instruction budget"]),
+        // The error object's __tostring is never called: the message says what it is instead.
+        ("error(setmetatable({}, { __tostring = function() while true do end end }))", ["error object is a table value"]),
+        ("local _ = (\"a\"):rep(3000):find(\".-.-.-b\")", ["string-library step budget", "wall-clock limit"]),
+        ("local _ = (\"x\"):rep(1 << 30)", ["string-library step budget", "memory cap", "wall-clock limit"]),
+    ])
+    func aTriggerThatEscapesNoBoundCostsOnePass(form: String, bounds: [String]) async throws {
+        try await OptimizerHarness.with(edits: ["trigger.lua": [("if window.failed >= 3 then", form + "\n    if window.failed >= 3 then")]]) { harness in
+            let bad = try await harness.install(SeedPrompts.badCodeGenerationPrompt)
+            try await harness.serve(6)
+            let run = await harness.optimizer().run(taskType: taskType)
+            #expect(run.decision == "noop")
+            let error = run.detailsObject["plugin_error"] as? String ?? ""
+            #expect(error.hasPrefix("plugin 'trigger' ") && bounds.contains { error.contains($0) }, "\(error)")
+            #expect(try await harness.store.activePrompt(taskType: taskType)?.id == bad.id)
+            // The same plugin state answers its other entries as usual afterwards.
+            #expect(try harness.plugins.replaySize(taskType: taskType).failing > 0)
+            #expect(harness.plugins.canaryShare(taskType: taskType) > 0)
+        }
+    }
+
     @Test func aTriggerThatRunsOutOfBudgetDoesNothingAndSaysSo() async throws {
         try await OptimizerHarness.with(edits: ["trigger.lua": [("if window.failed >= 3 then", "while true do end\n    if window.failed >= 3 then")]]) { harness in
             let bad = try await harness.install(SeedPrompts.badCodeGenerationPrompt)

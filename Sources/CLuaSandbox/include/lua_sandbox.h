@@ -17,6 +17,7 @@ enum {
     LSB_STOP_NONE = 0,
     LSB_STOP_INSTRUCTIONS = 1,
     LSB_STOP_WALL_CLOCK = 2,
+    LSB_STOP_LIBRARY_STEPS = 3,
 };
 
 /* One state's bookkeeping. The allocator reads `limit`; the hook and lsb_charge read the rest.
