@@ -215,3 +215,9 @@ public struct Evaluation: Codable, Sendable, Equatable {
 public protocol Evaluating: Sendable {
     func evaluate(_ request: EvaluateRequest) async throws -> Evaluation
 }
+
+/// Asks an LLM for a verdict on an output. `JudgeVerdict.available == false` when it
+/// could not give one: the scoring policy, not the judge, decides what that means.
+public protocol Judging: Sendable {
+    func judge(taskType: String, userInput: String, output: String) async -> JudgeVerdict
+}

@@ -4,7 +4,7 @@ import SelfHealCore
 /// The LLM judge: asks a provider to grade an output and turns the answer into a `JudgeVerdict`.
 /// It never invents a score: a provider failure or an unreadable answer is `.unavailable`, and the
 /// scoring policy (`on_judge_unavailable`) decides what that means.
-public struct Judge: Sendable {
+public struct Judge: Judging {
     public let provider: any LLMProvider
     private let logger: Logger
 

@@ -38,7 +38,7 @@ struct OptimizerHarness {
         let store = try await SQLiteStore.open(path: directory + "/selfheal.db", logger: logger)
         try await store.migrate()
         let rules = try RulesEngine(directory: repo.appendingPathComponent("rules").path, logger: logger)
-        let evaluator = Evaluator(rules: rules, judge: SimulatedJudging(inner: Judge(provider: SimulatedProvider(), logger: logger)), logger: logger)
+        let evaluator = Evaluator(rules: rules, judge: Judge(provider: SimulatedProvider(), logger: logger), logger: logger)
         let plugins = try PluginsEngine(directory: directory + "/plugins", logger: logger)
         return OptimizerHarness(directory: directory, store: store, plugins: plugins, evaluator: evaluator)
     }
@@ -111,14 +111,6 @@ struct OptimizerHarness {
         "Write a Python function called `gcd` that returns the greatest common divisor of two integers.",
         "Write a Python function called `flatten` that flattens an arbitrarily nested list.",
     ]
-}
-
-/// The simulated judge behind the evaluator's `Judging` seam.
-struct SimulatedJudging: Judging {
-    let inner: Judge
-    func judge(taskType: String, userInput: String, output: String) async -> JudgeVerdict {
-        await inner.judge(taskType: taskType, userInput: userInput, output: output)
-    }
 }
 
 /// A rewrite model that always answers with the same prompt: a legitimate stand-in for an LLM

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import SelfHealCommands
 import SelfHealCore
 import SelfHealRules
@@ -107,8 +108,12 @@ struct SandboxEvaluationTests {
         do {
             _ = try await evaluator.evaluate(request)
             Issue.record("expected sandbox_busy")
-        } catch let error as APIError {
-            #expect(error.status == .serviceUnavailable && error.code == "sandbox_busy")
+        } catch let error as RoleError {
+            guard case .sandboxBusy = error else { Issue.record("expected sandbox_busy, got \(error)"); return }
+            // The edge answers it as a 503 the client may retry in a second.
+            let answer = error.httpError
+            #expect(answer.status == .serviceUnavailable && answer.code == "sandbox_busy")
+            #expect(answer.headers[.retryAfter] == "1")
         }
     }
 

@@ -154,5 +154,3 @@ public enum RoleAssembly {
     }
 }
 
-extension Judge: Judging {}
-

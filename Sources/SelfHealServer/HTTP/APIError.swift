@@ -57,3 +57,16 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
         .serviceUnavailable, code: "store_unavailable", message: "the database is unavailable; retry shortly"
     )
 }
+
+/// A domain error thrown straight out of a route answers as the edge maps it
+/// (`RoleErrors.apiError(for:)`): the roles never name a status themselves.
+extension RoleError: HTTPResponseError {
+    /// The error as a client receives it: status, code, message and headers.
+    public var httpError: APIError { RoleErrors.apiError(for: self) }
+
+    public var status: HTTPResponse.Status { httpError.status }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try RoleErrors.apiError(for: self).response(from: request, context: context)
+    }
+}

@@ -36,18 +36,18 @@ public struct ClientRequest: Sendable, Equatable {
         let rawInput = try body.string("user_input", required: true, maxBytes: limits.userInputBytes) ?? ""
         let userInput = InputRefinement.normalize(rawInput)
         guard !userInput.isEmpty else {
-            throw APIError.invalidField("user_input", "must not be empty or only whitespace")
+            throw RoleError.invalidField(field: "user_input", message: "must not be empty or only whitespace")
         }
         let taskType = try body.string("task_type", required: false, maxBytes: 64) ?? TaskTypes.codeGeneration
         guard taskTypes.contains(taskType) else {
-            throw APIError.invalidField("task_type", "unknown task type '\(taskType)'; known: \(taskTypes.known.joined(separator: ", "))")
+            throw RoleError.invalidField(field: "task_type", message: "unknown task type '\(taskType)'; known: \(taskTypes.known.joined(separator: ", "))")
         }
         var language = InputRefinement.detectLanguage(in: userInput) ?? InputRefinement.defaultLanguage
         if let asked = try body.string("language", required: false, maxBytes: 32) {
             let normalized = asked.lowercased().trimmingCharacters()
             guard InputRefinement.isKnownLanguage(normalized) else {
                 let known = InputRefinement.languages.map(\.name).joined(separator: ", ")
-                throw APIError.invalidField("language", "unknown language '\(asked)'; known: \(known)")
+                throw RoleError.invalidField(field: "language", message: "unknown language '\(asked)'; known: \(known)")
             }
             language = normalized
         }
@@ -64,7 +64,7 @@ public struct ClientRequest: Sendable, Equatable {
     static func entryPoint(in body: JSONBody) throws -> String? {
         let entryPoint = try body.string("entry_point", required: false, maxBytes: EntryPoint.maxBytes)
         if let entryPoint, !EntryPoint.isValid(entryPoint) {
-            throw APIError.invalidField("entry_point", EntryPoint.requirement)
+            throw RoleError.invalidField(field: "entry_point", message: EntryPoint.requirement)
         }
         return entryPoint
     }

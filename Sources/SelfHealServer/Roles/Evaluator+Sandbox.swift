@@ -29,14 +29,14 @@ extension Evaluator {
             }
             return nil
         } catch let error as SandboxError where error.isBusy {
-            throw APIError(.serviceUnavailable, code: "sandbox_busy", message: error.description, headers: [.retryAfter: "1"])
+            throw RoleError.sandboxBusy(error.description)
         } catch let error as SandboxError where error.isInvalidEntryPoint {
-            throw APIError.invalidField("entry_point", EntryPoint.requirement)
+            throw RoleError.invalidField(field: "entry_point", message: EntryPoint.requirement)
         } catch let error as SandboxError where error.isUnsupportedLanguage {
-            throw APIError.invalidField("language", error.description)
+            throw RoleError.invalidField(field: "language", message: error.description)
         } catch {
             logger.error("Sandbox could not run the tests", metadata: ["error": "\(error)"])
-            throw APIError(.serviceUnavailable, code: "sandbox_unavailable", message: "the sandbox could not run the tests; retry shortly")
+            throw RoleError.sandboxUnavailable
         }
     }
 }

@@ -3,12 +3,6 @@ import Metrics
 import SelfHealCore
 import SelfHealSandbox
 
-/// Asks an LLM for a verdict on an output. `JudgeVerdict.available == false` when it
-/// could not give one: the scoring policy, not the judge, decides what that means.
-public protocol Judging: Sendable {
-    func judge(taskType: String, userInput: String, output: String) async -> JudgeVerdict
-}
-
 /// The evaluator role: weighted Lua rules plus the LLM judge, combined as `rules/scoring.lua` says,
 /// with the code run in a sandbox (against the request's tests, else compile only) first.
 public struct Evaluator: Evaluating {

@@ -101,10 +101,7 @@ public struct Manager: Sendable {
         } catch {
             // Unrecorded means unacknowledged: the client must not believe this was logged.
             logger.error("Execution log not written", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
-            throw APIError(
-                .serviceUnavailable, code: "store_unavailable",
-                message: "the database is unavailable: the result could not be recorded; retry the request"
-            )
+            throw RoleError.notRecorded
         }
         logger.info(
             "Request served",
@@ -121,10 +118,7 @@ public struct Manager: Sendable {
             return nil
         }
         guard earlier.requestFingerprint == idempotency.fingerprint else {
-            throw APIError(
-                .unprocessableContent, code: "idempotency_key_reused",
-                message: "this Idempotency-Key was already used with a different request; use a new key for a new request"
-            )
+            throw RoleError.idempotencyKeyReused
         }
         return Reply(json: Data(response.utf8), replayed: true)
     }

@@ -28,7 +28,7 @@ enum RoleErrors {
 
     static func clientError(for error: any Error, role: String) -> APIError {
         let clientError = translate(error, role: role)
-        if !(error is APIError) {
+        if !(error is APIError || error is RoleError) {
             logger.error(
                 "Request failed inside the \(role)",
                 metadata: ["error.code": "\(clientError.code)", "error.detail": "\(String(describing: error))"]
@@ -43,6 +43,8 @@ enum RoleErrors {
         switch error {
         case let error as APIError:
             return error
+        case let error as RoleError:
+            return apiError(for: error)
         case let error as RoleCallError:
             switch error.kind {
             case .unreachable:
@@ -84,6 +86,20 @@ enum RoleErrors {
 }
 
 import HTTPTypes
+
+extension RoleErrors {
+    /// The one place a domain error gets its HTTP status.
+    static func apiError(for error: RoleError) -> APIError {
+        switch error {
+        case .invalidField, .idempotencyKeyReused:
+            APIError(.unprocessableContent, code: error.code, message: error.message)
+        case .sandboxBusy:
+            APIError(.serviceUnavailable, code: error.code, message: error.message, headers: [.retryAfter: "1"])
+        case .noActivePrompt, .sandboxUnavailable, .notRecorded:
+            APIError(.serviceUnavailable, code: error.code, message: error.message)
+        }
+    }
+}
 
 /// A small bridge so status codes from other roles map back onto HTTPTypes statuses.
 struct HTTPStatusCode {

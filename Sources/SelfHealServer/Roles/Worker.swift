@@ -38,15 +38,12 @@ public struct Worker: Generating {
     func choosePrompt(for request: GenerateRequest) async throws -> PromptVersion {
         if let id = request.promptId {
             guard let pinned = try await store.prompt(id: id), pinned.taskType == request.taskType else {
-                throw APIError.invalidField("prompt_id", "no prompt version \(id) for task type '\(request.taskType)'")
+                throw RoleError.invalidField(field: "prompt_id", message: "no prompt version \(id) for task type '\(request.taskType)'")
             }
             return pinned
         }
         guard let active = try await store.activePrompt(taskType: request.taskType) else {
-            throw APIError(
-                .serviceUnavailable, code: "no_active_prompt",
-                message: "no active prompt version for task type '\(request.taskType)'"
-            )
+            throw RoleError.noActivePrompt(taskType: request.taskType)
         }
         let share = min(1, max(0, canaryShare(request.taskType)))
         guard share > 0, let requestId = request.requestId, CanarySplit.routesToCanary(requestId: requestId, share: share),

@@ -63,6 +63,8 @@ enum ChatCompletionsRoutes {
             throw error
         } catch let error as APIError {
             throw OpenAIError(error)
+        } catch let error as RoleError {
+            throw OpenAIError(RoleErrors.apiError(for: error))
         } catch {
             RoleErrors.logger.error("Chat completion failed", metadata: ["error.detail": "\(error)"])
             throw OpenAIError(
