@@ -20,6 +20,7 @@ run: build
 # Every test: Swift tests (the PostgreSQL ones against a database scripts/test-postgres.sh
 # provides unless SELFHEAL_TEST_DATABASE_URL is set), then the manifest and dashboard checks.
 test: deps
+	bash scripts/check-layering.sh
 	$(SWIFT) build --build-tests
 	@echo "selfheal: checking the verdict-truth corpus's labels (bench/truth)"
 	python3 bench/truth/tools/truth.py self-test >/dev/null

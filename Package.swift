@@ -122,11 +122,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The four roles: services, HTTP routes, in-process and HTTP clients, metrics, logs.
+        // The roles without HTTP: manager, worker, evaluator, their domain errors, the canary
+        // split, request validation. No HTTP framework (make test checks it).
+        .target(
+            name: "SelfHealRoles",
+            dependencies: [
+                "SelfHealCore", "SelfHealSandbox",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP edge: routes, the clients between roles, errors mapped to statuses, metrics, logs.
         .target(
             name: "SelfHealServer",
             dependencies: [
-                "SelfHealCore", "SelfHealRules", "SelfHealStore", "SelfHealLLM", "SelfHealSandbox",
+                "SelfHealCore", "SelfHealRoles", "SelfHealRules", "SelfHealStore", "SelfHealLLM", "SelfHealSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -142,7 +154,7 @@ let package = Package(
             name: "SelfHealCommands",
             dependencies: [
                 "SelfHealCore", "SelfHealRules", "SelfHealStore", "SelfHealPostgres", "SelfHealLLM", "SelfHealServer",
-                "SelfHealSandbox", "SelfHealOptimizer",
+                "SelfHealRoles", "SelfHealSandbox", "SelfHealOptimizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -175,13 +187,14 @@ let package = Package(
         .testTarget(name: "SelfHealSandboxTests", dependencies: ["SelfHealSandbox", "SelfHealCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SelfHealOptimizerTests",
-            dependencies: ["SelfHealOptimizer", "SelfHealCore", "SelfHealStore", "SelfHealRules", "SelfHealLLM", "SelfHealLua", "SelfHealServer"],
+            dependencies: ["SelfHealOptimizer", "SelfHealCore", "SelfHealStore", "SelfHealRules", "SelfHealLLM", "SelfHealLua", "SelfHealRoles"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SelfHealServerTests",
             dependencies: [
-                "SelfHealServer", "SelfHealCommands", "SelfHealCore", "SelfHealStore", "SelfHealRules", "SelfHealLLM", "SelfHealSandbox",
+                "SelfHealServer", "SelfHealRoles", "SelfHealCommands", "SelfHealCore", "SelfHealStore", "SelfHealRules", "SelfHealLLM",
+                "SelfHealSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

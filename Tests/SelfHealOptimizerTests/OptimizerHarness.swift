@@ -3,8 +3,8 @@ import Logging
 import SelfHealCore
 import SelfHealLLM
 import SelfHealOptimizer
+import SelfHealRoles
 import SelfHealRules
-import SelfHealServer
 import SelfHealStore
 
 /// A real SQLite store in a temporary directory, a private copy of the repo's `plugins/`, the

@@ -1,6 +1,7 @@
 import Foundation
 import SelfHealCommands
 import SelfHealCore
+import SelfHealRoles
 @testable import SelfHealServer
 import Testing
 

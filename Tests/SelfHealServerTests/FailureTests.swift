@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SelfHealCommands
 import SelfHealCore
+import SelfHealRoles
 import SelfHealServer
 import SelfHealStore
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import SelfHealCommands
+import SelfHealRoles
 import SelfHealServer
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import SelfHealRoles
 import SelfHealServer
 import Testing
 

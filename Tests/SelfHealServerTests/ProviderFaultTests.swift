@@ -6,6 +6,7 @@ import NIOCore
 @testable import SelfHealCommands
 import SelfHealCore
 import SelfHealLLM
+import SelfHealRoles
 import SelfHealServer
 import ServiceLifecycle
 import Synchronization

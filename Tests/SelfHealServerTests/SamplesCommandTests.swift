@@ -1,8 +1,8 @@
 import Foundation
+@testable import SelfHealCommands
+import SelfHealRoles
 import SelfHealServer
 import Testing
-
-@testable import SelfHealCommands
 
 /// `selfheal samples` as a user runs it: the built binary against a real `--role all`.
 @Suite("selfheal samples", .serialized)

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import SelfHealCommands
 import SelfHealCore
+import SelfHealRoles
 import SelfHealRules
 import SelfHealSandbox
 import SelfHealServer

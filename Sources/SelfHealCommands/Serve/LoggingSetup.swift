@@ -1,4 +1,5 @@
 import Logging
+import SelfHealRoles
 import SelfHealServer
 
 /// JSON lines on standard error for every logger of the process.

@@ -1,10 +1,11 @@
 import AsyncHTTPClient
+import Foundation
 import Hummingbird
 import Logging
 import SelfHealCore
-import Foundation
 import SelfHealLLM
 import SelfHealOptimizer
+import SelfHealRoles
 import SelfHealRules
 import SelfHealSandbox
 import SelfHealServer

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import SelfHealCore
+import SelfHealRoles
 import SelfHealServer
 import ServiceLifecycle
 

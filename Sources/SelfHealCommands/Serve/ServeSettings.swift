@@ -1,7 +1,8 @@
 import Logging
-import SelfHealStore
 import SelfHealCore
+import SelfHealRoles
 import SelfHealServer
+import SelfHealStore
 
 /// Flags and environment resolved and validated into a role configuration. Every error
 /// names the flag and what is wrong with its value.

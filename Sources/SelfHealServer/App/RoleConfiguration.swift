@@ -1,4 +1,5 @@
 import SelfHealCore
+import SelfHealRoles
 
 /// Everything a role needs to start, resolved from flags and environment by the CLI.
 public struct RoleConfiguration: Sendable {

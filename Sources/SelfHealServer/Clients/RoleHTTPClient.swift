@@ -1,8 +1,9 @@
-import SelfHealCore
 import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SelfHealCore
+import SelfHealRoles
 
 /// POSTs JSON to another role and decodes its answer, turning transport failures and
 /// error answers into `RoleCallError`s that name the role and its URL.

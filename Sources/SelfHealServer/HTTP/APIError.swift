@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import SelfHealRoles
 
 /// An error a client sees: `{"error":{"code":"...","message":"..."}}` with a fitting status.
 /// The message names the problem (the field, the role, the provider) and never leaks internals.
@@ -59,7 +60,7 @@ public struct APIError: HTTPResponseError, CustomStringConvertible {
 }
 
 /// A domain error thrown straight out of a route answers as the edge maps it
-/// (`RoleErrors.apiError(for:)`): the roles never name a status themselves.
+/// (`RoleErrors`): the roles never name a status themselves.
 extension RoleError: HTTPResponseError {
     /// The error as a client receives it: status, code, message and headers.
     public var httpError: APIError { RoleErrors.apiError(for: self) }
@@ -67,6 +68,16 @@ extension RoleError: HTTPResponseError {
     public var status: HTTPResponse.Status { httpError.status }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try RoleErrors.apiError(for: self).response(from: request, context: context)
+        try httpError.response(from: request, context: context)
+    }
+}
+
+extension RoleFailureError: HTTPResponseError {
+    public var httpError: APIError { RoleErrors.apiError(for: failure) }
+
+    public var status: HTTPResponse.Status { httpError.status }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try httpError.response(from: request, context: context)
     }
 }

@@ -1,15 +1,12 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import SelfHealRoles
 
-/// One JSON encoding for every response, so field names and dates look the same everywhere.
+/// One JSON encoding for every response (the roles' `WireJSON`), so field names and dates look
+/// the same everywhere, stored answers included.
 enum JSONResponse {
-    static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    static func encoder() -> JSONEncoder { WireJSON.encoder() }
 
     static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
@@ -17,10 +14,7 @@ enum JSONResponse {
         return decoder
     }
 
-    static func data(_ value: some Encodable) -> Data {
-        // Encoding our own Codable types cannot fail; an empty object is a safe last resort.
-        (try? encoder().encode(value)) ?? Data("{}".utf8)
-    }
+    static func data(_ value: some Encodable) -> Data { WireJSON.data(value) }
 
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         raw(data(value), status: status)

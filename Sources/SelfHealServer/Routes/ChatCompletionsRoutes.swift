@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import SelfHealCore
+import SelfHealRoles
 
 /// OpenAI's chat completions API in front of the manager, so any OpenAI client can use
 /// selfheal as a model: `model` names the task type, the last user message is the request,
@@ -64,7 +65,9 @@ enum ChatCompletionsRoutes {
         } catch let error as APIError {
             throw OpenAIError(error)
         } catch let error as RoleError {
-            throw OpenAIError(RoleErrors.apiError(for: error))
+            throw OpenAIError(error.httpError)
+        } catch let error as RoleFailureError {
+            throw OpenAIError(error.httpError)
         } catch {
             RoleErrors.logger.error("Chat completion failed", metadata: ["error.detail": "\(error)"])
             throw OpenAIError(

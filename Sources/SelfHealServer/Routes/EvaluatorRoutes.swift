@@ -1,5 +1,6 @@
 import Hummingbird
 import SelfHealCore
+import SelfHealRoles
 
 enum EvaluatorRoutes {
     static func add(to router: RouterGroup<BasicRequestContext>, evaluator: any Evaluating, taskTypes: TaskTypes, limits: RequestLimits) {

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SelfHealCore
+import SelfHealRoles
 import SelfHealSandbox
 
 /// What `/health` reports: the role, whether the store answers, and the live Lua sets.

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import SelfHealRoles
 
 /// The `Idempotency-Key` request header and the `Idempotent-Replayed` answer header, read
 /// and written the same way by every route that generates.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import SelfHealCore
+import SelfHealRoles
 
 enum ManagerRoutes {
     static func add(

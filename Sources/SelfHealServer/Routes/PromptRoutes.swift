@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SelfHealCore
+import SelfHealRoles
 
 /// The prompt admin API on the manager: an operator lists, reads, writes, activates,
 /// rolls back and diffs prompt versions, and reads the optimizer's decisions.

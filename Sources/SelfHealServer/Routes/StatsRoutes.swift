@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import SelfHealCore
+import SelfHealRoles
 
 /// The evaluator's stats API (DESIGN §3). Aggregates run in the database; each answer says
 /// which window it covers.

@@ -1,5 +1,6 @@
 import Hummingbird
 import SelfHealCore
+import SelfHealRoles
 
 enum WorkerRoutes {
     static func add(to router: RouterGroup<BasicRequestContext>, worker: any Generating, taskTypes: TaskTypes, limits: RequestLimits) {

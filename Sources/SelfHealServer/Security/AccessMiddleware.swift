@@ -1,5 +1,6 @@
-import Hummingbird
 import HTTPTypes
+import Hummingbird
+import SelfHealRoles
 import Synchronization
 
 /// Guards one group of routes: the concurrency bound, the credential that kind of route

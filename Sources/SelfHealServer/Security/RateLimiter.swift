@@ -1,4 +1,5 @@
 import Foundation
+import SelfHealRoles
 import Synchronization
 
 /// A token bucket per client key: `perMinute` requests a minute, bursting up to the same number.

@@ -7,7 +7,8 @@ import SelfHealCore
 public struct Manager: Sendable {
     let generator: any Generating
     let evaluator: any Evaluating
-    let store: any Store
+    /// The store the manager logs to; the prompt admin routes work on the same one.
+    public let store: any Store
     let logger: Logger
 
     public init(generator: any Generating, evaluator: any Evaluating, store: any Store, logger: Logger) {
@@ -80,7 +81,7 @@ public struct Manager: Sendable {
             latencyMs: .init(total: started.millisecondsElapsed, worker: workerMs, evaluator: evaluatorMs),
             llm: generated.llm, tokens: generated.tokens
         )
-        let json = JSONResponse.data(answer)
+        let json = WireJSON.data(answer)
         log.idempotencyKey = idempotency?.storedKey
         log.requestFingerprint = idempotency?.fingerprint
         log.ruleScore = evaluation.ruleScore
@@ -88,7 +89,7 @@ public struct Manager: Sendable {
         log.finalScore = evaluation.finalScore
         log.passed = evaluation.passed
         log.rulesVersion = evaluation.rulesVersion
-        log.evaluationJSON = String(decoding: JSONResponse.data(evaluation), as: UTF8.self)
+        log.evaluationJSON = String(decoding: WireJSON.data(evaluation), as: UTF8.self)
         log.responseJSON = String(decoding: json, as: UTF8.self)
         log.latencyEvaluatorMs = evaluatorMs
         log.latencyTotalMs = answer.latencyMs.total
@@ -125,9 +126,9 @@ public struct Manager: Sendable {
 
     /// Writes the failed request's log row (keeping any output already generated) and
     /// returns the error the client gets.
-    private func recordFailure(_ log: inout ExecutionLog, error: any Error, role: String, since started: ContinuousClock.Instant) async -> APIError {
-        let apiError = RoleErrors.translate(error, role: role)
-        log.error = apiError.message
+    private func recordFailure(_ log: inout ExecutionLog, error: any Error, role: String, since started: ContinuousClock.Instant) async -> RoleFailureError {
+        let failure = RoleFailure.describe(error, role: role)
+        log.error = failure.message
         log.latencyTotalMs = started.millisecondsElapsed
         do {
             _ = try await store.appendLog(log)
@@ -138,11 +139,11 @@ public struct Manager: Sendable {
         logger.error(
             "Request failed",
             metadata: [
-                "request.id": "\(log.requestId)", "role": "\(role)", "error": "\(apiError.message)",
+                "request.id": "\(log.requestId)", "role": "\(role)", "error": "\(failure.message)",
                 "error.detail": "\(String(describing: error))",
             ]
         )
-        return apiError
+        return RoleFailureError(failure: failure, underlying: error)
     }
 }
 

@@ -31,40 +31,40 @@ public struct ClientRequest: Sendable, Equatable {
         self.entryPoint = entryPoint
     }
 
-    /// Validates every field, naming the one that is wrong, and refines the input.
-    static func parse(_ body: JSONBody, taskTypes: TaskTypes, limits: RequestLimits) throws -> ClientRequest {
-        let rawInput = try body.string("user_input", required: true, maxBytes: limits.userInputBytes) ?? ""
+    /// Validates every field, naming the one that is wrong, and refines the input. The HTTP
+    /// edge has already read the fields as strings within their size limits.
+    public static func validated(
+        userInput rawInput: String, taskType: String?, language asked: String?, tests: String?, entryPoint: String?,
+        taskTypes: TaskTypes
+    ) throws(RoleError) -> ClientRequest {
         let userInput = InputRefinement.normalize(rawInput)
         guard !userInput.isEmpty else {
-            throw RoleError.invalidField(field: "user_input", message: "must not be empty or only whitespace")
+            throw .invalidField(field: "user_input", message: "must not be empty or only whitespace")
         }
-        let taskType = try body.string("task_type", required: false, maxBytes: 64) ?? TaskTypes.codeGeneration
+        let taskType = taskType ?? TaskTypes.codeGeneration
         guard taskTypes.contains(taskType) else {
-            throw RoleError.invalidField(field: "task_type", message: "unknown task type '\(taskType)'; known: \(taskTypes.known.joined(separator: ", "))")
+            throw .invalidField(field: "task_type", message: "unknown task type '\(taskType)'; known: \(taskTypes.known.joined(separator: ", "))")
         }
         var language = InputRefinement.detectLanguage(in: userInput) ?? InputRefinement.defaultLanguage
-        if let asked = try body.string("language", required: false, maxBytes: 32) {
+        if let asked {
             let normalized = asked.lowercased().trimmingCharacters()
             guard InputRefinement.isKnownLanguage(normalized) else {
                 let known = InputRefinement.languages.map(\.name).joined(separator: ", ")
-                throw RoleError.invalidField(field: "language", message: "unknown language '\(asked)'; known: \(known)")
+                throw .invalidField(field: "language", message: "unknown language '\(asked)'; known: \(known)")
             }
             language = normalized
         }
-        let tests = try body.string("tests", required: false, maxBytes: limits.testsBytes)
-        let entryPoint = try entryPoint(in: body)
         return ClientRequest(
             userInput: userInput, taskType: taskType, language: language,
-            tests: tests.flatMap { $0.trimmingCharacters().isEmpty ? nil : $0 }, entryPoint: entryPoint
+            tests: tests.flatMap { $0.trimmingCharacters().isEmpty ? nil : $0 }, entryPoint: try validEntryPoint(entryPoint)
         )
     }
 
-    /// The `entry_point` field, read the same way by every route that takes one: it is pasted
-    /// into the program that runs the tests, so anything but an identifier is refused.
-    static func entryPoint(in body: JSONBody) throws -> String? {
-        let entryPoint = try body.string("entry_point", required: false, maxBytes: EntryPoint.maxBytes)
+    /// The `entry_point`, checked the same way by every route that takes one: it is pasted into
+    /// the program that runs the tests, so anything but an identifier is refused.
+    public static func validEntryPoint(_ entryPoint: String?) throws(RoleError) -> String? {
         if let entryPoint, !EntryPoint.isValid(entryPoint) {
-            throw RoleError.invalidField(field: "entry_point", message: EntryPoint.requirement)
+            throw .invalidField(field: "entry_point", message: EntryPoint.requirement)
         }
         return entryPoint
     }
