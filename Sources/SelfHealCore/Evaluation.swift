@@ -6,10 +6,13 @@ public struct EvaluateRequest: Codable, Sendable, Equatable {
     public var language: String?
     public var tests: String?
     public var entryPoint: String?
+    /// The manager's request id, for the evaluator's log lines. Between roles it travels in
+    /// the `X-Request-Id` header, not in the body.
+    public var requestId: String?
 
     public init(
         taskType: String, userInput: String, output: String,
-        language: String? = nil, tests: String? = nil, entryPoint: String? = nil
+        language: String? = nil, tests: String? = nil, entryPoint: String? = nil, requestId: String? = nil
     ) {
         self.taskType = taskType
         self.userInput = userInput
@@ -17,6 +20,7 @@ public struct EvaluateRequest: Codable, Sendable, Equatable {
         self.language = language
         self.tests = tests
         self.entryPoint = entryPoint
+        self.requestId = requestId
     }
 
     enum CodingKeys: String, CodingKey {

@@ -8,7 +8,7 @@ import SelfHealSandbox
 public struct Evaluator: Evaluating {
     let rules: any RuleScoring
     let judge: any Judging
-    let logger: Logger
+    var logger: Logger
     let runner: (any CodeRunning)?
     /// The `sandbox` table of the live rules, read per request so an edit applies on reload.
     let sandboxSettings: @Sendable () -> SandboxSettings
@@ -25,6 +25,14 @@ public struct Evaluator: Evaluating {
     }
 
     public func evaluate(_ request: EvaluateRequest) async throws -> Evaluation {
+        guard let requestId = request.requestId else { return try await evaluateLogged(request) }
+        // Every line this evaluation logs carries the manager's request id.
+        var scoped = self
+        scoped.logger[metadataKey: "request.id"] = "\(requestId)"
+        return try await scoped.evaluateLogged(request)
+    }
+
+    private func evaluateLogged(_ request: EvaluateRequest) async throws -> Evaluation {
         var context = RuleContext(
             taskType: request.taskType, input: request.userInput, output: request.output,
             code: CodeExtraction.code(from: request.output, language: request.language),
@@ -37,6 +45,10 @@ public struct Evaluator: Evaluating {
         let judgeVerdict = await verdict
         let combined = scored.policy.combine(ruleScore: scored.ruleScore, judge: judgeVerdict, failedRequired: scored.failedRequired, exec: context.exec)
         record(taskType: request.taskType, scored: scored, judge: judgeVerdict, final: combined)
+        logger.info("Evaluated", metadata: [
+            "task_type": "\(request.taskType)", "score.final": "\(combined.finalScore)", "passed": "\(combined.passed)",
+            "exec.kind": "\(context.exec.map(\.kind.rawValue) ?? "none")",
+        ])
         return Evaluation(
             ruleScore: scored.ruleScore, judgeScore: judgeVerdict.available ? judgeVerdict.score : nil,
             finalScore: combined.finalScore, passed: combined.passed, threshold: scored.policy.passThreshold,

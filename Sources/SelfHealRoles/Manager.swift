@@ -65,7 +65,7 @@ public struct Manager: Sendable {
             evaluation = try await evaluator.evaluate(
                 EvaluateRequest(
                     taskType: request.taskType, userInput: request.userInput, output: generated.output,
-                    language: request.language, tests: request.tests, entryPoint: request.entryPoint
+                    language: request.language, tests: request.tests, entryPoint: request.entryPoint, requestId: requestId
                 )
             )
         } catch {

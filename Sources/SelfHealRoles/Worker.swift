@@ -25,6 +25,8 @@ public struct Worker: Generating {
     }
 
     public func generate(_ request: GenerateRequest) async throws -> GenerateResponse {
+        var logger = logger
+        if let requestId = request.requestId { logger[metadataKey: "request.id"] = "\(requestId)" }
         let prompt = try await choosePrompt(for: request)
         if prompt.status == .active {
             Gauge(label: "selfheal_prompt_active_version", dimensions: [("task_type", request.taskType)]).record(prompt.version)
@@ -32,6 +34,9 @@ public struct Worker: Generating {
         let completion = try await provider.complete(
             LLMRequest(purpose: .generation, system: Self.systemPrompt(prompt.text, language: request.language), user: request.userInput)
         )
+        logger.info("Generated", metadata: [
+            "task_type": "\(request.taskType)", "prompt.version": "\(prompt.version)", "tokens.output": "\(completion.tokens.output)",
+        ])
         return GenerateResponse(output: completion.text, prompt: prompt.ref, llm: provider.info, tokens: completion.tokens)
     }
 

@@ -31,11 +31,14 @@ public struct RoleHTTPClient: Sendable {
         self.timeout = timeout
     }
 
-    func post<Output: Decodable>(_ path: String, body: some Encodable, as: Output.Type) async throws -> Output {
+    /// `requestId`: the manager's request id, sent as `X-Request-Id` so the called role's log
+    /// lines carry it.
+    func post<Output: Decodable>(_ path: String, body: some Encodable, requestId: String?, as: Output.Type) async throws -> Output {
         let url = baseURL + path
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
+        if let requestId { request.headers.add(name: RequestIdHeader.name, value: requestId) }
         if let serviceToken { request.headers.add(name: "Authorization", value: "Bearer \(serviceToken)") }
         request.body = .bytes(ByteBuffer(data: JSONResponse.data(body)))
 
@@ -75,7 +78,7 @@ public struct HTTPGenerating: Generating {
     }
 
     public func generate(_ request: GenerateRequest) async throws -> GenerateResponse {
-        try await http.post("/api/v1/generate", body: request, as: GenerateResponse.self)
+        try await http.post("/api/v1/generate", body: request, requestId: request.requestId, as: GenerateResponse.self)
     }
 }
 
@@ -88,6 +91,6 @@ public struct HTTPEvaluating: Evaluating {
     }
 
     public func evaluate(_ request: EvaluateRequest) async throws -> Evaluation {
-        try await http.post("/api/v1/evaluate", body: request, as: Evaluation.self)
+        try await http.post("/api/v1/evaluate", body: request, requestId: request.requestId, as: Evaluation.self)
     }
 }

@@ -16,7 +16,8 @@ enum EvaluatorRoutes {
                 output: try body.string("output", required: true, maxBytes: limits.bodyBytes) ?? "",
                 language: try body.string("language", required: false, maxBytes: 32),
                 tests: try body.string("tests", required: false, maxBytes: limits.testsBytes),
-                entryPoint: try ClientRequest.entryPoint(in: body)
+                entryPoint: try ClientRequest.entryPoint(in: body),
+                requestId: RequestIdHeader.value(of: request)
             )
             do {
                 return JSONResponse.make(try await evaluator.evaluate(evaluateRequest))

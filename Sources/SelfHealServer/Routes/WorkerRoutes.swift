@@ -14,7 +14,7 @@ enum WorkerRoutes {
                 taskType: taskType,
                 userInput: try body.string("user_input", required: true, maxBytes: limits.userInputBytes) ?? "",
                 language: try body.string("language", required: false, maxBytes: 32),
-                requestId: try body.string("request_id", required: false, maxBytes: 64),
+                requestId: try body.string("request_id", required: false, maxBytes: 64) ?? RequestIdHeader.value(of: request),
                 promptId: try promptId(body)
             )
             do {

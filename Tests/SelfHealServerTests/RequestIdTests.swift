@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// One request, three processes: the manager's request id travels to the worker and the
+/// evaluator (`X-Request-Id`) and is on their log lines for that request, as on the manager's.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct RequestIdTests {
+    @Test("one request id on the log lines of the manager, the worker and the evaluator")
+    func oneIdAcrossSplitRoles() async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        try await withProcesses(in: database.directory) { running in
+            let common = ["--database", database.url, "--rules", shippedRules]
+            let worker = try running.start(["--role", "worker"] + common, environment: FaultTests.simulated, name: "worker")
+            let evaluator = try running.start(["--role", "evaluator"] + common, environment: FaultTests.simulated, name: "evaluator")
+            let manager = try running.start(
+                ["--role", "manager", "--worker-url", worker.baseURL, "--evaluator-url", evaluator.baseURL] + common,
+                environment: FaultTests.simulated, name: "manager")
+            for process in [worker, evaluator, manager] { try await process.waitHealthy() }
+
+            let answer = try await FaultTests.request("Write a function called `add` that adds two numbers.", port: manager.port)
+            #expect(answer.status == 200)
+            let id = try #require(answer.json["request_id"] as? String)
+            for (name, process) in [("manager", manager), ("worker", worker), ("evaluator", evaluator)] {
+                let found = await eventually(within: .seconds(10)) { Self.lines(of: process, withRequestId: id).count > 0 }
+                #expect(found, "no \(name) log line names request \(id):\n\(process.logTail())")
+            }
+            // Another request's id is not on this one's lines: the id is per request, not per process.
+            let second = try await FaultTests.request("Write a function called `sub` that subtracts two numbers.", port: manager.port)
+            let secondId = try #require(second.json["request_id"] as? String)
+            #expect(secondId != id)
+            let evaluated = await eventually(within: .seconds(10)) { Self.lines(of: evaluator, withRequestId: secondId).count > 0 }
+            #expect(evaluated)
+            #expect(Self.lines(of: worker, withRequestId: secondId).count == Self.lines(of: worker, withRequestId: id).count)
+        }
+    }
+
+    /// The process's JSON log lines whose `request.id` is `id`.
+    static func lines(of process: SelfhealProcess, withRequestId id: String) -> [[String: Any]] {
+        let text = (try? String(contentsOf: process.logFile, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }.filter { $0["request.id"] as? String == id }
+    }
+}
