@@ -19,6 +19,8 @@ final class SelfhealProcess: @unchecked Sendable {
     var pid: Int32 { process.processIdentifier }
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var isRunning: Bool { process.isRunning }
+    /// The exit status once it has exited (see `waitForExit`).
+    var terminationStatus: Int32 { process.terminationStatus }
 
     private init(arguments: [String], environment: [String: String], port: Int, logFile: URL, process: Process) {
         self.arguments = arguments
@@ -73,6 +75,9 @@ final class SelfhealProcess: @unchecked Sendable {
         kill(process.processIdentifier, SIGKILL)
         try await waitForExit(within: .seconds(10))
     }
+
+    /// SIGTERM only: for tests that check the process stops on it by itself.
+    func terminate() { process.terminate() }
 
     /// SIGTERM, then SIGKILL if it has not stopped within `grace`.
     func stop(grace: Duration = .seconds(10)) async {

@@ -32,6 +32,21 @@ struct RequestIdTests {
             let evaluated = await eventually(within: .seconds(10)) { Self.lines(of: evaluator, withRequestId: secondId).count > 0 }
             #expect(evaluated)
             #expect(Self.lines(of: worker, withRequestId: secondId).count == Self.lines(of: worker, withRequestId: id).count)
+
+            // The header comes from whoever calls the evaluator: only a short id of plain
+            // characters is taken; anything else is ignored, and the request still runs.
+            let hostile = [#"x"},"level":"critical"#, String(repeating: "a", count: 65), "a b", "ünï", "../../etc", ""]
+            for value in hostile + ["ok-id_1.2"] {
+                let answer = try await fetch(port: evaluator.port, path: "/api/v1/evaluate", body: json([
+                    "task_type": "code_generation", "user_input": "add", "output": "def add(a, b):\n    return a + b\n",
+                ]), headers: ["X-Request-Id": value])
+                #expect(answer.status == 200, "\(value): \(answer.status)")
+            }
+            let taken = await eventually(within: .seconds(10)) { Self.lines(of: evaluator, withRequestId: "ok-id_1.2").count > 0 }
+            #expect(taken)
+            for value in hostile {
+                #expect(Self.lines(of: evaluator, withRequestId: value).isEmpty, "\(value) reached a log line")
+            }
         }
     }
 

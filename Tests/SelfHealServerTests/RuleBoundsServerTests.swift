@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Synchronization
+import Testing
 
 /// Through the real binary: a rule whose error handler loops costs one evaluation a clear
 /// reason, never the service. The evaluation that hit the bound names the rule and the bound,
@@ -52,127 +52,105 @@ struct RuleBoundsServerTests {
         }
         """
 
-    @Test("a looping message handler costs one evaluation; the next scores; /metrics counts it; SIGTERM stops the binary")
-    func loopingRuleIsBoundedThroughTheBinary() async throws {
+    /// `--role all` on the shipped rules plus `extraRules`, through the process harness: stopped
+    /// afterwards whatever happens, its log kept for failure messages.
+    static func withBinary(extraRules: [String: String], _ body: (SelfhealProcess) async throws -> Void) async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let rules = FileManager.default.temporaryDirectory.appendingPathComponent("selfheal-bounds-\(UUID().uuidString)")
-        try FileManager.default.copyItem(atPath: shippedRules, toPath: rules.path)
-        defer { try? FileManager.default.removeItem(at: rules) }
-        try Self.trap.write(to: rules.appendingPathComponent("trap.lua"), atomically: true, encoding: .utf8)
-        try Self.loopingMessage.write(to: rules.appendingPathComponent("tostr.lua"), atomically: true, encoding: .utf8)
-
-        let port = try closedPort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: selfhealBinary)
-        process.arguments = ["--role", "all", "--port", "\(port)", "--database", database.url, "--rules", rules.path]
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        var healthy = false
-        for _ in 0..<100 where !healthy {
-            healthy = (try? await fetch(.GET, port: port, path: "/health"))?.status == 200
-            if !healthy { try await Task.sleep(for: .milliseconds(100)) }
+        let rules = try copyOfShippedFolder("rules", into: database.directory)
+        for (name, text) in extraRules {
+            try text.write(to: rules.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
-        try #require(healthy)
-
-        func evaluate(_ input: String) async throws -> HTTPAnswer {
-            try await fetch(port: port, path: "/api/v1/evaluate", body: json([
-                "task_type": "code_generation", "user_input": input, "output": "def add(a, b):\n    return a + b\n",
-            ]))
+        try await withProcesses(in: database.directory) { running in
+            let server = try running.start(
+                ["--role", "all", "--database", database.url, "--rules", rules.path], environment: FaultTests.simulated, name: "all")
+            try await server.waitHealthy()
+            try await body(server)
         }
-        for _ in 0..<3 {
-            let trapped = try await evaluate("Write add. TRAP")
-            #expect(trapped.status == 200)
-            let rule = (trapped.json["rules"] as? [[String: Any]])?.first { $0["name"] as? String == "trap" }
-            #expect(rule?["score"] as? Double == 0)
-            #expect((rule?["reason"] as? String ?? "").hasPrefix("rule 'trap' "), "\(rule ?? [:])")
+    }
+
+    /// Evaluates a two-line answer to `input`, whose marker words (TRAP, SLOW, ...) set rules off.
+    @Sendable static func evaluate(_ input: String, port: Int) async throws -> HTTPAnswer {
+        try await fetch(port: port, path: "/api/v1/evaluate", body: json([
+            "task_type": "code_generation", "user_input": input, "output": "def add(a, b):\n    return a + b\n",
+        ]))
+    }
+
+    @Test("a looping message handler costs one evaluation; the next scores; /metrics counts it; SIGTERM stops the binary")
+    func loopingRuleIsBoundedThroughTheBinary() async throws {
+        try await Self.withBinary(extraRules: ["trap.lua": Self.trap, "tostr.lua": Self.loopingMessage]) { server in
+            let port = server.port
+            func evaluate(_ input: String) async throws -> HTTPAnswer { try await Self.evaluate(input, port: port) }
+            for _ in 0..<3 {
+                let trapped = try await evaluate("Write add. TRAP")
+                #expect(trapped.status == 200)
+                let rule = (trapped.json["rules"] as? [[String: Any]])?.first { $0["name"] as? String == "trap" }
+                #expect(rule?["score"] as? Double == 0)
+                #expect((rule?["reason"] as? String ?? "").hasPrefix("rule 'trap' "), "\(rule ?? [:])")
+            }
+            let looped = try await evaluate("Write add. TOSTRING")
+            #expect(looped.status == 200)
+            let tostr = (looped.json["rules"] as? [[String: Any]])?.first { $0["name"] as? String == "tostr" }
+            #expect(tostr?["score"] as? Double == 0)
+            #expect((tostr?["reason"] as? String ?? "").hasPrefix("rule 'tostr' "), "\(tostr ?? [:])")
+
+            let normal = try await evaluate("Write add.")
+            #expect(normal.status == 200)
+            let rule = (normal.json["rules"] as? [[String: Any]])?.first { $0["name"] as? String == "trap" }
+            #expect(rule?["score"] as? Double == 1 && rule?["reason"] as? String == "no trap")
+            let quiet = (normal.json["rules"] as? [[String: Any]])?.first { $0["name"] as? String == "tostr" }
+            #expect(quiet?["score"] as? Double == 1)
+
+            let metrics = String(decoding: try await fetch(.GET, port: port, path: "/metrics").body, as: UTF8.self)
+            let hits = metrics.split(separator: "\n").filter { $0.hasPrefix("selfheal_rule_bound_hits_total{") && $0.contains("rule=\"trap\"") }
+            let counted = hits.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+            #expect(counted == 3, "\(hits)")
+
+            server.terminate()  // SIGTERM
+            let exited = await eventually(within: .seconds(20)) { !server.isRunning }
+            #expect(exited, "SIGTERM did not stop the binary")
+            #expect(!exited || server.terminationStatus == 0)
         }
-        let looped = try await evaluate("Write add. TOSTRING")
-        #expect(looped.status == 200)
-        let tostr = (looped.json["rules"] as? [[String: Any]])?.first { $0["name"] as? String == "tostr" }
-        #expect(tostr?["score"] as? Double == 0)
-        #expect((tostr?["reason"] as? String ?? "").hasPrefix("rule 'tostr' "), "\(tostr ?? [:])")
-
-        let normal = try await evaluate("Write add.")
-        #expect(normal.status == 200)
-        let rule = (normal.json["rules"] as? [[String: Any]])?.first { $0["name"] as? String == "trap" }
-        #expect(rule?["score"] as? Double == 1 && rule?["reason"] as? String == "no trap")
-        let quiet = (normal.json["rules"] as? [[String: Any]])?.first { $0["name"] as? String == "tostr" }
-        #expect(quiet?["score"] as? Double == 1)
-
-        let metrics = String(decoding: try await fetch(.GET, port: port, path: "/metrics").body, as: UTF8.self)
-        let hits = metrics.split(separator: "\n").filter { $0.hasPrefix("selfheal_rule_bound_hits_total{") && $0.contains("rule=\"trap\"") }
-        let counted = hits.compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
-        #expect(counted == 3, "\(hits)")
-
-        process.terminate()  // SIGTERM
-        let deadline = ContinuousClock.now + .seconds(20)
-        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        #expect(!process.isRunning, "SIGTERM did not stop the binary")
-        #expect(process.terminationStatus == 0)
     }
 
     @Test("while two evaluations spend their rules' whole bounds, another evaluation is not queued behind them")
     func slowRulesDoNotQueueOtherEvaluations() async throws {
-        let database = try TempDatabase()
-        defer { database.cleanup() }
-        let rules = FileManager.default.temporaryDirectory.appendingPathComponent("selfheal-bounds-\(UUID().uuidString)")
-        try FileManager.default.copyItem(atPath: shippedRules, toPath: rules.path)
-        defer { try? FileManager.default.removeItem(at: rules) }
-        for index in 1...12 {
-            try Self.slow("slow\(index)").write(to: rules.appendingPathComponent("slow\(index).lua"), atomically: true, encoding: .utf8)
-        }
-
-        let port = try closedPort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: selfhealBinary)
-        process.arguments = ["--role", "all", "--port", "\(port)", "--database", database.url, "--rules", rules.path]
-        process.standardError = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
-        let healthy = await eventually(within: .seconds(10)) { (try? await fetch(.GET, port: port, path: "/health"))?.status == 200 }
-        try #require(healthy)
-
-        @Sendable func evaluate(_ input: String) async throws -> HTTPAnswer {
-            try await fetch(port: port, path: "/api/v1/evaluate", body: json([
-                "task_type": "code_generation", "user_input": input, "output": "def add(a, b):\n    return a + b\n",
-            ]))
-        }
-        final class Counter: Sendable { let value = Atomic<Int>(0) }
-        let slowDone = Counter()
-        let slow = (0..<2).map { _ in
-            Task { () throws -> HTTPAnswer in
-                defer { slowDone.value.add(1, ordering: .sequentiallyConsistent) }
-                return try await evaluate("Write add. SLOW")
+        let slowRules = Dictionary(uniqueKeysWithValues: (1...12).map { ("slow\($0).lua", Self.slow("slow\($0)")) })
+        try await Self.withBinary(extraRules: slowRules) { server in
+            let port = server.port
+            final class Counter: Sendable { let value = Atomic<Int>(0) }
+            let slowDone = Counter()
+            let slow = (0..<2).map { _ in
+                Task { () throws -> HTTPAnswer in
+                    defer { slowDone.value.add(1, ordering: .sequentiallyConsistent) }
+                    return try await Self.evaluate("Write add. SLOW", port: port)
+                }
             }
-        }
-        // Both slow evaluations are in their rules (the sandbox run comes first).
-        let bothInRules = await eventually(within: .seconds(10)) {
-            let health = try? await fetch(.GET, port: port, path: "/health")
-            return ((health?.json["rules"] as? [String: Any])?["in_flight"] as? Int ?? 0) >= 2
-        }
-        #expect(bothInRules)
-        let normal = try await evaluate("Write add.")
-        #expect(normal.status == 200)
-        // Both slow evaluations are still in their rules: the normal one ran beside them, not after.
-        let health = try await fetch(.GET, port: port, path: "/health")
-        let stillRunning = (health.json["rules"] as? [String: Any])?["in_flight"] as? Int ?? 0
-        #expect(stillRunning == 2 && slowDone.value.load(ordering: .sequentiallyConsistent) == 0,
-                "the normal evaluation was queued behind the slow ones (\(stillRunning) still in their rules)")
+            // Both slow evaluations are in their rules (the sandbox run comes first).
+            let bothInRules = await eventually(within: .seconds(10)) {
+                let health = try? await fetch(.GET, port: port, path: "/health")
+                return ((health?.json["rules"] as? [String: Any])?["in_flight"] as? Int ?? 0) >= 2
+            }
+            #expect(bothInRules)
+            let normal = try await Self.evaluate("Write add.", port: port)
+            #expect(normal.status == 200)
+            // Both slow evaluations are still in their rules: the normal one ran beside them, not after.
+            let health = try await fetch(.GET, port: port, path: "/health")
+            let stillRunning = (health.json["rules"] as? [String: Any])?["in_flight"] as? Int ?? 0
+            #expect(stillRunning == 2 && slowDone.value.load(ordering: .sequentiallyConsistent) == 0,
+                    "the normal evaluation was queued behind the slow ones (\(stillRunning) still in their rules)")
 
-        for task in slow {
-            let answer = try await task.value
-            #expect(answer.status == 200)
-            let stopped = (answer.json["rules"] as? [[String: Any]] ?? []).filter { ($0["name"] as? String ?? "").hasPrefix("slow") }
-            #expect(stopped.count == 12)
-            #expect(stopped.allSatisfy { $0["score"] as? Double == 0 && ($0["reason"] as? String ?? "").hasPrefix("rule '") }, "\(stopped)")
+            for task in slow {
+                let answer = try await task.value
+                #expect(answer.status == 200)
+                let stopped = (answer.json["rules"] as? [[String: Any]] ?? []).filter { ($0["name"] as? String ?? "").hasPrefix("slow") }
+                #expect(stopped.count == 12)
+                #expect(stopped.allSatisfy { $0["score"] as? Double == 0 && ($0["reason"] as? String ?? "").hasPrefix("rule '") }, "\(stopped)")
+            }
+            server.terminate()
+            let exited = await eventually(within: .seconds(20)) { !server.isRunning }
+            #expect(exited, "SIGTERM did not stop the binary")
         }
-        process.terminate()
-        let exited = await eventually(within: .seconds(20)) { !process.isRunning }
-        #expect(exited, "SIGTERM did not stop the binary")
     }
 
     @Test("`selfheal rules check` returns on files that hang while loading, and names each file and bound")
