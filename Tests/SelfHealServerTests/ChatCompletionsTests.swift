@@ -1,7 +1,6 @@
 import Foundation
 import SelfHealCommands
 import SelfHealCore
-import SelfHealRoles
 import SelfHealServer
 import Testing
 

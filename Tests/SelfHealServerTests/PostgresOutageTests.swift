@@ -1,6 +1,5 @@
 import Foundation
 import SelfHealCommands
-import SelfHealRoles
 import SelfHealServer
 import Testing
 

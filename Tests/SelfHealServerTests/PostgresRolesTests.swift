@@ -1,5 +1,4 @@
 import Foundation
-import SelfHealRoles
 import SelfHealServer
 import Testing
 

@@ -6,7 +6,6 @@ import NIOCore
 @testable import SelfHealCommands
 import SelfHealCore
 import SelfHealLLM
-import SelfHealRoles
 import SelfHealServer
 import ServiceLifecycle
 import Synchronization

@@ -1,6 +1,5 @@
 import Foundation
 @testable import SelfHealCommands
-import SelfHealRoles
 import SelfHealServer
 import Testing
 

@@ -5,7 +5,6 @@ import NIOCore
 import SelfHealCommands
 import SelfHealCore
 import SelfHealLLM
-import SelfHealRoles
 import SelfHealServer
 
 /// The repository root, found from this file's path, so tests use the shipped `rules/`.

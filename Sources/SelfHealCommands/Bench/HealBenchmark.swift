@@ -5,7 +5,6 @@ import NIOCore
 import SelfHealCore
 import SelfHealLLM
 import SelfHealOptimizer
-import SelfHealRoles
 import SelfHealServer
 
 /// `selfheal bench heal`: installs a deliberately bad prompt, then per cycle sends requests

@@ -4,7 +4,6 @@ import Logging
 import NIOCore
 import SelfHealCore
 import SelfHealLLM
-import SelfHealRoles
 import SelfHealServer
 
 /// Measures what selfheal itself adds around the LLM: requests through `--role all` with the

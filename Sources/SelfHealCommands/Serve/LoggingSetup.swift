@@ -1,5 +1,4 @@
 import Logging
-import SelfHealRoles
 import SelfHealServer
 
 /// JSON lines on standard error for every logger of the process.

@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import SelfHealCore
-import SelfHealRoles
 import SelfHealServer
 
 /// `selfheal --role optimizer` without `--interval`: one pass over every task type, then

@@ -3,7 +3,6 @@ import Hummingbird
 import Logging
 import NIOCore
 import SelfHealCore
-import SelfHealRoles
 import SelfHealServer
 import ServiceLifecycle
 

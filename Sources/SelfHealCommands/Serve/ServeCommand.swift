@@ -3,7 +3,6 @@ import Foundation
 import Logging
 import SelfHealCore
 import SelfHealLLM
-import SelfHealRoles
 import SelfHealServer
 
 /// `selfheal --role ROLE`: serves one role, or all of them.

@@ -1,6 +1,5 @@
 import Logging
 import SelfHealCore
-import SelfHealRoles
 import SelfHealServer
 import SelfHealStore
 

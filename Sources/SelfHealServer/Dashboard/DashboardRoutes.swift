@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import SelfHealCore
-import SelfHealRoles
 
 /// The evaluator's dashboard (DESIGN §3): `GET /dashboard`, one self-contained page that reads
 /// the stats API from the browser, and `GET /api/v1/stats/timeline`, the time series it needs

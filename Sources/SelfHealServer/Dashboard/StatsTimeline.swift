@@ -1,6 +1,5 @@
 import Foundation
 import SelfHealCore
-import SelfHealRoles
 
 /// What `/api/v1/stats/timeline` answers: scores over time per task type and overall, and the
 /// prompt and optimizer events of the window, for the dashboard's time-based charts.

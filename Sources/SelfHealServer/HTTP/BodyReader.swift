@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import NIOCore
-import SelfHealRoles
 
 /// Reads a JSON object body within a size limit, and its fields with errors that name them.
 struct JSONBody {

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import SelfHealRoles
 import Synchronization
 
 /// Writes one JSON object per line: `{"ts","level","label","msg",...metadata}`.

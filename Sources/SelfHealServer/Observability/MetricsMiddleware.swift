@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Metrics
-import SelfHealRoles
 
 /// Counts and times every request as `selfheal_http_requests_total{role,route,status}` and
 /// `selfheal_http_request_duration_seconds{role,route}`, labelled by route template

@@ -1,5 +1,4 @@
 import Foundation
-import SelfHealRoles
 
 /// The OpenAPI 3.1 description of every role's API, served at `/openapi.json`. A test
 /// compares its paths with the router's, so a route cannot be added without documenting it.

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import SelfHealCore
-import SelfHealRoles
 import SelfHealSandbox
 
 /// What `/health` reports: the role, whether the store answers, and the live Lua sets.

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import SelfHealCore
-import SelfHealRoles
 
 /// The evaluator's stats API (DESIGN §3). Aggregates run in the database; each answer says
 /// which window it covers.

@@ -1,6 +1,5 @@
 import HTTPTypes
 import Hummingbird
-import SelfHealRoles
 import Synchronization
 
 /// Guards one group of routes: the concurrency bound, the credential that kind of route

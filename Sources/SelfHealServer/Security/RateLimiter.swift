@@ -1,5 +1,4 @@
 import Foundation
-import SelfHealRoles
 import Synchronization
 
 /// A token bucket per client key: `perMinute` requests a minute, bursting up to the same number.

@@ -4,7 +4,6 @@ import Logging
 import NIOCore
 import SelfHealCore
 import SelfHealLLM
-import SelfHealRoles
 import SelfHealServer
 
 /// `selfheal bench truth`: every candidate of the corpus through `POST /api/v1/evaluate`, of a
