@@ -184,6 +184,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SelfHealRolesTests",
+            dependencies: [
+                "SelfHealRoles", "SelfHealCore", "SelfHealRules", "SelfHealStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SelfHealSandboxTests", dependencies: ["SelfHealSandbox", "SelfHealCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SelfHealOptimizerTests",

@@ -9,11 +9,17 @@ public struct EvaluateRequest: Codable, Sendable, Equatable {
     /// The manager's request id, for the evaluator's log lines. Between roles it travels in
     /// the `X-Request-Id` header, not in the body.
     public var requestId: String?
+    /// The code already extracted from `output`, when the caller has it (the manager in the same
+    /// process), so it is extracted once per request; nil: the evaluator extracts it. Never read
+    /// from a body: a client cannot score other code than the output it sent.
+    public var code: String?
 
     public init(
         taskType: String, userInput: String, output: String,
-        language: String? = nil, tests: String? = nil, entryPoint: String? = nil, requestId: String? = nil
+        language: String? = nil, tests: String? = nil, entryPoint: String? = nil, requestId: String? = nil,
+        code: String? = nil
     ) {
+        self.code = code
         self.taskType = taskType
         self.userInput = userInput
         self.output = output

@@ -35,7 +35,7 @@ public struct Evaluator: Evaluating {
     private func evaluateLogged(_ request: EvaluateRequest) async throws -> Evaluation {
         var context = RuleContext(
             taskType: request.taskType, input: request.userInput, output: request.output,
-            code: CodeExtraction.code(from: request.output, language: request.language),
+            code: request.code ?? CodeExtraction.code(from: request.output, language: request.language),
             language: request.language, tests: request.tests, exec: nil
         )
         // The judge waits on the network, the sandbox and the rules on the CPU: run them side by side.

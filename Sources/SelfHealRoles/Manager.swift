@@ -18,8 +18,10 @@ public struct Manager: Sendable {
         self.logger = logger
     }
 
-    /// The answer as JSON, and whether it is a replay of an earlier request with the same key.
+    /// The answer, typed; the bytes it was recorded as (what `POST /api/v1/request` sends, and
+    /// what a retry with the same key gets again); whether it is such a replay.
     public struct Reply: Sendable {
+        public var answer: ManagerAnswer
         public var json: Data
         public var replayed: Bool
     }
@@ -32,10 +34,6 @@ public struct Manager: Sendable {
         }
         let requestId = UUID().uuidString.lowercased()
         let started = ContinuousClock.now
-        var log = ExecutionLog(
-            requestId: requestId, taskType: request.taskType, userInput: request.userInput,
-            language: request.language, status: .ok
-        )
 
         let generated: GenerateResponse
         let workerStart = ContinuousClock.now
@@ -44,20 +42,13 @@ public struct Manager: Sendable {
                 GenerateRequest(taskType: request.taskType, userInput: request.userInput, language: request.language, requestId: requestId)
             )
         } catch {
-            log.status = .workerError
-            log.latencyWorkerMs = workerStart.millisecondsElapsed
-            throw await recordFailure(&log, error: error, role: "worker", since: started)
+            let latency = RequestLatency(total: started.millisecondsElapsed, worker: workerStart.millisecondsElapsed)
+            throw await recordFailure(error, role: "worker", requestId: requestId, request: request, generation: nil, code: nil, latency: latency)
         }
         let workerMs = workerStart.millisecondsElapsed
-        log.output = generated.output
-        log.code = CodeExtraction.code(from: generated.output, language: request.language)
-        log.promptId = generated.prompt.id
-        log.promptVersion = generated.prompt.version
-        log.llmProvider = generated.llm.provider
-        log.llmModel = generated.llm.model
-        log.tokensInput = generated.tokens.input
-        log.tokensOutput = generated.tokens.output
-        log.latencyWorkerMs = workerMs
+        // Extracted once: the evaluator in this process scores the same code (over HTTP it
+        // extracts its own copy, since the contract's body carries the output only).
+        let code = CodeExtraction.code(from: generated.output, language: request.language)
 
         let evaluation: Evaluation
         let evaluatorStart = ContinuousClock.now
@@ -65,34 +56,30 @@ public struct Manager: Sendable {
             evaluation = try await evaluator.evaluate(
                 EvaluateRequest(
                     taskType: request.taskType, userInput: request.userInput, output: generated.output,
-                    language: request.language, tests: request.tests, entryPoint: request.entryPoint, requestId: requestId
+                    language: request.language, tests: request.tests, entryPoint: request.entryPoint, requestId: requestId,
+                    code: code
                 )
             )
         } catch {
-            log.status = .evaluatorError
-            log.latencyEvaluatorMs = evaluatorStart.millisecondsElapsed
-            throw await recordFailure(&log, error: error, role: "evaluator", since: started)
+            let latency = RequestLatency(
+                total: started.millisecondsElapsed, worker: workerMs, evaluator: evaluatorStart.millisecondsElapsed
+            )
+            throw await recordFailure(error, role: "evaluator", requestId: requestId, request: request, generation: generated, code: code, latency: latency)
         }
         let evaluatorMs = evaluatorStart.millisecondsElapsed
 
         let answer = ManagerAnswer(
             requestId: requestId, taskType: request.taskType, language: request.language,
-            output: generated.output, code: log.code ?? "", evaluation: evaluation, prompt: generated.prompt,
+            output: generated.output, code: code, evaluation: evaluation, prompt: generated.prompt,
             latencyMs: .init(total: started.millisecondsElapsed, worker: workerMs, evaluator: evaluatorMs),
             llm: generated.llm, tokens: generated.tokens
         )
         let json = WireJSON.data(answer)
-        log.idempotencyKey = idempotency?.storedKey
-        log.requestFingerprint = idempotency?.fingerprint
-        log.ruleScore = evaluation.ruleScore
-        log.judgeScore = evaluation.judgeScore
-        log.finalScore = evaluation.finalScore
-        log.passed = evaluation.passed
-        log.rulesVersion = evaluation.rulesVersion
-        log.evaluationJSON = String(decoding: WireJSON.data(evaluation), as: UTF8.self)
-        log.responseJSON = String(decoding: json, as: UTF8.self)
-        log.latencyEvaluatorMs = evaluatorMs
-        log.latencyTotalMs = answer.latencyMs.total
+        let log = ExecutionLog(
+            requestId: requestId, request: request, idempotency: idempotency, generation: generated, code: code,
+            evaluation: evaluation, answerJSON: json,
+            latency: RequestLatency(total: answer.latencyMs.total, worker: workerMs, evaluator: evaluatorMs), failure: nil
+        )
         do {
             _ = try await store.appendLog(log)
         } catch let error as StoreError where error.kind == .conflict && idempotency != nil {
@@ -111,9 +98,12 @@ public struct Manager: Sendable {
                 "score.final": "\(evaluation.finalScore)", "passed": "\(evaluation.passed)",
             ]
         )
-        return Reply(json: json, replayed: false)
+        return Reply(answer: answer, json: json, replayed: false)
     }
 
+    /// The earlier answer recorded under this key, as it was recorded. Every row selfheal has
+    /// written reads back (fields added since, like the judge's confidence, are optional); a row
+    /// that does not is named in the error instead of answered.
     private func replay(_ idempotency: IdempotencyScope) async throws -> Reply? {
         guard let earlier = try await store.log(idempotencyKey: idempotency.storedKey), let response = earlier.responseJSON else {
             return nil
@@ -121,25 +111,35 @@ public struct Manager: Sendable {
         guard earlier.requestFingerprint == idempotency.fingerprint else {
             throw RoleError.idempotencyKeyReused
         }
-        return Reply(json: Data(response.utf8), replayed: true)
+        let json = Data(response.utf8)
+        do {
+            return Reply(answer: try JSONDecoder().decode(ManagerAnswer.self, from: json), json: json, replayed: true)
+        } catch {
+            throw StoreError(.invalid, "the recorded answer of request \(earlier.requestId) cannot be read back: \(error)")
+        }
     }
 
     /// Writes the failed request's log row (keeping any output already generated) and
     /// returns the error the client gets.
-    private func recordFailure(_ log: inout ExecutionLog, error: any Error, role: String, since started: ContinuousClock.Instant) async -> RoleFailureError {
+    private func recordFailure(
+        _ error: any Error, role: String, requestId: String, request: ClientRequest, generation: GenerateResponse?, code: String?,
+        latency: RequestLatency
+    ) async -> RoleFailureError {
         let failure = RoleFailure.describe(error, role: role)
-        log.error = failure.message
-        log.latencyTotalMs = started.millisecondsElapsed
+        let log = ExecutionLog(
+            requestId: requestId, request: request, idempotency: nil, generation: generation, code: code, evaluation: nil,
+            answerJSON: nil, latency: latency, failure: failure.message
+        )
         do {
             _ = try await store.appendLog(log)
         } catch {
-            logger.error("Failure log not written", metadata: ["request.id": "\(log.requestId)", "error": "\(error)"])
+            logger.error("Failure log not written", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
         }
         // The detail (addresses, paths) is for this log only; the row and the client get the message.
         logger.error(
             "Request failed",
             metadata: [
-                "request.id": "\(log.requestId)", "role": "\(role)", "error": "\(failure.message)",
+                "request.id": "\(requestId)", "role": "\(role)", "error": "\(failure.message)",
                 "error.detail": "\(String(describing: error))",
             ]
         )

@@ -1,21 +1,7 @@
 import Logging
+import SelfHealCore
 import NIOPosix
 import ServiceLifecycle
-
-/// Something backed by a folder of Lua files that can check the folder and reload.
-/// The rules engine is one; the optimizer's plugins are meant to be another.
-public protocol ReloadableLuaFolder: Sendable {
-    /// Checks the folder's content hash and reloads when it changed. Blocking: call it off
-    /// the cooperative pool.
-    func reloadIfChanged() -> LuaFolderReloadOutcome
-}
-
-public enum LuaFolderReloadOutcome: Sendable, Equatable {
-    case unchanged
-    case reloaded(version: String)
-    /// The folder changed but the new content was refused; the last good set stays live.
-    case failed(message: String)
-}
 
 /// Polls a Lua folder and reloads it when its content changes. Polling content hashes is
 /// simpler than inotify and catches every way a file changes: in-place writes, atomic

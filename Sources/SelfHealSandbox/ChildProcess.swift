@@ -1,4 +1,5 @@
 import Foundation
+import SelfHealCore
 #if canImport(Glibc)
 import Glibc
 #endif

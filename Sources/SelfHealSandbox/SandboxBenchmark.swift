@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SelfHealCore
 #if canImport(Glibc)
 import Glibc
 #endif

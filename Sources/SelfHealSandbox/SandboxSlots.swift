@@ -1,3 +1,4 @@
+import SelfHealCore
 import Synchronization
 
 /// At most `count` sandboxes at once, each with its own slot number (its uid offset); a

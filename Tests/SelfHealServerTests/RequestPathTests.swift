@@ -1,6 +1,7 @@
 import Foundation
 import SelfHealCommands
 import SelfHealCore
+import SelfHealRoles
 import SelfHealServer
 import Testing
 
@@ -120,6 +121,39 @@ struct RequestPathTests {
 
         let logs = try await #require(role.store).recentLogs(taskType: nil, since: .distantPast, limit: 10)
         #expect(logs.count == 2)
+        await role.shutdown()
+    }
+
+    @Test("an answer recorded by an earlier version is replayed on both routes, the bytes as recorded")
+    func earlierAnswerReplayed() async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        let role = try await startRole(testConfig(.all, database: database))
+        let store = try #require(role.store)
+        let request = try ClientRequest.validated(
+            userInput: "Add two numbers", taskType: "code_generation", language: nil, tests: nil, entryPoint: nil, taskTypes: .defaults
+        )
+        let scope = IdempotencyScope(key: "from-before", credential: nil, request: request)
+        // As the first version wrote it: no judge confidence, no kind of sandbox run.
+        let recorded = #"{"code":"def add(a, b):\n    return a + b","evaluation":{"exec":{"duration_ms":31.5,"exit_code":0,"passed":true,"ran":true,"stderr_tail":"","timed_out":false},"failed_required":[],"final_score":0.91,"judge":{"available":true,"feedback":"correct","score":0.9},"judge_score":0.9,"passed":true,"rule_score":0.93,"rules":[],"rules_version":"sha256:old","threshold":0.7,"verdict_reason":"tests passed","weights":{"judge":0.6,"rules":0.4}},"language":"python","latency_ms":{"evaluator":40,"total":90,"worker":50},"llm":{"model":"sim","provider":"simulated"},"output":"def add(a, b):\n    return a + b","prompt":{"id":1,"status":"active","version":1},"request_id":"req-earlier","task_type":"code_generation","tokens":{"input":5,"output":9}}"#
+        _ = try await store.appendLog(ExecutionLog(
+            requestId: "req-earlier", idempotencyKey: scope.storedKey, taskType: "code_generation", userInput: request.userInput,
+            language: "python", status: .ok, responseJSON: recorded, requestFingerprint: scope.fingerprint
+        ))
+
+        let api = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Add two numbers"]), headers: ["Idempotency-Key": "from-before"])
+        #expect(api.status == 200 && api.headers["idempotent-replayed"] == "true")
+        #expect(api.body == Data(recorded.utf8))
+
+        let chatBody = json(["model": "code_generation", "messages": [["role": "user", "content": "Add two numbers"]]])
+        let chat = try await fetch(port: role.port, path: "/v1/chat/completions", body: chatBody, headers: ["Idempotency-Key": "from-before"])
+        #expect(chat.status == 200 && chat.headers["idempotent-replayed"] == "true", "\(String(decoding: chat.body, as: UTF8.self))")
+        let message = ((chat.json["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String
+        #expect(message == "def add(a, b):\n    return a + b")
+        #expect((chat.json["selfheal"] as? [String: Any])?["request_id"] as? String == "req-earlier")
+
+        let logs = try await store.recentLogs(taskType: nil, since: .distantPast, limit: 10)
+        #expect(logs.count == 1)
         await role.shutdown()
     }
 }

@@ -43,6 +43,15 @@ struct SandboxEvaluationTests {
         #expect(good.json["passed"] as? Bool == true)
         #expect(wrong.json["verdict_reason"] as? String == "failed: the supplied tests fail")
 
+        // The code scored is the code in `output`: a `code` field in the body is not read.
+        let smuggled = try await fetch(port: role.port, path: "/api/v1/evaluate", body: json([
+            "task_type": "code_generation", "user_input": "Write a function called `add` that adds two numbers.",
+            "output": "```python\ndef add(a, b):\n    return a - b\n```", "code": "def add(a, b):\n    return a + b",
+            "language": "python", "tests": Self.addTests, "entry_point": "add",
+        ]))
+        #expect(smuggled.status == 200 && smuggled.json["passed"] as? Bool == false)
+        #expect(smuggled.json["failed_required"] as? [String] == ["tests_pass"])
+
         let broken = try await evaluate(role.port, output: "```python\ndef add(a, b)\n    return a + b\n```", tests: nil, entryPoint: nil)
         let brokenExec = try #require(broken.json["exec"] as? [String: Any])
         #expect(brokenExec["kind"] as? String == "smoke" && brokenExec["passed"] as? Bool == false)
@@ -101,48 +110,12 @@ struct SandboxEvaluationTests {
         await role.shutdown()
     }
 
-    @Test("a full sandbox queue is a 503 sandbox_busy")
-    func busyIsServiceUnavailable() async throws {
-        let engine = try RulesEngine(directory: shippedRules, logger: quietLogger)
-        let evaluator = Evaluator(rules: engine, judge: FixedJudge(), logger: quietLogger, runner: BusyRunner())
-        let request = EvaluateRequest(taskType: "code_generation", userInput: "add", output: "def add(a, b):\n    return a + b", tests: Self.addTests, entryPoint: "add")
-        do {
-            _ = try await evaluator.evaluate(request)
-            Issue.record("expected sandbox_busy")
-        } catch let error as RoleError {
-            guard case .sandboxBusy = error else { Issue.record("expected sandbox_busy, got \(error)"); return }
-            // The edge answers it as a 503 the client may retry in a second.
-            let answer = error.httpError
-            #expect(answer.status == .serviceUnavailable && answer.code == "sandbox_busy")
-            #expect(answer.headers[.retryAfter] == "1")
-        }
+    @Test("the edge answers a busy sandbox with a 503 sandbox_busy and Retry-After: 1")
+    func busyIsServiceUnavailable() {
+        // The evaluator's side (a full queue is RoleError.sandboxBusy) is in SelfHealRolesTests.
+        let answer = RoleError.sandboxBusy(SandboxError.busy(running: 2, queued: 8).description).httpError
+        #expect(answer.status == .serviceUnavailable && answer.code == "sandbox_busy")
+        #expect(answer.headers[.retryAfter] == "1")
+        #expect(answer.message == "all 2 sandboxes are busy and 8 jobs are already waiting; try again shortly")
     }
-
-    @Test("failing tests fail the verdict even when the judge gives 1.0")
-    func failingTestsBeatTheJudge() async throws {
-        let engine = try RulesEngine(directory: shippedRules, logger: quietLogger)
-        let failing = ExecResult(ran: true, passed: false, timedOut: false, exitCode: 1, durationMs: 30, stderrTail: "AssertionError\n")
-        let evaluator = Evaluator(rules: engine, judge: FixedJudge(), logger: quietLogger, runner: FixedRunner(result: failing))
-        let request = EvaluateRequest(taskType: "code_generation", userInput: "add", output: "def add(a, b):\n    return a - b", tests: Self.addTests, entryPoint: "add")
-        let evaluation = try await evaluator.evaluate(request)
-        #expect(evaluation.judgeScore == 1.0)
-        #expect(!evaluation.passed)
-        #expect(evaluation.exec == failing)
-        #expect(evaluation.failedRequired == ["tests_pass"])
-    }
-}
-
-private struct FixedJudge: Judging {
-    func judge(taskType: String, userInput: String, output: String) async -> JudgeVerdict {
-        JudgeVerdict(score: 1.0, feedback: "flawless", available: true)
-    }
-}
-
-private struct BusyRunner: CodeRunning {
-    func run(_ job: SandboxJob) async throws -> ExecResult { throw SandboxError.busy(running: 2, queued: 8) }
-}
-
-private struct FixedRunner: CodeRunning {
-    let result: ExecResult
-    func run(_ job: SandboxJob) async throws -> ExecResult { result }
 }

@@ -59,17 +59,6 @@ struct ValidationTests {
         #expect(logs.isEmpty)
         await role.shutdown()
     }
-
-    @Test("input is normalised and the language detected before it reaches the worker")
-    func refinement() {
-        #expect(InputRefinement.normalize("  Write   a\tfunction \r\n\r\n\r\n\r\nplease  ") == "Write a function\n\nplease")
-        #expect(InputRefinement.normalize("def f():\n    return  1") == "def f():\n    return 1")
-        #expect(InputRefinement.detectLanguage(in: "Write a binary search in Rust") == "rust")
-        #expect(InputRefinement.detectLanguage(in: "a Go function that sums a slice") == "go")
-        #expect(InputRefinement.detectLanguage(in: "go through the list and sum it") == nil)
-        #expect(InputRefinement.detectLanguage(in: "Implement quicksort in C++") == "cpp")
-        #expect(InputRefinement.detectLanguage(in: "Write a fibonacci function") == nil)
-    }
 }
 
 @Suite("The worker's pinned prompt_id is validated")

@@ -24,8 +24,7 @@ enum ChatCompletionsRoutes {
                 let clientRequest = try ClientRequest.parse(JSONBody(fields: fields), taskTypes: taskTypes, limits: limits)
                 let idempotency = try IdempotencyHeader.scope(of: request, for: clientRequest, security: security)
                 let reply = try await manager.handle(clientRequest, idempotency: idempotency)
-                let answer = try JSONResponse.decoder().decode(ManagerAnswer.self, from: reply.json)
-                var response = JSONResponse.make(ChatCompletion(answer, model: chat.model))
+                var response = JSONResponse.make(ChatCompletion(reply.answer, model: chat.model))
                 if reply.replayed { response.headers[IdempotencyHeader.replayed] = "true" }
                 return response
             }

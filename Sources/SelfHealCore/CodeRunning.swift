@@ -1,5 +1,3 @@
-import SelfHealCore
-
 /// Runs generated code in isolation. `SandboxRunner` is the real one; tests of the roles
 /// may substitute a fake.
 public protocol CodeRunning: Sendable {

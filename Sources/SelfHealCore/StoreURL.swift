@@ -1,5 +1,4 @@
 import Foundation
-import SelfHealCore
 
 /// Where the store lives, parsed from `--database` / `SELFHEAL_DATABASE_URL`.
 public enum StoreURL: Sendable, Equatable {

@@ -1,5 +1,3 @@
-import SelfHealCore
-
 /// Why a job could not be run at all (as opposed to a program that ran and failed).
 public struct SandboxError: Error, Sendable, Equatable, CustomStringConvertible {
     private enum Kind: Equatable {

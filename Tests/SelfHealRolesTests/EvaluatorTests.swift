@@ -1,0 +1,93 @@
+import Foundation
+import SelfHealCore
+import SelfHealRoles
+import SelfHealRules
+import Testing
+
+@Suite("The evaluator: the sandbox's answer decides, whatever the judge says")
+struct EvaluatorTests {
+    static let addTests = "def check(candidate):\n    assert candidate(2, 3) == 5, 'add(2, 3) should be 5'\n"
+
+    @Test("a full sandbox queue is sandbox_busy, a failure the client may retry in a second")
+    func busySandbox() async throws {
+        let engine = try RulesEngine(directory: shippedRules, logger: quietLogger)
+        let evaluator = Evaluator(rules: engine, judge: FixedJudge(), logger: quietLogger, runner: BusyRunner())
+        let request = EvaluateRequest(taskType: "code_generation", userInput: "add", output: "def add(a, b):\n    return a + b", tests: Self.addTests, entryPoint: "add")
+        do {
+            _ = try await evaluator.evaluate(request)
+            Issue.record("expected sandbox_busy")
+        } catch let error as RoleError {
+            guard case .sandboxBusy(let message) = error else { Issue.record("expected sandbox_busy, got \(error)"); return }
+            #expect(message == SandboxError.busy(running: 2, queued: 8).description)
+            let failure = RoleFailure.describe(error)
+            #expect(failure.code == "sandbox_busy" && failure.failureClass == .unavailable(retryAfterSeconds: 1))
+        }
+    }
+
+    @Test("failing tests fail the verdict even when the judge gives 1.0")
+    func failingTestsBeatTheJudge() async throws {
+        let engine = try RulesEngine(directory: shippedRules, logger: quietLogger)
+        let failing = ExecResult(ran: true, passed: false, timedOut: false, exitCode: 1, durationMs: 30, stderrTail: "AssertionError\n")
+        let evaluator = Evaluator(rules: engine, judge: FixedJudge(), logger: quietLogger, runner: FixedRunner(result: failing))
+        let request = EvaluateRequest(taskType: "code_generation", userInput: "add", output: "def add(a, b):\n    return a - b", tests: Self.addTests, entryPoint: "add")
+        let evaluation = try await evaluator.evaluate(request)
+        #expect(evaluation.judgeScore == 1.0)
+        #expect(!evaluation.passed)
+        #expect(evaluation.exec == failing)
+        #expect(evaluation.failedRequired == ["tests_pass"])
+    }
+
+    @Test("the code handed in by the manager is the code run; without it the evaluator extracts its own")
+    func codeFromTheManager() async throws {
+        let engine = try RulesEngine(directory: shippedRules, logger: quietLogger)
+        let runner = RecordingRunner()
+        let evaluator = Evaluator(rules: engine, judge: FixedJudge(), logger: quietLogger, runner: runner)
+        let output = "Sure:\n```python\ndef add(a, b):\n    return a + b\n```"
+        var request = EvaluateRequest(taskType: "code_generation", userInput: "add", output: output, tests: Self.addTests, entryPoint: "add")
+        _ = try await evaluator.evaluate(request)
+        request.code = "def add(a, b):\n    return b + a"
+        _ = try await evaluator.evaluate(request)
+        #expect(runner.codes == ["def add(a, b):\n    return a + b", "def add(a, b):\n    return b + a"])
+    }
+}
+
+@Suite("Input refinement")
+struct InputRefinementTests {
+    @Test("input is normalised and the language detected before it reaches the worker")
+    func refinement() {
+        #expect(InputRefinement.normalize("  Write   a\tfunction \r\n\r\n\r\n\r\nplease  ") == "Write a function\n\nplease")
+        #expect(InputRefinement.normalize("def f():\n    return  1") == "def f():\n    return 1")
+        #expect(InputRefinement.detectLanguage(in: "Write a binary search in Rust") == "rust")
+        #expect(InputRefinement.detectLanguage(in: "a Go function that sums a slice") == "go")
+        #expect(InputRefinement.detectLanguage(in: "go through the list and sum it") == nil)
+        #expect(InputRefinement.detectLanguage(in: "Implement quicksort in C++") == "cpp")
+        #expect(InputRefinement.detectLanguage(in: "Write a fibonacci function") == nil)
+    }
+}
+
+private struct FixedJudge: Judging {
+    func judge(taskType: String, userInput: String, output: String) async -> JudgeVerdict {
+        JudgeVerdict(score: 1.0, feedback: "flawless", available: true)
+    }
+}
+
+private struct BusyRunner: CodeRunning {
+    func run(_ job: SandboxJob) async throws -> ExecResult { throw SandboxError.busy(running: 2, queued: 8) }
+}
+
+private struct FixedRunner: CodeRunning {
+    let result: ExecResult
+    func run(_ job: SandboxJob) async throws -> ExecResult { result }
+}
+
+/// Passes every job and keeps the code it was given.
+private final class RecordingRunner: CodeRunning, @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: [String] = []
+    var codes: [String] { lock.withLock { received } }
+
+    func run(_ job: SandboxJob) async throws -> ExecResult {
+        lock.withLock { received.append(job.code) }
+        return ExecResult(ran: true, passed: true, timedOut: false, exitCode: 0, durationMs: 1, stderrTail: "")
+    }
+}
