@@ -4,10 +4,14 @@ SWIFT ?= swift
 PORT ?= 8000
 DATABASE ?= sqlite:selfheal.db
 
-.PHONY: deps build run test bench-overhead bench-rules rules-check clean
+.PHONY: deps deps-test build run test bench-overhead bench-rules rules-check clean
 
+# What building and running need; deps-test adds what only the tests use.
 deps:
-	@bash scripts/install-deps.sh
+	@bash scripts/install-deps.sh run
+
+deps-test:
+	@bash scripts/install-deps.sh test
 
 build: deps
 	$(SWIFT) build -c release --product selfheal
@@ -19,8 +23,9 @@ run: build
 
 # Every test: Swift tests (the PostgreSQL ones against a database scripts/test-postgres.sh
 # provides unless SELFHEAL_TEST_DATABASE_URL is set), then the manifest and dashboard checks.
-test: deps
+test: deps-test
 	bash scripts/check-layering.sh
+	bash scripts/check-architecture.sh
 	$(SWIFT) build --build-tests
 	@echo "selfheal: checking the verdict-truth corpus's labels (bench/truth)"
 	python3 bench/truth/tools/truth.py self-test >/dev/null
@@ -72,7 +77,7 @@ fuzz: build
 
 # Restarts the local PostgreSQL cluster under load; `make test` runs it too, after the suites
 # that share the database, whenever it provided that database itself.
-fault-test-postgres: deps
+fault-test-postgres: deps-test
 	$(SWIFT) build --build-tests
 	@url="$${SELFHEAL_TEST_DATABASE_URL:-$$(bash scripts/test-postgres.sh)}"; \
 	SELFHEAL_TEST_DATABASE_URL="$$url" SELFHEAL_TEST_POSTGRES_RESTART='pg_ctlcluster 15 main restart' \

@@ -127,7 +127,7 @@ let package = Package(
         .target(
             name: "SelfHealRoles",
             dependencies: [
-                "SelfHealCore", "SelfHealSandbox",
+                "SelfHealCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -201,8 +201,8 @@ let package = Package(
         .testTarget(
             name: "SelfHealServerTests",
             dependencies: [
-                "SelfHealServer", "SelfHealRoles", "SelfHealCommands", "SelfHealCore", "SelfHealStore", "SelfHealRules", "SelfHealLLM",
-                "SelfHealSandbox",
+                "SelfHealServer", "SelfHealRoles", "SelfHealCommands", "SelfHealCore", "SelfHealStore", "SelfHealPostgres", "SelfHealRules",
+                "SelfHealLLM", "SelfHealSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -1,13 +1,21 @@
 #!/usr/bin/env bash
 # The roles target holds the domain (manager, worker, evaluator, their errors, validation) and
 # must stay free of any HTTP framework: statuses and routes belong to the edge (SelfHealServer).
-# Fails, naming each offending file and line, when a file of Sources/SelfHealRoles imports one.
+# It reaches everything else through the ports SelfHealCore declares, so it imports no other
+# selfheal target either. Fails, naming each offending file and line, when a file breaks either.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pattern='^[[:space:]]*(@[A-Za-z_]+[[:space:]]+)*import[[:space:]]+(class |struct |enum |func |var |let )?(Hummingbird[A-Za-z]*|HTTPTypes[A-Za-z]*|NIOHTTP[A-Za-z0-9]*|AsyncHTTPClient)\b'
-if offending=$(grep -rnE "$pattern" Sources/SelfHealRoles); then
+import='^[[:space:]]*(@[A-Za-z_]+[[:space:]]+)*((public|package|internal|fileprivate|private)[[:space:]]+)?import[[:space:]]+(class |struct |enum |func |var |let |protocol |typealias )?'
+status=0
+if offending=$(grep -rnE "${import}(Hummingbird[A-Za-z]*|HTTPTypes[A-Za-z]*|NIOHTTP[A-Za-z0-9]*|AsyncHTTPClient)\b" Sources/SelfHealRoles); then
     echo "selfheal: Sources/SelfHealRoles must not import an HTTP framework; map domain errors at the edge instead:" >&2
     echo "$offending" >&2
-    exit 1
+    status=1
 fi
-echo "selfheal: layering ok (Sources/SelfHealRoles imports no HTTP framework)"
+if offending=$(grep -rnE "${import}SelfHeal[A-Za-z]*\b" Sources/SelfHealRoles | grep -vE "import[[:space:]]+SelfHealCore\b"); then
+    echo "selfheal: Sources/SelfHealRoles may import no selfheal target but SelfHealCore; declare a port there instead:" >&2
+    echo "$offending" >&2
+    status=1
+fi
+[ "$status" = 0 ] && echo "selfheal: layering ok (Sources/SelfHealRoles imports no HTTP framework and no selfheal target but SelfHealCore)"
+exit "$status"

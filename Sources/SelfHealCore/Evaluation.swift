@@ -157,7 +157,7 @@ public struct ScoreWeights: Codable, Sendable, Equatable {
     }
 }
 
-/// The evaluator's answer (DESIGN §3).
+/// The evaluator's answer to `POST /api/v1/evaluate` (README.md, "API").
 public struct Evaluation: Codable, Sendable, Equatable {
     public var ruleScore: Double?
     public var judgeScore: Double?

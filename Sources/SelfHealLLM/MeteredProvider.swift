@@ -1,7 +1,7 @@
 import Metrics
 import SelfHealCore
 
-/// Counts every call a caller makes (after retries) in the metrics of DESIGN §8:
+/// Counts every call a caller makes (after retries) in the metrics README.md lists under "LLM providers":
 /// `selfheal_llm_requests_total{provider,status}`, `selfheal_llm_request_duration_seconds{provider}`
 /// and `selfheal_llm_tokens_total{provider,direction}`.
 public struct MeteredProvider: LLMProvider {

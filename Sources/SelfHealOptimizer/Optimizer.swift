@@ -3,7 +3,7 @@ import Logging
 import Metrics
 import SelfHealCore
 
-/// One optimizer pass (DESIGN §5), per task type, under that task type's store lease:
+/// One optimizer pass (README.md, "Self-healing: the optimizer"), per task type, under that task type's store lease:
 /// decide a running canary; else roll back an active version that regressed against its
 /// predecessor; else, when the trigger fires and no cooldown holds, diagnose the failures,
 /// have the LLM rewrite the prompt, replay candidate and active prompt through the real worker

@@ -1,13 +1,15 @@
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 import SelfHealCore
 import Synchronization
 
 /// The store on PostgreSQL, shared by every role of a split deployment.
 ///
-/// One pooled `PostgresClient` serves all operations; its `run()` is driven by a task this store
-/// owns, started in `open` and cancelled in `close()`. After the server restarts, the pool opens
+/// One pooled `PostgresClient` serves all operations. A serving role's service group runs it like
+/// every other service (`unstarted` + `pool`); a one-shot command lets the store run it in a task
+/// of its own (`open`), cancelled in `close()`. After the server restarts, the pool opens
 /// fresh connections by itself: a query that was on a connection the restart cut fails as
 /// `unavailable`, the next ones work. Values are always bound as parameters (PostgresQuery
 /// interpolation), never spliced into SQL.
@@ -25,12 +27,13 @@ public final class PostgresStore: Store {
     let client: PostgresClient
     let logger: Logger
     let acquireTimeout: Duration
-    private let runner: Task<Void, Never>
+    /// The task running the pool when the store runs it itself; nil when a service group does.
+    private let runner: Task<Void, Never>?
     private let isClosed = Mutex(false)
     /// At most one diagnosis of an unreachable server runs at a time (see `unreachableReason`).
     let diagnosing = Mutex(false)
 
-    private init(url: PostgresStoreURL, client: PostgresClient, logger: Logger, acquireTimeout: Duration, runner: Task<Void, Never>) {
+    private init(url: PostgresStoreURL, client: PostgresClient, logger: Logger, acquireTimeout: Duration, runner: Task<Void, Never>?) {
         self.endpoint = url.description
         self.url = url
         self.client = client
@@ -40,8 +43,8 @@ public final class PostgresStore: Store {
     }
 
     /// Parses `url` (`postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=disable|prefer|require`),
-    /// starts the connection pool and checks that the server answers. Does not migrate: call
-    /// `migrate()` next. A server that cannot be reached is a `StoreError(.unavailable)`.
+    /// runs the connection pool in a task of its own and checks that the server answers. Does not
+    /// migrate: call `migrate()` next. A server that cannot be reached is a `StoreError(.unavailable)`.
     public static func open(url: String, logger: Logger) async throws -> PostgresStore {
         try await open(url: url, logger: logger, acquireTimeout: defaultAcquireTimeout)
     }
@@ -51,28 +54,45 @@ public final class PostgresStore: Store {
         let client = PostgresClient(configuration: parsed.clientConfiguration(), backgroundLogger: logger)
         let runner = Task { await client.run() }
         let store = PostgresStore(url: parsed, client: client, logger: logger, acquireTimeout: acquireTimeout, runner: runner)
+        do {
+            try await store.waitUntilReachable()
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        return store
+    }
+
+    /// Parses `url` and makes the store without running its pool: the caller's service group runs
+    /// `pool`, and `waitUntilReachable()` then says whether the server answers. Nothing is
+    /// connected until the pool runs.
+    public static func unstarted(url: String, logger: Logger) throws -> PostgresStore {
+        let parsed = try PostgresStoreURL(parsing: url)
+        let client = PostgresClient(configuration: parsed.clientConfiguration(), backgroundLogger: logger)
+        return PostgresStore(url: parsed, client: client, logger: logger, acquireTimeout: defaultAcquireTimeout, runner: nil)
+    }
+
+    /// The connection pool, for the service group of a store made with `unstarted`.
+    public var pool: any Service { client }
+
+    /// Returns once the server answers through the pool; a `StoreError(.unavailable)` naming the
+    /// endpoint when it does not.
+    public func waitUntilReachable() async throws {
         // The pool's first connections (TCP, then SCRAM) can take longer than a request may
         // wait when the machine is busy starting several things at once. A server that answers
         // a connection of our own gets a few more waits; one that refuses fails at the first.
         var waits = 0
         while true {
             do {
-                try await store.ping()
+                try await ping()
                 break
             } catch let error as StoreError where error.kind == .unavailable && waits < 3 {
-                guard await store.serverAnswers() else {
-                    try? await store.close()
-                    throw error
-                }
+                guard await serverAnswers() else { throw error }
                 waits += 1
-                logger.notice("PostgreSQL answers but the pool has no connection yet; waiting again", metadata: ["store.endpoint": "\(parsed)"])
-            } catch {
-                try? await store.close()
-                throw error
+                logger.notice("PostgreSQL answers but the pool has no connection yet; waiting again", metadata: ["store.endpoint": "\(url)"])
             }
         }
-        logger.debug("Opened PostgreSQL store", metadata: ["store.endpoint": "\(parsed)"])
-        return store
+        logger.debug("Opened PostgreSQL store", metadata: ["store.endpoint": "\(url)"])
     }
 
     public func ping() async throws {
@@ -86,7 +106,8 @@ public final class PostgresStore: Store {
             defer { closed = true }
             return closed
         }
-        guard !alreadyClosed else { return }
+        // A service group stops a pool it runs; a pool this store runs stops here.
+        guard !alreadyClosed, let runner else { return }
         // Cancelling run() closes the pool and its connections; waiting makes close() final.
         runner.cancel()
         await runner.value

@@ -1,6 +1,5 @@
 import Foundation
 import SelfHealCore
-import SelfHealSandbox
 
 extension Evaluator {
     /// Runs the code with the request's tests; when there are none, a smoke run (compile, read

@@ -1,6 +1,6 @@
 import SelfHealCore
 
-/// The manager's answer to `POST /api/v1/request` (DESIGN §3).
+/// The manager's answer to `POST /api/v1/request` (README.md, "API").
 public struct ManagerAnswer: Codable, Sendable, Equatable {
     public struct Latency: Codable, Sendable, Equatable {
         public var total: Double

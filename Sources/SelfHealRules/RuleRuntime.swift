@@ -90,7 +90,7 @@ final class RuleRuntime: Sendable {
         }
     }
 
-    /// The `ctx` every check receives (DESIGN §4). Texts longer than `BoundedText.limit` are
+    /// The `ctx` every check receives (README.md, "Scoring rules (Lua)"). Texts longer than `BoundedText.limit` are
     /// seen through `BoundedText.view` (head and tail); `ctx.lengths` holds every text's full
     /// length in bytes and `ctx.truncated` says whether any was cut.
     static func table(for context: RuleContext) -> LuaTable {

@@ -38,14 +38,16 @@ struct ResilienceTests {
     func retryAfterTooLong() async throws {
         let server = try await FakeLLMServer.start { _ in OpenAIReplies.error(429, "slow down", headers: ["Retry-After": "3600"]) }
         defer { Task { await server.stop() } }
-        let started = ContinuousClock.now
 
         let error = try #require(await llmError { try await openAIProvider(server).complete(chatRequest) })
 
         #expect(error.kind == .rateLimited)
         #expect(error.message.contains("3600 s"))
+        // It gave up instead of waiting: a provider that waited would have called again after the
+        // wait (the policy allows retries), and says why it did not. No wall clock: a loaded CI
+        // machine made a 2 s bound fail on a call that never waited.
         #expect(server.callCount == 1)
-        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(error.message.contains("longer than the 30 s allowed"), "\(error.message)")
     }
 
     @Test("500 then success: retried with backoff")

@@ -1,7 +1,7 @@
 import SelfHealCore
 import Testing
 
-/// How rule and judge scores become a verdict (DESIGN §4), branch by branch.
+/// How rule and judge scores become a verdict (README.md, "Scoring rules (Lua)"), branch by branch.
 @Suite struct ScoringPolicyTests {
     let judged = JudgeVerdict(score: 0.9, feedback: "good", available: true)
     let unavailable = JudgeVerdict.unavailable("judge answer was not a JSON verdict")

@@ -52,6 +52,20 @@ struct CommandLineTests {
         #expect(lines.first?.contains(named) == true, "stderr: \(result.stderr)")
     }
 
+    @Test("a database that cannot be reached at start: exit non-zero, the last line names it without its password", .timeLimit(.minutes(1)))
+    func unreachableDatabase() async throws {
+        let result = try await runSelfheal(
+            ["--role", "all", "--port", "0", "--database", "postgres://selfheal:s3cret@127.0.0.1:1/nothing"],
+            environment: ["SELFHEAL_RULES_DIR": shippedRules]
+        )
+        #expect(result.code != 0)
+        // The log lines before it (JSON, on stderr) say what was loaded and each refused connection.
+        let last = result.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(last.hasPrefix("selfheal: cannot prepare the store at postgres://selfheal:***@127.0.0.1:1/nothing: "), "stderr: \(result.stderr)")
+        #expect(last.contains("unreachable"), "stderr: \(result.stderr)")
+        #expect(!result.stderr.contains("s3cret") && !result.stdout.contains("s3cret"))
+    }
+
     @Test("an environment variable stands in for its flag")
     func environmentFallback() async throws {
         let result = try await runSelfheal([], environment: ["SELFHEAL_ROLE": "nonsense"])

@@ -54,7 +54,9 @@ struct ErrorLeakTests {
         let database = try TempDatabase()
         defer { database.cleanup() }
         let worker = try await startRole(testConfig(.worker, database: database))
-        let deadWorker = try closedPort(), deadEvaluator = try closedPort()
+        let refusingWorker = try RefusingPort(), refusingEvaluator = try RefusingPort()
+        defer { refusingWorker.close(); refusingEvaluator.close() }
+        let deadWorker = refusingWorker.port, deadEvaluator = refusingEvaluator.port
         let noWorker = try await startRole(
             testConfig(.manager, database: database, workerURL: "http://127.0.0.1:\(deadWorker)", evaluatorURL: "http://127.0.0.1:\(deadEvaluator)")
         )

@@ -14,7 +14,9 @@ struct FailureTests {
         let database = try TempDatabase()
         defer { database.cleanup() }
         let evaluator = try await startRole(testConfig(.evaluator, database: database))
-        let deadWorker = "http://127.0.0.1:\(try closedPort())"
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
+        let deadWorker = refusing.url
         let manager = try await startRole(
             testConfig(.manager, database: database, workerURL: deadWorker, evaluatorURL: "http://127.0.0.1:\(evaluator.port)")
         )
@@ -39,7 +41,9 @@ struct FailureTests {
         let database = try TempDatabase()
         defer { database.cleanup() }
         let worker = try await startRole(testConfig(.worker, database: database))
-        let deadEvaluator = "http://127.0.0.1:\(try closedPort())"
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
+        let deadEvaluator = refusing.url
         let manager = try await startRole(
             testConfig(.manager, database: database, workerURL: "http://127.0.0.1:\(worker.port)", evaluatorURL: deadEvaluator)
         )

@@ -1,4 +1,8 @@
 import Foundation
+import SelfHealCommands
+import SelfHealCore
+import SelfHealPostgres
+import SelfHealRoles
 import SelfHealServer
 import Testing
 
@@ -45,5 +49,43 @@ struct PostgresRolesTests {
         let health = try await fetch(.GET, port: manager.port, path: "/health")
         #expect((health.json["store"] as? [String: Any])?["reachable"] as? Bool == true)
         for role in [manager, evaluator, worker] { await role.shutdown() }
+    }
+
+    @Test(
+        "the role's group runs the PostgreSQL pool: an in-flight request finishes and is recorded while the role shuts down",
+        .timeLimit(.minutes(2))
+    )
+    func poolOutlivesInFlightRequests() async throws {
+        let url = try #require(ProcessInfo.processInfo.environment["SELFHEAL_TEST_DATABASE_URL"], "CI is set but no PostgreSQL was provided")
+        let scratch = try TempDatabase()
+        defer { scratch.cleanup() }
+        let store = try PostgresStore.unstarted(url: url, logger: quietLogger)
+        let started = AsyncStream.makeStream(of: Void.self)
+        let manager = Manager(generator: SlowGenerator(started: started.continuation), evaluator: FixedEvaluator(), store: store, logger: quietLogger)
+        let router = buildRouter(
+            role: .manager, parts: RoleParts(manager: manager, health: HealthReporter(role: "manager", version: "test", store: store, rules: nil)),
+            taskTypes: .defaults, limits: .defaults
+        )
+        let assembled = AssembledRole(router: router, services: [store.pool], store: store) {
+            try await store.waitUntilReachable()
+            try await store.migrate()
+        }
+        let role = try await RunningRole.start(assembled: assembled, config: testConfig(.manager, database: scratch), logger: quietLogger)
+        let health = try await fetch(.GET, port: role.port, path: "/health")
+        #expect((health.json["store"] as? [String: Any])?["reachable"] as? Bool == true)
+
+        async let inFlight = fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "slow please"]))
+        var iterator = started.stream.makeAsyncIterator()
+        await iterator.next()  // the generator is working on the request
+        await role.shutdown()
+        let answer = try await inFlight
+        #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
+
+        // Read back through a store of its own: the role's pool has stopped with its group.
+        let reader = try await PostgresStore.open(url: url, logger: quietLogger)
+        let requestId = try #require(answer.json["request_id"] as? String)
+        let logs = try await reader.recentLogs(taskType: nil, since: Date().addingTimeInterval(-600), limit: 200)
+        try await reader.close()
+        #expect(logs.contains { $0.requestId == requestId })
     }
 }

@@ -131,7 +131,9 @@ struct ProviderFaultTests {
 
     @Test("nothing listening at LLM_BASE_URL: 503 naming the provider, never its address")
     func unreachable() async throws {
-        let port = try closedPort()
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
+        let port = refusing.port
         let database = try TempDatabase()
         defer { database.cleanup() }
         let environment = [

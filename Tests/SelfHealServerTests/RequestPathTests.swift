@@ -7,7 +7,7 @@ import Testing
 
 @Suite("The request path, end to end over HTTP")
 struct RequestPathTests {
-    /// The answer has the DESIGN §3 shape, with real scores from the Lua rules and the judge.
+    /// The answer has the shape README.md's "API" shows, with real scores from the Lua rules and the judge.
     func expectFullAnswer(_ answer: HTTPAnswer, sourceLocation: SourceLocation = #_sourceLocation) throws {
         #expect(answer.status == 200, "body: \(String(decoding: answer.body, as: UTF8.self))", sourceLocation: sourceLocation)
         let body = answer.json

@@ -122,7 +122,9 @@ struct SamplesCommandTests {
 
     @Test("an unreachable manager exits non-zero with one clear line")
     func unreachableURL() async throws {
-        let port = try closedPort()
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
+        let port = refusing.port
         let run = try await runSelfheal(["samples", "--url", "http://127.0.0.1:\(port)", "--categories", "easy", "--samples", samplesDirectory])
         #expect(run.code != 0)
         let lines = run.stderr.split(separator: "\n")

@@ -8,7 +8,7 @@ import SelfHealServer
 /// so the Job shows as failed.
 enum OptimizerPass {
     static func runOnce(config: RoleConfiguration, providers: LLMProviders, logger: Logger) async throws {
-        let assembled = try await RoleAssembly.assemble(config: config, providers: providers, logger: logger)
+        let assembled = try await RoleAssembly.assemble(config: config, providers: providers, logger: logger, serving: false)
         guard let optimizer = assembled.optimizer else {
             await assembled.close()
             throw UsageError("--role optimizer: the optimizer could not be assembled")

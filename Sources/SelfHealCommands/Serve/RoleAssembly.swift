@@ -21,17 +21,29 @@ public struct AssembledRole {
     let httpClient: HTTPClient?
     /// The optimizer, when this process runs it (`--role optimizer` or `all`).
     public let optimizer: Optimizer?
+    /// Makes the store ready (reachable, migrated, seeded) once the group runs its pool; the
+    /// server starts accepting only after it returned.
+    let prepareStore: @Sendable () async throws -> Void
 
-    public init(router: Router<BasicRequestContext>, services: [any Service], store: (any Store)?) {
-        self.init(router: router, services: services, store: store, httpClient: nil, optimizer: nil)
+    /// A role assembled by hand (tests swap parts): `services` run in the role's group, and
+    /// `prepareStore` runs in it before the server accepts.
+    public init(
+        router: Router<BasicRequestContext>, services: [any Service], store: (any Store)?,
+        prepareStore: @escaping @Sendable () async throws -> Void = {}
+    ) {
+        self.init(router: router, services: services, store: store, httpClient: nil, optimizer: nil, prepareStore: prepareStore)
     }
 
-    init(router: Router<BasicRequestContext>, services: [any Service], store: (any Store)?, httpClient: HTTPClient?, optimizer: Optimizer?) {
+    init(
+        router: Router<BasicRequestContext>, services: [any Service], store: (any Store)?, httpClient: HTTPClient?, optimizer: Optimizer?,
+        prepareStore: @escaping @Sendable () async throws -> Void
+    ) {
         self.router = router
         self.services = services
         self.store = store
         self.httpClient = httpClient
         self.optimizer = optimizer
+        self.prepareStore = prepareStore
     }
 
     /// Closes what the role opened, after the server has stopped.
@@ -44,20 +56,34 @@ public struct AssembledRole {
 }
 
 public enum RoleAssembly {
-    public static func assemble(config: RoleConfiguration, providers: LLMProviders, logger: Logger) async throws -> AssembledRole {
-        let store = try await openStore(config, logger: logger)
+    /// `serving`: the role will run in a service group (`RunningRole`), which runs the store's
+    /// pool and prepares the store before it serves; otherwise (a one-shot optimizer pass) the
+    /// store is opened and prepared here.
+    public static func assemble(config: RoleConfiguration, providers: LLMProviders, logger: Logger, serving: Bool = true) async throws -> AssembledRole {
+        let opened = try await StoreFactory.open(url: config.databaseURL, pool: serving ? .serviceGroup : .ownTask, logger: logger)
+        let readiness = StoreReadiness()
+        let prepare: @Sendable () async throws -> Void = {
+            try await prepareStore(opened, config: config)
+            readiness.open()
+        }
         do {
-            return try await assemble(config: config, providers: providers, store: store, logger: logger)
+            if !serving { try await prepare() }
+            return try await assemble(
+                config: config, providers: providers, store: opened.store, storePool: opened.pool, readiness: readiness, logger: logger,
+                prepareStore: serving ? prepare : { @Sendable in }
+            )
         } catch {
-            try? await store.close()
+            try? await opened.store.close()
             throw error
         }
     }
 
     private static func assemble(
-        config: RoleConfiguration, providers: LLMProviders, store: any Store, logger: Logger
+        config: RoleConfiguration, providers: LLMProviders, store: any Store, storePool: (any Service)?, readiness: StoreReadiness,
+        logger: Logger, prepareStore: @escaping @Sendable () async throws -> Void
     ) async throws -> AssembledRole {
-        var services: [any Service] = []
+        // The pool first: a group stops its services in reverse order, so the store outlives the rest.
+        var services: [any Service] = storePool.map { [$0] } ?? []
         let role = config.role
 
         // plugins/ feed the worker (canary share) and the optimizer; reloaded like rules/.
@@ -114,7 +140,8 @@ public enum RoleAssembly {
             )
             optimizer = built
             if let interval = config.optimizerInterval {
-                services.append(OptimizerService(optimizer: built, taskTypes: config.taskTypes.known, interval: interval, logger: logger))
+                let loop = OptimizerService(optimizer: built, taskTypes: config.taskTypes.known, interval: interval, logger: logger)
+                services.append(readiness.guarding(loop))
             }
         }
 
@@ -130,19 +157,20 @@ public enum RoleAssembly {
             ),
             taskTypes: config.taskTypes, limits: config.limits, security: config.security
         )
-        return AssembledRole(router: router, services: services, store: store, httpClient: httpClient, optimizer: optimizer)
+        return AssembledRole(
+            router: router, services: services, store: store, httpClient: httpClient, optimizer: optimizer, prepareStore: prepareStore
+        )
     }
 
-    private static func openStore(_ config: RoleConfiguration, logger: Logger) async throws -> any Store {
-        let store = try await StoreFactory.open(url: config.databaseURL, logger: logger)
+    /// Waits for the database, then migrates it and writes the seed prompts it lacks.
+    private static func prepareStore(_ opened: StoreFactory.Opened, config: RoleConfiguration) async throws {
         do {
-            try await store.migrate()
-            try await store.seedPrompts(SeedPrompts.seeds(for: config.taskTypes.known))
+            try await opened.waitUntilReachable()
+            try await opened.store.migrate()
+            try await opened.store.seedPrompts(SeedPrompts.seeds(for: config.taskTypes.known))
         } catch {
-            try? await store.close()
-            throw UsageError("cannot prepare the store at \(config.databaseURL): \(error)")
+            throw UsageError("cannot prepare the store at \(StoreFactory.shown(config.databaseURL)): \(error)")
         }
-        return store
     }
 
     /// Loads a Lua folder; a broken one at start is fatal (there is no last good set yet).

@@ -38,7 +38,7 @@ public final class RunningRole: Sendable {
         handleSignals: Bool = false
     ) async throws -> RunningRole {
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(
+        var app = Application(
             router: assembled.router,
             configuration: .init(address: .hostname(config.host, port: config.port), serverName: "selfheal"),
             onServerRunning: { channel in
@@ -47,6 +47,8 @@ public final class RunningRole: Sendable {
             },
             logger: logger
         )
+        // The group runs the store's pool; the store is made ready before the server accepts.
+        app.beforeServerStarts(perform: assembled.prepareStore)
         let group = ServiceGroup(
             configuration: .init(
                 services: assembled.services.map { .init(service: $0) } + [.init(service: app)],
@@ -63,6 +65,9 @@ public final class RunningRole: Sendable {
             // The group ended before the server bound: surface why (e.g. the port is taken).
             do {
                 try await task.value
+            } catch let error as UsageError {
+                await assembled.close()
+                throw error
             } catch {
                 await assembled.close()
                 throw UsageError("cannot serve on \(config.host):\(config.port): \(error)")

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import SelfHealCore
 
-/// The evaluator's dashboard (DESIGN §3): `GET /dashboard`, one self-contained page that reads
+/// The evaluator's dashboard (README.md, "Samples and the dashboard"): `GET /dashboard`, one self-contained page that reads
 /// the stats API from the browser, and `GET /api/v1/stats/timeline`, the time series it needs
 /// that the window aggregates of `StatsRoutes` do not give.
 enum DashboardRoutes {

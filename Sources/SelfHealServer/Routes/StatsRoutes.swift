@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import SelfHealCore
 
-/// The evaluator's stats API (DESIGN §3). Aggregates run in the database; each answer says
+/// The evaluator's stats API (README.md, "API"). Aggregates run in the database; each answer says
 /// which window it covers.
 enum StatsRoutes {
     struct Window<Body: Encodable & Sendable>: Encodable, Sendable {

@@ -1,4 +1,4 @@
-/// Who may call what, and how much (DESIGN §9). With no token configured at all every
+/// Who may call what, and how much (README.md, "Security"). With no token configured at all every
 /// route is open — the embedded default, which the CLI allows only on a loopback address.
 /// As soon as one token is set, every class of route needs its own credential.
 public struct SecuritySettings: Sendable {
