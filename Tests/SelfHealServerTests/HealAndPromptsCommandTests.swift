@@ -32,6 +32,52 @@ struct HealAndPromptsCommandTests {
         #expect(FileManager.default.fileExists(atPath: output.directory.appendingPathComponent("heal-report.md").path))
     }
 
+    @Test("rewording every shipped rule's reason changes nothing in bench heal's outcome", .timeLimit(.minutes(5)))
+    func rewordedReasonsHealAlike() async throws {
+        let work = try TempDatabase()
+        defer { work.cleanup() }
+        // A copy of rules/ whose every reason is reworded beyond recognition.
+        let reworded = work.directory.appendingPathComponent("rules")
+        try FileManager.default.copyItem(atPath: shippedRules, toPath: reworded.path)
+        for file in try FileManager.default.contentsOfDirectory(atPath: reworded.path) where file.hasSuffix(".lua") && file != "scoring.lua" {
+            let path = reworded.appendingPathComponent(file)
+            var source = try String(contentsOf: path, encoding: .utf8)
+            let returned = try #require(source.range(of: "\nreturn {", options: .backwards), "\(file) has no returned rule table")
+            source.replaceSubrange(returned, with: "\nlocal rule = {")
+            source += """
+
+            local check = rule.check
+            rule.check = function(ctx)
+              local score, reason = check(ctx)
+              return score, "reworded " .. string.reverse(tostring(reason))
+            end
+            return rule
+
+            """
+            try source.write(to: path, atomically: true, encoding: .utf8)
+        }
+        let plugins = repositoryRoot.appendingPathComponent("plugins").path
+        func heal(_ rules: String, _ name: String) async throws -> [String: Any] {
+            let output = work.directory.appendingPathComponent(name).path
+            let result = try await runSelfheal(["bench", "heal", "--cycles", "2", "--requests", "5", "--rules", rules, "--plugins", plugins, "--output", output])
+            #expect(result.code == 0, "\(result.stderr)")
+            let data = try Data(contentsOf: URL(fileURLWithPath: output + "/heal-report.json"))
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+        let shipped = try await heal(shippedRules, "shipped")
+        let changed = try await heal(reworded.path, "reworded")
+
+        // The copy really scores with the new words.
+        let changedReason = ((changed["lineage"] as? [[String: Any]])?.first?["reason"] as? String) ?? ""
+        #expect(changedReason.contains("reworded "), "\(changedReason)")
+        // Same cycles, same end state, and the optimizer wrote the very same prompt.
+        #expect(NSDictionary(dictionary: ["c": shipped["cycles"] ?? 0]) == NSDictionary(dictionary: ["c": changed["cycles"] ?? 1]))
+        #expect(NSDictionary(dictionary: ["a": shipped["after"] ?? 0]) == NSDictionary(dictionary: ["a": changed["after"] ?? 1]))
+        let shippedPrompt = (shipped["lineage"] as? [[String: Any]])?.first?["text"] as? String
+        let changedPrompt = (changed["lineage"] as? [[String: Any]])?.first?["text"] as? String
+        #expect(shippedPrompt != nil && shippedPrompt == changedPrompt, "\(shippedPrompt ?? "none")\n---\n\(changedPrompt ?? "none")")
+    }
+
     @Test("prompts list, show, diff, rollback and activate work on the store")
     func promptsCommand() async throws {
         let database = try TempDatabase()

@@ -150,7 +150,7 @@ struct HealBenchmark {
         var next = try await store.activePrompt(taskType: TaskTypes.codeGeneration)
         while let prompt = next, chain.count < 20 {
             chain.append(.init(version: prompt.version, author: prompt.author.rawValue, status: prompt.status.rawValue,
-                               reason: prompt.reason ?? "", evidence: prompt.evidence.count))
+                               reason: prompt.reason ?? "", evidence: prompt.evidence.count, text: prompt.text))
             next = try await prompt.parentId.asyncFlatMap { try await store.prompt(id: $0) }
         }
         return chain

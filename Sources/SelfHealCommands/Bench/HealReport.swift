@@ -24,6 +24,8 @@ struct HealReport: Codable {
         var status: String
         var reason: String
         var evidence: Int
+        /// The prompt's text: what the optimizer wrote, to read and to compare between runs.
+        var text: String
     }
 
     var cycles: [Cycle]
@@ -77,6 +79,7 @@ struct HealReport: Codable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let markdown = "# selfheal bench heal\n\n```\n" + table() + "\n```\n\n## Lineage\n\n"
             + lineage.map { "- v\($0.version): \($0.author), \($0.status), \($0.evidence) evidence logs — \($0.reason)" }.joined(separator: "\n") + "\n"
+            + (lineage.first.map { "\n## The active prompt (v\($0.version))\n\n```\n\($0.text)\n```\n" } ?? "")
         try markdown.write(toFile: directory + "/heal-report.md", atomically: true, encoding: .utf8)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
