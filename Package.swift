@@ -89,8 +89,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // LLM providers: OpenAI-compatible, Gemini, and the deterministic simulated provider;
-        // the judge; seed prompts.
+        // LLM providers: OpenAI-compatible and Gemini, retries and the circuit breaker; the judge;
+        // the rewrite request; seed prompts. Never imports the simulated provider (make test checks).
         .target(
             name: "SelfHealLLM",
             dependencies: [
@@ -99,6 +99,13 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // The deterministic simulated provider (model, judge, rewrite), so everything runs offline.
+        // Reached only through the LLMProvider protocol; nothing real depends on it.
+        .target(
+            name: "SelfHealSimulated",
+            dependencies: ["SelfHealCore", "SelfHealLLM"],
             swiftSettings: swiftSettings
         ),
         // Runs generated code against supplied tests in a locked-down child process.
@@ -153,7 +160,7 @@ let package = Package(
         .target(
             name: "SelfHealCommands",
             dependencies: [
-                "SelfHealCore", "SelfHealRules", "SelfHealStore", "SelfHealPostgres", "SelfHealLLM", "SelfHealServer",
+                "SelfHealCore", "SelfHealRules", "SelfHealStore", "SelfHealPostgres", "SelfHealLLM", "SelfHealSimulated", "SelfHealServer",
                 "SelfHealRoles", "SelfHealSandbox", "SelfHealOptimizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -192,17 +199,25 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "SelfHealSimulatedTests",
+            dependencies: ["SelfHealSimulated", "SelfHealLLM", "SelfHealCore"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SelfHealSandboxTests", dependencies: ["SelfHealSandbox", "SelfHealCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SelfHealOptimizerTests",
-            dependencies: ["SelfHealOptimizer", "SelfHealCore", "SelfHealStore", "SelfHealRules", "SelfHealLLM", "SelfHealLua", "SelfHealRoles"],
+            dependencies: [
+                "SelfHealOptimizer", "SelfHealCore", "SelfHealStore", "SelfHealRules", "SelfHealLLM", "SelfHealSimulated", "SelfHealLua",
+                "SelfHealRoles",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SelfHealServerTests",
             dependencies: [
                 "SelfHealServer", "SelfHealRoles", "SelfHealCommands", "SelfHealCore", "SelfHealStore", "SelfHealPostgres", "SelfHealRules",
-                "SelfHealLLM", "SelfHealSandbox",
+                "SelfHealLLM", "SelfHealSimulated", "SelfHealSandbox",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -69,8 +69,8 @@ public struct GeminiProvider: LLMAttempting {
         }
         let tokens = TokenCounts(
             input: response.usageMetadata?.promptTokenCount
-                ?? TextMatching.estimatedTokens(request.system) + TextMatching.estimatedTokens(request.user),
-            output: response.usageMetadata?.candidatesTokenCount ?? TextMatching.estimatedTokens(text)
+                ?? TokenEstimate.tokens(in: request.system) + TokenEstimate.tokens(in: request.user),
+            output: response.usageMetadata?.candidatesTokenCount ?? TokenEstimate.tokens(in: text)
         )
         return LLMCompletion(text: text, tokens: tokens)
     }

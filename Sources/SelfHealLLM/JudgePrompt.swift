@@ -3,7 +3,7 @@ import SelfHealCore
 
 /// The judge's wire format: the rubric (system) and the user message that carries the request and
 /// the candidate between fixed boundaries. The simulated judge reads the same format back.
-enum JudgePrompt {
+package enum JudgePrompt {
     static let requestOpen = "<<<USER_REQUEST"
     static let requestClose = "USER_REQUEST>>>"
     static let candidateOpen = "<<<CANDIDATE_OUTPUT"
@@ -58,7 +58,7 @@ enum JudgePrompt {
 
     /// Reads back (task type, request, candidate) from a user message built by `user(...)`.
     /// The candidate runs to the *last* closing boundary: neutralisation guarantees there is one.
-    static func parse(_ message: String) -> (taskType: String, request: String, candidate: String)? {
+    package static func parse(_ message: String) -> (taskType: String, request: String, candidate: String)? {
         guard let requestStart = message.range(of: requestOpen + "\n"),
               let requestEnd = message.range(of: "\n" + requestClose, range: requestStart.upperBound..<message.endIndex),
               let candidateStart = message.range(of: candidateOpen + "\n", range: requestEnd.upperBound..<message.endIndex),

@@ -62,8 +62,8 @@ public struct OpenAICompatibleProvider: LLMAttempting {
         // Some servers omit usage; an estimate keeps logs and metrics meaningful.
         let tokens = TokenCounts(
             input: response.usage?.promptTokens
-                ?? TextMatching.estimatedTokens(request.system) + TextMatching.estimatedTokens(request.user),
-            output: response.usage?.completionTokens ?? TextMatching.estimatedTokens(text)
+                ?? TokenEstimate.tokens(in: request.system) + TokenEstimate.tokens(in: request.user),
+            output: response.usage?.completionTokens ?? TokenEstimate.tokens(in: text)
         )
         return LLMCompletion(text: text, tokens: tokens)
     }

@@ -2,14 +2,14 @@ import Foundation
 import SelfHealCore
 
 /// The optimizer's reflection step: how to ask an LLM for a better prompt, and how to read the
-/// prompt back out of its answer. With the simulated provider the answer is a deterministic
-/// rewrite (`rewrite(currentPrompt:diagnosis:)`); with a real model it is whatever the model
-/// writes, so `extractPrompt` tolerates fences and a line of prose around it.
+/// prompt back out of its answer. A real model writes whatever it writes, so `extractPrompt`
+/// tolerates fences and a line of prose around it; the simulated provider (SelfHealSimulated)
+/// reads the request back with `parse` and answers with its deterministic rewrite.
 public enum PromptRewrite {
-    static let promptOpen = "<<<CURRENT_PROMPT"
-    static let promptClose = "CURRENT_PROMPT>>>"
-    static let diagnosisOpen = "<<<DIAGNOSIS"
-    static let diagnosisClose = "DIAGNOSIS>>>"
+    package static let promptOpen = "<<<CURRENT_PROMPT"
+    package static let promptClose = "CURRENT_PROMPT>>>"
+    package static let diagnosisOpen = "<<<DIAGNOSIS"
+    package static let diagnosisClose = "DIAGNOSIS>>>"
 
     public static let system = """
     You improve system prompts for a code-generation assistant. You are given the current prompt and a
@@ -40,18 +40,6 @@ public enum PromptRewrite {
         return LLMRequest(purpose: .rewrite, system: system, user: user, temperature: 0, maxOutputTokens: 1500)
     }
 
-    /// The deterministic rewrite: the current prompt plus, in a fixed order, one instruction per
-    /// diagnosed problem that the prompt does not already carry. Idempotent by construction.
-    /// Task types without their own fixes (operator-configured ones) get the code-generation set.
-    public static func rewrite(currentPrompt: String, taskType: String, diagnosis: [String]) -> String {
-        var prompt = currentPrompt.trimmingCharacters(in: .whitespacesAndNewlines)
-        let known = [TaskTypes.codeGeneration, TaskTypes.testGeneration, TaskTypes.codeReview].contains(taskType)
-        for fix in PromptFix.fixes(for: diagnosis, taskType: known ? taskType : TaskTypes.codeGeneration) where !prompt.contains(fix.instruction) {
-            prompt += (prompt.isEmpty ? "" : "\n") + fix.instruction
-        }
-        return prompt
-    }
-
     /// The prompt inside a model's answer: without a wrapping code fence, a leading
     /// "Here is the improved prompt:" line, surrounding quotes or echoed boundary lines.
     public static func extractPrompt(from completion: String) -> String {
@@ -73,7 +61,7 @@ public enum PromptRewrite {
     }
 
     /// Reads (current prompt, diagnosis) back from a user message built by `request(...)`.
-    static func parse(_ message: String) -> (prompt: String, taskType: String, diagnosis: [String])? {
+    package static func parse(_ message: String) -> (prompt: String, taskType: String, diagnosis: [String])? {
         guard let promptStart = message.range(of: promptOpen + "\n"),
               let promptEnd = message.range(of: "\n" + promptClose, range: promptStart.upperBound..<message.endIndex)
         else { return nil }

@@ -5,6 +5,7 @@ import SelfHealLLM
 import SelfHealOptimizer
 import SelfHealRoles
 import SelfHealRules
+import SelfHealSimulated
 import SelfHealStore
 
 /// A real SQLite store in a temporary directory, a private copy of the repo's `plugins/`, the

@@ -6,6 +6,7 @@ import SelfHealCommands
 import SelfHealCore
 import SelfHealLLM
 import SelfHealServer
+import SelfHealSimulated
 
 /// The repository root, found from this file's path, so tests use the shipped `rules/`.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

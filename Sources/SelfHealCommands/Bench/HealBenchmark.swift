@@ -6,6 +6,7 @@ import SelfHealCore
 import SelfHealLLM
 import SelfHealOptimizer
 import SelfHealServer
+import SelfHealSimulated
 
 /// `selfheal bench heal`: installs a deliberately bad prompt, then per cycle sends requests
 /// through a manager, worker and evaluator that talk HTTP to each other, and runs an

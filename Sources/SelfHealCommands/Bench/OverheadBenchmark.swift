@@ -5,6 +5,7 @@ import NIOCore
 import SelfHealCore
 import SelfHealLLM
 import SelfHealServer
+import SelfHealSimulated
 
 /// Measures what selfheal itself adds around the LLM: requests through `--role all` with the
 /// simulated provider (which answers in microseconds), at several concurrency levels.

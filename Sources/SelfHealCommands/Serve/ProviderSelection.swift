@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SelfHealCore
 import SelfHealLLM
+import SelfHealSimulated
 
 /// Picks the LLM provider for generation, judging and rewriting from the environment
 /// (`LLM_PROVIDER`, `LLM_API_KEY`, `LLM_BASE_URL`, `LLM_MODEL`, `LLM_JUDGE_MODEL`,

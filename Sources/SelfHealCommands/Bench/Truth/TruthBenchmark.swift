@@ -5,6 +5,7 @@ import NIOCore
 import SelfHealCore
 import SelfHealLLM
 import SelfHealServer
+import SelfHealSimulated
 
 /// `selfheal bench truth`: every candidate of the corpus through `POST /api/v1/evaluate`, of a
 /// `--role all` started in this process (or a running server at `url`), in three modes: with

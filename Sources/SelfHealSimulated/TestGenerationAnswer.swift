@@ -1,4 +1,5 @@
 import SelfHealCore
+import SelfHealLLM
 
 /// The simulated answer to a test_generation request: pytest-style tests for the function or
 /// class the request names, built from the same known-good examples the code templates carry.

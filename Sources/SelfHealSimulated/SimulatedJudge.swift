@@ -1,5 +1,6 @@
 import Foundation
 import SelfHealCore
+import SelfHealLLM
 
 /// The simulated judge: grades a candidate with fixed, visible checks and answers in the same JSON
 /// a real judge must give. Its feedback names what is missing in words the rewriter recognises, so

@@ -1,6 +1,7 @@
 import Foundation
 import SelfHealCore
 import SelfHealLLM
+import SelfHealSimulated
 import Testing
 
 /// The simulated provider's code is only useful to the loop if it is real, runnable Python:

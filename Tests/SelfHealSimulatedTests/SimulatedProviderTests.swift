@@ -1,5 +1,6 @@
 import SelfHealCore
 import SelfHealLLM
+import SelfHealSimulated
 import Testing
 
 @Suite struct SimulatedProviderTests {
@@ -141,7 +142,7 @@ import Testing
     @Test func edgeCaseInstructionAddsInvalidInputTests() async throws {
         let request = "Write tests for fibonacci"
         let before = try await generate(request, prompt: SeedPrompts.testGeneration)
-        let prompt = PromptRewrite.rewrite(currentPrompt: SeedPrompts.testGeneration, taskType: TaskTypes.testGeneration,
+        let prompt = SimulatedRewrite.rewrite(currentPrompt: SeedPrompts.testGeneration, taskType: TaskTypes.testGeneration,
                                            diagnosis: ["only happy-path tests"])
         let after = try await generate(request, prompt: prompt)
         #expect(!before.contains("pytest.raises"))

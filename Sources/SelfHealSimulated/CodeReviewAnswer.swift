@@ -1,5 +1,6 @@
 import Foundation
 import SelfHealCore
+import SelfHealLLM
 
 /// The simulated answer to a code_review request: a structured review of the code in the
 /// request, found by simple, deterministic line checks.

@@ -1,5 +1,6 @@
 import Foundation
 import SelfHealCore
+import SelfHealLLM
 
 /// A deterministic stand-in for an LLM, used when no API key is configured, so the whole
 /// self-healing loop runs offline and reproducibly. Same request in, same text out: no
@@ -9,7 +10,7 @@ import SelfHealCore
 ///   system prompt's instructions literally (see `PromptInstructions` for the keywords); test and
 ///   review prompts (see `taskType(ofPrompt:)`) get pytest tests or a structured review.
 /// - `.judge`: grades the candidate in a `Judge` message with fixed checks (`SimulatedJudge`).
-/// - `.rewrite`: applies `PromptRewrite.rewrite` to the prompt and diagnosis in the message.
+/// - `.rewrite`: applies `SimulatedRewrite.rewrite` to the prompt and diagnosis in the message.
 public struct SimulatedProvider: LLMProvider {
     public let name = "simulated"
     public let model = "simulated-1"
@@ -31,10 +32,10 @@ public struct SimulatedProvider: LLMProvider {
             guard let parsed = PromptRewrite.parse(request.user) else {
                 throw LLMError(.malformed, provider: name, message: "rewrite request has no <<<CURRENT_PROMPT section")
             }
-            text = PromptRewrite.rewrite(currentPrompt: parsed.prompt, taskType: parsed.taskType, diagnosis: parsed.diagnosis)
+            text = SimulatedRewrite.rewrite(currentPrompt: parsed.prompt, taskType: parsed.taskType, diagnosis: parsed.diagnosis)
         }
-        let input = TextMatching.estimatedTokens(request.system) + TextMatching.estimatedTokens(request.user)
-        return LLMCompletion(text: text, tokens: TokenCounts(input: input, output: TextMatching.estimatedTokens(text)))
+        let input = TokenEstimate.tokens(in: request.system) + TokenEstimate.tokens(in: request.user)
+        return LLMCompletion(text: text, tokens: TokenCounts(input: input, output: TokenEstimate.tokens(in: text)))
     }
 
     /// Which task a prompt is for, read from a "Task type: X" line if the caller adds one, else

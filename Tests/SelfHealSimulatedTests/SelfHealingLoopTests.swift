@@ -1,5 +1,6 @@
 import SelfHealCore
 import SelfHealLLM
+import SelfHealSimulated
 import Testing
 
 /// The loop in simulated mode: the vague prompt scores badly, the judge's feedback becomes the

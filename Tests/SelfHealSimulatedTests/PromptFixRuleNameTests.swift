@@ -1,6 +1,6 @@
 import Foundation
 import SelfHealCore
-@testable import SelfHealLLM
+@testable import SelfHealSimulated
 import Testing
 
 /// The simulated rewrite reads a failed shipped rule by its name, never by its reason's words:
@@ -39,9 +39,9 @@ struct PromptFixRuleNameTests {
     func rewordingChangesNothing() throws {
         for rule in try Self.shippedRules() {
             for taskType in [TaskTypes.codeGeneration, TaskTypes.testGeneration, TaskTypes.codeReview] {
-                let shipped = PromptRewrite.rewrite(currentPrompt: "Write code.", taskType: taskType, diagnosis: ["\(rule.name): no docstring, no type hints"])
-                let reworded = PromptRewrite.rewrite(currentPrompt: "Write code.", taskType: taskType, diagnosis: ["\(rule.name): gnirtscod on"])
-                let silent = PromptRewrite.rewrite(currentPrompt: "Write code.", taskType: taskType, diagnosis: ["\(rule.name): "])
+                let shipped = SimulatedRewrite.rewrite(currentPrompt: "Write code.", taskType: taskType, diagnosis: ["\(rule.name): no docstring, no type hints"])
+                let reworded = SimulatedRewrite.rewrite(currentPrompt: "Write code.", taskType: taskType, diagnosis: ["\(rule.name): gnirtscod on"])
+                let silent = SimulatedRewrite.rewrite(currentPrompt: "Write code.", taskType: taskType, diagnosis: ["\(rule.name): "])
                 #expect(shipped == reworded && reworded == silent, "\(rule.name) on \(taskType)")
                 if rule.taskTypes.contains(taskType) {
                     #expect(reworded != "Write code.", "a failed '\(rule.name)' calls for no fix on \(taskType)")
@@ -52,11 +52,11 @@ struct PromptFixRuleNameTests {
 
     @Test("lines that are not a shipped rule's (the judge, the sandbox, an operator's own rule) are read by their words")
     func otherLinesByWords() {
-        let judge = PromptRewrite.rewrite(currentPrompt: "", taskType: TaskTypes.codeGeneration, diagnosis: ["missing docstrings"])
+        let judge = SimulatedRewrite.rewrite(currentPrompt: "", taskType: TaskTypes.codeGeneration, diagnosis: ["missing docstrings"])
         #expect(judge.contains("docstring"))
-        let operatorRule = PromptRewrite.rewrite(currentPrompt: "", taskType: TaskTypes.codeGeneration, diagnosis: ["house_style: no type hints"])
+        let operatorRule = SimulatedRewrite.rewrite(currentPrompt: "", taskType: TaskTypes.codeGeneration, diagnosis: ["house_style: no type hints"])
         #expect(operatorRule.contains("type hints"))
-        let sandbox = PromptRewrite.rewrite(currentPrompt: "", taskType: TaskTypes.codeGeneration, diagnosis: ["tests failed: NameError: name 'fib' is not defined"])
+        let sandbox = SimulatedRewrite.rewrite(currentPrompt: "", taskType: TaskTypes.codeGeneration, diagnosis: ["tests failed: NameError: name 'fib' is not defined"])
         #expect(sandbox.contains("exactly the name the user asks for"))
         #expect(PromptFix.ruleName(of: "has_docstring: no docstring") == "has_docstring")
         #expect(PromptFix.ruleName(of: "tests failed: AssertionError") == nil)

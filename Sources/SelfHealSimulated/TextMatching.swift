@@ -1,6 +1,6 @@
 import Foundation
 
-/// Small, deterministic text helpers shared by the simulated provider, the judge and the rewriter.
+/// Small, deterministic text helpers of the simulated provider: its model, judge and rewriter.
 /// Everything here matches case-insensitively on whole words so "test" does not fire on "latest".
 enum TextMatching {
     /// Lowercased words (letters, digits, underscores), in order.
@@ -67,10 +67,5 @@ enum TextMatching {
         guard let first = text.unicodeScalars.first, !text.isEmpty else { return false }
         let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
         return text.unicodeScalars.allSatisfy { allowed.contains($0) } && !("0"..."9").contains(Character(first))
-    }
-
-    /// A rough token estimate (about four characters a token), deterministic by construction.
-    static func estimatedTokens(_ text: String) -> Int {
-        (text.count + 3) / 4
     }
 }

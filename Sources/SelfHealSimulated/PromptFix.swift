@@ -1,4 +1,5 @@
 import SelfHealCore
+import SelfHealLLM
 
 /// One kind of problem the optimizer's evidence can show, and the instruction that fixes it.
 /// The simulated rewrite applies these in catalogue order, so the same diagnosis always gives the
