@@ -26,6 +26,7 @@ run: build
 test: deps-test
 	bash scripts/check-layering.sh
 	bash scripts/check-architecture.sh
+	python3 scripts/check-package-graph.py
 	$(SWIFT) build --build-tests
 	@echo "selfheal: checking the verdict-truth corpus's labels (bench/truth)"
 	python3 bench/truth/tools/truth.py self-test >/dev/null

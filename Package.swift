@@ -1,8 +1,12 @@
 // swift-tools-version:6.1
 import PackageDescription
 
+// As Hummingbird's own package does: an import is internal unless it says otherwise, and a file
+// sees only the members of modules it imports itself, so the graph below stays the truth.
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -23,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         // Lua 5.4 from Debian's liblua5.4-dev, with a shim for the macros Swift cannot import.
@@ -51,9 +57,6 @@ let package = Package(
         // Domain types and the protocols every role depends on. No I/O.
         .target(
             name: "SelfHealCore",
-            dependencies: [
-                .product(name: "Logging", package: "swift-log"),
-            ],
             swiftSettings: swiftSettings
         ),
         // rules/ and plugins/: loading, validation, scoring, hot reload.
@@ -98,6 +101,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOHTTPCompression", package: "swift-nio-extras"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -145,14 +151,16 @@ let package = Package(
         .target(
             name: "SelfHealServer",
             dependencies: [
-                "SelfHealCore", "SelfHealRoles", "SelfHealRules", "SelfHealStore", "SelfHealLLM", "SelfHealSandbox",
+                "SelfHealCore", "SelfHealRoles", "SelfHealSandbox",
                 .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -165,6 +173,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -175,13 +189,26 @@ let package = Package(
         ),
 
         .testTarget(name: "SelfHealLuaTests", dependencies: ["SelfHealLua", "CLua"], swiftSettings: swiftSettings),
-        .testTarget(name: "SelfHealRulesTests", dependencies: ["SelfHealRules", "SelfHealCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "SelfHealStoreTests", dependencies: ["SelfHealStore", "SelfHealPostgres", "SelfHealCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SelfHealRulesTests",
+            dependencies: ["SelfHealRules", "SelfHealCore", "SelfHealLua", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SelfHealStoreTests",
+            dependencies: [
+                "SelfHealStore", "SelfHealPostgres", "SelfHealCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SelfHealLLMTests",
             dependencies: [
                 "SelfHealLLM", "SelfHealCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
@@ -204,12 +231,16 @@ let package = Package(
             dependencies: ["SelfHealSimulated", "SelfHealLLM", "SelfHealCore"],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SelfHealSandboxTests", dependencies: ["SelfHealSandbox", "SelfHealCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "SelfHealSandboxTests",
+            dependencies: ["SelfHealSandbox", "SelfHealCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SelfHealOptimizerTests",
             dependencies: [
                 "SelfHealOptimizer", "SelfHealCore", "SelfHealStore", "SelfHealRules", "SelfHealLLM", "SelfHealSimulated", "SelfHealLua",
-                "SelfHealRoles",
+                "SelfHealRoles", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -218,8 +249,14 @@ let package = Package(
             dependencies: [
                 "SelfHealServer", "SelfHealRoles", "SelfHealCommands", "SelfHealCore", "SelfHealStore", "SelfHealPostgres", "SelfHealRules",
                 "SelfHealLLM", "SelfHealSimulated", "SelfHealSandbox",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationEssentialsCompat", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

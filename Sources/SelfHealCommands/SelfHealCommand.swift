@@ -1,4 +1,4 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
 
 /// `selfheal`: one binary, every role and tool. With no subcommand it serves a role.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// How a request ended, as recorded in its execution log.
 public enum ExecutionStatus: String, Codable, Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where a prompt version is in its life. Stored as the raw value.
 public enum PromptStatus: String, Codable, Sendable, CaseIterable {

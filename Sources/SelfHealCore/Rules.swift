@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What a Lua rule sees as `ctx`.
 public struct RuleContext: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // What the stats API (`/api/v1/stats/...`) and the dashboard show, as the store computes it.
 //

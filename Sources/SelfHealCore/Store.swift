@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A store failure that names what went wrong. `unavailable` means the database cannot
 /// be reached (callers answer 503); `notFound` and `conflict` are the caller's mistakes.

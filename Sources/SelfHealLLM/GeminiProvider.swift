@@ -1,6 +1,6 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
-import SelfHealCore
+public import SelfHealCore
 
 /// Google's Gemini API: `POST {base}/models/{model}:generateContent`. The key travels in the
 /// `x-goog-api-key` header, never in the URL, because URLs end up in logs and error messages.

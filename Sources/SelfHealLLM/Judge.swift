@@ -1,5 +1,5 @@
-import Logging
-import SelfHealCore
+public import Logging
+public import SelfHealCore
 
 /// The LLM judge: asks a provider to grade an output and turns the answer into a `JudgeVerdict`.
 /// It never invents a score: a provider failure or an unreadable answer is `.unavailable`, and the

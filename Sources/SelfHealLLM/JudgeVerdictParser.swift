@@ -1,5 +1,5 @@
 import Foundation
-import SelfHealCore
+public import SelfHealCore
 
 /// Reads a judge model's answer into a verdict, tolerating the ways real models wrap JSON
 /// (a ```json fence, a sentence before it, a remark after it) but never guessing a score.

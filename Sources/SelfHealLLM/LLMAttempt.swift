@@ -1,4 +1,4 @@
-import SelfHealCore
+public import SelfHealCore
 
 /// One failed exchange with a provider: the error a caller sees, plus what the server said
 /// about when to ask again (`Retry-After`), which `ResilientProvider` honours.

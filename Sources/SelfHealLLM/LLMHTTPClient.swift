@@ -1,5 +1,6 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import NIOCore
+import NIOHTTPCompression
 
 /// The HTTP client real providers share in a running process. Unlike a default client it
 /// does not retry a failed connection on its own until its connect timeout (10 s): a dead

@@ -1,5 +1,5 @@
-import Metrics
-import SelfHealCore
+public import Metrics
+public import SelfHealCore
 
 /// Counts every call a caller makes (after retries) in the metrics README.md lists under "LLM providers":
 /// `selfheal_llm_requests_total{provider,status}`, `selfheal_llm_request_duration_seconds{provider}`

@@ -1,6 +1,6 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
-import SelfHealCore
+public import SelfHealCore
 
 /// Any server that speaks OpenAI's `POST {base}/chat/completions`: OpenAI itself, vLLM,
 /// Ollama (`http://localhost:11434/v1`), llama.cpp's server. An empty key sends no

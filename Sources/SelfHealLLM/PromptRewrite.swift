@@ -1,5 +1,5 @@
 import Foundation
-import SelfHealCore
+public import SelfHealCore
 
 /// The optimizer's reflection step: how to ask an LLM for a better prompt, and how to read the
 /// prompt back out of its answer. A real model writes whatever it writes, so `extractPrompt`

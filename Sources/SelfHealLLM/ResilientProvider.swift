@@ -1,5 +1,5 @@
-import Logging
-import SelfHealCore
+public import Logging
+public import SelfHealCore
 
 /// Wraps a provider with what a real network needs: a timeout per attempt, retries with
 /// exponential backoff and jitter on 429 (honouring `Retry-After`), 5xx and connection

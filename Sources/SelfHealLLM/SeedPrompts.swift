@@ -1,4 +1,4 @@
-import SelfHealCore
+public import SelfHealCore
 
 /// The first prompt version of each task type, written when a store is empty.
 public enum SeedPrompts {

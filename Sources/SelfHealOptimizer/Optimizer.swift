@@ -1,7 +1,7 @@
 import Foundation
-import Logging
+public import Logging
 import Metrics
-import SelfHealCore
+public import SelfHealCore
 
 /// One optimizer pass (README.md, "Self-healing: the optimizer"), per task type, under that task type's store lease:
 /// decide a running canary; else roll back an active version that regressed against its

@@ -1,5 +1,5 @@
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 
 /// Runs an optimizer pass over the task types every `interval` until graceful shutdown: the
 /// `--interval` form of the optimizer role. A pass in progress at shutdown is abandoned at its

@@ -1,4 +1,5 @@
 import SelfHealLua
+import Synchronization
 
 // The typed entry points: plain tables in, checked Swift values out. Each throws
 // `PluginError` when the plugin errors, exhausts its budget or answers the wrong shape.

@@ -1,8 +1,8 @@
 import Foundation
-import Logging
+public import Logging
 import Metrics
-import SelfHealCore
-import SelfHealLua
+public import SelfHealCore
+public import SelfHealLua
 import SelfHealRules
 
 /// The optimizer's heuristics, read from a `plugins/` folder of Lua files and reloaded when

@@ -1,6 +1,6 @@
 import Foundation
 import PostgresNIO
-import SelfHealCore
+public import SelfHealCore
 
 extension PostgresStore: BulkLogLoading {
     /// Rows per INSERT: 26 bound values each, under the protocol's 65,535-parameter limit.

@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import SelfHealCore
+import Synchronization
 
 extension PostgresStore {
     /// Turns any error into a `StoreError` a caller can act on and an operator can read. Raw

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PostgresNIO
-import SelfHealCore
+public import SelfHealCore
 
 extension PostgresStore {
     /// Every column but `id`, in the order `appendLog` binds them.

@@ -1,6 +1,6 @@
 import Foundation
 import PostgresNIO
-import SelfHealCore
+public import SelfHealCore
 
 extension PostgresStore {
     public func seedPrompts(_ seeds: [NewPrompt]) async throws {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PostgresNIO
-import SelfHealCore
+public import SelfHealCore
 
 /// The stats queries: aggregates computed by PostgreSQL as index-only scans of
 /// `execution_logs_stats` over the window (migration 5). Definitions in Stats.swift.

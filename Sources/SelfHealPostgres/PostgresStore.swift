@@ -1,8 +1,8 @@
 import Foundation
-import Logging
+public import Logging
 import PostgresNIO
-import ServiceLifecycle
-import SelfHealCore
+public import ServiceLifecycle
+public import SelfHealCore
 import Synchronization
 
 /// The store on PostgreSQL, shared by every role of a split deployment.

@@ -1,6 +1,6 @@
 import Foundation
-import Logging
-import SelfHealCore
+public import Logging
+public import SelfHealCore
 
 /// `selfheal bench store`: how the stores hold up as execution_logs grows.
 ///

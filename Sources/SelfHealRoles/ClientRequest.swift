@@ -1,4 +1,4 @@
-import SelfHealCore
+public import SelfHealCore
 
 /// Size limits on what clients send. Over a limit is a 413 naming the field.
 public struct RequestLimits: Sendable {

@@ -1,6 +1,6 @@
-import Logging
+public import Logging
 import Metrics
-import SelfHealCore
+public import SelfHealCore
 
 /// The evaluator role: weighted Lua rules plus the LLM judge, combined as `rules/scoring.lua` says,
 /// with the code run in a sandbox (against the request's tests, else compile only) first.

@@ -1,6 +1,6 @@
-import Foundation
-import Logging
-import SelfHealCore
+public import Foundation
+public import Logging
+public import SelfHealCore
 
 /// The manager role: refines the request, calls the worker then the evaluator, records
 /// the execution log, answers. A failure of either role is logged too, never lost.

@@ -1,4 +1,4 @@
-import SelfHealCore
+public import SelfHealCore
 
 /// The manager's answer to `POST /api/v1/request` (README.md, "API").
 public struct ManagerAnswer: Codable, Sendable, Equatable {

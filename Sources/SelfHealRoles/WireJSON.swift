@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The one JSON form of the service's answers, in responses and in the stored log rows alike:
 /// sorted keys (stable bytes for equal answers), unescaped slashes, ISO 8601 dates.

@@ -1,6 +1,6 @@
-import Logging
+public import Logging
 import Metrics
-import SelfHealCore
+public import SelfHealCore
 
 /// The worker role: generates with the prompt version that is live *now*, read from the
 /// store on every request, so a version activated in the database serves the very next

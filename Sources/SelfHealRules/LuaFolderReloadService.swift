@@ -1,7 +1,7 @@
-import Logging
-import SelfHealCore
+public import Logging
+public import SelfHealCore
 import NIOPosix
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Polls a Lua folder and reloads it when its content changes. Polling content hashes is
 /// simpler than inotify and catches every way a file changes: in-place writes, atomic

@@ -1,7 +1,7 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import Metrics
-import SelfHealCore
+public import SelfHealCore
 import Synchronization
 
 /// What a hot-reloaded Lua folder loads into: the rule set, the plugin set.

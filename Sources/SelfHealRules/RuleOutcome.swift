@@ -1,5 +1,5 @@
-import SelfHealCore
-import SelfHealLua
+public import SelfHealCore
+public import SelfHealLua
 
 /// One rule's result plus what `rules check` and the logs want beyond the API's `RuleResult`.
 public struct RuleOutcome: Sendable, Equatable {

@@ -1,5 +1,5 @@
-import Foundation
-import SelfHealCore
+public import Foundation
+public import SelfHealCore
 
 /// One validated, immutable generation of `rules/`. Identity matters: a pooled Lua state
 /// belongs to the set it was built from and is rebuilt when the live set is another one.

@@ -1,6 +1,6 @@
 import Foundation
 import SelfHealCore
-import SelfHealLua
+public import SelfHealLua
 
 /// `selfheal rules check`: loads and validates a rules folder (and a plugins folder), then
 /// dry-runs every rule on the built-in good and bad samples. Any load error, or a rule that

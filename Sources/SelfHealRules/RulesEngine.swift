@@ -1,9 +1,9 @@
 import Foundation
-import Logging
+public import Logging
 import Metrics
-import NIOPosix
-import SelfHealCore
-import SelfHealLua
+public import NIOPosix
+public import SelfHealCore
+public import SelfHealLua
 import Synchronization
 
 /// Scores outputs with the live rule set of a `rules/` folder and reloads it when the files

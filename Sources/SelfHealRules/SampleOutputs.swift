@@ -1,4 +1,4 @@
-import SelfHealCore
+public import SelfHealCore
 
 /// Built-in answers that `rules check` dry-runs every rule on and the benchmark scores:
 /// for each shipped task type, one a careful reviewer would accept and one they would not.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds where a field is written in a Lua file, so a validation error (a negative weight,
 /// a missing check) can point at a line although Lua itself saw nothing wrong.
 enum SourceLines {

@@ -1,5 +1,5 @@
-import Foundation
-import SelfHealCore
+public import Foundation
+public import SelfHealCore
 
 /// The limits and commands a `SandboxRunner` enforces. The limits are the process's own:
 /// only the language commands and the timeout can be changed from `rules/scoring.lua`.

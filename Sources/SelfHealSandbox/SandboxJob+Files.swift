@@ -1,3 +1,4 @@
+import Foundation
 import SelfHealCore
 
 /// How the runner lays a job out on disk; the job itself is declared with the `CodeRunning` port.

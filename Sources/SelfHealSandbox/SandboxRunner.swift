@@ -1,8 +1,8 @@
 import Dispatch
 import Foundation
-import Logging
+public import Logging
 import Metrics
-import SelfHealCore
+public import SelfHealCore
 
 /// Runs generated code in a locked-down child process: a fresh directory, a scrubbed
 /// environment, rlimits, a wall-clock timeout that kills the whole process tree and, where

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The requests the simulated provider has a correct, runnable template for. Matching is by
 /// keywords, in the order of `allCases`: more specific topics come first ("binary search" before
 /// any search, "primes up to" before "is prime").

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns a `PythonModule` into source text, adding exactly the parts the prompt asked for.
 struct PythonRenderer: Sendable {
     var instructions: PromptInstructions

@@ -1,5 +1,5 @@
 import Foundation
-import SelfHealCore
+public import SelfHealCore
 import SelfHealLLM
 
 /// A deterministic stand-in for an LLM, used when no API key is configured, so the whole

@@ -1,6 +1,6 @@
 import Foundation
 import SQLiteNIO
-import SelfHealCore
+public import SelfHealCore
 
 extension SQLiteStore: BulkLogLoading {
     /// Rows per INSERT: 27 bound values each, well under SQLite's 32,766-parameter limit.

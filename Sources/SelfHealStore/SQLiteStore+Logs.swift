@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import SQLiteNIO
-import SelfHealCore
+public import SelfHealCore
 
 extension SQLiteStore {
     /// Every column but `id`, in the order `appendLog` binds them.

@@ -1,6 +1,6 @@
 import Foundation
 import SQLiteNIO
-import SelfHealCore
+public import SelfHealCore
 
 extension SQLiteStore {
     static let runColumns = "id, task_type, decision, trigger, prompt_id, candidate_id, evidence, details, created_at"

@@ -1,6 +1,6 @@
 import Foundation
 import SQLiteNIO
-import SelfHealCore
+public import SelfHealCore
 
 extension SQLiteStore {
     public func seedPrompts(_ seeds: [NewPrompt]) async throws {

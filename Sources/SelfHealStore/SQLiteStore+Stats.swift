@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import SQLiteNIO
-import SelfHealCore
+public import SelfHealCore
 
 /// The stats queries. Each is one aggregate statement the database answers from the
 /// `execution_logs_stats` covering index (migration 5); no log rows are loaded into the process.

@@ -1,7 +1,7 @@
 import Foundation
-import Logging
+public import Logging
 import SQLiteNIO
-import SelfHealCore
+public import SelfHealCore
 import Synchronization
 
 /// The store on one SQLite file: the embedded default, and enough for a single node.

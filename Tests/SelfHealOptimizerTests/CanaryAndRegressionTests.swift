@@ -2,6 +2,7 @@ import Foundation
 import SelfHealCore
 import SelfHealLLM
 import SelfHealOptimizer
+import SelfHealStore
 import Testing
 
 /// Roll-backs the optimizer takes on its own: a canary that underperforms, and an active

@@ -3,6 +3,7 @@ import SelfHealCore
 import SelfHealLLM
 import SelfHealOptimizer
 import SelfHealRules
+import SelfHealStore
 import Testing
 
 /// The trigger, the rewrite, the replay and the lineage of what the optimizer writes.

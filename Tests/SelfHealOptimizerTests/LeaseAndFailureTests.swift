@@ -2,6 +2,7 @@ import Foundation
 import SelfHealCore
 import SelfHealLLM
 import SelfHealOptimizer
+import SelfHealStore
 import Testing
 
 /// One optimizer per task type at a time, and plugins that fail without taking the optimizer down.

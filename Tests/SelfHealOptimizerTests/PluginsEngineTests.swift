@@ -1,4 +1,5 @@
 import Foundation
+import SelfHealCore
 import SelfHealLua
 import SelfHealOptimizer
 import SelfHealRules

@@ -1,4 +1,7 @@
 import Foundation
+import SelfHealCommands
+import SelfHealCore
+import SelfHealServer
 import Testing
 
 /// The dashboard as a person sees it: a real headless Chromium loads `/dashboard` from a running

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SelfHealCommands
 import SelfHealCore
 import SelfHealRoles
 @testable import SelfHealServer

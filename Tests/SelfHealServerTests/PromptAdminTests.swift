@@ -1,4 +1,6 @@
 import Foundation
+import SelfHealCommands
+import SelfHealServer
 import Testing
 
 @Suite("The prompt admin API on the manager")

@@ -1,4 +1,7 @@
 import Foundation
+import SelfHealCommands
+import SelfHealCore
+import SelfHealServer
 import Testing
 
 @Suite("The evaluator's stats API reflects the requests served")

@@ -1,4 +1,6 @@
 import Foundation
+import SelfHealCommands
+import SelfHealCore
 import SelfHealRoles
 import SelfHealServer
 import Testing

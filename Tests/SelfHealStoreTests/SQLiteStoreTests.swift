@@ -1,4 +1,5 @@
 import Foundation
+import SQLiteNIO
 import SelfHealCore
 import Testing
 

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOFoundationEssentialsCompat
+import NIOHTTP1
 
 /// Sends sample requests to a running manager, a few at a time, and collects what came back.
 ///

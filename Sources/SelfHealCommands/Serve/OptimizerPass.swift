@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SelfHealCore
+import SelfHealOptimizer
 import SelfHealServer
 
 /// `selfheal --role optimizer` without `--interval`: one pass over every task type, then

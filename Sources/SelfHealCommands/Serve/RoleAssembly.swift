@@ -1,16 +1,16 @@
 import AsyncHTTPClient
 import Foundation
-import Hummingbird
-import Logging
-import SelfHealCore
+public import Hummingbird
+public import Logging
+public import SelfHealCore
 import SelfHealLLM
-import SelfHealOptimizer
+public import SelfHealOptimizer
 import SelfHealRoles
 import SelfHealRules
 import SelfHealSandbox
-import SelfHealServer
+public import SelfHealServer
 import SelfHealStore
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Wires the concrete store, rules engine, LLM provider and HTTP clients into the roles a
 /// process serves. The one place that knows which implementation stands behind each protocol.

@@ -1,10 +1,11 @@
 import Foundation
 import Hummingbird
-import Logging
+public import Logging
 import NIOCore
-import SelfHealCore
-import SelfHealServer
+public import SelfHealCore
+public import SelfHealServer
 import ServiceLifecycle
+import UnixSignals
 
 /// A role serving HTTP in this process: started, told its bound port, and shut down
 /// gracefully (stop accepting, finish in-flight requests, then close the store).

@@ -1,6 +1,6 @@
-import Hummingbird
-import SelfHealCore
-import SelfHealRoles
+public import Hummingbird
+public import SelfHealCore
+public import SelfHealRoles
 
 /// The parts a router serves; nil parts are not served by this process.
 public struct RoleParts: Sendable {

@@ -1,5 +1,5 @@
-import SelfHealCore
-import SelfHealRoles
+public import SelfHealCore
+public import SelfHealRoles
 
 /// Everything a role needs to start, resolved from flags and environment by the CLI.
 public struct RoleConfiguration: Sendable {

@@ -1,8 +1,9 @@
-import AsyncHTTPClient
+public import AsyncHTTPClient
 import Foundation
-import NIOCore
+public import NIOCore
+import NIOFoundationEssentialsCompat
 import NIOHTTP1
-import SelfHealCore
+public import SelfHealCore
 import SelfHealRoles
 
 /// POSTs JSON to another role and decodes its answer, turning transport failures and

@@ -1,7 +1,7 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 import NIOCore
-import SelfHealRoles
+public import SelfHealRoles
 
 /// An error a client sees: `{"error":{"code":"...","message":"..."}}` with a fitting status.
 /// The message names the problem (the field, the role, the provider) and never leaks internals.

@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import Synchronization
 
 /// Writes one JSON object per line: `{"ts","level","label","msg",...metadata}`.

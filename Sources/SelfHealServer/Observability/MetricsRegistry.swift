@@ -1,5 +1,5 @@
 import Metrics
-import Prometheus
+public import Prometheus
 
 /// The process-wide Prometheus registry behind swift-metrics. Bootstrapped once per process
 /// by the executable; tests that never bootstrap get a registry that simply stays empty.

@@ -1,7 +1,8 @@
 import Foundation
 import Hummingbird
-import SelfHealCore
-import SelfHealSandbox
+import Logging
+public import SelfHealCore
+public import SelfHealSandbox
 
 /// What `/health` reports: the role, whether the store answers, and the live Lua sets.
 public struct HealthReporter: Sendable {

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import SelfHealCore
 import Synchronization
 
 /// Guards one group of routes: the concurrency bound, the credential that kind of route
