@@ -188,6 +188,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // What tests share: a scripted LLM server, captured logs. Not shipped in the binary.
+        .target(
+            name: "SelfHealTestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/SelfHealTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SelfHealLuaTests", dependencies: ["SelfHealLua", "CLua"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SelfHealRulesTests",
@@ -206,15 +220,11 @@ let package = Package(
         .testTarget(
             name: "SelfHealLLMTests",
             dependencies: [
-                "SelfHealLLM", "SelfHealCore",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
+                "SelfHealLLM", "SelfHealCore", "SelfHealTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
-                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -248,7 +258,7 @@ let package = Package(
             name: "SelfHealServerTests",
             dependencies: [
                 "SelfHealServer", "SelfHealRoles", "SelfHealCommands", "SelfHealCore", "SelfHealStore", "SelfHealPostgres", "SelfHealRules",
-                "SelfHealLLM", "SelfHealSimulated", "SelfHealSandbox",
+                "SelfHealLLM", "SelfHealSimulated", "SelfHealSandbox", "SelfHealTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,6 +1,7 @@
 import Foundation
 import SelfHealCore
 import SelfHealLLM
+import SelfHealTestSupport
 import Testing
 
 @Suite("Gemini provider against a fake generateContent server")
@@ -10,7 +11,7 @@ struct GeminiProviderTests {
      "usageMetadata":{"promptTokenCount":31,"candidatesTokenCount":12,"totalTokenCount":43}}
     """
 
-    func gemini(_ server: FakeLLMServer, logs: LogCapture = LogCapture()) -> ResilientProvider {
+    func gemini(_ server: FakeLLMServer, logs: CapturedLogs = CapturedLogs()) -> ResilientProvider {
         ResilientProvider(
             GeminiProvider(apiKey: secretKey, baseURL: server.baseURL + "/v1beta", client: LLMHTTPClient.shared),
             policy: .fast, logger: logs.logger
@@ -60,7 +61,7 @@ struct GeminiProviderTests {
             )
         }
         defer { Task { await server.stop() } }
-        let logs = LogCapture()
+        let logs = CapturedLogs()
 
         let error = try #require(await llmError { try await gemini(server, logs: logs).complete(chatRequest) })
 
@@ -86,7 +87,7 @@ struct GeminiProviderTests {
     @Test("503 then success: retried")
     func unavailableThenSuccess() async throws {
         let server = try await FakeLLMServer.start { call in
-            call == 0 ? .json(#"{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}"#, status: 503)
+            call.index == 0 ? .json(#"{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}"#, status: 503)
                 : .json(Self.answer)
         }
         defer { Task { await server.stop() } }

@@ -1,13 +1,14 @@
 import Foundation
 import SelfHealCore
 import SelfHealLLM
+import SelfHealTestSupport
 import Testing
 
 @Suite("OpenAI-compatible provider against a fake chat.completions server")
 struct OpenAIProviderTests {
     @Test("a completion returns the message text and the server's token counts")
     func success() async throws {
-        let server = try await FakeLLMServer.start { _ in OpenAIReplies.completion("def add(a, b):\n    return a + b") }
+        let server = try await FakeLLMServer.start { _ in FakeLLMServer.Reply.openAI("def add(a, b):\n    return a + b") }
         defer { Task { await server.stop() } }
 
         let completion = try await openAIProvider(server).complete(chatRequest)
@@ -18,7 +19,7 @@ struct OpenAIProviderTests {
 
     @Test("the request is the documented chat.completions shape with a bearer key")
     func requestShape() async throws {
-        let server = try await FakeLLMServer.start { _ in OpenAIReplies.completion("ok") }
+        let server = try await FakeLLMServer.start { _ in FakeLLMServer.Reply.openAI("ok") }
         defer { Task { await server.stop() } }
 
         _ = try await openAIProvider(server).complete(chatRequest)
@@ -38,7 +39,7 @@ struct OpenAIProviderTests {
 
     @Test("without a key (Ollama, llama.cpp) no Authorization header is sent")
     func noKey() async throws {
-        let server = try await FakeLLMServer.start { _ in OpenAIReplies.completion("ok") }
+        let server = try await FakeLLMServer.start { _ in FakeLLMServer.Reply.openAI("ok") }
         defer { Task { await server.stop() } }
 
         _ = try await openAIProvider(server, key: nil).complete(chatRequest)
@@ -87,10 +88,10 @@ struct OpenAIProviderTests {
     func wrongKey() async throws {
         // The server echoes the key it got, as some proxies do, to prove it is redacted.
         let server = try await FakeLLMServer.start { _ in
-            OpenAIReplies.error(401, "Incorrect API key provided: \(secretKey). You can find your API key at https://example.test")
+            FakeLLMServer.Reply.openAIError(401, "Incorrect API key provided: \(secretKey). You can find your API key at https://example.test")
         }
         defer { Task { await server.stop() } }
-        let logs = LogCapture()
+        let logs = CapturedLogs()
 
         let error = try #require(await llmError { try await openAIProvider(server, logger: logs.logger).complete(chatRequest) })
 
@@ -106,7 +107,7 @@ struct OpenAIProviderTests {
 
     @Test("another 4xx (a bad model name) is rejected without retrying")
     func otherClientError() async throws {
-        let server = try await FakeLLMServer.start { _ in OpenAIReplies.error(404, "The model `nope` does not exist") }
+        let server = try await FakeLLMServer.start { _ in FakeLLMServer.Reply.openAIError(404, "The model `nope` does not exist") }
         defer { Task { await server.stop() } }
 
         let error = try #require(await llmError { try await openAIProvider(server).complete(chatRequest) })
@@ -122,7 +123,7 @@ struct OpenAIProviderTests {
         let provider = OpenAICompatibleProvider(baseURL: "http://127.0.0.1:\(port)/v1", apiKey: secretKey, model: "m", client: LLMHTTPClient.shared)
 
         let error = try #require(await llmError {
-            try await ResilientProvider(provider, policy: .fast, logger: LogCapture().logger).complete(chatRequest)
+            try await ResilientProvider(provider, policy: .fast, logger: CapturedLogs().logger).complete(chatRequest)
         })
 
         #expect(error.kind == .unavailable)

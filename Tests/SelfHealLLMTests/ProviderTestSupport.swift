@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import SelfHealCore
 import SelfHealLLM
+import SelfHealTestSupport
 
 /// The key tests configure; fake servers echo it back to check it never leaks.
 let secretKey = "sk-test-0123456789-secret"
@@ -17,25 +18,9 @@ extension ResiliencePolicy {
     static let fast = ResiliencePolicy(timeout: .seconds(5), maxRetries: 2, baseDelay: .milliseconds(10), maxDelay: .milliseconds(40))
 }
 
-enum OpenAIReplies {
-    static func completion(_ text: String, promptTokens: Int = 21, completionTokens: Int = 9) -> FakeLLMServer.Reply {
-        let body: [String: Any] = [
-            "id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "fake-model",
-            "choices": [["index": 0, "message": ["role": "assistant", "content": text], "finish_reason": "stop"]],
-            "usage": ["prompt_tokens": promptTokens, "completion_tokens": completionTokens, "total_tokens": promptTokens + completionTokens],
-        ]
-        return .json(String(decoding: try! JSONSerialization.data(withJSONObject: body), as: UTF8.self))
-    }
-
-    static func error(_ status: Int, _ message: String, headers: [String: String] = [:]) -> FakeLLMServer.Reply {
-        let body: [String: Any] = ["error": ["message": message, "type": "invalid_request_error", "code": NSNull()]]
-        return .json(String(decoding: try! JSONSerialization.data(withJSONObject: body), as: UTF8.self), status: status, headers: headers)
-    }
-}
-
 func openAIProvider(
     _ server: FakeLLMServer, key: String? = secretKey, policy: ResiliencePolicy = .fast,
-    breaker: CircuitBreaker = CircuitBreaker(), logger: Logger = LogCapture().logger
+    breaker: CircuitBreaker = CircuitBreaker(), logger: Logger = CapturedLogs().logger
 ) -> ResilientProvider {
     ResilientProvider(
         OpenAICompatibleProvider(baseURL: server.baseURL + "/v1", apiKey: key, model: "fake-model", client: LLMHTTPClient.shared),

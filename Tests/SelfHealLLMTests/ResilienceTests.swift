@@ -1,6 +1,7 @@
 import Foundation
 import SelfHealCore
 import SelfHealLLM
+import SelfHealTestSupport
 import Testing
 
 @Suite("Retries, timeouts and the circuit breaker, over the OpenAI wire protocol")
@@ -8,8 +9,8 @@ struct ResilienceTests {
     @Test("429 with Retry-After: waits as asked, then succeeds")
     func rateLimitedThenSuccess() async throws {
         let server = try await FakeLLMServer.start { call in
-            call == 0 ? OpenAIReplies.error(429, "Rate limit reached for requests", headers: ["Retry-After": "1"])
-                : OpenAIReplies.completion("ok")
+            call.index == 0 ? FakeLLMServer.Reply.openAIError(429, "Rate limit reached for requests", headers: ["Retry-After": "1"])
+                : FakeLLMServer.Reply.openAI("ok")
         }
         defer { Task { await server.stop() } }
         let started = ContinuousClock.now
@@ -24,7 +25,7 @@ struct ResilienceTests {
 
     @Test("429 that persists: rate limited after the retries, with the server's message")
     func rateLimitedForGood() async throws {
-        let server = try await FakeLLMServer.start { _ in OpenAIReplies.error(429, "You exceeded your current quota") }
+        let server = try await FakeLLMServer.start { _ in FakeLLMServer.Reply.openAIError(429, "You exceeded your current quota") }
         defer { Task { await server.stop() } }
 
         let error = try #require(await llmError { try await openAIProvider(server).complete(chatRequest) })
@@ -36,7 +37,7 @@ struct ResilienceTests {
 
     @Test("a Retry-After longer than allowed fails at once instead of hanging the request")
     func retryAfterTooLong() async throws {
-        let server = try await FakeLLMServer.start { _ in OpenAIReplies.error(429, "slow down", headers: ["Retry-After": "3600"]) }
+        let server = try await FakeLLMServer.start { _ in FakeLLMServer.Reply.openAIError(429, "slow down", headers: ["Retry-After": "3600"]) }
         defer { Task { await server.stop() } }
 
         let error = try #require(await llmError { try await openAIProvider(server).complete(chatRequest) })
@@ -53,10 +54,10 @@ struct ResilienceTests {
     @Test("500 then success: retried with backoff")
     func serverErrorThenSuccess() async throws {
         let server = try await FakeLLMServer.start { call in
-            call == 0 ? OpenAIReplies.error(500, "The server had an error while processing your request") : OpenAIReplies.completion("ok")
+            call.index == 0 ? FakeLLMServer.Reply.openAIError(500, "The server had an error while processing your request") : FakeLLMServer.Reply.openAI("ok")
         }
         defer { Task { await server.stop() } }
-        let logs = LogCapture()
+        let logs = CapturedLogs()
 
         let completion = try await openAIProvider(server, logger: logs.logger).complete(chatRequest)
 
@@ -68,7 +69,7 @@ struct ResilienceTests {
     @Test("a server that hangs past the timeout: timeout, promptly, without retrying")
     func hang() async throws {
         let server = try await FakeLLMServer.start { _ in
-            var reply = OpenAIReplies.completion("too late")
+            var reply = FakeLLMServer.Reply.openAI("too late")
             reply.delay = .seconds(6)
             return reply
         }
@@ -89,7 +90,7 @@ struct ResilienceTests {
     @Test("the breaker opens after repeated failures, fails fast, then a probe closes it")
     func breakerOpensAndRecovers() async throws {
         let server = try await FakeLLMServer.start { call in
-            call < 2 ? OpenAIReplies.error(503, "upstream overloaded") : OpenAIReplies.completion("back")
+            call.index < 2 ? FakeLLMServer.Reply.openAIError(503, "upstream overloaded") : FakeLLMServer.Reply.openAI("back")
         }
         defer { Task { await server.stop() } }
         let breaker = CircuitBreaker(failureThreshold: 2, cooldown: .seconds(1))
@@ -117,7 +118,7 @@ struct ResilienceTests {
 
     @Test("a failed probe re-opens the breaker")
     func failedProbe() async throws {
-        let server = try await FakeLLMServer.start { _ in OpenAIReplies.error(500, "still down") }
+        let server = try await FakeLLMServer.start { _ in FakeLLMServer.Reply.openAIError(500, "still down") }
         defer { Task { await server.stop() } }
         let breaker = CircuitBreaker(failureThreshold: 1, cooldown: .seconds(1))
         let provider = openAIProvider(server, policy: ResiliencePolicy(timeout: .seconds(5), maxRetries: 0), breaker: breaker)
@@ -133,7 +134,7 @@ struct ResilienceTests {
 
     @Test("a provider that answers, even with a 4xx, does not trip the breaker")
     func rejectionsKeepBreakerClosed() async throws {
-        let server = try await FakeLLMServer.start { _ in OpenAIReplies.error(400, "bad request") }
+        let server = try await FakeLLMServer.start { _ in FakeLLMServer.Reply.openAIError(400, "bad request") }
         defer { Task { await server.stop() } }
         let breaker = CircuitBreaker(failureThreshold: 2, cooldown: .seconds(30))
         let provider = openAIProvider(server, breaker: breaker)

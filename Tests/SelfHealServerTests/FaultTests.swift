@@ -2,6 +2,7 @@ import Foundation
 import SelfHealCore
 import SelfHealLLM
 import SelfHealStore
+import SelfHealTestSupport
 import Synchronization
 import Testing
 
@@ -12,11 +13,11 @@ import Testing
 @Suite("Faults, with real processes", .serialized)
 struct FaultTests {
     /// What the fake LLM writes for generation: a small, valid Python function.
-    static let generatedAnswer = FakeProviderServer.Reply.openAI(
+    static let generatedAnswer = FakeLLMServer.Reply.openAI(
         "Here is the function.\n\n```python\ndef add(a: int, b: int) -> int:\n    \"\"\"Return a + b.\"\"\"\n    return a + b\n```"
     )
 
-    static func fakeLLMEnvironment(_ fake: FakeProviderServer, extra: [String: String] = [:]) -> [String: String] {
+    static func fakeLLMEnvironment(_ fake: FakeLLMServer, extra: [String: String] = [:]) -> [String: String] {
         ["LLM_PROVIDER": "openai", "LLM_BASE_URL": "\(fake.baseURL)/v1", "LLM_API_KEY": "x", "LLM_MODEL": "fake-model"].merging(extra) { $1 }
     }
 
@@ -40,7 +41,7 @@ struct FaultTests {
         let database = try TempDatabase()
         defer { database.cleanup() }
         // The first generation never answers: the request is surely inside the worker when it dies.
-        let fake = try await FakeProviderServer.start { _, index in index == 0 ? .hang : FaultTests.generatedAnswer }
+        let fake = try await FakeLLMServer.start { call in call.index == 0 ? .hang : FaultTests.generatedAnswer }
         try await withProcesses(in: database.directory) { running in
             running.atEnd { await fake.stop() }
             let common = ["--database", database.url, "--rules", shippedRules]
@@ -86,8 +87,8 @@ struct FaultTests {
         let database = try TempDatabase()
         defer { database.cleanup() }
         // Only the evaluator's judge talks to this fake; its first verdict never comes.
-        let fake = try await FakeProviderServer.start { _, index in
-            index == 0 ? .hang : .openAI("{\"score\": 0.8, \"feedback\": \"fine\"}")
+        let fake = try await FakeLLMServer.start { call in
+            call.index == 0 ? .hang : .openAI("{\"score\": 0.8, \"feedback\": \"fine\"}")
         }
         try await withProcesses(in: database.directory) { running in
             running.atEnd { await fake.stop() }
@@ -130,7 +131,7 @@ struct FaultTests {
         let database = try TempDatabase()
         defer { database.cleanup() }
         let healthy = FaultSwitch()
-        let fake = try await FakeProviderServer.start { _, _ in
+        let fake = try await FakeLLMServer.start { _ in
             healthy.isOn ? FaultTests.generatedAnswer : .openAIError(500, "the model is on fire")
         }
         // LLM_BREAKER_COOLDOWN_SECONDS is honoured once selfheal has that knob; without it the
@@ -175,7 +176,7 @@ struct FaultTests {
     func hangingProviderOpensTheCircuit() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let fake = try await FakeProviderServer.start { _, _ in .hang }
+        let fake = try await FakeLLMServer.start { _ in .hang }
         try await withProcesses(in: database.directory) { running in
             running.atEnd { await fake.stop() }
             let server = try running.start(

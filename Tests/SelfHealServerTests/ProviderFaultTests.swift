@@ -7,6 +7,7 @@ import NIOCore
 import SelfHealCore
 import SelfHealLLM
 import SelfHealServer
+import SelfHealTestSupport
 import ServiceLifecycle
 import Synchronization
 import Testing
@@ -20,7 +21,7 @@ struct ProviderFaultTests {
     /// The environment a user would set, with a short timeout and one retry.
     /// `timeout`: short only where a test waits it out (a hanging server); elsewhere long, so a
     /// busy machine running the whole suite never turns a prompt answer into a timeout.
-    static func environment(_ provider: String, server: FakeProviderServer, path: String, timeout: String = "10") -> [String: String] {
+    static func environment(_ provider: String, server: FakeLLMServer, path: String, timeout: String = "10") -> [String: String] {
         [
             "LLM_PROVIDER": provider, "LLM_BASE_URL": server.baseURL + path, "LLM_API_KEY": "sk-fault-test-key",
             "LLM_MODEL": "fake-model", "LLM_TIMEOUT_SECONDS": timeout, "LLM_MAX_RETRIES": "1",
@@ -34,7 +35,7 @@ struct ProviderFaultTests {
 
     @Test("an OpenAI-compatible server answers the request; tokens and model are logged")
     func openAIServes() async throws {
-        let server = try await FakeProviderServer.start { request, _ in
+        let server = try await FakeLLMServer.start { request in
             request.isJudge ? .openAI(#"{"score": 0.9, "feedback": "clear and typed"}"#) : .openAI(Self.code)
         }
         defer { Task { await server.stop() } }
@@ -65,7 +66,7 @@ struct ProviderFaultTests {
 
     @Test("a Gemini server answers the request")
     func geminiServes() async throws {
-        let server = try await FakeProviderServer.start { request, _ in
+        let server = try await FakeLLMServer.start { request in
             request.isJudge ? .gemini(#"{"score": 0.8, "feedback": "ok"}"#) : .gemini(Self.code)
         }
         defer { Task { await server.stop() } }
@@ -87,7 +88,7 @@ struct ProviderFaultTests {
 
     struct Fault: Sendable, CustomTestStringConvertible {
         var name: String
-        var reply: FakeProviderServer.Reply
+        var reply: FakeLLMServer.Reply
         var status: Int
         var code: String
         var says: String
@@ -105,11 +106,11 @@ struct ProviderFaultTests {
 
     @Test("a provider fault reaches the client as a gateway error naming the provider, and is logged", arguments: faults)
     func fault(_ fault: Fault) async throws {
-        let server = try await FakeProviderServer.start { _, _ in fault.reply }
+        let server = try await FakeLLMServer.start { _ in fault.reply }
         defer { Task { await server.stop() } }
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let timeout = fault.reply.hangs ? "0.5" : "10"
+        let timeout = fault.reply.delay != nil ? "0.5" : "10"
         let role = try await Self.startAll(Self.environment("openai", server: server, path: "/v1", timeout: timeout), database: database)
 
         let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
@@ -152,8 +153,8 @@ struct ProviderFaultTests {
 
     @Test("a 500 then success is retried inside the worker: the client sees a normal answer")
     func transientFailure() async throws {
-        let server = try await FakeProviderServer.start { request, call in
-            if call == 0 { return .openAIError(500, "transient") }
+        let server = try await FakeLLMServer.start { request in
+            if request.index == 0 { return .openAIError(500, "transient") }
             return request.isJudge ? .openAI(#"{"score": 1.0, "feedback": ""}"#) : .openAI(Self.code)
         }
         defer { Task { await server.stop() } }
@@ -170,7 +171,7 @@ struct ProviderFaultTests {
 
     @Test("a fault through /v1/chat/completions comes back in OpenAI's error shape")
     func chatCompletionsFault() async throws {
-        let server = try await FakeProviderServer.start { _, _ in .hang }
+        let server = try await FakeLLMServer.start { _ in .hang }
         defer { Task { await server.stop() } }
         let database = try TempDatabase()
         defer { database.cleanup() }

@@ -3,6 +3,7 @@ import Logging
 @testable import SelfHealCommands
 import SelfHealCore
 import SelfHealLLM
+import SelfHealTestSupport
 import Synchronization
 import Testing
 
@@ -14,11 +15,10 @@ struct ProviderSelectionTests {
 
     @Test("no key and no LLM_PROVIDER: simulated, said once")
     func simulatedByDefault() throws {
-        let collector = LineCollector()
-        let logger = Logger(label: "t", factory: { _ in CollectingLogHandler(collector: collector) })
-        let providers = try select([:], logger: logger)
+        let logs = CapturedLogs()
+        let providers = try select([:], logger: logs.logger)
         #expect(providers.generation.name == "simulated")
-        let said = collector.lines.withLock { $0 }
+        let said = logs.messages
         #expect(said.count == 1)
         #expect(said.first?.contains("simulated") == true)
     }
@@ -62,25 +62,5 @@ struct ProviderSelectionTests {
         #expect(result.code != 0)
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(result.stderr.contains("LLM_PROVIDER: 'bogus'"))
-    }
-}
-
-/// Keeps each log message, to count what start-up says.
-final class LineCollector: Sendable {
-    let lines = Mutex<[String]>([])
-}
-
-struct CollectingLogHandler: LogHandler {
-    let collector: LineCollector
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        collector.lines.withLock { $0.append("\(event.message)") }
     }
 }

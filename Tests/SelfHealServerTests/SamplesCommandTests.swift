@@ -1,6 +1,7 @@
 import Foundation
 @testable import SelfHealCommands
 import SelfHealServer
+import SelfHealTestSupport
 import Testing
 
 /// `selfheal samples` as a user runs it: the built binary against a real `--role all`.
@@ -105,8 +106,8 @@ struct SamplesCommandTests {
     @Test("a manager that stops answering mid-run: sending stops and the run reports a transport error")
     func stopsOnTransportError() async throws {
         // Answers the first request, then never again: a server that hung after a while.
-        let server = try await FakeProviderServer.start { _, index in
-            index == 0 ? .init(body: #"{"request_id": "r1", "evaluation": {"passed": true, "final_score": 0.9}}"#) : .hang
+        let server = try await FakeLLMServer.start { call in
+            call.index == 0 ? .init(body: #"{"request_id": "r1", "evaluation": {"passed": true, "final_score": 0.9}}"#) : .hang
         }
         let suite = try SampleSuite.load(directory: samplesDirectory, categories: ["easy"])
         let report = try await SampleRunner(baseURL: server.baseURL, concurrency: 1, timeoutSeconds: 1).run(suite, order: ["easy"])
