@@ -13,54 +13,54 @@ struct FailureTests {
     func workerDown() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let evaluator = try await startRole(testConfig(.evaluator, database: database))
-        let refusing = try RefusingPort()
-        defer { refusing.close() }
-        let deadWorker = refusing.url
-        let manager = try await startRole(
-            testConfig(.manager, database: database, workerURL: deadWorker, evaluatorURL: "http://127.0.0.1:\(evaluator.port)")
-        )
+        try await withRoles { roles in
+            let evaluator = try await roles.start(testConfig(.evaluator, database: database))
+            let refusing = try RefusingPort()
+            defer { refusing.close() }
+            let deadWorker = refusing.url
+            let manager = try await roles.start(
+                testConfig(.manager, database: database, workerURL: deadWorker, evaluatorURL: "http://127.0.0.1:\(evaluator.port)")
+            )
 
-        let answer = try await fetch(port: manager.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
-        #expect(answer.status == 503)
-        #expect(answer.errorCode == "worker_unavailable")
-        #expect(answer.errorMessage?.contains("worker") == true)
-        #expect(answer.errorMessage?.contains("127.0.0.1") == false, "\(answer.errorMessage ?? "")")
+            let answer = try await fetch(port: manager.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+            #expect(answer.status == 503)
+            #expect(answer.errorCode == "worker_unavailable")
+            #expect(answer.errorMessage?.contains("worker") == true)
+            #expect(answer.errorMessage?.contains("127.0.0.1") == false, "\(answer.errorMessage ?? "")")
 
-        let logs = try await #require(manager.store).recentLogs(taskType: nil, since: .distantPast, limit: 10)
-        #expect(logs.count == 1)
-        #expect(logs.first?.status == .workerError)
-        #expect(logs.first?.userInput == "Write a fibonacci function")
-        #expect(logs.first?.error?.contains("worker") == true)
-        await manager.shutdown()
-        await evaluator.shutdown()
+            let logs = try await #require(manager.store).recentLogs(taskType: nil, since: .distantPast, limit: 10)
+            #expect(logs.count == 1)
+            #expect(logs.first?.status == .workerError)
+            #expect(logs.first?.userInput == "Write a fibonacci function")
+            #expect(logs.first?.error?.contains("worker") == true)
+        }
     }
 
     @Test("evaluator down: 503 naming the evaluator but not its address; the generated output is kept in the log")
     func evaluatorDown() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let worker = try await startRole(testConfig(.worker, database: database))
-        let refusing = try RefusingPort()
-        defer { refusing.close() }
-        let deadEvaluator = refusing.url
-        let manager = try await startRole(
-            testConfig(.manager, database: database, workerURL: "http://127.0.0.1:\(worker.port)", evaluatorURL: deadEvaluator)
-        )
+        try await withRoles { roles in
+            let worker = try await roles.start(testConfig(.worker, database: database))
+            let refusing = try RefusingPort()
+            defer { refusing.close() }
+            let deadEvaluator = refusing.url
+            let manager = try await roles.start(
+                testConfig(.manager, database: database, workerURL: "http://127.0.0.1:\(worker.port)", evaluatorURL: deadEvaluator)
+            )
 
-        let answer = try await fetch(port: manager.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
-        #expect(answer.status == 503)
-        #expect(answer.errorCode == "evaluator_unavailable")
-        #expect(answer.errorMessage?.contains("evaluator") == true)
-        #expect(answer.errorMessage?.contains("127.0.0.1") == false, "\(answer.errorMessage ?? "")")
+            let answer = try await fetch(port: manager.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+            #expect(answer.status == 503)
+            #expect(answer.errorCode == "evaluator_unavailable")
+            #expect(answer.errorMessage?.contains("evaluator") == true)
+            #expect(answer.errorMessage?.contains("127.0.0.1") == false, "\(answer.errorMessage ?? "")")
 
-        let store = try #require(manager.store)
-        let log = try #require(try await store.recentLogs(taskType: nil, since: .distantPast, limit: 10).first)
-        #expect(log.status == .evaluatorError)
-        #expect(log.output?.contains("def ") == true)
-        #expect(log.promptVersion == 1)
-        await manager.shutdown()
-        await worker.shutdown()
+            let store = try #require(manager.store)
+            let log = try #require(try await store.recentLogs(taskType: nil, since: .distantPast, limit: 10).first)
+            #expect(log.status == .evaluatorError)
+            #expect(log.output?.contains("def ") == true)
+            #expect(log.promptVersion == 1)
+        }
     }
 
     @Test("graceful shutdown lets an in-flight request finish")
@@ -79,17 +79,19 @@ struct FailureTests {
             taskTypes: .defaults, limits: .defaults
         )
         let assembled = AssembledRole(router: router, services: [], store: store)
-        let role = try await RunningRole.start(assembled: assembled, config: config, logger: quietLogger)
+        try await withRoles { roles in
+            let role = try await roles.adopt(RunningRole.start(assembled: assembled, config: config, logger: quietLogger))
 
-        async let inFlight = fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "slow please"]))
-        var iterator = started.stream.makeAsyncIterator()
-        await iterator.next()  // the generator is now working on the request
-        await role.shutdown()
+            async let inFlight = fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "slow please"]))
+            var iterator = started.stream.makeAsyncIterator()
+            await iterator.next()  // the generator is now working on the request
+            await role.shutdown()
 
-        let answer = try await inFlight
-        #expect(answer.status == 200)
-        await #expect(throws: (any Error).self) {
-            _ = try await fetch(port: role.port, path: "/health")
+            let answer = try await inFlight
+            #expect(answer.status == 200)
+            await #expect(throws: (any Error).self) {
+                _ = try await fetch(port: role.port, path: "/health")
+            }
         }
     }
 }

@@ -37,14 +37,15 @@ struct OpenAPITests {
         defer { database.cleanup() }
         var config = testConfig(.all, database: database)
         config.security = SecuritySettings(apiKeys: ["k"], adminToken: "a", serviceToken: "s", rateLimitPerMinute: 0, maxConcurrentRequests: 10)
-        let role = try await startRole(config)
-        let answer = try await fetch(.GET, port: role.port, path: "/openapi.json")
-        #expect(answer.status == 200)
-        #expect(answer.json["openapi"] as? String == "3.1.0")
-        let paths = try #require(answer.json["paths"] as? [String: Any])
-        #expect(paths.keys.contains("/api/v1/request") && paths.keys.contains("/api/v1/prompts/{id}/activate"))
-        let request = try #require((paths["/api/v1/request"] as? [String: Any])?["post"] as? [String: Any])
-        #expect(request["requestBody"] != nil)
-        await role.shutdown()
+        try await withRoles { roles in
+            let role = try await roles.start(config)
+            let answer = try await fetch(.GET, port: role.port, path: "/openapi.json")
+            #expect(answer.status == 200)
+            #expect(answer.json["openapi"] as? String == "3.1.0")
+            let paths = try #require(answer.json["paths"] as? [String: Any])
+            #expect(paths.keys.contains("/api/v1/request") && paths.keys.contains("/api/v1/prompts/{id}/activate"))
+            let request = try #require((paths["/api/v1/request"] as? [String: Any])?["post"] as? [String: Any])
+            #expect(request["requestBody"] != nil)
+        }
     }
 }

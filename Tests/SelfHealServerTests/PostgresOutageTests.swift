@@ -28,23 +28,24 @@ struct PostgresOutageTests {
         defer { scratch.cleanup() }
         var config = testConfig(.all, database: scratch)
         config.databaseURL = url
-        let role = try await startRole(config)
-        try shell(stop)
-        do {
-            let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a function that adds two numbers"]))
-            #expect(answer.status == 503, "\(answer.status): \(String(decoding: answer.body, as: UTF8.self))")
-            #expect(answer.errorMessage?.contains("database") == true, "\(answer.errorMessage ?? "")")
-            ErrorLeakTests.expectClean(answer, "POST /api/v1/request", also: forbidden)
-            for path in ["/api/v1/prompts", "/api/v1/stats/summary", "/api/v1/stats/recent-failures", "/health"] {
-                ErrorLeakTests.expectClean(try await fetch(.GET, port: role.port, path: path), "GET \(path)", also: forbidden)
+        try await withRoles { roles in
+            let role = try await roles.start(config)
+            try shell(stop)
+            do {
+                let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a function that adds two numbers"]))
+                #expect(answer.status == 503, "\(answer.status): \(String(decoding: answer.body, as: UTF8.self))")
+                #expect(answer.errorMessage?.contains("database") == true, "\(answer.errorMessage ?? "")")
+                ErrorLeakTests.expectClean(answer, "POST /api/v1/request", also: forbidden)
+                for path in ["/api/v1/prompts", "/api/v1/stats/summary", "/api/v1/stats/recent-failures", "/health"] {
+                    ErrorLeakTests.expectClean(try await fetch(.GET, port: role.port, path: path), "GET \(path)", also: forbidden)
+                }
+            } catch {
+                try? shell(start)
+                await role.shutdown()
+                throw error
             }
-        } catch {
-            try? shell(start)
-            await role.shutdown()
-            throw error
+            try shell(start)
         }
-        try shell(start)
-        await role.shutdown()
     }
 
     /// Runs an operator's command with none of the test runner's descriptors: a server it

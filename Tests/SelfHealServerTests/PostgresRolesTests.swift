@@ -25,30 +25,31 @@ struct PostgresRolesTests {
             config.databaseURL = url
             return config
         }
-        let worker = try await startRole(config(.worker))
-        let evaluator = try await startRole(config(.evaluator))
-        var managerConfig = config(.manager)
-        managerConfig.workerURL = "http://127.0.0.1:\(worker.port)"
-        managerConfig.evaluatorURL = "http://127.0.0.1:\(evaluator.port)"
-        let manager = try await startRole(managerConfig)
+        try await withRoles { roles in
+            let worker = try await roles.start(config(.worker))
+            let evaluator = try await roles.start(config(.evaluator))
+            var managerConfig = config(.manager)
+            managerConfig.workerURL = "http://127.0.0.1:\(worker.port)"
+            managerConfig.evaluatorURL = "http://127.0.0.1:\(evaluator.port)"
+            let manager = try await roles.start(managerConfig)
 
-        // The database may hold rows from other runs: count the difference.
-        let before = try await fetch(.GET, port: evaluator.port, path: "/api/v1/stats/summary?hours=1").json["total"] as? Int ?? 0
-        var requestIds: [String] = []
-        for input in ["Write a fibonacci function", "Write a factorial function", "Reverse a string"] {
-            let answer = try await fetch(port: manager.port, path: "/api/v1/request", body: json(["user_input": input]))
-            #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
-            if let id = answer.json["request_id"] as? String { requestIds.append(id) }
+            // The database may hold rows from other runs: count the difference.
+            let before = try await fetch(.GET, port: evaluator.port, path: "/api/v1/stats/summary?hours=1").json["total"] as? Int ?? 0
+            var requestIds: [String] = []
+            for input in ["Write a fibonacci function", "Write a factorial function", "Reverse a string"] {
+                let answer = try await fetch(port: manager.port, path: "/api/v1/request", body: json(["user_input": input]))
+                #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
+                if let id = answer.json["request_id"] as? String { requestIds.append(id) }
+            }
+            let after = try await fetch(.GET, port: evaluator.port, path: "/api/v1/stats/summary?hours=1")
+            #expect(after.json["total"] as? Int == before + 3)
+
+            let store = try #require(evaluator.store)
+            let logs = try await store.recentLogs(taskType: nil, since: Date().addingTimeInterval(-600), limit: 100)
+            #expect(Set(requestIds).isSubset(of: Set(logs.map(\.requestId))))
+            let health = try await fetch(.GET, port: manager.port, path: "/health")
+            #expect((health.json["store"] as? [String: Any])?["reachable"] as? Bool == true)
         }
-        let after = try await fetch(.GET, port: evaluator.port, path: "/api/v1/stats/summary?hours=1")
-        #expect(after.json["total"] as? Int == before + 3)
-
-        let store = try #require(evaluator.store)
-        let logs = try await store.recentLogs(taskType: nil, since: Date().addingTimeInterval(-600), limit: 100)
-        #expect(Set(requestIds).isSubset(of: Set(logs.map(\.requestId))))
-        let health = try await fetch(.GET, port: manager.port, path: "/health")
-        #expect((health.json["store"] as? [String: Any])?["reachable"] as? Bool == true)
-        for role in [manager, evaluator, worker] { await role.shutdown() }
     }
 
     @Test(
@@ -70,22 +71,24 @@ struct PostgresRolesTests {
             try await store.waitUntilReachable()
             try await store.migrate()
         }
-        let role = try await RunningRole.start(assembled: assembled, config: testConfig(.manager, database: scratch), logger: quietLogger)
-        let health = try await fetch(.GET, port: role.port, path: "/health")
-        #expect((health.json["store"] as? [String: Any])?["reachable"] as? Bool == true)
+        try await withRoles { roles in
+            let role = try await roles.adopt(RunningRole.start(assembled: assembled, config: testConfig(.manager, database: scratch), logger: quietLogger))
+            let health = try await fetch(.GET, port: role.port, path: "/health")
+            #expect((health.json["store"] as? [String: Any])?["reachable"] as? Bool == true)
 
-        async let inFlight = fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "slow please"]))
-        var iterator = started.stream.makeAsyncIterator()
-        await iterator.next()  // the generator is working on the request
-        await role.shutdown()
-        let answer = try await inFlight
-        #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
+            async let inFlight = fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "slow please"]))
+            var iterator = started.stream.makeAsyncIterator()
+            await iterator.next()  // the generator is working on the request
+            await role.shutdown()
+            let answer = try await inFlight
+            #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
 
-        // Read back through a store of its own: the role's pool has stopped with its group.
-        let reader = try await PostgresStore.open(url: url, logger: quietLogger)
-        let requestId = try #require(answer.json["request_id"] as? String)
-        let logs = try await reader.recentLogs(taskType: nil, since: Date().addingTimeInterval(-600), limit: 200)
-        try await reader.close()
-        #expect(logs.contains { $0.requestId == requestId })
+            // Read back through a store of its own: the role's pool has stopped with its group.
+            let reader = try await PostgresStore.open(url: url, logger: quietLogger)
+            let requestId = try #require(answer.json["request_id"] as? String)
+            let logs = try await reader.recentLogs(taskType: nil, since: Date().addingTimeInterval(-600), limit: 200)
+            try await reader.close()
+            #expect(logs.contains { $0.requestId == requestId })
+        }
     }
 }

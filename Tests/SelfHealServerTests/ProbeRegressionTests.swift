@@ -116,21 +116,22 @@ struct ProbeRegressionTests {
     func openModeKeysBelongToTheAnonymousClient() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let role = try await startRole(testConfig(.all, database: database))
-        do {
-            let body = json(["user_input": "Write a function that reverses a string"])
-            let first = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "k", "Authorization": "Bearer a"])
-            let second = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "k", "Authorization": "Bearer b"])
-            #expect(first.status == 200 && second.status == 200)
-            #expect(second.headers["idempotent-replayed"] == "true")
-            #expect(second.json["request_id"] as? String == first.json["request_id"] as? String)
-            let other = json(["user_input": "Write a function that sorts a list"])
-            #expect(try await fetch(port: role.port, path: "/api/v1/request", body: other, headers: ["Idempotency-Key": "k"]).status == 422)
-        } catch {
-            await role.shutdown()
-            throw error
+        try await withRoles { roles in
+            let role = try await roles.start(testConfig(.all, database: database))
+            do {
+                let body = json(["user_input": "Write a function that reverses a string"])
+                let first = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "k", "Authorization": "Bearer a"])
+                let second = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "k", "Authorization": "Bearer b"])
+                #expect(first.status == 200 && second.status == 200)
+                #expect(second.headers["idempotent-replayed"] == "true")
+                #expect(second.json["request_id"] as? String == first.json["request_id"] as? String)
+                let other = json(["user_input": "Write a function that sorts a list"])
+                #expect(try await fetch(port: role.port, path: "/api/v1/request", body: other, headers: ["Idempotency-Key": "k"]).status == 422)
+            } catch {
+                await role.shutdown()
+                throw error
+            }
         }
-        await role.shutdown()
     }
 
     @Test("wrong code that exits 0 at import fails its tests and the verdict, through /api/v1/evaluate")

@@ -41,27 +41,28 @@ struct ProviderFaultTests {
         defer { Task { await server.stop() } }
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let role = try await Self.startAll(Self.environment("openai", server: server, path: "/v1"), database: database)
+        try await withRoles { roles in
+            let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1"), database: database))
 
-        let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+            let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
-        #expect(answer.status == 200)
-        #expect(answer.json["output"] as? String == Self.code)
-        #expect((answer.json["llm"] as? [String: String]) == ["provider": "openai", "model": "fake-model"])
-        let judge = try #require((answer.json["evaluation"] as? [String: Any])?["judge"] as? [String: Any])
-        #expect(judge["score"] as? Double == 0.9)
-        #expect(judge["available"] as? Bool == true)
-        let store = try #require(role.store)
-        let log = try #require(try await store.recentLogs(taskType: nil, since: .distantPast, limit: 5).first)
-        #expect(log.status == .ok)
-        #expect(log.llmProvider == "openai")
-        #expect(log.tokensInput == 21)
-        #expect(log.tokensOutput == 9)
-        // The generation call carried the live prompt as the system message.
-        let generation = try #require(server.requests.first { !$0.isJudge })
-        #expect(generation.path == "/v1/chat/completions")
-        #expect(generation.headers["authorization"] == "Bearer sk-fault-test-key")
-        await role.shutdown()
+            #expect(answer.status == 200)
+            #expect(answer.json["output"] as? String == Self.code)
+            #expect((answer.json["llm"] as? [String: String]) == ["provider": "openai", "model": "fake-model"])
+            let judge = try #require((answer.json["evaluation"] as? [String: Any])?["judge"] as? [String: Any])
+            #expect(judge["score"] as? Double == 0.9)
+            #expect(judge["available"] as? Bool == true)
+            let store = try #require(role.store)
+            let log = try #require(try await store.recentLogs(taskType: nil, since: .distantPast, limit: 5).first)
+            #expect(log.status == .ok)
+            #expect(log.llmProvider == "openai")
+            #expect(log.tokensInput == 21)
+            #expect(log.tokensOutput == 9)
+            // The generation call carried the live prompt as the system message.
+            let generation = try #require(server.requests.first { !$0.isJudge })
+            #expect(generation.path == "/v1/chat/completions")
+            #expect(generation.headers["authorization"] == "Bearer sk-fault-test-key")
+        }
     }
 
     @Test("a Gemini server answers the request")
@@ -72,18 +73,19 @@ struct ProviderFaultTests {
         defer { Task { await server.stop() } }
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let role = try await Self.startAll(Self.environment("gemini", server: server, path: "/v1beta"), database: database)
+        try await withRoles { roles in
+            let role = try await roles.adopt(Self.startAll(Self.environment("gemini", server: server, path: "/v1beta"), database: database))
 
-        let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+            let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
-        #expect(answer.status == 200)
-        #expect(answer.json["output"] as? String == Self.code)
-        #expect((answer.json["llm"] as? [String: String])?["provider"] == "gemini")
-        let sent = try #require(server.requests.first)
-        #expect(sent.path == "/v1beta/models/fake-model:generateContent")
-        #expect(sent.headers["x-goog-api-key"] == "sk-fault-test-key")
-        #expect(sent.query == nil)
-        await role.shutdown()
+            #expect(answer.status == 200)
+            #expect(answer.json["output"] as? String == Self.code)
+            #expect((answer.json["llm"] as? [String: String])?["provider"] == "gemini")
+            let sent = try #require(server.requests.first)
+            #expect(sent.path == "/v1beta/models/fake-model:generateContent")
+            #expect(sent.headers["x-goog-api-key"] == "sk-fault-test-key")
+            #expect(sent.query == nil)
+        }
     }
 
     struct Fault: Sendable, CustomTestStringConvertible {
@@ -111,23 +113,24 @@ struct ProviderFaultTests {
         let database = try TempDatabase()
         defer { database.cleanup() }
         let timeout = fault.reply.delay != nil ? "0.5" : "10"
-        let role = try await Self.startAll(Self.environment("openai", server: server, path: "/v1", timeout: timeout), database: database)
+        try await withRoles { roles in
+            let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1", timeout: timeout), database: database))
 
-        let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+            let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
-        #expect(answer.status == fault.status)
-        #expect(answer.errorCode == fault.code)
-        #expect(answer.errorMessage?.contains("LLM provider 'openai'") == true, "\(answer.errorMessage ?? "")")
-        #expect(answer.errorMessage?.contains(fault.says) == true, "\(answer.errorMessage ?? "")")
-        #expect(answer.errorMessage?.contains("sk-fault-test-key") == false)
-        let store = try #require(role.store)
-        let log = try #require(try await store.recentLogs(taskType: nil, since: .distantPast, limit: 5).first)
-        #expect(log.status == .workerError)
-        #expect(log.error?.contains(fault.says) == true, "\(log.error ?? "")")
-        if fault.status == 502 {
-            #expect(server.callCount == 1, "a 4xx or a malformed answer is not retried")
+            #expect(answer.status == fault.status)
+            #expect(answer.errorCode == fault.code)
+            #expect(answer.errorMessage?.contains("LLM provider 'openai'") == true, "\(answer.errorMessage ?? "")")
+            #expect(answer.errorMessage?.contains(fault.says) == true, "\(answer.errorMessage ?? "")")
+            #expect(answer.errorMessage?.contains("sk-fault-test-key") == false)
+            let store = try #require(role.store)
+            let log = try #require(try await store.recentLogs(taskType: nil, since: .distantPast, limit: 5).first)
+            #expect(log.status == .workerError)
+            #expect(log.error?.contains(fault.says) == true, "\(log.error ?? "")")
+            if fault.status == 502 {
+                #expect(server.callCount == 1, "a 4xx or a malformed answer is not retried")
+            }
         }
-        await role.shutdown()
     }
 
     @Test("nothing listening at LLM_BASE_URL: 503 naming the provider, never its address")
@@ -140,15 +143,16 @@ struct ProviderFaultTests {
         let environment = [
             "LLM_PROVIDER": "openai", "LLM_BASE_URL": "http://127.0.0.1:\(port)/v1", "LLM_MAX_RETRIES": "1", "LLM_TIMEOUT_SECONDS": "5",
         ]
-        let role = try await Self.startAll(environment, database: database)
+        try await withRoles { roles in
+            let role = try await roles.adopt(Self.startAll(environment, database: database))
 
-        let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+            let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
-        #expect(answer.status == 503)
-        #expect(answer.errorCode == "llm_unavailable")
-        #expect(answer.errorMessage?.contains("LLM provider 'openai'") == true)
-        #expect(answer.errorMessage?.contains("127.0.0.1") == false, "\(answer.errorMessage ?? "")")
-        await role.shutdown()
+            #expect(answer.status == 503)
+            #expect(answer.errorCode == "llm_unavailable")
+            #expect(answer.errorMessage?.contains("LLM provider 'openai'") == true)
+            #expect(answer.errorMessage?.contains("127.0.0.1") == false, "\(answer.errorMessage ?? "")")
+        }
     }
 
     @Test("a 500 then success is retried inside the worker: the client sees a normal answer")
@@ -160,13 +164,14 @@ struct ProviderFaultTests {
         defer { Task { await server.stop() } }
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let role = try await Self.startAll(Self.environment("openai", server: server, path: "/v1"), database: database)
+        try await withRoles { roles in
+            let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1"), database: database))
 
-        let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+            let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
-        #expect(answer.status == 200)
-        #expect(answer.json["output"] as? String == Self.code)
-        await role.shutdown()
+            #expect(answer.status == 200)
+            #expect(answer.json["output"] as? String == Self.code)
+        }
     }
 
     @Test("a fault through /v1/chat/completions comes back in OpenAI's error shape")
@@ -175,19 +180,20 @@ struct ProviderFaultTests {
         defer { Task { await server.stop() } }
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let role = try await Self.startAll(Self.environment("openai", server: server, path: "/v1", timeout: "0.5"), database: database)
+        try await withRoles { roles in
+            let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1", timeout: "0.5"), database: database))
 
-        let answer = try await fetch(
-            port: role.port, path: "/v1/chat/completions",
-            body: json(["model": "code_generation", "messages": [["role": "user", "content": "Write a fibonacci function"]]])
-        )
+            let answer = try await fetch(
+                port: role.port, path: "/v1/chat/completions",
+                body: json(["model": "code_generation", "messages": [["role": "user", "content": "Write a fibonacci function"]]])
+            )
 
-        #expect(answer.status == 504)
-        let error = try #require(answer.json["error"] as? [String: Any])
-        #expect(error["type"] as? String == "api_error")
-        #expect(error["code"] as? String == "llm_timeout")
-        #expect((error["message"] as? String)?.contains("LLM provider 'openai'") == true)
-        #expect(error.keys.contains("param"))
-        await role.shutdown()
+            #expect(answer.status == 504)
+            let error = try #require(answer.json["error"] as? [String: Any])
+            #expect(error["type"] as? String == "api_error")
+            #expect(error["code"] as? String == "llm_timeout")
+            #expect((error["message"] as? String)?.contains("LLM provider 'openai'") == true)
+            #expect(error.keys.contains("param"))
+        }
     }
 }

@@ -81,51 +81,52 @@ struct RouteAccessMatrixTests {
         defer { database.cleanup() }
         var config = testConfig(.all, database: database)
         config.security = Self.security
-        let role = try await startRole(config)
-        do {
-            var checked = 0
-            for operation in OpenAPIDocument.operations {
-                let allowed = Self.allowed(operation.access)
-                #expect(!allowed.isEmpty, "\(operation.method) \(operation.path) has no access class")
-                let (path, validBody) = Self.concrete(operation)
-                // Absolute-form request targets too, which a proxy may send.
-                let absolute = ["http://127.0.0.1:\(role.port)" + path, "http://127.0.0.1:\(role.port)/" + path]
-                for target in Self.spellings(of: path) + absolute {
-                    // The routes that generate or score run a whole pipeline for a valid body. Off the
-                    // plain spelling they get one their handler refuses (422) after the access
-                    // check, which tells "refused for the credential" (401) from "reached" as well,
-                    // at a fraction of the load.
-                    let body = Self.pipelineRoutes.contains(operation.path) && target != path ? #"{"task_type":7}"# : validBody
-                    var statuses: [String: Int] = [:]
-                    for (name, token) in Self.credentials {
-                        let headers = token.map { ["Authorization": "Bearer \($0)"] } ?? [:]
-                        statuses[name] = try await rawHTTP(port: role.port, method: operation.method.uppercased(), target: target, body: body, headers: headers).status
-                        checked += 1
-                    }
-                    let label = "\(operation.method.uppercased()) \(target)"
-                    // Whether this spelling reaches the route: an allowed caller is not told "no such route".
-                    let reached = allowed.contains { statuses[$0] != 404 }
-                    for (name, _) in Self.credentials {
-                        let status = statuses[name] ?? 0
-                        if allowed.contains(name) {
-                            #expect(status != 401 && status != 403, "\(label) refused \(name), which its class '\(operation.access)' allows: \(status)")
-                        } else {
-                            #expect(!(200..<300).contains(status), "\(label) answered \(status) to \(name) (class '\(operation.access)')")
-                            // Where the spelling reaches the route, the refusal is the credential's, not chance.
-                            #expect(reached ? status == 401 : [401, 404].contains(status), "\(label) answered \(status) to \(name)")
+        try await withRoles { roles in
+            let role = try await roles.start(config)
+            do {
+                var checked = 0
+                for operation in OpenAPIDocument.operations {
+                    let allowed = Self.allowed(operation.access)
+                    #expect(!allowed.isEmpty, "\(operation.method) \(operation.path) has no access class")
+                    let (path, validBody) = Self.concrete(operation)
+                    // Absolute-form request targets too, which a proxy may send.
+                    let absolute = ["http://127.0.0.1:\(role.port)" + path, "http://127.0.0.1:\(role.port)/" + path]
+                    for target in Self.spellings(of: path) + absolute {
+                        // The routes that generate or score run a whole pipeline for a valid body. Off the
+                        // plain spelling they get one their handler refuses (422) after the access
+                        // check, which tells "refused for the credential" (401) from "reached" as well,
+                        // at a fraction of the load.
+                        let body = Self.pipelineRoutes.contains(operation.path) && target != path ? #"{"task_type":7}"# : validBody
+                        var statuses: [String: Int] = [:]
+                        for (name, token) in Self.credentials {
+                            let headers = token.map { ["Authorization": "Bearer \($0)"] } ?? [:]
+                            statuses[name] = try await rawHTTP(port: role.port, method: operation.method.uppercased(), target: target, body: body, headers: headers).status
+                            checked += 1
+                        }
+                        let label = "\(operation.method.uppercased()) \(target)"
+                        // Whether this spelling reaches the route: an allowed caller is not told "no such route".
+                        let reached = allowed.contains { statuses[$0] != 404 }
+                        for (name, _) in Self.credentials {
+                            let status = statuses[name] ?? 0
+                            if allowed.contains(name) {
+                                #expect(status != 401 && status != 403, "\(label) refused \(name), which its class '\(operation.access)' allows: \(status)")
+                            } else {
+                                #expect(!(200..<300).contains(status), "\(label) answered \(status) to \(name) (class '\(operation.access)')")
+                                // Where the spelling reaches the route, the refusal is the credential's, not chance.
+                                #expect(reached ? status == 401 : [401, 404].contains(status), "\(label) answered \(status) to \(name)")
+                            }
+                        }
+                        if target == path {
+                            // The plain spelling reaches every route: the matrix is not vacuous.
+                            #expect(reached, "\(label) is not served")
                         }
                     }
-                    if target == path {
-                        // The plain spelling reaches every route: the matrix is not vacuous.
-                        #expect(reached, "\(label) is not served")
-                    }
                 }
+                #expect(checked > 500)
+            } catch {
+                await role.shutdown()
+                throw error
             }
-            #expect(checked > 500)
-        } catch {
-            await role.shutdown()
-            throw error
         }
-        await role.shutdown()
     }
 }

@@ -13,73 +13,77 @@ struct SamplesCommandTests {
     func easyCategoryReport() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let role = try await startRole(testConfig(.all, database: database))
-        let output = database.directory.appendingPathComponent("results.json").path
-        let run = try await runSelfheal([
-            "samples", "--url", "http://127.0.0.1:\(role.port)", "--categories", "easy", "--samples", samplesDirectory, "--output", output,
-        ])
-        await role.shutdown()
-        #expect(run.code == 0, "stderr: \(run.stderr)")
+        try await withRoles { roles in
+            let role = try await roles.start(testConfig(.all, database: database))
+            let output = database.directory.appendingPathComponent("results.json").path
+            let run = try await runSelfheal([
+                "samples", "--url", "http://127.0.0.1:\(role.port)", "--categories", "easy", "--samples", samplesDirectory, "--output", output,
+            ])
+            await role.shutdown()
+            #expect(run.code == 0, "stderr: \(run.stderr)")
 
-        let easy = try SampleSuite.load(file: samplesDirectory + "/easy.json", category: "easy")
-        // stdout is only the table: a header, a rule, one row per category, a rule, the total.
-        let lines = run.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 5, "\(run.stdout)")
-        #expect(lines.first?.hasPrefix("category") == true)
-        let easyRow = try #require(lines.first { $0.hasPrefix("easy ") }).split(separator: " ").map(String.init)
-        #expect(easyRow[1] == "\(easy.count)")
-        #expect(Int(easyRow[2]) ?? 0 >= easy.count * 9 / 10, "easy should pass at 90 % or more: \(lines)")
-        #expect(lines.last?.hasPrefix("total") == true)
-        // Progress goes to stderr, one line per request when stderr is not a terminal.
-        #expect(run.stderr.split(separator: "\n").filter { $0.contains("] easy #") }.count == easy.count)
+            let easy = try SampleSuite.load(file: samplesDirectory + "/easy.json", category: "easy")
+            // stdout is only the table: a header, a rule, one row per category, a rule, the total.
+            let lines = run.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count == 5, "\(run.stdout)")
+            #expect(lines.first?.hasPrefix("category") == true)
+            let easyRow = try #require(lines.first { $0.hasPrefix("easy ") }).split(separator: " ").map(String.init)
+            #expect(easyRow[1] == "\(easy.count)")
+            #expect(Int(easyRow[2]) ?? 0 >= easy.count * 9 / 10, "easy should pass at 90 % or more: \(lines)")
+            #expect(lines.last?.hasPrefix("total") == true)
+            // Progress goes to stderr, one line per request when stderr is not a terminal.
+            #expect(run.stderr.split(separator: "\n").filter { $0.contains("] easy #") }.count == easy.count)
 
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
-        let results = try #require(report["results"] as? [[String: Any]])
-        #expect(results.count == easy.count)
-        for (index, result) in results.enumerated() {
-            // Every row has every key; empty ones are null rather than missing.
-            #expect(Set(result.keys) == ["category", "index", "user_input", "status_code", "passed", "final_score", "latency_ms", "error", "request_id"])
-            #expect(result["error"] is NSNull)
-            #expect(result["category"] as? String == "easy")
-            #expect(result["index"] as? Int == index)
-            #expect(result["status_code"] as? Int == 200)
-            #expect((result["latency_ms"] as? Double ?? 0) > 0)
-            #expect(result["final_score"] is Double)
-            #expect((result["user_input"] as? String).map { easy[index].userInput.hasPrefix($0.replacingOccurrences(of: "…", with: "")) } == true)
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: output))) as? [String: Any])
+            let results = try #require(report["results"] as? [[String: Any]])
+            #expect(results.count == easy.count)
+            for (index, result) in results.enumerated() {
+                // Every row has every key; empty ones are null rather than missing.
+                #expect(Set(result.keys) == ["category", "index", "user_input", "status_code", "passed", "final_score", "latency_ms", "error", "request_id"])
+                #expect(result["error"] is NSNull)
+                #expect(result["category"] as? String == "easy")
+                #expect(result["index"] as? Int == index)
+                #expect(result["status_code"] as? Int == 200)
+                #expect((result["latency_ms"] as? Double ?? 0) > 0)
+                #expect(result["final_score"] is Double)
+                #expect((result["user_input"] as? String).map { easy[index].userInput.hasPrefix($0.replacingOccurrences(of: "…", with: "")) } == true)
+            }
+            let passed = results.filter { $0["passed"] as? Bool == true }.count
+            let total = try #require(report["total"] as? [String: Any])
+            #expect(total["passed"] as? Int == passed)
+            #expect(total["requests"] as? Int == easy.count)
+            // The server saw exactly these requests.
+            #expect(easyRow[2] == "\(passed)")
         }
-        let passed = results.filter { $0["passed"] as? Bool == true }.count
-        let total = try #require(report["total"] as? [String: Any])
-        #expect(total["passed"] as? Int == passed)
-        #expect(total["requests"] as? Int == easy.count)
-        // The server saw exactly these requests.
-        #expect(easyRow[2] == "\(passed)")
     }
 
     @Test("an HTTP error answer is an error row, not a transport error: the run completes")
     func httpErrorsAreRows() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let role = try await startRole(testConfig(.all, database: database))
-        let folder = database.directory.appendingPathComponent("samples")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let samples: [[String: Any]] = [
-            ["user_input": "   ", "task_type": "code_generation"],
-            ["user_input": "Write a factorial function", "task_type": "no_such_type"],
-            ["user_input": "Write a factorial function"],
-        ]
-        try JSONSerialization.data(withJSONObject: samples).write(to: folder.appendingPathComponent("mixed.json"))
-        let suite = try SampleSuite.load(directory: folder.path, categories: ["mixed"])
-        let report = try await SampleRunner(baseURL: "http://127.0.0.1:\(role.port)", concurrency: 2).run(suite, order: ["mixed"])
-        await role.shutdown()
+        try await withRoles { roles in
+            let role = try await roles.start(testConfig(.all, database: database))
+            let folder = database.directory.appendingPathComponent("samples")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let samples: [[String: Any]] = [
+                ["user_input": "   ", "task_type": "code_generation"],
+                ["user_input": "Write a factorial function", "task_type": "no_such_type"],
+                ["user_input": "Write a factorial function"],
+            ]
+            try JSONSerialization.data(withJSONObject: samples).write(to: folder.appendingPathComponent("mixed.json"))
+            let suite = try SampleSuite.load(directory: folder.path, categories: ["mixed"])
+            let report = try await SampleRunner(baseURL: "http://127.0.0.1:\(role.port)", concurrency: 2).run(suite, order: ["mixed"])
+            await role.shutdown()
 
-        #expect(report.stoppedEarly == nil)
-        #expect(report.transportErrors == 0)
-        #expect(report.results.map(\.statusCode) == [422, 422, 200])
-        #expect(report.results[0].error?.contains("user_input") == true)
-        #expect(report.results[1].error?.contains("no_such_type") == true)
-        #expect(report.total.errors == 2)
-        #expect(report.total.requests == 3)
-        #expect(report.table().contains("mixed"))
+            #expect(report.stoppedEarly == nil)
+            #expect(report.transportErrors == 0)
+            #expect(report.results.map(\.statusCode) == [422, 422, 200])
+            #expect(report.results[0].error?.contains("user_input") == true)
+            #expect(report.results[1].error?.contains("no_such_type") == true)
+            #expect(report.total.errors == 2)
+            #expect(report.total.requests == 3)
+            #expect(report.table().contains("mixed"))
+        }
     }
 
     @Test("against a manager with client keys: --api-key is sent; without it every answer is a 401 and the run fails")
@@ -88,19 +92,21 @@ struct SamplesCommandTests {
         defer { database.cleanup() }
         var config = testConfig(.all, database: database)
         config.security = SecuritySettings(apiKeys: ["sample-key"], adminToken: "a", serviceToken: "s", rateLimitPerMinute: 0, maxConcurrentRequests: 10)
-        let role = try await startRole(config)
-        let common = ["samples", "--url", "http://127.0.0.1:\(role.port)", "--categories", "easy", "--samples", samplesDirectory]
-        let withKey = try await runSelfheal(common + ["--api-key", "sample-key"])
-        let withoutKey = try await runSelfheal(common, environment: ["SELFHEAL_API_KEY": ""])
-        await role.shutdown()
+        try await withRoles { roles in
+            let role = try await roles.start(config)
+            let common = ["samples", "--url", "http://127.0.0.1:\(role.port)", "--categories", "easy", "--samples", samplesDirectory]
+            let withKey = try await runSelfheal(common + ["--api-key", "sample-key"])
+            let withoutKey = try await runSelfheal(common, environment: ["SELFHEAL_API_KEY": ""])
+            await role.shutdown()
 
-        #expect(withKey.code == 0, "\(withKey.stderr)")
-        #expect(withoutKey.code != 0)
-        let lastLine = withoutKey.stderr.split(separator: "\n").last.map(String.init) ?? ""
-        #expect(lastLine.hasPrefix("selfheal: no request was answered with an evaluation"))
-        #expect(lastLine.contains("401"))
-        // The table still shows what happened.
-        #expect(withoutKey.stdout.contains("easy"))
+            #expect(withKey.code == 0, "\(withKey.stderr)")
+            #expect(withoutKey.code != 0)
+            let lastLine = withoutKey.stderr.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(lastLine.hasPrefix("selfheal: no request was answered with an evaluation"))
+            #expect(lastLine.contains("401"))
+            // The table still shows what happened.
+            #expect(withoutKey.stdout.contains("easy"))
+        }
     }
 
     @Test("a manager that stops answering mid-run: sending stops and the run reports a transport error")

@@ -27,87 +27,89 @@ struct SandboxEvaluationTests {
     func verdicts() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let role = try await startRole(testConfig(.all, database: database))
+        try await withRoles { roles in
+            let role = try await roles.start(testConfig(.all, database: database))
 
-        let good = try await evaluate(role.port, output: "```python\ndef add(a, b):\n    return a + b\n```", tests: Self.addTests)
-        #expect(good.status == 200)
-        let goodExec = try #require(good.json["exec"] as? [String: Any])
-        #expect(goodExec["passed"] as? Bool == true && goodExec["kind"] as? String == "tests")
+            let good = try await evaluate(role.port, output: "```python\ndef add(a, b):\n    return a + b\n```", tests: Self.addTests)
+            #expect(good.status == 200)
+            let goodExec = try #require(good.json["exec"] as? [String: Any])
+            #expect(goodExec["passed"] as? Bool == true && goodExec["kind"] as? String == "tests")
 
-        let wrong = try await evaluate(role.port, output: "```python\ndef add(a, b):\n    return a - b\n```", tests: Self.addTests)
-        #expect(wrong.json["passed"] as? Bool == false)
-        #expect(wrong.json["failed_required"] as? [String] == ["tests_pass"])
-        #expect((wrong.json["exec"] as? [String: Any])?["stderr_tail"] as? String ?? "" != "")
+            let wrong = try await evaluate(role.port, output: "```python\ndef add(a, b):\n    return a - b\n```", tests: Self.addTests)
+            #expect(wrong.json["passed"] as? Bool == false)
+            #expect(wrong.json["failed_required"] as? [String] == ["tests_pass"])
+            #expect((wrong.json["exec"] as? [String: Any])?["stderr_tail"] as? String ?? "" != "")
 
-        #expect((good.json["verdict_reason"] as? String ?? "").hasPrefix("passed: the supplied tests pass"), "\(good.json)")
-        #expect(good.json["passed"] as? Bool == true)
-        #expect(wrong.json["verdict_reason"] as? String == "failed: the supplied tests fail")
+            #expect((good.json["verdict_reason"] as? String ?? "").hasPrefix("passed: the supplied tests pass"), "\(good.json)")
+            #expect(good.json["passed"] as? Bool == true)
+            #expect(wrong.json["verdict_reason"] as? String == "failed: the supplied tests fail")
 
-        // The code scored is the code in `output`: a `code` field in the body is not read.
-        let smuggled = try await fetch(port: role.port, path: "/api/v1/evaluate", body: json([
-            "task_type": "code_generation", "user_input": "Write a function called `add` that adds two numbers.",
-            "output": "```python\ndef add(a, b):\n    return a - b\n```", "code": "def add(a, b):\n    return a + b",
-            "language": "python", "tests": Self.addTests, "entry_point": "add",
-        ]))
-        #expect(smuggled.status == 200 && smuggled.json["passed"] as? Bool == false)
-        #expect(smuggled.json["failed_required"] as? [String] == ["tests_pass"])
-
-        let broken = try await evaluate(role.port, output: "```python\ndef add(a, b)\n    return a + b\n```", tests: nil, entryPoint: nil)
-        let brokenExec = try #require(broken.json["exec"] as? [String: Any])
-        #expect(brokenExec["kind"] as? String == "smoke" && brokenExec["passed"] as? Bool == false)
-        let rules = broken.json["rules"] as? [[String: Any]] ?? []
-        #expect(rules.first { $0["name"] as? String == "syntax_valid" }?["score"] as? Double == 0)
-        #expect(broken.json["passed"] as? Bool == false)
-        #expect((broken.json["verdict_reason"] as? String ?? "").contains("SyntaxError"), "\(broken.json)")
-
-        // A stub fails without tests, and the reason names it; the smoke_run rule says so too.
-        let stub = try await evaluate(role.port, output: "```python\ndef add(a, b):\n    \"\"\"Adds two numbers.\"\"\"\n    pass\n```", tests: nil)
-        #expect(stub.json["passed"] as? Bool == false)
-        #expect((stub.json["verdict_reason"] as? String ?? "").hasSuffix("the function 'add' is a stub: its body is only `pass`"), "\(stub.json)")
-        let stubRules = stub.json["rules"] as? [[String: Any]] ?? []
-        #expect(stubRules.first { $0["name"] as? String == "smoke_run" }?["score"] as? Double == 0)
-
-        // Without tests, the examples the request states are run, and decide.
-        let stated = "Write a function called `add` that adds two numbers.\n\n>>> add(2, 3)\n5\n"
-        for (code, passes) in [("def add(a, b):\n    return a + b\n", true), ("def add(a, b):\n    return a - b\n", false)] {
-            let answer = try await fetch(port: role.port, path: "/api/v1/evaluate", body: json([
-                "task_type": "code_generation", "user_input": stated, "output": "```python\n" + code + "```", "language": "python",
+            // The code scored is the code in `output`: a `code` field in the body is not read.
+            let smuggled = try await fetch(port: role.port, path: "/api/v1/evaluate", body: json([
+                "task_type": "code_generation", "user_input": "Write a function called `add` that adds two numbers.",
+                "output": "```python\ndef add(a, b):\n    return a - b\n```", "code": "def add(a, b):\n    return a + b",
+                "language": "python", "tests": Self.addTests, "entry_point": "add",
             ]))
-            #expect((answer.json["exec"] as? [String: Any])?["kind"] as? String == "examples", "\(answer.json)")
-            #expect(answer.json["passed"] as? Bool == passes, "\(answer.json)")
-            let reason = answer.json["verdict_reason"] as? String ?? ""
-            #expect(passes ? reason.hasPrefix("passed: the examples in the request pass")
-                           : reason == "failed: the examples in the request fail: example `add(2, 3)` returned -1; expected 5", "\(reason)")
-        }
+            #expect(smuggled.status == 200 && smuggled.json["passed"] as? Bool == false)
+            #expect(smuggled.json["failed_required"] as? [String] == ["tests_pass"])
 
-        let health = try await fetch(.GET, port: role.port, path: "/health")
-        #expect((health.json["sandbox"] as? [String: Any])?["mode"] is String)
-        await role.shutdown()
+            let broken = try await evaluate(role.port, output: "```python\ndef add(a, b)\n    return a + b\n```", tests: nil, entryPoint: nil)
+            let brokenExec = try #require(broken.json["exec"] as? [String: Any])
+            #expect(brokenExec["kind"] as? String == "smoke" && brokenExec["passed"] as? Bool == false)
+            let rules = broken.json["rules"] as? [[String: Any]] ?? []
+            #expect(rules.first { $0["name"] as? String == "syntax_valid" }?["score"] as? Double == 0)
+            #expect(broken.json["passed"] as? Bool == false)
+            #expect((broken.json["verdict_reason"] as? String ?? "").contains("SyntaxError"), "\(broken.json)")
+
+            // A stub fails without tests, and the reason names it; the smoke_run rule says so too.
+            let stub = try await evaluate(role.port, output: "```python\ndef add(a, b):\n    \"\"\"Adds two numbers.\"\"\"\n    pass\n```", tests: nil)
+            #expect(stub.json["passed"] as? Bool == false)
+            #expect((stub.json["verdict_reason"] as? String ?? "").hasSuffix("the function 'add' is a stub: its body is only `pass`"), "\(stub.json)")
+            let stubRules = stub.json["rules"] as? [[String: Any]] ?? []
+            #expect(stubRules.first { $0["name"] as? String == "smoke_run" }?["score"] as? Double == 0)
+
+            // Without tests, the examples the request states are run, and decide.
+            let stated = "Write a function called `add` that adds two numbers.\n\n>>> add(2, 3)\n5\n"
+            for (code, passes) in [("def add(a, b):\n    return a + b\n", true), ("def add(a, b):\n    return a - b\n", false)] {
+                let answer = try await fetch(port: role.port, path: "/api/v1/evaluate", body: json([
+                    "task_type": "code_generation", "user_input": stated, "output": "```python\n" + code + "```", "language": "python",
+                ]))
+                #expect((answer.json["exec"] as? [String: Any])?["kind"] as? String == "examples", "\(answer.json)")
+                #expect(answer.json["passed"] as? Bool == passes, "\(answer.json)")
+                let reason = answer.json["verdict_reason"] as? String ?? ""
+                #expect(passes ? reason.hasPrefix("passed: the examples in the request pass")
+                               : reason == "failed: the examples in the request fail: example `add(2, 3)` returned -1; expected 5", "\(reason)")
+            }
+
+            let health = try await fetch(.GET, port: role.port, path: "/health")
+            #expect((health.json["sandbox"] as? [String: Any])?["mode"] is String)
+        }
     }
 
     @Test("every request in samples/with_tests.json passes its tests with the simulated provider")
     func samplesPassTheirTests() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let role = try await startRole(testConfig(.all, database: database))
-        let data = try Data(contentsOf: repositoryRoot.appendingPathComponent("samples/with_tests.json"))
-        let samples = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
-        #expect(samples.count >= 8)
-        // Under the seed prompt, then under a thorough one: validation, examples and the
-        // answer's own tests must not break the supplied tests.
-        let thorough = "Write complete Python code with docstrings, type hints, input validation that raises clear exceptions, usage examples and unit tests."
-        for prompt in [nil, thorough] {
-            if let prompt {
-                let created = try await fetch(port: role.port, path: "/api/v1/prompts", body: json(["task_type": "code_generation", "text": prompt, "status": "active"]))
-                try #require(created.status == 200 || created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
-            }
-            for sample in samples {
-                let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(sample))
-                let exec = (answer.json["evaluation"] as? [String: Any])?["exec"] as? [String: Any]
-                #expect(exec?["passed"] as? Bool == true, "\(prompt ?? "seed prompt") \(sample["entry_point"] ?? ""): \(exec?["stderr_tail"] ?? "no exec")")
+        try await withRoles { roles in
+            let role = try await roles.start(testConfig(.all, database: database))
+            let data = try Data(contentsOf: repositoryRoot.appendingPathComponent("samples/with_tests.json"))
+            let samples = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+            #expect(samples.count >= 8)
+            // Under the seed prompt, then under a thorough one: validation, examples and the
+            // answer's own tests must not break the supplied tests.
+            let thorough = "Write complete Python code with docstrings, type hints, input validation that raises clear exceptions, usage examples and unit tests."
+            for prompt in [nil, thorough] {
+                if let prompt {
+                    let created = try await fetch(port: role.port, path: "/api/v1/prompts", body: json(["task_type": "code_generation", "text": prompt, "status": "active"]))
+                    try #require(created.status == 200 || created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
+                }
+                for sample in samples {
+                    let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(sample))
+                    let exec = (answer.json["evaluation"] as? [String: Any])?["exec"] as? [String: Any]
+                    #expect(exec?["passed"] as? Bool == true, "\(prompt ?? "seed prompt") \(sample["entry_point"] ?? ""): \(exec?["stderr_tail"] ?? "no exec")")
+                }
             }
         }
-        await role.shutdown()
     }
 
     @Test("the edge answers a busy sandbox with a 503 sandbox_busy and Retry-After: 1")

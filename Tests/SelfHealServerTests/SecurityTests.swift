@@ -21,40 +21,41 @@ struct SecurityTests {
         defer { database.cleanup() }
         var config = testConfig(.all, database: database)
         config.security = Self.secured
-        let role = try await startRole(config)
-        let port = role.port
-        let body = json(["user_input": "Write a fibonacci function"])
+        try await withRoles { roles in
+            let role = try await roles.start(config)
+            let port = role.port
+            let body = json(["user_input": "Write a fibonacci function"])
 
-        let anonymous = try await fetch(port: port, path: "/api/v1/request", body: body)
-        #expect(anonymous.status == 401)
-        #expect(anonymous.errorMessage?.contains("SELFHEAL_API_KEYS") == true)
-        #expect(anonymous.headers["www-authenticate"] == "Bearer")
+            let anonymous = try await fetch(port: port, path: "/api/v1/request", body: body)
+            #expect(anonymous.status == 401)
+            #expect(anonymous.errorMessage?.contains("SELFHEAL_API_KEYS") == true)
+            #expect(anonymous.headers["www-authenticate"] == "Bearer")
 
-        let wrong = try await fetch(port: port, path: "/api/v1/request", body: body, headers: bearer("guess-123"))
-        #expect(wrong.status == 401)
-        #expect(!String(decoding: wrong.body, as: UTF8.self).contains("guess-123"))
+            let wrong = try await fetch(port: port, path: "/api/v1/request", body: body, headers: bearer("guess-123"))
+            #expect(wrong.status == 401)
+            #expect(!String(decoding: wrong.body, as: UTF8.self).contains("guess-123"))
 
-        #expect(try await fetch(port: port, path: "/api/v1/request", body: body, headers: bearer("client-key-2")).status == 200)
+            #expect(try await fetch(port: port, path: "/api/v1/request", body: body, headers: bearer("client-key-2")).status == 200)
 
-        // Prompt administration: the admin token, not a client key.
-        #expect(try await fetch(.GET, port: port, path: "/api/v1/prompts", headers: bearer("client-key-1")).status == 401)
-        #expect(try await fetch(.GET, port: port, path: "/api/v1/prompts", headers: bearer("admin-secret")).status == 200)
-        // Stats: a client key or the admin token.
-        #expect(try await fetch(.GET, port: port, path: "/api/v1/stats/summary", headers: bearer("client-key-1")).status == 200)
-        #expect(try await fetch(.GET, port: port, path: "/api/v1/stats/summary").status == 401)
-        // Role to role: the service token.
-        let generate = json(["task_type": "code_generation", "user_input": "Reverse a string"])
-        #expect(try await fetch(port: port, path: "/api/v1/generate", body: generate, headers: bearer("client-key-1")).status == 401)
-        #expect(try await fetch(port: port, path: "/api/v1/generate", body: generate, headers: bearer("service-secret")).status == 200)
+            // Prompt administration: the admin token, not a client key.
+            #expect(try await fetch(.GET, port: port, path: "/api/v1/prompts", headers: bearer("client-key-1")).status == 401)
+            #expect(try await fetch(.GET, port: port, path: "/api/v1/prompts", headers: bearer("admin-secret")).status == 200)
+            // Stats: a client key or the admin token.
+            #expect(try await fetch(.GET, port: port, path: "/api/v1/stats/summary", headers: bearer("client-key-1")).status == 200)
+            #expect(try await fetch(.GET, port: port, path: "/api/v1/stats/summary").status == 401)
+            // Role to role: the service token.
+            let generate = json(["task_type": "code_generation", "user_input": "Reverse a string"])
+            #expect(try await fetch(port: port, path: "/api/v1/generate", body: generate, headers: bearer("client-key-1")).status == 401)
+            #expect(try await fetch(port: port, path: "/api/v1/generate", body: generate, headers: bearer("service-secret")).status == 200)
 
-        let health = try await fetch(.GET, port: port, path: "/health")
-        #expect(health.status == 200)
-        let healthText = String(decoding: health.body, as: UTF8.self)
-        for secret in ["client-key-1", "admin-secret", "service-secret"] {
-            #expect(!healthText.contains(secret))
+            let health = try await fetch(.GET, port: port, path: "/health")
+            #expect(health.status == 200)
+            let healthText = String(decoding: health.body, as: UTF8.self)
+            for secret in ["client-key-1", "admin-secret", "service-secret"] {
+                #expect(!healthText.contains(secret))
+            }
+            #expect(try await fetch(.GET, port: port, path: "/metrics").status == 200)
         }
-        #expect(try await fetch(.GET, port: port, path: "/metrics").status == 200)
-        await role.shutdown()
     }
 
     @Test("split roles authenticate to each other with the service token")
@@ -65,27 +66,28 @@ struct SecurityTests {
         workerConfig.security = Self.secured
         var evaluatorConfig = testConfig(.evaluator, database: database)
         evaluatorConfig.security = Self.secured
-        let worker = try await startRole(workerConfig)
-        let evaluator = try await startRole(evaluatorConfig)
+        try await withRoles { roles in
+            let worker = try await roles.start(workerConfig)
+            let evaluator = try await roles.start(evaluatorConfig)
 
-        var managerConfig = testConfig(
-            .manager, database: database, workerURL: "http://127.0.0.1:\(worker.port)", evaluatorURL: "http://127.0.0.1:\(evaluator.port)"
-        )
-        managerConfig.security = Self.secured
-        managerConfig.serviceToken = "service-secret"
-        let manager = try await startRole(managerConfig)
-        let answer = try await fetch(port: manager.port, path: "/api/v1/request", body: json(["user_input": "Write a factorial function"]), headers: bearer("client-key-1"))
-        #expect(answer.status == 200)
+            var managerConfig = testConfig(
+                .manager, database: database, workerURL: "http://127.0.0.1:\(worker.port)", evaluatorURL: "http://127.0.0.1:\(evaluator.port)"
+            )
+            managerConfig.security = Self.secured
+            managerConfig.serviceToken = "service-secret"
+            let manager = try await roles.start(managerConfig)
+            let answer = try await fetch(port: manager.port, path: "/api/v1/request", body: json(["user_input": "Write a factorial function"]), headers: bearer("client-key-1"))
+            #expect(answer.status == 200)
 
-        // A manager without the token is refused by the worker, and says so.
-        var lostConfig = managerConfig
-        lostConfig.serviceToken = nil
-        let lost = try await startRole(lostConfig)
-        let refused = try await fetch(port: lost.port, path: "/api/v1/request", body: json(["user_input": "Write a factorial function"]), headers: bearer("client-key-1"))
-        #expect(refused.status == 502)
-        #expect(refused.errorMessage?.contains("worker failed") == true)
-        #expect(refused.errorMessage?.contains("SELFHEAL_SERVICE_TOKEN") == true)
-        for role in [lost, manager, evaluator, worker] { await role.shutdown() }
+            // A manager without the token is refused by the worker, and says so.
+            var lostConfig = managerConfig
+            lostConfig.serviceToken = nil
+            let lost = try await roles.start(lostConfig)
+            let refused = try await fetch(port: lost.port, path: "/api/v1/request", body: json(["user_input": "Write a factorial function"]), headers: bearer("client-key-1"))
+            #expect(refused.status == 502)
+            #expect(refused.errorMessage?.contains("worker failed") == true)
+            #expect(refused.errorMessage?.contains("SELFHEAL_SERVICE_TOKEN") == true)
+        }
     }
 
     @Test("a client key over its rate limit gets 429 with Retry-After; other keys are unaffected")
@@ -95,17 +97,18 @@ struct SecurityTests {
         var config = testConfig(.all, database: database)
         config.security = Self.secured
         config.security.rateLimitPerMinute = 3
-        let role = try await startRole(config)
-        let body = json(["user_input": "Reverse a string"])
-        for _ in 0..<3 {
-            #expect(try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: bearer("client-key-1")).status == 200)
+        try await withRoles { roles in
+            let role = try await roles.start(config)
+            let body = json(["user_input": "Reverse a string"])
+            for _ in 0..<3 {
+                #expect(try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: bearer("client-key-1")).status == 200)
+            }
+            let limited = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: bearer("client-key-1"))
+            #expect(limited.status == 429)
+            #expect(Int(limited.headers["retry-after"] ?? "") ?? 0 >= 1)
+            #expect(limited.errorCode == "rate_limited")
+            #expect(try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: bearer("client-key-2")).status == 200)
         }
-        let limited = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: bearer("client-key-1"))
-        #expect(limited.status == 429)
-        #expect(Int(limited.headers["retry-after"] ?? "") ?? 0 >= 1)
-        #expect(limited.errorCode == "rate_limited")
-        #expect(try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: bearer("client-key-2")).status == 200)
-        await role.shutdown()
     }
 
     @Test("past the concurrency bound a request gets 503 at once, not a queue")
@@ -122,17 +125,18 @@ struct SecurityTests {
             role: .manager, parts: RoleParts(manager: manager, health: HealthReporter(role: "manager", version: "test", store: store, rules: nil)),
             taskTypes: .defaults, limits: .defaults, security: security
         )
-        let role = try await RunningRole.start(assembled: AssembledRole(router: router, services: [], store: store), config: testConfig(.manager, database: database), logger: quietLogger)
+        try await withRoles { roles in
+            let role = try await roles.adopt(RunningRole.start(assembled: AssembledRole(router: router, services: [], store: store), config: testConfig(.manager, database: database), logger: quietLogger))
 
-        async let slow = fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "slow one"]))
-        var iterator = started.stream.makeAsyncIterator()
-        await iterator.next()
-        let refused = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "second"]))
-        #expect(refused.status == 503)
-        #expect(refused.errorCode == "overloaded")
-        #expect(try await fetch(.GET, port: role.port, path: "/health").status == 200)
-        #expect(try await slow.status == 200)
-        await role.shutdown()
+            async let slow = fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "slow one"]))
+            var iterator = started.stream.makeAsyncIterator()
+            await iterator.next()
+            let refused = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "second"]))
+            #expect(refused.status == 503)
+            #expect(refused.errorCode == "overloaded")
+            #expect(try await fetch(.GET, port: role.port, path: "/health").status == 200)
+            #expect(try await slow.status == 200)
+        }
     }
 
     @Test func constantTimeComparison() {

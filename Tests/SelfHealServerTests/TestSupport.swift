@@ -9,6 +9,7 @@ import SelfHealCore
 import SelfHealLLM
 import SelfHealServer
 import SelfHealSimulated
+import Synchronization
 
 /// The repository root, found from this file's path, so tests use the shipped `rules/`.
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -42,6 +43,45 @@ func testConfig(_ role: Role, database: TempDatabase, workerURL: String? = nil, 
 
 func startRole(_ config: RoleConfiguration) async throws -> RunningRole {
     try await RunningRole.start(config: config, providers: LLMProviders(SimulatedProvider()), logger: quietLogger)
+}
+
+/// The roles one test starts. `withRoles` shuts each down when the test ends however it ends, so
+/// a failed `#require` or a thrown error never leaves a server running into the next test.
+final class RoleScope: Sendable {
+    private let started = Mutex<[RunningRole]>([])
+
+    /// Starts a role with the simulated provider (see `startRole`).
+    func start(_ config: RoleConfiguration) async throws -> RunningRole {
+        adopt(try await startRole(config))
+    }
+
+    /// A role started some other way, to be shut down with the rest.
+    @discardableResult
+    func adopt(_ role: RunningRole) -> RunningRole {
+        started.withLock { $0.append(role) }
+        return role
+    }
+
+    /// Last started, first stopped (a manager before the worker it calls). Shutting down a role
+    /// the test already shut down does nothing.
+    fileprivate func shutdownAll() async {
+        for role in started.withLock({ $0 }).reversed() {
+            await role.shutdown()
+        }
+    }
+}
+
+/// Runs `body` with a `RoleScope` and shuts every role it started, also when `body` throws.
+func withRoles<T>(_ body: (RoleScope) async throws -> T) async throws -> T {
+    let scope = RoleScope()
+    do {
+        let result = try await body(scope)
+        await scope.shutdownAll()
+        return result
+    } catch {
+        await scope.shutdownAll()
+        throw error
+    }
 }
 
 /// A JSON answer: status, headers, and the body parsed as an object when it is one.
