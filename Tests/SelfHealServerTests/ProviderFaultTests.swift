@@ -35,56 +35,56 @@ struct ProviderFaultTests {
 
     @Test("an OpenAI-compatible server answers the request; tokens and model are logged")
     func openAIServes() async throws {
-        let server = try await FakeLLMServer.start { request in
+        try await FakeLLMServer.with({ request in
             request.isJudge ? .openAI(#"{"score": 0.9, "feedback": "clear and typed"}"#) : .openAI(Self.code)
-        }
-        defer { Task { await server.stop() } }
-        let database = try TempDatabase()
-        defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1"), database: database))
+        }) { server in
+            let database = try TempDatabase()
+            defer { database.cleanup() }
+            try await withRoles { roles in
+                let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1"), database: database))
 
-            let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+                let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
-            #expect(answer.status == 200)
-            #expect(answer.json["output"] as? String == Self.code)
-            #expect((answer.json["llm"] as? [String: String]) == ["provider": "openai", "model": "fake-model"])
-            let judge = try #require((answer.json["evaluation"] as? [String: Any])?["judge"] as? [String: Any])
-            #expect(judge["score"] as? Double == 0.9)
-            #expect(judge["available"] as? Bool == true)
-            let store = try #require(role.store)
-            let log = try #require(try await store.recentLogs(taskType: nil, since: .distantPast, limit: 5).first)
-            #expect(log.status == .ok)
-            #expect(log.llmProvider == "openai")
-            #expect(log.tokensInput == 21)
-            #expect(log.tokensOutput == 9)
-            // The generation call carried the live prompt as the system message.
-            let generation = try #require(server.requests.first { !$0.isJudge })
-            #expect(generation.path == "/v1/chat/completions")
-            #expect(generation.headers["authorization"] == "Bearer sk-fault-test-key")
+                #expect(answer.status == 200)
+                #expect(answer.json["output"] as? String == Self.code)
+                #expect((answer.json["llm"] as? [String: String]) == ["provider": "openai", "model": "fake-model"])
+                let judge = try #require((answer.json["evaluation"] as? [String: Any])?["judge"] as? [String: Any])
+                #expect(judge["score"] as? Double == 0.9)
+                #expect(judge["available"] as? Bool == true)
+                let store = try #require(role.store)
+                let log = try #require(try await store.recentLogs(taskType: nil, since: .distantPast, limit: 5).first)
+                #expect(log.status == .ok)
+                #expect(log.llmProvider == "openai")
+                #expect(log.tokensInput == 21)
+                #expect(log.tokensOutput == 9)
+                // The generation call carried the live prompt as the system message.
+                let generation = try #require(server.requests.first { !$0.isJudge })
+                #expect(generation.path == "/v1/chat/completions")
+                #expect(generation.headers["authorization"] == "Bearer sk-fault-test-key")
+            }
         }
     }
 
     @Test("a Gemini server answers the request")
     func geminiServes() async throws {
-        let server = try await FakeLLMServer.start { request in
+        try await FakeLLMServer.with({ request in
             request.isJudge ? .gemini(#"{"score": 0.8, "feedback": "ok"}"#) : .gemini(Self.code)
-        }
-        defer { Task { await server.stop() } }
-        let database = try TempDatabase()
-        defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.adopt(Self.startAll(Self.environment("gemini", server: server, path: "/v1beta"), database: database))
+        }) { server in
+            let database = try TempDatabase()
+            defer { database.cleanup() }
+            try await withRoles { roles in
+                let role = try await roles.adopt(Self.startAll(Self.environment("gemini", server: server, path: "/v1beta"), database: database))
 
-            let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+                let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
-            #expect(answer.status == 200)
-            #expect(answer.json["output"] as? String == Self.code)
-            #expect((answer.json["llm"] as? [String: String])?["provider"] == "gemini")
-            let sent = try #require(server.requests.first)
-            #expect(sent.path == "/v1beta/models/fake-model:generateContent")
-            #expect(sent.headers["x-goog-api-key"] == "sk-fault-test-key")
-            #expect(sent.query == nil)
+                #expect(answer.status == 200)
+                #expect(answer.json["output"] as? String == Self.code)
+                #expect((answer.json["llm"] as? [String: String])?["provider"] == "gemini")
+                let sent = try #require(server.requests.first)
+                #expect(sent.path == "/v1beta/models/fake-model:generateContent")
+                #expect(sent.headers["x-goog-api-key"] == "sk-fault-test-key")
+                #expect(sent.query == nil)
+            }
         }
     }
 
@@ -108,27 +108,27 @@ struct ProviderFaultTests {
 
     @Test("a provider fault reaches the client as a gateway error naming the provider, and is logged", arguments: faults)
     func fault(_ fault: Fault) async throws {
-        let server = try await FakeLLMServer.start { _ in fault.reply }
-        defer { Task { await server.stop() } }
-        let database = try TempDatabase()
-        defer { database.cleanup() }
-        let timeout = fault.reply.delay != nil ? "0.5" : "10"
-        try await withRoles { roles in
-            let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1", timeout: timeout), database: database))
+        try await FakeLLMServer.with({ _ in fault.reply }) { server in
+            let database = try TempDatabase()
+            defer { database.cleanup() }
+            let timeout = fault.reply.delay != nil ? "0.5" : "10"
+            try await withRoles { roles in
+                let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1", timeout: timeout), database: database))
 
-            let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+                let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
-            #expect(answer.status == fault.status)
-            #expect(answer.errorCode == fault.code)
-            #expect(answer.errorMessage?.contains("LLM provider 'openai'") == true, "\(answer.errorMessage ?? "")")
-            #expect(answer.errorMessage?.contains(fault.says) == true, "\(answer.errorMessage ?? "")")
-            #expect(answer.errorMessage?.contains("sk-fault-test-key") == false)
-            let store = try #require(role.store)
-            let log = try #require(try await store.recentLogs(taskType: nil, since: .distantPast, limit: 5).first)
-            #expect(log.status == .workerError)
-            #expect(log.error?.contains(fault.says) == true, "\(log.error ?? "")")
-            if fault.status == 502 {
-                #expect(server.callCount == 1, "a 4xx or a malformed answer is not retried")
+                #expect(answer.status == fault.status)
+                #expect(answer.errorCode == fault.code)
+                #expect(answer.errorMessage?.contains("LLM provider 'openai'") == true, "\(answer.errorMessage ?? "")")
+                #expect(answer.errorMessage?.contains(fault.says) == true, "\(answer.errorMessage ?? "")")
+                #expect(answer.errorMessage?.contains("sk-fault-test-key") == false)
+                let store = try #require(role.store)
+                let log = try #require(try await store.recentLogs(taskType: nil, since: .distantPast, limit: 5).first)
+                #expect(log.status == .workerError)
+                #expect(log.error?.contains(fault.says) == true, "\(log.error ?? "")")
+                if fault.status == 502 {
+                    #expect(server.callCount == 1, "a 4xx or a malformed answer is not retried")
+                }
             }
         }
     }
@@ -157,43 +157,43 @@ struct ProviderFaultTests {
 
     @Test("a 500 then success is retried inside the worker: the client sees a normal answer")
     func transientFailure() async throws {
-        let server = try await FakeLLMServer.start { request in
+        try await FakeLLMServer.with({ request in
             if request.index == 0 { return .openAIError(500, "transient") }
             return request.isJudge ? .openAI(#"{"score": 1.0, "feedback": ""}"#) : .openAI(Self.code)
-        }
-        defer { Task { await server.stop() } }
-        let database = try TempDatabase()
-        defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1"), database: database))
+        }) { server in
+            let database = try TempDatabase()
+            defer { database.cleanup() }
+            try await withRoles { roles in
+                let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1"), database: database))
 
-            let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+                let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
-            #expect(answer.status == 200)
-            #expect(answer.json["output"] as? String == Self.code)
+                #expect(answer.status == 200)
+                #expect(answer.json["output"] as? String == Self.code)
+            }
         }
     }
 
     @Test("a fault through /v1/chat/completions comes back in OpenAI's error shape")
     func chatCompletionsFault() async throws {
-        let server = try await FakeLLMServer.start { _ in .hang }
-        defer { Task { await server.stop() } }
-        let database = try TempDatabase()
-        defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1", timeout: "0.5"), database: database))
+        try await FakeLLMServer.with({ _ in .hang }) { server in
+            let database = try TempDatabase()
+            defer { database.cleanup() }
+            try await withRoles { roles in
+                let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1", timeout: "0.5"), database: database))
 
-            let answer = try await fetch(
-                port: role.port, path: "/v1/chat/completions",
-                body: json(["model": "code_generation", "messages": [["role": "user", "content": "Write a fibonacci function"]]])
-            )
+                let answer = try await fetch(
+                    port: role.port, path: "/v1/chat/completions",
+                    body: json(["model": "code_generation", "messages": [["role": "user", "content": "Write a fibonacci function"]]])
+                )
 
-            #expect(answer.status == 504)
-            let error = try #require(answer.json["error"] as? [String: Any])
-            #expect(error["type"] as? String == "api_error")
-            #expect(error["code"] as? String == "llm_timeout")
-            #expect((error["message"] as? String)?.contains("LLM provider 'openai'") == true)
-            #expect(error.keys.contains("param"))
+                #expect(answer.status == 504)
+                let error = try #require(answer.json["error"] as? [String: Any])
+                #expect(error["type"] as? String == "api_error")
+                #expect(error["code"] as? String == "llm_timeout")
+                #expect((error["message"] as? String)?.contains("LLM provider 'openai'") == true)
+                #expect(error.keys.contains("param"))
+            }
         }
     }
 }
