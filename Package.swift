@@ -238,7 +238,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SelfHealSimulatedTests",
-            dependencies: ["SelfHealSimulated", "SelfHealLLM", "SelfHealCore"],
+            dependencies: ["SelfHealSimulated", "SelfHealLLM", "SelfHealCore", "SelfHealTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,15 +2,6 @@
 -- (a function that is only a stub, a loop that can never end, a function that can end without
 -- the value its annotation promises) and imported within a short time limit. Failing it means
 -- the answer cannot work whatever it is called with; what failed is the reason.
--- The last line of `text` that is not blank, by a byte loop from the end (see tests_pass.lua).
-local function last_line(text)
-  local finish = #text
-  while finish > 0 and text:byte(finish) <= 32 do finish = finish - 1 end
-  local start = finish
-  while start > 0 and text:byte(start) ~= 10 do start = start - 1 end
-  return text:sub(start + 1, finish)
-end
-
 return {
   name = "smoke_run",
   weight = 1.0,
@@ -23,7 +14,7 @@ return {
     if exec.kind ~= "smoke" then return nil end
     if exec.passed then return 1.0, "the code compiles and imports cleanly" end
     if exec.timed_out then return 0.0, "importing the code did not finish in time" end
-    local last = last_line(exec.stderr_tail or "")
+    local last = exec.last_line
     local error_name = last:match("^(%a+Error)")
     -- a compile error is syntax_valid's to report
     if error_name == "SyntaxError" or error_name == "IndentationError" or error_name == "TabError" then return nil end

@@ -1,15 +1,5 @@
 -- Without tests, the sandbox at least compiles the code (a compile-only check, or the first
 -- step of a smoke run): an answer that does not parse cannot work, whatever it looks like.
--- The last line of `text` that is not blank. A byte loop from the end: patterns such as
--- `%s+$` and `([^\n]*)$` retry at every position and cost time quadratic in a long line.
-local function last_line(text)
-  local finish = #text
-  while finish > 0 and text:byte(finish) <= 32 do finish = finish - 1 end
-  local start = finish
-  while start > 0 and text:byte(start) ~= 10 do start = start - 1 end
-  return text:sub(start + 1, finish)
-end
-
 return {
   name = "syntax_valid",
   weight = 1.0,
@@ -23,7 +13,7 @@ return {
     -- Python's compile error ends with e.g. "SyntaxError: expected ':'"; the last
     -- 'File "...", line N' of the traceback is the spot in the code.
     local tail = exec.stderr_tail or ""
-    local last = last_line(tail)
+    local last = exec.last_line
     local error_name = last:match("^(%a+Error)")
     local compile_error = error_name == "SyntaxError" or error_name == "IndentationError" or error_name == "TabError"
     -- a smoke run that failed after compiling (a stub, an import that raised) is smoke_run's

@@ -126,10 +126,22 @@ public struct ExecResult: Codable, Sendable, Equatable {
         case stderrTail = "stderr_tail"
     }
 
-    /// The last non-blank line of `stderrTail`, without a `[sandbox] ` prefix, at most 300
-    /// characters: what went wrong, for a reason a person reads.
+    /// The last line of `stderrTail` that is not blank, without the spaces and control bytes
+    /// after it: where Python names the error. Rules read it as `ctx.exec.last_line`. A byte
+    /// loop from the end: scanning forward for the last newline would cost a pass per line.
+    public var lastLine: String {
+        let bytes = Array(stderrTail.utf8)
+        var finish = bytes.count
+        while finish > 0, bytes[finish - 1] <= 32 { finish -= 1 }
+        var start = finish
+        while start > 0, bytes[start - 1] != 10 { start -= 1 }
+        return String(decoding: bytes[start..<finish], as: UTF8.self)
+    }
+
+    /// `lastLine` without a `[sandbox] ` prefix, at most 300 characters: what went wrong, for a
+    /// reason a person reads.
     public var lastErrorLine: String {
-        let line = stderrTail.split(whereSeparator: \.isNewline).last { !$0.allSatisfy(\.isWhitespace) }.map(String.init) ?? ""
+        let line = lastLine
         let text = line.hasPrefix("[sandbox] ") ? String(line.dropFirst("[sandbox] ".count)) : line
         return text.count > 300 ? String(text.prefix(300)) + "…" : text
     }

@@ -117,6 +117,7 @@ final class RuleRuntime: Sendable {
                 "timed_out": .boolean(exec.timedOut),
                 "duration_ms": .number(exec.durationMs),
                 "stderr_tail": .string(exec.stderrTail),
+                "last_line": .string(exec.lastLine),
                 "kind": .string(exec.kind.rawValue),
             ]
             if let code = exec.exitCode { execFields["exit_code"] = .integer(code) }

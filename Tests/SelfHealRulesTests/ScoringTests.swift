@@ -52,6 +52,27 @@ import Testing
         #expect(engine.scoreBlocking(pythonContext("x", "y")).result("noexec")?.score == 1)
     }
 
+    @Test("ctx.exec.last_line is the last line of stderr that is not blank, as Python wrote it")
+    func lastLineOfStderr() throws {
+        let folder = try TempFolder(["last.lua": rule("last", "return 1, '<' .. ctx.exec.last_line .. '>'")])
+        let engine = try RulesEngine(directory: folder.path, logger: quietLogger)
+        let cases: [(stderr: String, last: String)] = [
+            ("Traceback (most recent call last):\n  File \"answer.py\", line 3\nValueError: bad input  \n\n\t\n", "ValueError: bad input"),
+            ("AssertionError", "AssertionError"),
+            ("x\r\n[sandbox] killed: the run exceeded its time limit\r\n", "[sandbox] killed: the run exceeded its time limit"),
+            ("", ""),
+            (" \n\n", ""),
+            ("é\nnon-ASCII: “quoted” ✓\n", "non-ASCII: “quoted” ✓"),
+            // A NUL inside the line reaches the rule and comes back whole (Lua strings carry lengths).
+            ("ok\nValueError: a\u{0}b\n", "ValueError: a\u{0}b"),
+        ]
+        for (stderr, last) in cases {
+            let exec = ExecResult(ran: true, passed: false, timedOut: false, exitCode: 1, durationMs: 1, stderrTail: stderr)
+            let context = RuleContext(taskType: "code_generation", input: "in", output: "out", code: "code", language: "python", exec: exec)
+            #expect(engine.scoreBlocking(context).result("last")?.reason == "<\(last)>", "\(stderr.debugDescription)")
+        }
+    }
+
     @Test func noApplicableRuleGivesNoRuleScore() throws {
         let folder = try TempFolder(["a.lua": rule("a", taskTypes: ["code_review"], "return 1")])
         let score = try RulesEngine(directory: folder.path, logger: quietLogger).scoreBlocking(pythonContext("x", "y"))

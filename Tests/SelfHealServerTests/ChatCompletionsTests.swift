@@ -2,6 +2,7 @@ import Foundation
 import SelfHealCommands
 import SelfHealCore
 import SelfHealServer
+import SelfHealTestSupport
 import Testing
 
 /// selfheal as a model: the manager's OpenAI-compatible `/v1/chat/completions` and `/v1/models`.
@@ -164,28 +165,8 @@ struct ChatCompletionsTests {
                 print(error.status_code, error.code)
             """
 
-            // Off the cooperative pool: the server under test needs its threads while Python runs.
-            let (status, stdout, stderr) = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Int32, String, String), any Error>) in
-                DispatchQueue.global().async {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                    process.arguments = ["python3", "-c", script, "http://127.0.0.1:\(role.port)/v1"]
-                    let out = Pipe()
-                    let err = Pipe()
-                    process.standardOutput = out
-                    process.standardError = err
-                    do {
-                        try process.run()
-                    } catch {
-                        continuation.resume(throwing: error)
-                        return
-                    }
-                    let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                    let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                    process.waitUntilExit()
-                    continuation.resume(returning: (process.terminationStatus, stdout, stderr))
-                }
-            }
+            let run = try await runProgram("/usr/bin/env", ["python3", "-c", script, "http://127.0.0.1:\(role.port)/v1"])
+            let (status, stdout, stderr) = (run.exitCode, run.stdoutText, run.stderrText)
 
             #expect(status == 0, "\(stderr)")
             #expect(stdout.split(separator: "\n") == [

@@ -1,34 +1,17 @@
 import Foundation
+import SelfHealTestSupport
 import Synchronization
 import Testing
 
 /// The built `selfheal` executable, as a user runs it.
 let selfhealBinary = repositoryRoot.appendingPathComponent(".build/debug/selfheal").path
 
-/// Runs the binary to completion and returns its exit code and output. The wait happens on a
-/// dispatch thread: blocking a cooperative thread would stall every other test.
+/// Runs the binary to completion and returns its exit code and output.
 func runSelfheal(_ arguments: [String], environment: [String: String] = [:]) async throws -> (code: Int32, stdout: String, stderr: String) {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try runSelfhealBlocking(arguments, environment: environment) })
-        }
-    }
-}
-
-private func runSelfhealBlocking(_ arguments: [String], environment: [String: String]) throws -> (code: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: selfhealBinary)
-    process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    let run = try await runProgram(
+        selfhealBinary, arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    )
+    return (run.exitCode, run.stdoutText, run.stderrText)
 }
 
 @Suite("The command line", .serialized)

@@ -2,6 +2,7 @@ import Foundation
 import SelfHealCommands
 import SelfHealCore
 import SelfHealServer
+import SelfHealTestSupport
 import Testing
 
 /// The dashboard as a person sees it: a real headless Chromium loads `/dashboard` from a running
@@ -172,29 +173,12 @@ enum HeadlessChromium {
         defer { try? FileManager.default.removeItem(at: profile) }
         let common = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
                       "--user-data-dir=\(profile.path)"]
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: chromium)
-                    process.arguments = common + arguments
-                    let out = Pipe()
-                    process.standardOutput = out
-                    process.standardError = FileHandle.nullDevice
-                    try process.run()
-                    // A hung browser must not hang the test run.
-                    let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-                    DispatchQueue.global().asyncAfter(deadline: .now() + 90, execute: watchdog)
-                    let data = out.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    watchdog.cancel()
-                    guard process.terminationStatus == 0 else {
-                        throw ChromiumFailure(message: "chromium exited with \(process.terminationStatus)")
-                    }
-                    return data
-                })
-            }
+        // A hung browser must not hang the test run.
+        let run = try await runProgram(chromium, common + arguments, timeout: .seconds(90))
+        guard run.exitCode == 0 else {
+            throw ChromiumFailure(message: "chromium exited with \(run.exitCode)")
         }
+        return run.stdout
     }
 
     struct ChromiumFailure: Error, CustomStringConvertible {

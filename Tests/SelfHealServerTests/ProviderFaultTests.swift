@@ -28,9 +28,15 @@ struct ProviderFaultTests {
         ]
     }
 
-    static func startAll(_ environment: [String: String], database: TempDatabase) async throws -> RunningRole {
+    /// `--role all` on a fresh database, its LLM settings from `environment`; stopped and removed
+    /// however `body` ends.
+    static func withAll(_ environment: [String: String], _ body: (RunningRole) async throws -> Void) async throws {
         let providers = try ProviderSelection.providers(environment: environment, client: LLMHTTPClient.shared, logger: quietLogger)
-        return try await RunningRole.start(config: testConfig(.all, database: database), providers: providers, logger: quietLogger)
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        try await withRoles { roles in
+            try await body(roles.adopt(RunningRole.start(config: testConfig(.all, database: database), providers: providers, logger: quietLogger)))
+        }
     }
 
     @Test("an OpenAI-compatible server answers the request; tokens and model are logged")
@@ -38,10 +44,7 @@ struct ProviderFaultTests {
         try await FakeLLMServer.with({ request in
             request.isJudge ? .openAI(#"{"score": 0.9, "feedback": "clear and typed"}"#) : .openAI(Self.code)
         }) { server in
-            let database = try TempDatabase()
-            defer { database.cleanup() }
-            try await withRoles { roles in
-                let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1"), database: database))
+            try await Self.withAll(Self.environment("openai", server: server, path: "/v1")) { role in
 
                 let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
@@ -70,10 +73,7 @@ struct ProviderFaultTests {
         try await FakeLLMServer.with({ request in
             request.isJudge ? .gemini(#"{"score": 0.8, "feedback": "ok"}"#) : .gemini(Self.code)
         }) { server in
-            let database = try TempDatabase()
-            defer { database.cleanup() }
-            try await withRoles { roles in
-                let role = try await roles.adopt(Self.startAll(Self.environment("gemini", server: server, path: "/v1beta"), database: database))
+            try await Self.withAll(Self.environment("gemini", server: server, path: "/v1beta")) { role in
 
                 let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
@@ -109,11 +109,8 @@ struct ProviderFaultTests {
     @Test("a provider fault reaches the client as a gateway error naming the provider, and is logged", arguments: faults)
     func fault(_ fault: Fault) async throws {
         try await FakeLLMServer.with({ _ in fault.reply }) { server in
-            let database = try TempDatabase()
-            defer { database.cleanup() }
             let timeout = fault.reply.delay != nil ? "0.5" : "10"
-            try await withRoles { roles in
-                let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1", timeout: timeout), database: database))
+            try await Self.withAll(Self.environment("openai", server: server, path: "/v1", timeout: timeout)) { role in
 
                 let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
@@ -138,13 +135,10 @@ struct ProviderFaultTests {
         let refusing = try RefusingPort()
         defer { refusing.close() }
         let port = refusing.port
-        let database = try TempDatabase()
-        defer { database.cleanup() }
         let environment = [
             "LLM_PROVIDER": "openai", "LLM_BASE_URL": "http://127.0.0.1:\(port)/v1", "LLM_MAX_RETRIES": "1", "LLM_TIMEOUT_SECONDS": "5",
         ]
-        try await withRoles { roles in
-            let role = try await roles.adopt(Self.startAll(environment, database: database))
+        try await Self.withAll(environment) { role in
 
             let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
@@ -161,10 +155,7 @@ struct ProviderFaultTests {
             if request.index == 0 { return .openAIError(500, "transient") }
             return request.isJudge ? .openAI(#"{"score": 1.0, "feedback": ""}"#) : .openAI(Self.code)
         }) { server in
-            let database = try TempDatabase()
-            defer { database.cleanup() }
-            try await withRoles { roles in
-                let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1"), database: database))
+            try await Self.withAll(Self.environment("openai", server: server, path: "/v1")) { role in
 
                 let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
@@ -177,10 +168,7 @@ struct ProviderFaultTests {
     @Test("a fault through /v1/chat/completions comes back in OpenAI's error shape")
     func chatCompletionsFault() async throws {
         try await FakeLLMServer.with({ _ in .hang }) { server in
-            let database = try TempDatabase()
-            defer { database.cleanup() }
-            try await withRoles { roles in
-                let role = try await roles.adopt(Self.startAll(Self.environment("openai", server: server, path: "/v1", timeout: "0.5"), database: database))
+            try await Self.withAll(Self.environment("openai", server: server, path: "/v1", timeout: "0.5")) { role in
 
                 let answer = try await fetch(
                     port: role.port, path: "/v1/chat/completions",

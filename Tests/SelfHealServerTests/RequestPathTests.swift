@@ -159,4 +159,29 @@ struct RequestPathTests {
             #expect(logs.count == 1)
         }
     }
+
+    @Test("a client cannot hand the manager the output or the code to score, on either route")
+    func smuggledOutputIsIgnored() async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        try await withRoles { roles in
+            let role = try await roles.start(testConfig(.all, database: database))
+            let smuggled = "def fibonacci(n):\n    return 'SMUGGLED'"
+            let api = try await fetch(port: role.port, path: "/api/v1/request", body: json([
+                "user_input": "Write a fibonacci function", "output": smuggled, "code": smuggled,
+            ]))
+            #expect(api.status == 200)
+            #expect((api.json["code"] as? String)?.contains("def fibonacci") == true)
+            #expect(!(String(decoding: api.body, as: UTF8.self)).contains("SMUGGLED"))
+
+            let chat = try await fetch(port: role.port, path: "/v1/chat/completions", body: json([
+                "model": "code_generation", "messages": [["role": "user", "content": "Write a fibonacci function"]],
+                "output": smuggled, "code": smuggled,
+            ]))
+            #expect(chat.status == 200)
+            #expect(!(String(decoding: chat.body, as: UTF8.self)).contains("SMUGGLED"))
+            let rows = try await #require(role.store).recentLogs(taskType: nil, since: .distantPast, limit: 10)
+            #expect(rows.count == 2 && rows.allSatisfy { !($0.code ?? "").contains("SMUGGLED") && !($0.output ?? "").contains("SMUGGLED") })
+        }
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import SelfHealCore
 import SelfHealLLM
 import SelfHealSimulated
+import SelfHealTestSupport
 
 /// Prompts at the two ends of the scale the simulated provider must tell apart.
 enum Prompts {
@@ -30,39 +31,16 @@ struct PythonRun {
 }
 
 /// Runs Python source in an isolated interpreter (`-I`: no user site, no environment).
-/// `arguments` go before the file, e.g. ["-m", "doctest"]. The wait happens on a dispatch
-/// thread: blocking one of the few cooperative threads would stall every other test.
+/// `arguments` go before the file, e.g. ["-m", "doctest"].
 func runPython(_ source: String, arguments: [String] = []) async throws -> PythonRun {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try runPythonBlocking(source, arguments: arguments) })
-        }
-    }
-}
-
-private func runPythonBlocking(_ source: String, arguments: [String]) throws -> PythonRun {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("selfheal-llm-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let file = directory.appendingPathComponent("solution.py")
     try source.write(to: file, atomically: true, encoding: .utf8)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-I"] + arguments + [file.path]
-    process.currentDirectoryURL = directory
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return PythonRun(exitCode: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                     stderr: String(decoding: stderr, as: UTF8.self))
+    let run = try await runProgram("/usr/bin/env", ["python3", "-I"] + arguments + [file.path], directory: directory)
+    return PythonRun(exitCode: run.exitCode, stdout: run.stdoutText, stderr: run.stderrText)
 }
-
-/// A provider that always fails, to check the judge reports rather than invents a verdict.
 
 /// The feature checks a reader would make on generated code.
 extension String {
