@@ -260,6 +260,7 @@ let package = Package(
                 "SelfHealServer", "SelfHealRoles", "SelfHealCommands", "SelfHealCore", "SelfHealStore", "SelfHealPostgres", "SelfHealRules",
                 "SelfHealLLM", "SelfHealSimulated", "SelfHealSandbox", "SelfHealTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -23,10 +23,9 @@ struct ChatCompletionsTests {
     func completion() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
+        try await withRoutes(testConfig(.all, database: database)) { role in
 
-            let answer = try await fetch(port: role.port, path: "/v1/chat/completions", body: Self.chat("code_generation", "Write a fibonacci function"))
+            let answer = try await role.fetch(path: "/v1/chat/completions", body: Self.chat("code_generation", "Write a fibonacci function"))
 
             #expect(answer.status == 200)
             #expect(answer.json["object"] as? String == "chat.completion")
@@ -60,8 +59,7 @@ struct ChatCompletionsTests {
     func partsAndModels() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
+        try await withRoutes(testConfig(.all, database: database)) { role in
 
             let body = json([
                 "model": "selfheal/code_review",
@@ -71,7 +69,7 @@ struct ChatCompletionsTests {
                     ["role": "user", "content": [["type": "text", "text": "Review this:"], ["type": "text", "text": "def add(a, b): return a + b"]]],
                 ],
             ])
-            let answer = try await fetch(port: role.port, path: "/v1/chat/completions", body: body)
+            let answer = try await role.fetch(path: "/v1/chat/completions", body: body)
 
             #expect(answer.status == 200)
             #expect(answer.json["model"] as? String == "selfheal/code_review")
@@ -81,7 +79,7 @@ struct ChatCompletionsTests {
             #expect(log.taskType == "code_review")
             #expect(log.userInput == "Review this:\ndef add(a, b): return a + b")
 
-            let plain = try await fetch(port: role.port, path: "/v1/chat/completions", body: Self.chat("selfheal", "Write a fibonacci function"))
+            let plain = try await role.fetch(path: "/v1/chat/completions", body: Self.chat("selfheal", "Write a fibonacci function"))
             #expect((plain.json["selfheal"] as? [String: Any])?["task_type"] as? String == "code_generation")
         }
     }
@@ -98,10 +96,9 @@ struct ChatCompletionsTests {
     func badRequests(body: Data, status: Int, code: String, param: String?) async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
+        try await withRoutes(testConfig(.all, database: database)) { role in
 
-            let answer = try await fetch(port: role.port, path: "/v1/chat/completions", body: body)
+            let answer = try await role.fetch(path: "/v1/chat/completions", body: body)
 
             #expect(answer.status == status)
             let error = try #require(Self.openAIError(answer))
@@ -119,18 +116,17 @@ struct ChatCompletionsTests {
     func models() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
+        try await withRoutes(testConfig(.all, database: database)) { role in
 
-            let list = try await fetch(.GET, port: role.port, path: "/v1/models")
+            let list = try await role.fetch(.GET, path: "/v1/models")
             #expect(list.status == 200)
             #expect(list.json["object"] as? String == "list")
             let ids = (list.json["data"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
             #expect(ids == TaskTypes.defaults.known)
 
-            let one = try await fetch(.GET, port: role.port, path: "/v1/models/code_review")
+            let one = try await role.fetch(.GET, path: "/v1/models/code_review")
             #expect(one.json["id"] as? String == "code_review")
-            #expect(try await fetch(.GET, port: role.port, path: "/v1/models/gpt-4").status == 404)
+            #expect(try await role.fetch(.GET, path: "/v1/models/gpt-4").status == 404)
         }
     }
 

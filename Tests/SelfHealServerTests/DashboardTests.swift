@@ -95,19 +95,17 @@ struct DashboardTests {
     func timelineAPI() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
+        try await withRoutes(testConfig(.all, database: database)) { role in
             let store = try #require(role.store)
             for input in ["Write a fibonacci function", "Reverse a string", "Write a factorial function"] {
-                _ = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": input]))
+                _ = try await role.fetch(path: "/api/v1/request", body: json(["user_input": input]))
             }
-            _ = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write tests for add(a, b)", "task_type": "test_generation"]))
+            _ = try await role.fetch(path: "/api/v1/request", body: json(["user_input": "Write tests for add(a, b)", "task_type": "test_generation"]))
             let operatorPrompt = try await store.createPrompt(.init(taskType: "code_generation", text: "You are a coder. Write code.", status: .active, author: .operator))
 
-            let answer = try await fetch(.GET, port: role.port, path: "/api/v1/stats/timeline?hours=2&bucket_minutes=5")
-            let bad = try await fetch(.GET, port: role.port, path: "/api/v1/stats/timeline?bucket_minutes=0")
-            let tooMany = try await fetch(.GET, port: role.port, path: "/api/v1/stats/timeline?hours=100&bucket_minutes=1")
-            await role.shutdown()
+            let answer = try await role.fetch(.GET, path: "/api/v1/stats/timeline?hours=2&bucket_minutes=5")
+            let bad = try await role.fetch(.GET, path: "/api/v1/stats/timeline?bucket_minutes=0")
+            let tooMany = try await role.fetch(.GET, path: "/api/v1/stats/timeline?hours=100&bucket_minutes=1")
 
             #expect(answer.status == 200)
             let timeline = answer.json

@@ -24,29 +24,23 @@ struct ErrorLeakTests {
     func sqliteGone() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
-            do {
-                #expect(try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a function that adds two numbers"])).status == 200)
-                try FileManager.default.removeItem(at: database.directory)
-                // An open SQLite file outlives its directory entry; closing the store makes the loss real.
-                try await role.store?.close()
-                let forbidden = [database.directory.path, database.directory.lastPathComponent]
-                let request = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a function that adds two numbers"]))
-                #expect(request.status == 503 && request.errorCode == "store_unavailable", "\(request.status) \(request.errorCode ?? "")")
-                #expect(request.errorMessage?.contains("database") == true)
-                Self.expectClean(request, "POST /api/v1/request", also: forbidden)
-                let chat = json(["model": "code_generation", "messages": [["role": "user", "content": "Write a function that adds two numbers"]]])
-                Self.expectClean(try await fetch(port: role.port, path: "/v1/chat/completions", body: chat), "POST /v1/chat/completions", also: forbidden)
-                for path in ["/api/v1/prompts", "/api/v1/prompts/1", "/api/v1/optimizer/runs", "/api/v1/stats/summary", "/api/v1/stats/recent-failures", "/api/v1/stats/timeline", "/health"] {
-                    Self.expectClean(try await fetch(.GET, port: role.port, path: path), "GET \(path)", also: forbidden)
-                }
-                let prompt = json(["task_type": "code_generation", "text": "You write Python.", "status": "active"])
-                Self.expectClean(try await fetch(port: role.port, path: "/api/v1/prompts", body: prompt), "POST /api/v1/prompts", also: forbidden)
-            } catch {
-                await role.shutdown()
-                throw error
+        try await withRoutes(testConfig(.all, database: database)) { role in
+            #expect(try await role.fetch(path: "/api/v1/request", body: json(["user_input": "Write a function that adds two numbers"])).status == 200)
+            try FileManager.default.removeItem(at: database.directory)
+            // An open SQLite file outlives its directory entry; closing the store makes the loss real.
+            try await role.store?.close()
+            let forbidden = [database.directory.path, database.directory.lastPathComponent]
+            let request = try await role.fetch(path: "/api/v1/request", body: json(["user_input": "Write a function that adds two numbers"]))
+            #expect(request.status == 503 && request.errorCode == "store_unavailable", "\(request.status) \(request.errorCode ?? "")")
+            #expect(request.errorMessage?.contains("database") == true)
+            Self.expectClean(request, "POST /api/v1/request", also: forbidden)
+            let chat = json(["model": "code_generation", "messages": [["role": "user", "content": "Write a function that adds two numbers"]]])
+            Self.expectClean(try await role.fetch(path: "/v1/chat/completions", body: chat), "POST /v1/chat/completions", also: forbidden)
+            for path in ["/api/v1/prompts", "/api/v1/prompts/1", "/api/v1/optimizer/runs", "/api/v1/stats/summary", "/api/v1/stats/recent-failures", "/api/v1/stats/timeline", "/health"] {
+                Self.expectClean(try await role.fetch(.GET, path: path), "GET \(path)", also: forbidden)
             }
+            let prompt = json(["task_type": "code_generation", "text": "You write Python.", "status": "active"])
+            Self.expectClean(try await role.fetch(path: "/api/v1/prompts", body: prompt), "POST /api/v1/prompts", also: forbidden)
         }
     }
 

@@ -37,9 +37,8 @@ struct OpenAPITests {
         defer { database.cleanup() }
         var config = testConfig(.all, database: database)
         config.security = SecuritySettings(apiKeys: ["k"], adminToken: "a", serviceToken: "s", rateLimitPerMinute: 0, maxConcurrentRequests: 10)
-        try await withRoles { roles in
-            let role = try await roles.start(config)
-            let answer = try await fetch(.GET, port: role.port, path: "/openapi.json")
+        try await withRoutes(config) { role in
+            let answer = try await role.fetch(.GET, path: "/openapi.json")
             #expect(answer.status == 200)
             #expect(answer.json["openapi"] as? String == "3.1.0")
             let paths = try #require(answer.json["paths"] as? [String: Any])

@@ -28,6 +28,15 @@ struct ProbeRegressionTests {
         await role.shutdown()
     }
 
+    /// The secured `--role all` in memory, for tests about what a route answers, not the wire.
+    func withSecuredRoutes(_ body: @Sendable (InMemoryRoutes) async throws -> Void) async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        var config = testConfig(.all, database: database)
+        config.security = Self.secured
+        try await withRoutes(config, body)
+    }
+
     @Test("no spelling of an admin or service path lets a client key through")
     func pathSpellingsAreCheckedOnTheChosenRoute() async throws {
         try await withSecuredRole { role in
@@ -64,51 +73,51 @@ struct ProbeRegressionTests {
 
     @Test("an Idempotency-Key belongs to the credential that sent it; reused with another body it is a 422")
     func idempotencyKeysAreScoped() async throws {
-        try await withSecuredRole { role in
+        try await withSecuredRoutes { role in
             let first = json(["user_input": "Write a function that reverses a string"])
             let other = json(["user_input": "Write a function that returns the secret of client k1"])
             let k1 = ["Authorization": "Bearer k1", "Idempotency-Key": "order-1"]
             let k2 = ["Authorization": "Bearer k2", "Idempotency-Key": "order-1"]
 
-            let original = try await fetch(port: role.port, path: "/api/v1/request", body: first, headers: k1)
+            let original = try await role.fetch(path: "/api/v1/request", body: first, headers: k1)
             #expect(original.status == 200)
-            let replay = try await fetch(port: role.port, path: "/api/v1/request", body: first, headers: k1)
+            let replay = try await role.fetch(path: "/api/v1/request", body: first, headers: k1)
             #expect(replay.status == 200)
             #expect(replay.headers["idempotent-replayed"] == "true")
             #expect(replay.json["request_id"] as? String == original.json["request_id"] as? String)
 
             // Another client with the same key gets an answer of its own, never k1's.
-            let theirs = try await fetch(port: role.port, path: "/api/v1/request", body: first, headers: k2)
+            let theirs = try await role.fetch(path: "/api/v1/request", body: first, headers: k2)
             #expect(theirs.status == 200)
             #expect(theirs.headers["idempotent-replayed"] == nil)
             #expect(theirs.json["request_id"] as? String != original.json["request_id"] as? String)
 
             // The same client, the same key, another body: refused, not answered with the old answer.
-            let reused = try await fetch(port: role.port, path: "/api/v1/request", body: other, headers: k1)
+            let reused = try await role.fetch(path: "/api/v1/request", body: other, headers: k1)
             #expect(reused.status == 422)
             #expect(reused.errorCode == "idempotency_key_reused")
             #expect(!String(decoding: reused.body, as: UTF8.self).contains(original.json["request_id"] as? String ?? "-"))
             // Through the OpenAI-compatible endpoint too: a key already used with another request is refused...
             let chat = json(["model": "code_generation", "messages": [["role": "user", "content": "Write a function that sorts a list"]]])
-            let chatReused = try await fetch(port: role.port, path: "/v1/chat/completions", body: chat, headers: k1)
+            let chatReused = try await role.fetch(path: "/v1/chat/completions", body: chat, headers: k1)
             #expect(chatReused.status == 422)
             #expect(chatReused.errorCode == "idempotency_key_reused")
             // ...the same key and body replays, marked so, and another client's same key is its own.
             let k1Chat = ["Authorization": "Bearer k1", "Idempotency-Key": "chat-1"]
             let k2Chat = ["Authorization": "Bearer k2", "Idempotency-Key": "chat-1"]
-            let chatFirst = try await fetch(port: role.port, path: "/v1/chat/completions", body: chat, headers: k1Chat)
+            let chatFirst = try await role.fetch(path: "/v1/chat/completions", body: chat, headers: k1Chat)
             #expect(chatFirst.status == 200)
             #expect(chatFirst.headers["idempotent-replayed"] == nil)
-            let chatAgain = try await fetch(port: role.port, path: "/v1/chat/completions", body: chat, headers: k1Chat)
+            let chatAgain = try await role.fetch(path: "/v1/chat/completions", body: chat, headers: k1Chat)
             #expect(chatAgain.status == 200)
             #expect(chatAgain.headers["idempotent-replayed"] == "true")
             #expect(chatAgain.json["id"] as? String == chatFirst.json["id"] as? String)
-            let chatTheirs = try await fetch(port: role.port, path: "/v1/chat/completions", body: chat, headers: k2Chat)
+            let chatTheirs = try await role.fetch(path: "/v1/chat/completions", body: chat, headers: k2Chat)
             #expect(chatTheirs.status == 200)
             #expect(chatTheirs.headers["idempotent-replayed"] == nil)
             #expect(chatTheirs.json["id"] as? String != chatFirst.json["id"] as? String)
             let otherChat = json(["model": "code_generation", "messages": [["role": "user", "content": "Write a function that reverses a list"]]])
-            #expect(try await fetch(port: role.port, path: "/v1/chat/completions", body: otherChat, headers: k1Chat).status == 422)
+            #expect(try await role.fetch(path: "/v1/chat/completions", body: otherChat, headers: k1Chat).status == 422)
         }
     }
 
@@ -116,32 +125,26 @@ struct ProbeRegressionTests {
     func openModeKeysBelongToTheAnonymousClient() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
-            do {
-                let body = json(["user_input": "Write a function that reverses a string"])
-                let first = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "k", "Authorization": "Bearer a"])
-                let second = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "k", "Authorization": "Bearer b"])
-                #expect(first.status == 200 && second.status == 200)
-                #expect(second.headers["idempotent-replayed"] == "true")
-                #expect(second.json["request_id"] as? String == first.json["request_id"] as? String)
-                let other = json(["user_input": "Write a function that sorts a list"])
-                #expect(try await fetch(port: role.port, path: "/api/v1/request", body: other, headers: ["Idempotency-Key": "k"]).status == 422)
-            } catch {
-                await role.shutdown()
-                throw error
-            }
+        try await withRoutes(testConfig(.all, database: database)) { role in
+            let body = json(["user_input": "Write a function that reverses a string"])
+            let first = try await role.fetch(path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "k", "Authorization": "Bearer a"])
+            let second = try await role.fetch(path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "k", "Authorization": "Bearer b"])
+            #expect(first.status == 200 && second.status == 200)
+            #expect(second.headers["idempotent-replayed"] == "true")
+            #expect(second.json["request_id"] as? String == first.json["request_id"] as? String)
+            let other = json(["user_input": "Write a function that sorts a list"])
+            #expect(try await role.fetch(path: "/api/v1/request", body: other, headers: ["Idempotency-Key": "k"]).status == 422)
         }
     }
 
     @Test("wrong code that exits 0 at import fails its tests and the verdict, through /api/v1/evaluate")
     func earlyExitFailsTheVerdict() async throws {
-        try await withSecuredRole { role in
+        try await withSecuredRoutes { role in
             let tests = "def check(candidate):\n    assert candidate(2, 3) == 5\n"
             for exit in ["import os\nos._exit(0)\n", "import sys\nsys.exit(0)\n", "raise SystemExit(0)\n"] {
                 let output = "```python\ndef add(a, b):\n    \"\"\"Add two numbers.\"\"\"\n    return a - b\n\n" + exit + "```"
                 let body = json(["task_type": "code_generation", "user_input": "add two numbers", "output": output, "tests": tests, "entry_point": "add"])
-                let answer = try await fetch(port: role.port, path: "/api/v1/evaluate", body: body, headers: ["Authorization": "Bearer svc"])
+                let answer = try await role.fetch(path: "/api/v1/evaluate", body: body, headers: ["Authorization": "Bearer svc"])
                 #expect(answer.status == 200)
                 let exec = answer.json["exec"] as? [String: Any]
                 #expect(exec?["passed"] as? Bool == false, "\(exit): \(exec ?? [:])")
@@ -152,36 +155,36 @@ struct ProbeRegressionTests {
             // Correct code with a __main__ guard that exits non-zero passes: it is imported, not run.
             let guarded = "```python\nimport sys\n\ndef add(a, b):\n    return a + b\n\nif __name__ == \"__main__\":\n    sys.exit(3)\n```"
             let body = json(["task_type": "code_generation", "user_input": "add two numbers", "output": guarded, "tests": tests, "entry_point": "add"])
-            let answer = try await fetch(port: role.port, path: "/api/v1/evaluate", body: body, headers: ["Authorization": "Bearer svc"])
+            let answer = try await role.fetch(path: "/api/v1/evaluate", body: body, headers: ["Authorization": "Bearer svc"])
             #expect((answer.json["exec"] as? [String: Any])?["passed"] as? Bool == true, "\(answer.json)")
         }
     }
 
     @Test("every route refuses an entry_point that is not an identifier")
     func entryPointIsValidatedEverywhere() async throws {
-        try await withSecuredRole { role in
+        try await withSecuredRoutes { role in
             let hostile = "f) if False else (None"
             let evaluate = json([
                 "task_type": "code_generation", "user_input": "add two numbers", "output": "def add(a, b):\n    return a - b\n",
                 "tests": "def check(candidate):\n    assert candidate(2, 3) == 5\n", "entry_point": hostile,
             ])
-            let viaEvaluator = try await fetch(port: role.port, path: "/api/v1/evaluate", body: evaluate, headers: ["Authorization": "Bearer svc"])
+            let viaEvaluator = try await role.fetch(path: "/api/v1/evaluate", body: evaluate, headers: ["Authorization": "Bearer svc"])
             #expect(viaEvaluator.status == 422)
             #expect(viaEvaluator.errorMessage?.contains("entry_point") == true)
             let request = json(["user_input": "add two numbers", "tests": "def check(candidate):\n    assert candidate(2, 3) == 5\n", "entry_point": hostile])
-            #expect(try await fetch(port: role.port, path: "/api/v1/request", body: request, headers: ["Authorization": "Bearer k1"]).status == 422)
+            #expect(try await role.fetch(path: "/api/v1/request", body: request, headers: ["Authorization": "Bearer k1"]).status == 422)
             let chat = json(["model": "code_generation", "messages": [["role": "user", "content": "add two numbers"]], "entry_point": hostile])
-            #expect(try await fetch(port: role.port, path: "/v1/chat/completions", body: chat, headers: ["Authorization": "Bearer k1"]).status == 422)
+            #expect(try await role.fetch(path: "/v1/chat/completions", body: chat, headers: ["Authorization": "Bearer k1"]).status == 422)
         }
     }
 
     @Test("a long run of blank lines is scored in linear time by the shipped rules")
     func longOutputsDoNotStallTheRules() async throws {
-        try await withSecuredRole { role in
+        try await withSecuredRoutes { role in
             // The probe's input: "..." once (so the plain pre-check passes) and 160 KB of newlines.
             let output = "```python\ndef f():\n    ...\n" + String(repeating: "\n", count: 160_000) + "x = 1\n```"
             let body = json(["task_type": "code_generation", "user_input": "write f", "output": output])
-            let answer = try await fetch(port: role.port, path: "/api/v1/evaluate", body: body, headers: ["Authorization": "Bearer svc"])
+            let answer = try await role.fetch(path: "/api/v1/evaluate", body: body, headers: ["Authorization": "Bearer svc"])
             #expect(answer.status == 200)
             let rules = answer.json["rules"] as? [[String: Any]] ?? []
             let placeholders = rules.first { $0["name"] as? String == "no_placeholders" }

@@ -30,13 +30,11 @@ struct ProviderFaultTests {
 
     /// `--role all` on a fresh database, its LLM settings from `environment`; stopped and removed
     /// however `body` ends.
-    static func withAll(_ environment: [String: String], _ body: (RunningRole) async throws -> Void) async throws {
+    static func withAll(_ environment: [String: String], _ body: @Sendable (InMemoryRoutes) async throws -> Void) async throws {
         let providers = try ProviderSelection.providers(environment: environment, client: LLMHTTPClient.shared, logger: quietLogger)
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            try await body(roles.adopt(RunningRole.start(config: testConfig(.all, database: database), providers: providers, logger: quietLogger)))
-        }
+        try await withRoutes(testConfig(.all, database: database), providers: providers, body)
     }
 
     @Test("an OpenAI-compatible server answers the request; tokens and model are logged")
@@ -46,7 +44,7 @@ struct ProviderFaultTests {
         }) { server in
             try await Self.withAll(Self.environment("openai", server: server, path: "/v1")) { role in
 
-                let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+                let answer = try await role.fetch(path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
                 #expect(answer.status == 200)
                 #expect(answer.json["output"] as? String == Self.code)
@@ -75,7 +73,7 @@ struct ProviderFaultTests {
         }) { server in
             try await Self.withAll(Self.environment("gemini", server: server, path: "/v1beta")) { role in
 
-                let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+                let answer = try await role.fetch(path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
                 #expect(answer.status == 200)
                 #expect(answer.json["output"] as? String == Self.code)
@@ -112,7 +110,7 @@ struct ProviderFaultTests {
             let timeout = fault.reply.delay != nil ? "0.5" : "10"
             try await Self.withAll(Self.environment("openai", server: server, path: "/v1", timeout: timeout)) { role in
 
-                let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+                let answer = try await role.fetch(path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
                 #expect(answer.status == fault.status)
                 #expect(answer.errorCode == fault.code)
@@ -140,7 +138,7 @@ struct ProviderFaultTests {
         ]
         try await Self.withAll(environment) { role in
 
-            let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+            let answer = try await role.fetch(path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
             #expect(answer.status == 503)
             #expect(answer.errorCode == "llm_unavailable")
@@ -157,7 +155,7 @@ struct ProviderFaultTests {
         }) { server in
             try await Self.withAll(Self.environment("openai", server: server, path: "/v1")) { role in
 
-                let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
+                let answer = try await role.fetch(path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"]))
 
                 #expect(answer.status == 200)
                 #expect(answer.json["output"] as? String == Self.code)
@@ -170,8 +168,8 @@ struct ProviderFaultTests {
         try await FakeLLMServer.with({ _ in .hang }) { server in
             try await Self.withAll(Self.environment("openai", server: server, path: "/v1", timeout: "0.5")) { role in
 
-                let answer = try await fetch(
-                    port: role.port, path: "/v1/chat/completions",
+                let answer = try await role.fetch(
+                    path: "/v1/chat/completions",
                     body: json(["model": "code_generation", "messages": [["role": "user", "content": "Write a fibonacci function"]]])
                 )
 

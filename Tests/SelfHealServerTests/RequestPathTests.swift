@@ -35,10 +35,9 @@ struct RequestPathTests {
     func allInOneProcess() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
+        try await withRoutes(testConfig(.all, database: database)) { role in
 
-            let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function", "task_type": "code_generation"]))
+            let answer = try await role.fetch(path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function", "task_type": "code_generation"]))
             try expectFullAnswer(answer)
 
             let store = try #require(role.store)
@@ -79,12 +78,11 @@ struct RequestPathTests {
     func promptSwitch() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
+        try await withRoutes(testConfig(.all, database: database)) { role in
             let store = try #require(role.store)
             let request = json(["user_input": "Write a function called is_prime that checks whether n is prime"])
 
-            let before = try await fetch(port: role.port, path: "/api/v1/request", body: request)
+            let before = try await role.fetch(path: "/api/v1/request", body: request)
             #expect((before.json["prompt"] as? [String: Any])?["version"] as? Int == 1)
             let code = before.json["code"] as? String ?? ""
 
@@ -95,7 +93,7 @@ struct RequestPathTests {
                     status: .active, author: .operator, reason: "test switch"
                 )
             )
-            let after = try await fetch(port: role.port, path: "/api/v1/request", body: request)
+            let after = try await role.fetch(path: "/api/v1/request", body: request)
             let prompt = try #require(after.json["prompt"] as? [String: Any])
             #expect(prompt["id"] as? Int == Int(thorough.id))
             #expect(prompt["version"] as? Int == thorough.version)
@@ -108,17 +106,16 @@ struct RequestPathTests {
     func idempotency() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
+        try await withRoutes(testConfig(.all, database: database)) { role in
             let body = json(["user_input": "Reverse a string"])
 
-            let first = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "abc-123"])
-            let second = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "abc-123"])
+            let first = try await role.fetch(path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "abc-123"])
+            let second = try await role.fetch(path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "abc-123"])
             #expect(first.status == 200 && second.status == 200)
             #expect(first.body == second.body)
             #expect(second.headers["idempotent-replayed"] == "true")
             #expect(first.headers["idempotent-replayed"] == nil)
-            let other = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "other"])
+            let other = try await role.fetch(path: "/api/v1/request", body: body, headers: ["Idempotency-Key": "other"])
             #expect(other.json["request_id"] as? String != first.json["request_id"] as? String)
 
             let logs = try await #require(role.store).recentLogs(taskType: nil, since: .distantPast, limit: 10)
@@ -130,8 +127,7 @@ struct RequestPathTests {
     func earlierAnswerReplayed() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
+        try await withRoutes(testConfig(.all, database: database)) { role in
             let store = try #require(role.store)
             let request = try ClientRequest.validated(
                 userInput: "Add two numbers", taskType: "code_generation", language: nil, tests: nil, entryPoint: nil, taskTypes: .defaults
@@ -144,12 +140,12 @@ struct RequestPathTests {
                 language: "python", status: .ok, responseJSON: recorded, requestFingerprint: scope.fingerprint
             ))
 
-            let api = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "Add two numbers"]), headers: ["Idempotency-Key": "from-before"])
+            let api = try await role.fetch(path: "/api/v1/request", body: json(["user_input": "Add two numbers"]), headers: ["Idempotency-Key": "from-before"])
             #expect(api.status == 200 && api.headers["idempotent-replayed"] == "true")
             #expect(api.body == Data(recorded.utf8))
 
             let chatBody = json(["model": "code_generation", "messages": [["role": "user", "content": "Add two numbers"]]])
-            let chat = try await fetch(port: role.port, path: "/v1/chat/completions", body: chatBody, headers: ["Idempotency-Key": "from-before"])
+            let chat = try await role.fetch(path: "/v1/chat/completions", body: chatBody, headers: ["Idempotency-Key": "from-before"])
             #expect(chat.status == 200 && chat.headers["idempotent-replayed"] == "true", "\(String(decoding: chat.body, as: UTF8.self))")
             let message = ((chat.json["choices"] as? [[String: Any]])?.first?["message"] as? [String: Any])?["content"] as? String
             #expect(message == "def add(a, b):\n    return a + b")
@@ -164,17 +160,16 @@ struct RequestPathTests {
     func smuggledOutputIsIgnored() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
+        try await withRoutes(testConfig(.all, database: database)) { role in
             let smuggled = "def fibonacci(n):\n    return 'SMUGGLED'"
-            let api = try await fetch(port: role.port, path: "/api/v1/request", body: json([
+            let api = try await role.fetch(path: "/api/v1/request", body: json([
                 "user_input": "Write a fibonacci function", "output": smuggled, "code": smuggled,
             ]))
             #expect(api.status == 200)
             #expect((api.json["code"] as? String)?.contains("def fibonacci") == true)
             #expect(!(String(decoding: api.body, as: UTF8.self)).contains("SMUGGLED"))
 
-            let chat = try await fetch(port: role.port, path: "/v1/chat/completions", body: json([
+            let chat = try await role.fetch(path: "/v1/chat/completions", body: json([
                 "model": "code_generation", "messages": [["role": "user", "content": "Write a fibonacci function"]],
                 "output": smuggled, "code": smuggled,
             ]))

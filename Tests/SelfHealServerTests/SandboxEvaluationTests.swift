@@ -13,29 +13,28 @@ import Testing
 struct SandboxEvaluationTests {
     static let addTests = "def check(candidate):\n    assert candidate(2, 3) == 5, 'add(2, 3) should be 5'\n"
 
-    func evaluate(_ port: Int, output: String, tests: String?, entryPoint: String? = "add") async throws -> HTTPAnswer {
+    func evaluate(_ role: InMemoryRoutes, output: String, tests: String?, entryPoint: String? = "add") async throws -> HTTPAnswer {
         var body: [String: Any] = [
             "task_type": "code_generation", "user_input": "Write a function called `add` that adds two numbers.",
             "output": output, "language": "python",
         ]
         if let tests { body["tests"] = tests }
         if let entryPoint { body["entry_point"] = entryPoint }
-        return try await fetch(port: port, path: "/api/v1/evaluate", body: json(body))
+        return try await role.fetch(path: "/api/v1/evaluate", body: json(body))
     }
 
     @Test("code that passes its tests, code that fails them, code that does not compile")
     func verdicts() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
+        try await withRoutes(testConfig(.all, database: database)) { role in
 
-            let good = try await evaluate(role.port, output: "```python\ndef add(a, b):\n    return a + b\n```", tests: Self.addTests)
+            let good = try await evaluate(role, output: "```python\ndef add(a, b):\n    return a + b\n```", tests: Self.addTests)
             #expect(good.status == 200)
             let goodExec = try #require(good.json["exec"] as? [String: Any])
             #expect(goodExec["passed"] as? Bool == true && goodExec["kind"] as? String == "tests")
 
-            let wrong = try await evaluate(role.port, output: "```python\ndef add(a, b):\n    return a - b\n```", tests: Self.addTests)
+            let wrong = try await evaluate(role, output: "```python\ndef add(a, b):\n    return a - b\n```", tests: Self.addTests)
             #expect(wrong.json["passed"] as? Bool == false)
             #expect(wrong.json["failed_required"] as? [String] == ["tests_pass"])
             #expect((wrong.json["exec"] as? [String: Any])?["stderr_tail"] as? String ?? "" != "")
@@ -45,7 +44,7 @@ struct SandboxEvaluationTests {
             #expect(wrong.json["verdict_reason"] as? String == "failed: the supplied tests fail")
 
             // The code scored is the code in `output`: a `code` field in the body is not read.
-            let smuggled = try await fetch(port: role.port, path: "/api/v1/evaluate", body: json([
+            let smuggled = try await role.fetch(path: "/api/v1/evaluate", body: json([
                 "task_type": "code_generation", "user_input": "Write a function called `add` that adds two numbers.",
                 "output": "```python\ndef add(a, b):\n    return a - b\n```", "code": "def add(a, b):\n    return a + b",
                 "language": "python", "tests": Self.addTests, "entry_point": "add",
@@ -53,7 +52,7 @@ struct SandboxEvaluationTests {
             #expect(smuggled.status == 200 && smuggled.json["passed"] as? Bool == false)
             #expect(smuggled.json["failed_required"] as? [String] == ["tests_pass"])
 
-            let broken = try await evaluate(role.port, output: "```python\ndef add(a, b)\n    return a + b\n```", tests: nil, entryPoint: nil)
+            let broken = try await evaluate(role, output: "```python\ndef add(a, b)\n    return a + b\n```", tests: nil, entryPoint: nil)
             let brokenExec = try #require(broken.json["exec"] as? [String: Any])
             #expect(brokenExec["kind"] as? String == "smoke" && brokenExec["passed"] as? Bool == false)
             let rules = broken.json["rules"] as? [[String: Any]] ?? []
@@ -62,7 +61,7 @@ struct SandboxEvaluationTests {
             #expect((broken.json["verdict_reason"] as? String ?? "").contains("SyntaxError"), "\(broken.json)")
 
             // A stub fails without tests, and the reason names it; the smoke_run rule says so too.
-            let stub = try await evaluate(role.port, output: "```python\ndef add(a, b):\n    \"\"\"Adds two numbers.\"\"\"\n    pass\n```", tests: nil)
+            let stub = try await evaluate(role, output: "```python\ndef add(a, b):\n    \"\"\"Adds two numbers.\"\"\"\n    pass\n```", tests: nil)
             #expect(stub.json["passed"] as? Bool == false)
             #expect((stub.json["verdict_reason"] as? String ?? "").hasSuffix("the function 'add' is a stub: its body is only `pass`"), "\(stub.json)")
             let stubRules = stub.json["rules"] as? [[String: Any]] ?? []
@@ -71,7 +70,7 @@ struct SandboxEvaluationTests {
             // Without tests, the examples the request states are run, and decide.
             let stated = "Write a function called `add` that adds two numbers.\n\n>>> add(2, 3)\n5\n"
             for (code, passes) in [("def add(a, b):\n    return a + b\n", true), ("def add(a, b):\n    return a - b\n", false)] {
-                let answer = try await fetch(port: role.port, path: "/api/v1/evaluate", body: json([
+                let answer = try await role.fetch(path: "/api/v1/evaluate", body: json([
                     "task_type": "code_generation", "user_input": stated, "output": "```python\n" + code + "```", "language": "python",
                 ]))
                 #expect((answer.json["exec"] as? [String: Any])?["kind"] as? String == "examples", "\(answer.json)")
@@ -81,7 +80,7 @@ struct SandboxEvaluationTests {
                                : reason == "failed: the examples in the request fail: example `add(2, 3)` returned -1; expected 5", "\(reason)")
             }
 
-            let health = try await fetch(.GET, port: role.port, path: "/health")
+            let health = try await role.fetch(.GET, path: "/health")
             #expect((health.json["sandbox"] as? [String: Any])?["mode"] is String)
         }
     }
@@ -90,8 +89,7 @@ struct SandboxEvaluationTests {
     func samplesPassTheirTests() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
+        try await withRoutes(testConfig(.all, database: database)) { role in
             let data = try Data(contentsOf: repositoryRoot.appendingPathComponent("samples/with_tests.json"))
             let samples = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
             #expect(samples.count >= 8)
@@ -100,11 +98,11 @@ struct SandboxEvaluationTests {
             let thorough = "Write complete Python code with docstrings, type hints, input validation that raises clear exceptions, usage examples and unit tests."
             for prompt in [nil, thorough] {
                 if let prompt {
-                    let created = try await fetch(port: role.port, path: "/api/v1/prompts", body: json(["task_type": "code_generation", "text": prompt, "status": "active"]))
+                    let created = try await role.fetch(path: "/api/v1/prompts", body: json(["task_type": "code_generation", "text": prompt, "status": "active"]))
                     try #require(created.status == 200 || created.status == 201, "\(String(decoding: created.body, as: UTF8.self))")
                 }
                 for sample in samples {
-                    let answer = try await fetch(port: role.port, path: "/api/v1/request", body: json(sample))
+                    let answer = try await role.fetch(path: "/api/v1/request", body: json(sample))
                     let exec = (answer.json["evaluation"] as? [String: Any])?["exec"] as? [String: Any]
                     #expect(exec?["passed"] as? Bool == true, "\(prompt ?? "seed prompt") \(sample["entry_point"] ?? ""): \(exec?["stderr_tail"] ?? "no exec")")
                 }

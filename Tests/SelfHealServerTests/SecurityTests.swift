@@ -21,40 +21,38 @@ struct SecurityTests {
         defer { database.cleanup() }
         var config = testConfig(.all, database: database)
         config.security = Self.secured
-        try await withRoles { roles in
-            let role = try await roles.start(config)
-            let port = role.port
+        try await withRoutes(config) { role in
             let body = json(["user_input": "Write a fibonacci function"])
 
-            let anonymous = try await fetch(port: port, path: "/api/v1/request", body: body)
+            let anonymous = try await role.fetch(path: "/api/v1/request", body: body)
             #expect(anonymous.status == 401)
             #expect(anonymous.errorMessage?.contains("SELFHEAL_API_KEYS") == true)
             #expect(anonymous.headers["www-authenticate"] == "Bearer")
 
-            let wrong = try await fetch(port: port, path: "/api/v1/request", body: body, headers: bearer("guess-123"))
+            let wrong = try await role.fetch(path: "/api/v1/request", body: body, headers: bearer("guess-123"))
             #expect(wrong.status == 401)
             #expect(!String(decoding: wrong.body, as: UTF8.self).contains("guess-123"))
 
-            #expect(try await fetch(port: port, path: "/api/v1/request", body: body, headers: bearer("client-key-2")).status == 200)
+            #expect(try await role.fetch(path: "/api/v1/request", body: body, headers: bearer("client-key-2")).status == 200)
 
             // Prompt administration: the admin token, not a client key.
-            #expect(try await fetch(.GET, port: port, path: "/api/v1/prompts", headers: bearer("client-key-1")).status == 401)
-            #expect(try await fetch(.GET, port: port, path: "/api/v1/prompts", headers: bearer("admin-secret")).status == 200)
+            #expect(try await role.fetch(.GET, path: "/api/v1/prompts", headers: bearer("client-key-1")).status == 401)
+            #expect(try await role.fetch(.GET, path: "/api/v1/prompts", headers: bearer("admin-secret")).status == 200)
             // Stats: a client key or the admin token.
-            #expect(try await fetch(.GET, port: port, path: "/api/v1/stats/summary", headers: bearer("client-key-1")).status == 200)
-            #expect(try await fetch(.GET, port: port, path: "/api/v1/stats/summary").status == 401)
+            #expect(try await role.fetch(.GET, path: "/api/v1/stats/summary", headers: bearer("client-key-1")).status == 200)
+            #expect(try await role.fetch(.GET, path: "/api/v1/stats/summary").status == 401)
             // Role to role: the service token.
             let generate = json(["task_type": "code_generation", "user_input": "Reverse a string"])
-            #expect(try await fetch(port: port, path: "/api/v1/generate", body: generate, headers: bearer("client-key-1")).status == 401)
-            #expect(try await fetch(port: port, path: "/api/v1/generate", body: generate, headers: bearer("service-secret")).status == 200)
+            #expect(try await role.fetch(path: "/api/v1/generate", body: generate, headers: bearer("client-key-1")).status == 401)
+            #expect(try await role.fetch(path: "/api/v1/generate", body: generate, headers: bearer("service-secret")).status == 200)
 
-            let health = try await fetch(.GET, port: port, path: "/health")
+            let health = try await role.fetch(.GET, path: "/health")
             #expect(health.status == 200)
             let healthText = String(decoding: health.body, as: UTF8.self)
             for secret in ["client-key-1", "admin-secret", "service-secret"] {
                 #expect(!healthText.contains(secret))
             }
-            #expect(try await fetch(.GET, port: port, path: "/metrics").status == 200)
+            #expect(try await role.fetch(.GET, path: "/metrics").status == 200)
         }
     }
 
@@ -97,17 +95,16 @@ struct SecurityTests {
         var config = testConfig(.all, database: database)
         config.security = Self.secured
         config.security.rateLimitPerMinute = 3
-        try await withRoles { roles in
-            let role = try await roles.start(config)
+        try await withRoutes(config) { role in
             let body = json(["user_input": "Reverse a string"])
             for _ in 0..<3 {
-                #expect(try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: bearer("client-key-1")).status == 200)
+                #expect(try await role.fetch(path: "/api/v1/request", body: body, headers: bearer("client-key-1")).status == 200)
             }
-            let limited = try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: bearer("client-key-1"))
+            let limited = try await role.fetch(path: "/api/v1/request", body: body, headers: bearer("client-key-1"))
             #expect(limited.status == 429)
             #expect(Int(limited.headers["retry-after"] ?? "") ?? 0 >= 1)
             #expect(limited.errorCode == "rate_limited")
-            #expect(try await fetch(port: role.port, path: "/api/v1/request", body: body, headers: bearer("client-key-2")).status == 200)
+            #expect(try await role.fetch(path: "/api/v1/request", body: body, headers: bearer("client-key-2")).status == 200)
         }
     }
 
@@ -125,16 +122,15 @@ struct SecurityTests {
             role: .manager, parts: RoleParts(manager: manager, health: HealthReporter(role: "manager", version: "test", store: store, rules: nil)),
             taskTypes: .defaults, limits: .defaults, security: security
         )
-        try await withRoles { roles in
-            let role = try await roles.adopt(RunningRole.start(assembled: AssembledRole(router: router, services: [], store: store), config: testConfig(.manager, database: database), logger: quietLogger))
+        try await withRoutes(assembled: AssembledRole(router: router, services: [], store: store), testConfig(.manager, database: database)) { role in
 
-            async let slow = fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "slow one"]))
+            async let slow = role.fetch(path: "/api/v1/request", body: json(["user_input": "slow one"]))
             var iterator = started.stream.makeAsyncIterator()
             await iterator.next()
-            let refused = try await fetch(port: role.port, path: "/api/v1/request", body: json(["user_input": "second"]))
+            let refused = try await role.fetch(path: "/api/v1/request", body: json(["user_input": "second"]))
             #expect(refused.status == 503)
             #expect(refused.errorCode == "overloaded")
-            #expect(try await fetch(.GET, port: role.port, path: "/health").status == 200)
+            #expect(try await role.fetch(.GET, path: "/health").status == 200)
             #expect(try await slow.status == 200)
         }
     }

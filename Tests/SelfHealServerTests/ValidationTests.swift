@@ -12,48 +12,47 @@ struct ValidationTests {
         defer { database.cleanup() }
         var config = testConfig(.all, database: database)
         config.limits = RequestLimits(bodyBytes: 64 * 1024, userInputBytes: 4 * 1024, testsBytes: 8 * 1024)
-        try await withRoles { roles in
-            let role = try await roles.start(config)
+        try await withRoutes(config) { role in
             let path = "/api/v1/request"
 
-            let notJSON = try await fetch(port: role.port, path: path, body: Data("user_input=hello".utf8))
+            let notJSON = try await role.fetch(path: path, body: Data("user_input=hello".utf8))
             #expect(notJSON.status == 400)
             #expect(notJSON.errorMessage?.contains("not valid JSON") == true)
 
-            let array = try await fetch(port: role.port, path: path, body: Data("[1,2]".utf8))
+            let array = try await role.fetch(path: path, body: Data("[1,2]".utf8))
             #expect(array.status == 400)
             #expect(array.errorMessage?.contains("JSON object") == true)
 
-            let missing = try await fetch(port: role.port, path: path, body: json(["task_type": "code_generation"]))
+            let missing = try await role.fetch(path: path, body: json(["task_type": "code_generation"]))
             #expect(missing.status == 422)
             #expect(missing.errorMessage?.contains("user_input") == true)
 
-            let wrongType = try await fetch(port: role.port, path: path, body: json(["user_input": 42]))
+            let wrongType = try await role.fetch(path: path, body: json(["user_input": 42]))
             #expect(wrongType.status == 422)
             #expect(wrongType.errorMessage == "user_input: must be a string, got a number")
 
-            let blank = try await fetch(port: role.port, path: path, body: json(["user_input": "  \n\t "]))
+            let blank = try await role.fetch(path: path, body: json(["user_input": "  \n\t "]))
             #expect(blank.status == 422)
             #expect(blank.errorMessage?.contains("user_input") == true)
 
-            let unknownTask = try await fetch(port: role.port, path: path, body: json(["user_input": "hi", "task_type": "poetry"]))
+            let unknownTask = try await role.fetch(path: path, body: json(["user_input": "hi", "task_type": "poetry"]))
             #expect(unknownTask.status == 422)
             let message = try #require(unknownTask.errorMessage)
             #expect(message.contains("task_type") && message.contains("poetry"))
             #expect(message.contains("code_generation") && message.contains("test_generation") && message.contains("code_review"))
 
-            let oversizedField = try await fetch(port: role.port, path: path, body: json(["user_input": String(repeating: "a", count: 5000)]))
+            let oversizedField = try await role.fetch(path: path, body: json(["user_input": String(repeating: "a", count: 5000)]))
             #expect(oversizedField.status == 413)
             #expect(oversizedField.errorMessage?.contains("user_input") == true)
 
-            let oversizedBody = try await fetch(port: role.port, path: path, body: json(["user_input": "hi", "tests": String(repeating: "b", count: 70 * 1024)]))
+            let oversizedBody = try await role.fetch(path: path, body: json(["user_input": "hi", "tests": String(repeating: "b", count: 70 * 1024)]))
             #expect(oversizedBody.status == 413)
 
-            let badEntryPoint = try await fetch(port: role.port, path: path, body: json(["user_input": "hi", "entry_point": "rm -rf /"]))
+            let badEntryPoint = try await role.fetch(path: path, body: json(["user_input": "hi", "entry_point": "rm -rf /"]))
             #expect(badEntryPoint.status == 422)
             #expect(badEntryPoint.errorMessage?.contains("entry_point") == true)
 
-            let badLanguage = try await fetch(port: role.port, path: path, body: json(["user_input": "hi", "language": "klingon"]))
+            let badLanguage = try await role.fetch(path: path, body: json(["user_input": "hi", "language": "klingon"]))
             #expect(badLanguage.status == 422)
             #expect(badLanguage.errorMessage?.contains("language") == true)
 
@@ -70,15 +69,14 @@ struct PromptIdValidationTests {
     func badPromptId(value: Double) async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        try await withRoles { roles in
-            let role = try await roles.start(testConfig(.all, database: database))
-            let answer = try await fetch(
-                port: role.port, path: "/api/v1/generate",
+        try await withRoutes(testConfig(.all, database: database)) { role in
+            let answer = try await role.fetch(
+                path: "/api/v1/generate",
                 body: json(["task_type": "code_generation", "user_input": "x", "prompt_id": value])
             )
             #expect(answer.status == 422)
             #expect(answer.errorMessage?.contains("prompt_id") == true)
-            #expect(try await fetch(.GET, port: role.port, path: "/health").status == 200)
+            #expect(try await role.fetch(.GET, path: "/health").status == 200)
         }
     }
 }

@@ -46,8 +46,25 @@ public struct AssembledRole {
         self.prepareStore = prepareStore
     }
 
+    /// The Hummingbird application serving this role: its services (the store's pool first, so it
+    /// stops last) run inside it, and the store is prepared before the server accepts. Tests hand
+    /// it to HummingbirdTesting's in-memory client; `RunningRole` serves it on a socket.
+    public func application(
+        config: RoleConfiguration, logger: Logger, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> Application<RouterResponder<BasicRequestContext>> {
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "selfheal"),
+            services: services,
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
+            logger: logger
+        )
+        app.beforeServerStarts(perform: prepareStore)
+        return app
+    }
+
     /// Closes what the role opened, after the server has stopped.
-    var close: @Sendable () async -> Void {
+    public var close: @Sendable () async -> Void {
         { [httpClient, store] in
             try? await httpClient?.shutdown()
             try? await store?.close()

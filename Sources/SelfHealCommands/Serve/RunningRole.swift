@@ -39,20 +39,13 @@ public final class RunningRole: Sendable {
         handleSignals: Bool = false
     ) async throws -> RunningRole {
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
-        var app = Application(
-            router: assembled.router,
-            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "selfheal"),
-            onServerRunning: { channel in
-                portContinuation.yield(channel.localAddress?.port ?? config.port)
-                portContinuation.finish()
-            },
-            logger: logger
-        )
-        // The group runs the store's pool; the store is made ready before the server accepts.
-        app.beforeServerStarts(perform: assembled.prepareStore)
+        let app = assembled.application(config: config, logger: logger) { port in
+            portContinuation.yield(port)
+            portContinuation.finish()
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: assembled.services.map { .init(service: $0) } + [.init(service: app)],
+                services: [.init(service: app)],
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger
             )
