@@ -14,8 +14,13 @@ enum ExecResultBuilder {
     static let unshareKilledChild = "unshare: sigprocmask unblock failed: Invalid argument\n"
 
     /// `completed`: whether a harness saw the tests run to their end; nil without a harness,
-    /// where the exit status alone decides.
-    static func make(_ outcome: ChildProcess.Outcome, kind: ExecResult.Kind, timeout: Duration, cpuSeconds: Int, completed: Bool? = nil) -> ExecResult {
+    /// where the exit status alone decides. `memoryExceeded`: the run's memory limit, when the
+    /// kernel killed one of its processes for going over it; the run fails then, whatever its
+    /// first process went on to do.
+    static func make(
+        _ outcome: ChildProcess.Outcome, kind: ExecResult.Kind, timeout: Duration, cpuSeconds: Int, completed: Bool? = nil,
+        memoryExceeded: Int? = nil
+    ) -> ExecResult {
         var outcome = outcome
         var stderr = outcome.stderrTail
         if outcome.termination == .exited(1), stderr.count >= unshareKilledChild.utf8.count,
@@ -33,7 +38,9 @@ enum ExecResultBuilder {
             exitCode = -Int(signal)
         }
         let note: String?
-        if outcome.timedOut {
+        if let limit = memoryExceeded {
+            note = "killed: the run's memory limit of \(limit >> 20) MiB exceeded (all its processes together)"
+        } else if outcome.timedOut {
             note = "killed: wall-clock timeout of \(timeout) exceeded"
         } else if case .signaled(let signal) = outcome.termination {
             if signal == SIGXCPU || signal == SIGKILL && outcome.duration >= .seconds(cpuSeconds) {
@@ -56,7 +63,8 @@ enum ExecResultBuilder {
             tail += "[sandbox] " + note
         }
         return ExecResult(
-            ran: true, passed: outcome.termination == .exited(0) && !timedOut && completed != false, timedOut: timedOut, exitCode: exitCode,
+            ran: true, passed: outcome.termination == .exited(0) && !timedOut && completed != false && memoryExceeded == nil,
+            timedOut: timedOut, exitCode: exitCode,
             durationMs: Double(outcome.duration.milliseconds), stderrTail: tail, kind: kind
         )
     }

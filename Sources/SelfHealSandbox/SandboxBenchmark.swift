@@ -11,7 +11,7 @@ import Glibc
 public enum SandboxBenchmark {
     public static func run(runs: Int, configuration: SandboxConfiguration = SandboxConfiguration()) async throws -> String {
         let runs = max(5, runs)
-        let runner = SandboxRunner(configuration: configuration, logger: Logger(label: "selfheal.bench", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let runner = try SandboxRunner(configuration: configuration, logger: Logger(label: "selfheal.bench", factory: { _ in SwiftLogNoOpLogHandler() }))
         let trivial = SandboxJob(code: "pass", tests: "")
         for _ in 0..<3 { _ = try await runner.run(trivial) }
 

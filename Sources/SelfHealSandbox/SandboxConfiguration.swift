@@ -18,9 +18,13 @@ public struct SandboxConfiguration: Sendable {
     public var timeout: Duration
     /// RLIMIT_CPU.
     public var cpuSeconds: Int
-    /// RLIMIT_AS, bytes of address space.
+    /// RLIMIT_AS, bytes of address space of one process.
     public var memoryBytes: Int
-    /// RLIMIT_NPROC. Counted per user, so with a uid of its own each sandbox gets the whole budget.
+    /// Memory of a whole run, every process it forks together (a cgroup's memory limit),
+    /// where cgroups are available.
+    public var runMemoryBytes: Int
+    /// RLIMIT_NPROC, counted per user: with a uid of its own each sandbox gets the whole
+    /// budget. Also the run's cgroup `pids.max`, where cgroups are available.
     public var maxProcesses: Int
     /// RLIMIT_FSIZE, bytes per file written.
     public var maxFileBytes: Int
@@ -39,10 +43,13 @@ public struct SandboxConfiguration: Sendable {
     /// process holds: a user of its own bounds RLIMIT_NPROC per sandbox and lets cleanup kill
     /// exactly that sandbox's processes.
     public var baseUID: Int
-    /// Where uid blocks are claimed (lock files shared by every selfheal process on the host).
+    /// Where uid blocks are claimed: lock files shared by every selfheal process on the host,
+    /// in a directory only selfheal's user may write.
     public var uidLockDirectory: String
-    /// Parent of the per-run temporary directories.
-    public var workRoot: String
+    /// selfheal's own directory for runs: one directory per runner process, the runs'
+    /// directories inside it. Only selfheal's user may write it; a runner starting up removes
+    /// what runners that died left there.
+    public var stateDirectory: String
     /// The only environment a program sees.
     public var environment: [String: String]
     public var isolation: IsolationChoice
@@ -52,6 +59,7 @@ public struct SandboxConfiguration: Sendable {
         timeout: Duration = .seconds(10),
         cpuSeconds: Int = 10,
         memoryBytes: Int = 512 << 20,
+        runMemoryBytes: Int = 768 << 20,
         maxProcesses: Int = 64,
         maxFileBytes: Int = 16 << 20,
         maxOpenFiles: Int = 64,
@@ -60,8 +68,8 @@ public struct SandboxConfiguration: Sendable {
         maxConcurrent: Int = ProcessInfo.processInfo.activeProcessorCount,
         queueLength: Int? = nil,
         baseUID: Int = 64_000,
-        uidLockDirectory: String = "/run/lock",
-        workRoot: String = FileManager.default.temporaryDirectory.path,
+        uidLockDirectory: String? = nil,
+        stateDirectory: String? = nil,
         environment: [String: String] = [
             "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONHASHSEED": "0",
@@ -72,6 +80,7 @@ public struct SandboxConfiguration: Sendable {
         self.timeout = timeout
         self.cpuSeconds = cpuSeconds
         self.memoryBytes = memoryBytes
+        self.runMemoryBytes = runMemoryBytes
         self.maxProcesses = maxProcesses
         self.maxFileBytes = maxFileBytes
         self.maxOpenFiles = maxOpenFiles
@@ -80,8 +89,8 @@ public struct SandboxConfiguration: Sendable {
         self.maxConcurrent = max(1, maxConcurrent)
         self.queueLength = max(0, queueLength ?? 4 * max(1, maxConcurrent))
         self.baseUID = baseUID
-        self.uidLockDirectory = uidLockDirectory
-        self.workRoot = workRoot
+        self.stateDirectory = stateDirectory ?? SandboxStateDirectory.defaultRoot
+        self.uidLockDirectory = uidLockDirectory ?? "\(SandboxStateDirectory.defaultRoot)/uid-locks"
         self.environment = environment
         self.isolation = isolation
     }

@@ -15,18 +15,22 @@ public struct SandboxIsolation: Codable, Sendable, Equatable {
     public var networkIsolated: Bool
     /// The uid range programs run as, when selfheal switches user.
     public var uids: String?
+    /// Per-run limits on memory and processes: "v2" or "v1" with the limits, or "none: why"
+    /// (then only the per-process rlimits hold).
+    public var cgroups: String
     /// One line for people, e.g. "network + pid + mount namespaces, uid 64000-64001, rlimits".
     public var summary: String
 
-    public init(mode: Mode, networkIsolated: Bool, uids: String?, summary: String) {
+    public init(mode: Mode, networkIsolated: Bool, uids: String?, cgroups: String = "none", summary: String) {
         self.mode = mode
         self.networkIsolated = networkIsolated
         self.uids = uids
+        self.cgroups = cgroups
         self.summary = summary
     }
 
     enum CodingKeys: String, CodingKey {
-        case mode, uids, summary
+        case mode, uids, summary, cgroups
         case networkIsolated = "network_isolated"
     }
 }

@@ -25,9 +25,12 @@ struct SandboxLauncher: Sendable {
     /// directory vanishes with it and cannot fill the host's disk. /var/tmp serves as the
     /// parking place for the bind mount while /tmp is replaced. `-n`: in a user namespace,
     /// mount(8) fails after a successful move when it tries to record it in its utab.
+    /// First of all, the shell moves itself into the run's cgroups (`0`: the writer), so
+    /// that every process of the run is counted against their limits.
     static let mountScript = """
         set -e
-        job=$1; size=$2; shift 2
+        job=$1; size=$2; cgroups=$3; shift 3
+        while [ "$cgroups" -gt 0 ]; do echo 0 > "$1"; shift; cgroups=$((cgroups - 1)); done
         mount -n --bind "$job" /var/tmp
         mount -n -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /tmp
         mkdir /tmp/job
@@ -42,12 +45,21 @@ struct SandboxLauncher: Sendable {
 
     func uid(forSlot slot: Int) -> Int? { uids.map { $0.first + slot } }
 
-    /// Without namespaces: enter the job directory, then run the rest.
-    static let enterScript = #"cd "$1"; shift; unset OLDPWD PWD; exec "$@""#
+    /// Without namespaces: enter the run's cgroups and the job directory, then run the rest.
+    static let enterScript = #"""
+        set -e
+        cd "$1"; cgroups=$2; shift 2
+        while [ "$cgroups" -gt 0 ]; do echo 0 > "$1"; shift; cgroups=$((cgroups - 1)); done
+        unset OLDPWD PWD; exec "$@"
+        """#
 
     /// The full command for `command`, whose last element is the program file, relative to
     /// the job directory.
-    func command(_ command: [String], jobDirectory: String, slot: Int, configuration c: SandboxConfiguration) -> (executable: String, arguments: [String]) {
+    /// `cgroupProcs`: the `cgroup.procs` files of the run's cgroups, entered before anything runs.
+    func command(
+        _ command: [String], jobDirectory: String, slot: Int, cgroupProcs: [String] = [], configuration c: SandboxConfiguration
+    ) -> (executable: String, arguments: [String]) {
+        let cgroups = ["\(cgroupProcs.count)"] + cgroupProcs
         var inner: [String] = []
         if switchesUser {
             let uid = uid(forSlot: slot)!
@@ -62,15 +74,15 @@ struct SandboxLauncher: Sendable {
             var unshare = [tools.unshare]
             if mode == .userNamespaces { unshare += ["--user", "--map-root-user"] }
             unshare += ["--net", "--pid", "--mount", "--ipc", "--uts", "--fork", "--kill-child", "--mount-proc", "--"]
-            let arguments = Array(unshare.dropFirst()) + [tools.shell, "-c", Self.mountScript, "sh", jobDirectory, "\(c.tmpfsBytes)"] + inner
+            let arguments = Array(unshare.dropFirst()) + [tools.shell, "-c", Self.mountScript, "sh", jobDirectory, "\(c.tmpfsBytes)"] + cgroups + inner
             return (tools.unshare, arguments)
         case .rlimitsOnly:
-            return (tools.shell, ["-c", Self.enterScript, "sh", jobDirectory] + inner)
+            return (tools.shell, ["-c", Self.enterScript, "sh", jobDirectory] + cgroups + inner)
         }
     }
 
     /// The strongest isolation that works here, found by running `true` under it.
-    static func probe(_ configuration: SandboxConfiguration) -> SandboxLauncher {
+    static func probe(_ configuration: SandboxConfiguration, state: SandboxStateDirectory) -> SandboxLauncher {
         let tools = Tools(
             unshare: which("unshare") ?? "/usr/bin/unshare", setpriv: which("setpriv") ?? "/usr/bin/setpriv",
             prlimit: which("prlimit") ?? "/usr/bin/prlimit", shell: which("sh") ?? "/bin/sh"
@@ -79,17 +91,17 @@ struct SandboxLauncher: Sendable {
         var uids: UIDBlock?
         if root {
             uids = UIDBlock(base: configuration.baseUID, size: configuration.maxConcurrent, lockDirectory: configuration.uidLockDirectory)
-                ?? UIDBlock(base: configuration.baseUID, size: configuration.maxConcurrent, lockDirectory: configuration.workRoot)
+                ?? UIDBlock(base: configuration.baseUID, size: configuration.maxConcurrent, lockDirectory: state.root)
                 ?? UIDBlock(unclaimed: configuration.baseUID)
         }
         let fallback = SandboxLauncher(mode: .rlimitsOnly, uids: uids, tools: tools)
         guard configuration.isolation == .automatic else { return fallback }
         let candidate = SandboxLauncher(mode: root ? .namespaces : .userNamespaces, uids: uids, tools: tools)
-        return candidate.works(configuration) ? candidate : fallback
+        return candidate.works(configuration, in: state.runnerDirectory) ? candidate : fallback
     }
 
-    private func works(_ configuration: SandboxConfiguration) -> Bool {
-        guard let directory = try? SandboxWorkDirectory(root: configuration.workRoot, owner: uid(forSlot: 0)) else { return false }
+    private func works(_ configuration: SandboxConfiguration, in root: String) -> Bool {
+        guard let directory = try? SandboxWorkDirectory(root: root, owner: uid(forSlot: 0)) else { return false }
         defer { directory.remove() }
         let (executable, arguments) = command(["true"], jobDirectory: directory.path, slot: 0, configuration: configuration)
         let child = ChildProcess(
@@ -107,19 +119,21 @@ struct SandboxLauncher: Sendable {
         return nil
     }
 
-    func describe(_ configuration: SandboxConfiguration) -> SandboxIsolation {
+    /// `cgroups`: the per-run limits in effect ("v1: ..."), or "none: why".
+    func describe(_ configuration: SandboxConfiguration, cgroups: String) -> SandboxIsolation {
         let uids = self.uids.map { "\($0.first)-\($0.first + configuration.maxConcurrent - 1)" }
         let user = uids.map { "uid \($0), " } ?? ""
+        let perRun = cgroups.hasPrefix("none") ? "" : "per-run cgroup limits, "
         switch mode {
         case .namespaces:
-            return SandboxIsolation(mode: mode, networkIsolated: true, uids: uids,
-                                    summary: "network + pid + mount namespaces, private tmpfs, \(user)rlimits")
+            return SandboxIsolation(mode: mode, networkIsolated: true, uids: uids, cgroups: cgroups,
+                                    summary: "network + pid + mount namespaces, private tmpfs, \(user)\(perRun)rlimits")
         case .userNamespaces:
-            return SandboxIsolation(mode: mode, networkIsolated: true, uids: nil,
-                                    summary: "user + network + pid + mount namespaces, private tmpfs, rlimits")
+            return SandboxIsolation(mode: mode, networkIsolated: true, uids: nil, cgroups: cgroups,
+                                    summary: "user + network + pid + mount namespaces, private tmpfs, \(perRun)rlimits")
         case .rlimitsOnly:
-            return SandboxIsolation(mode: mode, networkIsolated: false, uids: uids,
-                                    summary: "\(user)rlimits only: programs can reach the network")
+            return SandboxIsolation(mode: mode, networkIsolated: false, uids: uids, cgroups: cgroups,
+                                    summary: "\(user)\(perRun)rlimits only: programs can reach the network")
         }
     }
 }

@@ -12,18 +12,48 @@ public final class SandboxRunner: CodeRunning {
     /// What isolation is in effect on this machine, found when the runner was made.
     public let isolation: SandboxIsolation
     private let launcher: SandboxLauncher
+    private let state: SandboxStateDirectory
+    /// Per-run memory and process limits; nil where this machine gives none (see `isolation`).
+    private let cgroups: RunCgroups?
     private let slots: SandboxSlots
     private let logger: Logger
+
+    /// This runner's directory in the state directory, where its runs' directories are made.
+    var runnerDirectory: String { state.runnerDirectory }
 
     /// The uid sandbox `slot` runs as; nil when selfheal is not root and cannot switch user.
     func uid(forSlot slot: Int) -> Int? { launcher.uid(forSlot: slot) }
 
-    /// Probes the machine once (a few tens of milliseconds) to find the isolation it allows.
-    public init(configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = Logger(label: "selfheal.sandbox")) {
+    /// Claims a directory of its own in `configuration.stateDirectory` (removing what runners
+    /// that died left there) and probes the machine once (a few tens of milliseconds) to find
+    /// the isolation it allows. Throws when the state directory is not selfheal's alone.
+    public init(configuration: SandboxConfiguration = SandboxConfiguration(), logger: Logger = Logger(label: "selfheal.sandbox")) throws(SandboxError) {
         self.configuration = configuration
         self.logger = logger
-        launcher = SandboxLauncher.probe(configuration)
-        isolation = launcher.describe(configuration)
+        state = try SandboxStateDirectory(root: configuration.stateDirectory)
+        let cgroupState: String
+        switch geteuid() == 0 ? RunCgroups.detect() : .failure(.init("selfheal is not root")) {
+        case .success(let found):
+            cgroups = found
+            cgroupState = "\(found.version.rawValue): \(configuration.runMemoryBytes >> 20) MiB of memory and \(configuration.maxProcesses) processes per run"
+        case .failure(let why):
+            cgroups = nil
+            cgroupState = "none: \(why.reason)"
+            logger.warning("Sandbox runs get no per-run memory and process limits, only per-process rlimits", metadata: ["sandbox.cgroups": "\(why.reason)"])
+        }
+        launcher = SandboxLauncher.probe(configuration, state: state)
+        if let first = launcher.uid(forSlot: 0) { state.recordUIDs(first: first, count: configuration.maxConcurrent) }
+        // After the probe: this runner's own uids are claimed (and cleared) before it sweeps.
+        let sweep = state.sweepAbandoned(uidLockDirectory: configuration.uidLockDirectory)
+        var cgroupsSwept = 0
+        for name in sweep.names { cgroupsSwept += cgroups?.sweep(prefix: "selfheal-\(name)-") ?? 0 }
+        if sweep.runners > 0 {
+            logger.warning("Removed what stopped sandbox runners left", metadata: [
+                "sandbox.runners": "\(sweep.runners)", "sandbox.jobs": "\(sweep.jobs)", "sandbox.cgroups": "\(cgroupsSwept)",
+                "sandbox.directory": "\(configuration.stateDirectory)",
+            ])
+        }
+        isolation = launcher.describe(configuration, cgroups: cgroupState)
         slots = SandboxSlots(count: configuration.maxConcurrent, queueLength: configuration.queueLength)
         logger.info("Sandbox ready", metadata: [
             "sandbox.isolation": "\(isolation.summary)", "sandbox.max_concurrent": "\(configuration.maxConcurrent)",
@@ -86,15 +116,27 @@ public final class SandboxRunner: CodeRunning {
         _ job: SandboxJob, command: [String], language: SandboxSettings.Language, slot: Int, timeout: Duration
     ) throws(SandboxError) -> ExecResult {
         let uid = launcher.uid(forSlot: slot)
-        let directory = try SandboxWorkDirectory(root: configuration.workRoot, owner: uid)
+        let directory = try SandboxWorkDirectory(root: state.runnerDirectory, owner: uid)
+        let cgroup: RunCgroups.Run?
+        do {
+            cgroup = try cgroups?.makeRun(
+                named: "selfheal-\(state.name)-\(directory.name)", memoryBytes: configuration.runMemoryBytes, maxProcesses: configuration.maxProcesses
+            )
+        } catch {
+            directory.remove()
+            throw error
+        }
         defer {
             // Nothing of the run may outlive it: processes first (they could still write),
-            // then the files.
+            // then the cgroups and the files.
             if let uid {
                 let survivors = ProcessSweep.killAll(ofUID: uid)
                 if !survivors.isEmpty {
                     logger.error("Sandbox processes survived cleanup", metadata: ["sandbox.uid": "\(uid)", "sandbox.pids": "\(survivors)"])
                 }
+            }
+            if let cgroup, !cgroup.destroy() {
+                logger.error("A run's cgroup could not be removed", metadata: ["sandbox.cgroups": "\(cgroup.directories)"])
             }
             directory.remove()
         }
@@ -103,7 +145,9 @@ public final class SandboxRunner: CodeRunning {
         for file in files {
             try directory.write(file.name, contents: file.contents)
         }
-        let (executable, arguments) = launcher.command(command + [main], jobDirectory: directory.path, slot: slot, configuration: configuration)
+        let (executable, arguments) = launcher.command(
+            command + [main], jobDirectory: directory.path, slot: slot, cgroupProcs: cgroup?.procsFiles ?? [], configuration: configuration
+        )
         var environment = configuration.environment
         environment["HOME"] = launcher.mode == .rlimitsOnly ? directory.path : "/tmp/job"
         environment["TMPDIR"] = environment["HOME"]
@@ -120,6 +164,9 @@ public final class SandboxRunner: CodeRunning {
         if kind == .smoke && language.harness != nil && PythonHarness.ranExamples(stdout: outcome.stdoutTail, nonce: nonce) {
             kind = .examples
         }
-        return ExecResultBuilder.make(outcome, kind: kind, timeout: timeout, cpuSeconds: configuration.cpuSeconds, completed: proven)
+        return ExecResultBuilder.make(
+            outcome, kind: kind, timeout: timeout, cpuSeconds: configuration.cpuSeconds, completed: proven,
+            memoryExceeded: (cgroup?.oomKills ?? 0) > 0 ? configuration.runMemoryBytes : nil
+        )
     }
 }

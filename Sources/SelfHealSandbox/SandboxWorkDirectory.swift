@@ -10,7 +10,7 @@ struct SandboxWorkDirectory {
 
     /// `owner`: the uid (and gid) the program runs as, so that it may write its own directory.
     init(root: String, owner: Int?) throws(SandboxError) {
-        var template = Array("\(root)/selfheal-sandbox-XXXXXX".utf8CString)
+        var template = Array("\(root)/job-XXXXXX".utf8CString)
         guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
             throw .launchFailed("cannot create a directory in \(root): \(ChildProcess.errnoText())")
         }
@@ -22,13 +22,12 @@ struct SandboxWorkDirectory {
         }
     }
 
-    /// Writes a file the program can read but not replace.
-    /// Writes a new file readable by the program (0644). One open, write and close: Foundation's
+    /// Writes a new file readable by the program (0644), never through a symlink. One open, write and close: Foundation's
     /// createFile writes a temporary file and renames it, several times the system calls, and a
     /// run writes up to four files.
     func write(_ name: String, contents: String) throws(SandboxError) {
         let file = "\(path)/\(name)"
-        let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .launchFailed("cannot write \(file): \(ChildProcess.errnoText())") }
         defer { close(descriptor) }
         // umask may have narrowed the mode given to open.
@@ -41,6 +40,9 @@ struct SandboxWorkDirectory {
             bytes = bytes.dropFirst(written)
         }
     }
+
+    /// The directory's own name (`job-XXXXXX`), unique among the runner's runs.
+    var name: String { (path as NSString).lastPathComponent }
 
     func remove() {
         try? FileManager.default.removeItem(atPath: path)

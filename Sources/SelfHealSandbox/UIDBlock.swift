@@ -14,11 +14,12 @@ final class UIDBlock: Sendable {
     /// Tries `base ..< base + size`, then the next `size` uids, ... and keeps the first range
     /// whose every uid is free.
     init?(base: Int, size: Int, lockDirectory: String, attempts: Int = 64) {
+        guard (try? SandboxStateDirectory.ensurePrivateDirectory(lockDirectory)) != nil else { return nil }
         for index in 0..<attempts {
             let first = base + index * size
             var held: [Int32] = []
             for uid in first..<(first + size) {
-                let descriptor = open("\(lockDirectory)/selfheal-sandbox-uid-\(uid).lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+                let descriptor = open("\(lockDirectory)/\(Self.lockFileName(uid))", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
                 guard descriptor >= 0 else { break }
                 guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
                     close(descriptor)
@@ -29,6 +30,9 @@ final class UIDBlock: Sendable {
             if held.count == size {
                 self.first = first
                 lockDescriptors = held
+                // A runner that held these uids and was killed (kill -9) can leave programs
+                // running as them; they are this block's now, so nothing of theirs may stay.
+                for uid in first..<(first + size) { ProcessSweep.killAll(ofUID: uid) }
                 return
             }
             for descriptor in held { close(descriptor) }
@@ -37,6 +41,8 @@ final class UIDBlock: Sendable {
         }
         return nil
     }
+
+    static func lockFileName(_ uid: Int) -> String { "selfheal-sandbox-uid-\(uid).lock" }
 
     /// The block at `first` without a claim, for when no lock file can be made: sharing uids
     /// with another runner is still far better than running programs as root.

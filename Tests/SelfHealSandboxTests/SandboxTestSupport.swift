@@ -11,16 +11,16 @@ final class SandboxFixture: Sendable {
 
     init(
         timeout: Duration = .seconds(3), maxConcurrent: Int = 2, queueLength: Int = 4,
-        isolation: SandboxConfiguration.IsolationChoice = .automatic
+        isolation: SandboxConfiguration.IsolationChoice = .automatic, runMemoryBytes: Int = 768 << 20
     ) throws {
         workRoot = NSTemporaryDirectory() + "selfheal-sandbox-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: workRoot, withIntermediateDirectories: true)
         let configuration = SandboxConfiguration(
-            timeout: timeout, cpuSeconds: 20, memoryBytes: 512 << 20, maxProcesses: 32,
+            timeout: timeout, cpuSeconds: 20, memoryBytes: 512 << 20, runMemoryBytes: runMemoryBytes, maxProcesses: 32,
             maxFileBytes: 8 << 20, maxConcurrent: maxConcurrent, queueLength: queueLength,
-            workRoot: workRoot, isolation: isolation
+            stateDirectory: workRoot, isolation: isolation
         )
-        runner = SandboxRunner(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        runner = try SandboxRunner(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 
     deinit { try? FileManager.default.removeItem(atPath: workRoot) }
@@ -38,9 +38,9 @@ final class SandboxFixture: Sendable {
         (0..<runner.configuration.maxConcurrent).compactMap { runner.uid(forSlot: $0) }.flatMap { ProcessSweep.processes(ofUID: $0) }
     }
 
-    /// Entries left in the work root (each run's directory should be gone).
+    /// Entries left in the runner's directory (each run's directory should be gone).
     var leftoverFiles: [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: workRoot)) ?? ["<work root missing>"]
+        (try? FileManager.default.contentsOfDirectory(atPath: runner.runnerDirectory))?.filter { $0 != "lock" } ?? ["<runner directory missing>"]
     }
 
     func run(_ code: String, tests: String? = nil, entryPoint: String? = nil) async throws -> ExecResult {

@@ -124,7 +124,12 @@ public enum RoleAssembly {
             services.append(LuaFolderReloadService(folder: engine, interval: config.rulesPollInterval, logger: logger))
             // Generated code runs in a sandbox, as many at once as there are cores; the
             // languages and timeout come from the live rules/scoring.lua.
-            let runner = SandboxRunner(logger: logger)
+            let runner: SandboxRunner
+            do {
+                runner = try SandboxRunner(configuration: SandboxConfiguration(stateDirectory: config.sandboxDirectory), logger: logger)
+            } catch {
+                throw UsageError("cannot start the sandbox: \(error)")
+            }
             sandbox = runner.isolation
             evaluator = Evaluator(
                 rules: engine, judge: Judge(provider: providers.judge, logger: logger), logger: logger,

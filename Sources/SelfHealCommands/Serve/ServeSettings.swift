@@ -38,6 +38,7 @@ struct ServeSettings {
             throw UsageError("\(flag): '\(url)' is not an http:// or https:// URL")
         }
         config.serviceToken = Env.get("SELFHEAL_SERVICE_TOKEN")
+        config.sandboxDirectory = Env.get("SELFHEAL_SANDBOX_DIR")
         config.security = try securitySettings()
         if let list = command.raw(command.taskTypes, "SELFHEAL_TASK_TYPES") {
             let names = list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }

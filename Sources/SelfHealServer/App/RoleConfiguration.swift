@@ -21,6 +21,8 @@ public struct RoleConfiguration: Sendable {
     public var security: SecuritySettings = .open
     /// How often the optimizer loops; nil runs no loop (`--role optimizer` then makes one pass).
     public var optimizerInterval: Duration?
+    /// selfheal's own directory for sandbox runs; nil takes the default (`/run/selfheal` as root).
+    public var sandboxDirectory: String?
 
     public init(
         role: Role, host: String = "127.0.0.1", port: Int = 8000, databaseURL: String = "sqlite:selfheal.db",

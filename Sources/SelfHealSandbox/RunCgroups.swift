@@ -1,0 +1,244 @@
+import Foundation
+import SelfHealCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Memory and process limits per run, not per process: each run gets cgroups of its own,
+/// removed after it. RLIMIT_AS caps one process; a run that forks twelve children of 400 MiB
+/// has twelve such caps. cgroup v2 where its memory and pids controllers are available (the
+/// runner then moves its own process into a leaf, `selfheal-service`, because v2 lets only
+/// leaves hold processes); otherwise v1's memory and pids hierarchies.
+struct RunCgroups: Sendable {
+    enum Version: String, Sendable {
+        case v2
+        case v1
+    }
+
+    let version: Version
+    /// Where run cgroups are made: one directory for v2, the memory and the pids one for v1.
+    let parents: [String]
+
+    /// The cgroups one run is in.
+    struct Run: Sendable {
+        let version: Version
+        let directories: [String]
+
+        /// The `cgroup.procs` files a run's first process writes itself into.
+        var procsFiles: [String] { directories.map { "\($0)/cgroup.procs" } }
+
+        /// How many times the kernel's OOM killer killed a process of this run.
+        var oomKills: Int {
+            for directory in directories {
+                let file = version == .v2 ? "\(directory)/memory.events" : "\(directory)/memory.oom_control"
+                guard let text = RunCgroups.read(file) else { continue }
+                for line in text.split(separator: "\n") where line.hasPrefix("oom_kill ") {
+                    return Int(line.dropFirst("oom_kill ".count)) ?? 0
+                }
+            }
+            return 0
+        }
+
+        /// Kills every process still in the run's cgroups and removes them. A cgroup holding a
+        /// process that is still exiting cannot be removed yet: it is retried for `limit`,
+        /// then left to the next runner's start-up sweep.
+        @discardableResult
+        func destroy(limit: Duration = .seconds(2)) -> Bool {
+            let deadline = ContinuousClock.now + limit
+            for directory in directories {
+                if version == .v2 && RunCgroups.write("1", to: "\(directory)/cgroup.kill") { continue }
+                RunCgroups.killMembers(of: directory)
+            }
+            var left = directories
+            while !left.isEmpty {
+                left = left.filter { rmdir($0) != 0 && errno != ENOENT }
+                if left.isEmpty || ContinuousClock.now >= deadline { break }
+                for directory in left { RunCgroups.killMembers(of: directory) }
+                usleep(2_000)
+            }
+            return left.isEmpty
+        }
+    }
+
+    /// The cgroups this machine lets this process make, or why not.
+    static func detect() -> Result<RunCgroups, CgroupUnavailable> {
+        guard let mounts = read("/proc/self/mountinfo"), let membership = read("/proc/self/cgroup") else {
+            return .failure(CgroupUnavailable("cannot read /proc/self/mountinfo or /proc/self/cgroup"))
+        }
+        let table = mounts.split(separator: "\n").compactMap(Mount.init)
+        var reasons: [String] = []
+        switch v2(table, membership: membership) {
+        case .success(let cgroups): return .success(cgroups)
+        case .failure(let why): reasons.append("cgroup v2: \(why.reason)")
+        }
+        switch v1(table, membership: membership) {
+        case .success(let cgroups): return .success(cgroups)
+        case .failure(let why): reasons.append("cgroup v1: \(why.reason)")
+        }
+        return .failure(CgroupUnavailable(reasons.joined(separator: "; ")))
+    }
+
+    /// Makes the cgroups of one run, with its limits set. `name` must be unique on the host.
+    func makeRun(named name: String, memoryBytes: Int, maxProcesses: Int) throws(SandboxError) -> Run {
+        let run = Run(version: version, directories: parents.map { "\($0)/\(name)" })
+        var made: [String] = []
+        func failure(_ message: String) -> SandboxError {
+            for directory in made.reversed() { rmdir(directory) }
+            return .launchFailed(message)
+        }
+        for directory in run.directories {
+            guard mkdir(directory, 0o755) == 0 else { throw failure("cannot create cgroup \(directory): \(ChildProcess.errnoText())") }
+            made.append(directory)
+        }
+        let settings: [(file: String, value: String, required: Bool)]
+        switch version {
+        case .v2:
+            let directory = run.directories[0]
+            settings = [
+                ("\(directory)/memory.max", "\(memoryBytes)", true), ("\(directory)/memory.swap.max", "0", false),
+                ("\(directory)/pids.max", "\(maxProcesses)", true),
+            ]
+        case .v1:
+            let (memory, pids) = (run.directories[0], run.directories[1])
+            // memsw (memory + swap) must not be below the memory limit: set after it.
+            settings = [
+                ("\(memory)/memory.limit_in_bytes", "\(memoryBytes)", true), ("\(memory)/memory.memsw.limit_in_bytes", "\(memoryBytes)", false),
+                ("\(memory)/memory.swappiness", "0", false), ("\(pids)/pids.max", "\(maxProcesses)", true),
+            ]
+        }
+        for setting in settings where !Self.write(setting.value, to: setting.file) && setting.required {
+            throw failure("cannot set \(setting.file) to \(setting.value): \(ChildProcess.errnoText())")
+        }
+        return run
+    }
+
+    /// Removes the run cgroups whose names start with `prefix` (a runner that died left them).
+    func sweep(prefix: String) -> Int {
+        var removed = 0
+        for parent in parents {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
+                if Run(version: version, directories: ["\(parent)/\(name)"]).destroy(limit: .milliseconds(500)) { removed += 1 }
+            }
+        }
+        return removed
+    }
+
+    // MARK: - Finding the hierarchies
+
+    struct CgroupUnavailable: Error {
+        let reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    /// One line of /proc/self/mountinfo: where a filesystem is mounted, which part of it, how.
+    struct Mount {
+        let root: String
+        let mountPoint: String
+        let type: String
+        let superOptions: [Substring]
+
+        init?(_ line: Substring) {
+            let halves = line.split(separator: " - ", maxSplits: 1)
+            guard halves.count == 2 else { return nil }
+            let fields = halves[0].split(separator: " ")
+            let tail = halves[1].split(separator: " ")
+            guard fields.count >= 5, tail.count >= 3 else { return nil }
+            root = Mount.unescape(fields[3])
+            mountPoint = Mount.unescape(fields[4])
+            type = String(tail[0])
+            superOptions = tail[2].split(separator: ",")
+        }
+
+        /// mountinfo writes space, tab, newline and backslash as octal escapes.
+        static func unescape(_ field: Substring) -> String {
+            guard field.contains("\\") else { return String(field) }
+            var bytes: [UInt8] = []
+            var scalars = Array(field.utf8)[...]
+            while let byte = scalars.popFirst() {
+                if byte == UInt8(ascii: "\\"), scalars.count >= 3, let value = UInt8(String(decoding: scalars.prefix(3), as: UTF8.self), radix: 8) {
+                    bytes.append(value)
+                    scalars = scalars.dropFirst(3)
+                } else {
+                    bytes.append(byte)
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+
+        /// The directory of cgroup `path` (as /proc/self/cgroup names it) under this mount.
+        func directory(of path: String) -> String? {
+            guard path == root || path.hasPrefix(root == "/" ? "/" : root + "/") else { return nil }
+            let relative = root == "/" ? path : String(path.dropFirst(root.count))
+            return mountPoint + (relative == "/" ? "" : relative)
+        }
+    }
+
+    private static func v2(_ table: [Mount], membership: String) -> Result<RunCgroups, CgroupUnavailable> {
+        guard let mount = table.first(where: { $0.type == "cgroup2" }) else { return .failure(.init("not mounted")) }
+        guard let line = membership.split(separator: "\n").first(where: { $0.hasPrefix("0::") }),
+              let base = mount.directory(of: String(line.dropFirst(3)))
+        else { return .failure(.init("this process's cgroup is not under \(mount.mountPoint)")) }
+        let available = (read("\(base)/cgroup.controllers") ?? "").split(whereSeparator: \.isWhitespace)
+        guard available.contains("memory"), available.contains("pids") else {
+            return .failure(.init("the memory and pids controllers are not available in \(base) (bound to cgroup v1?)"))
+        }
+        guard access(base, W_OK) == 0 else { return .failure(.init("\(base) is not writable")) }
+        if !write("+memory +pids", to: "\(base)/cgroup.subtree_control") {
+            // Only a leaf may hold processes once its children get controllers: move this
+            // process into a leaf of its own, then enable them.
+            let leaf = "\(base)/selfheal-service"
+            guard mkdir(leaf, 0o755) == 0 || errno == EEXIST, write("0", to: "\(leaf)/cgroup.procs"),
+                  write("+memory +pids", to: "\(base)/cgroup.subtree_control")
+            else { return .failure(.init("cannot enable the memory and pids controllers in \(base): \(ChildProcess.errnoText())")) }
+        }
+        return .success(RunCgroups(version: .v2, parents: [base]))
+    }
+
+    private static func v1(_ table: [Mount], membership: String) -> Result<RunCgroups, CgroupUnavailable> {
+        var parents: [String] = []
+        for controller in ["memory", "pids"] {
+            guard let mount = table.first(where: { $0.type == "cgroup" && $0.superOptions.contains(Substring(controller)) }) else {
+                return .failure(.init("no \(controller) hierarchy mounted"))
+            }
+            // A line of /proc/self/cgroup: "4:memory:/some/path" (a hierarchy may carry several controllers).
+            guard let line = membership.split(separator: "\n").first(where: { $0.split(separator: ":", maxSplits: 2).dropFirst().first?.split(separator: ",").contains(Substring(controller)) == true }),
+                  let path = line.split(separator: ":", maxSplits: 2).last, let base = mount.directory(of: String(path))
+            else { return .failure(.init("this process's \(controller) cgroup is not under \(mount.mountPoint)")) }
+            guard access(base, W_OK) == 0 else { return .failure(.init("\(base) is not writable")) }
+            parents.append(base)
+        }
+        return .success(RunCgroups(version: .v1, parents: parents))
+    }
+
+    // MARK: - Files
+
+    static func read(_ path: String) -> String? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var result: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = Glibc.read(descriptor, &buffer, buffer.count)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            result += buffer[0..<count]
+        }
+        return String(decoding: result, as: UTF8.self)
+    }
+
+    @discardableResult
+    static func write(_ value: String, to path: String) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        let bytes = Array(value.utf8)
+        return bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } == bytes.count
+    }
+
+    /// SIGKILL to every process listed in a cgroup (v1 has no cgroup.kill).
+    static func killMembers(of directory: String) {
+        guard let text = read("\(directory)/cgroup.procs") else { return }
+        for pid in text.split(separator: "\n").compactMap({ pid_t($0) }) { kill(pid, SIGKILL) }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import SelfHealCore
+import Testing
+@testable import SelfHealSandbox
+
+/// What a run may take of the host as a whole, probed as hostile code would probe it.
+@Suite(.serialized)
+struct RunContainmentTests {
+    static var cgroupsInEffect: Bool { SandboxFixture.machineIsolation.cgroups.hasPrefix("v") }
+
+    @Test(
+        "children that together exceed the run's memory limit fail the run, and the host never gives them all of it",
+        .enabled(if: cgroupsInEffect, "this machine gives the sandbox no cgroups")
+    )
+    func forkedChildrenShareOneMemoryLimit() async throws {
+        let fixture = try SandboxFixture(timeout: .seconds(20), runMemoryBytes: 256 << 20)
+        // Six children of 100 MiB each, every page written: 600 MiB in all, under the
+        // per-process cap of 512 MiB each, over the run's 256 MiB together.
+        let program = """
+            import os, time
+            children = []
+            for _ in range(6):
+                pid = os.fork()
+                if pid == 0:
+                    block = b"\\x01" * (100 * 1024 * 1024)
+                    time.sleep(2)
+                    os._exit(0)
+                children.append(pid)
+            statuses = [os.waitpid(pid, 0)[1] for pid in children]
+            assert all(status == 0 for status in statuses), statuses
+            print("every child held its 100 MiB")
+            """
+        let result = try await fixture.run(program, tests: "")
+        #expect(!result.passed)
+        #expect(result.stderrTail.contains("memory limit of 256 MiB exceeded"), "\(result.stderrTail)")
+        #expect(fixture.leftoverFiles.isEmpty)
+        #expect(fixture.leftoverProcesses.isEmpty)
+    }
+
+    @Test("a run's cgroups are gone after it, and /health's isolation names them", .enabled(if: cgroupsInEffect, "no cgroups here"))
+    func cgroupsAreRemovedAfterEachRun() async throws {
+        let fixture = try SandboxFixture()
+        let parents = try #require(RunCgroups.detect().get().parents)
+        let name = fixture.runner.runnerDirectory.split(separator: "/").last.map(String.init) ?? "?"
+        let mine = { parents.flatMap { (try? FileManager.default.contentsOfDirectory(atPath: $0)) ?? [] }.filter { $0.hasPrefix("selfheal-\(name)-") } }
+        let result = try await fixture.run("import os\nos.fork() or print('parent')\n", tests: "")
+        #expect(result.ran)
+        #expect(mine().isEmpty, "left: \(mine())")
+        #expect(fixture.runner.isolation.cgroups.contains("MiB of memory"))
+        #expect(fixture.runner.isolation.summary.contains("per-run cgroup limits"))
+    }
+
+    @Test("mountinfo fields are read with their octal escapes, and a cgroup path maps under its mount")
+    func mountinfoParsing() throws {
+        let line = "35 24 0:30 /process_api /sys/fs/cgroup/my\\040memory rw,relatime shared:9 - cgroup cgroup rw,memory"
+        let mount = try #require(RunCgroups.Mount(line[...]))
+        #expect(mount.mountPoint == "/sys/fs/cgroup/my memory")
+        #expect(mount.type == "cgroup" && mount.superOptions.contains("memory"))
+        #expect(mount.directory(of: "/process_api/abc") == "/sys/fs/cgroup/my memory/abc")
+        #expect(mount.directory(of: "/process_api") == "/sys/fs/cgroup/my memory")
+        #expect(mount.directory(of: "/process_apix/abc") == nil)
+        #expect(mount.directory(of: "/elsewhere") == nil)
+    }
+}
