@@ -18,19 +18,28 @@ public struct SandboxIsolation: Codable, Sendable, Equatable {
     /// Per-run limits on memory and processes: "v2" or "v1" with the limits, or "none: why"
     /// (then only the per-process rlimits hold).
     public var cgroups: String
+    /// What a run sees of the host's files: "minimal: ..." or "host: ..." without namespaces.
+    public var filesystem: String
+    /// The system calls a run is refused, or "none: why".
+    public var seccomp: String
     /// One line for people, e.g. "network + pid + mount namespaces, uid 64000-64001, rlimits".
     public var summary: String
 
-    public init(mode: Mode, networkIsolated: Bool, uids: String?, cgroups: String = "none", summary: String) {
+    public init(
+        mode: Mode, networkIsolated: Bool, uids: String?, cgroups: String = "none", filesystem: String = "host", seccomp: String = "none",
+        summary: String
+    ) {
         self.mode = mode
         self.networkIsolated = networkIsolated
         self.uids = uids
         self.cgroups = cgroups
+        self.filesystem = filesystem
+        self.seccomp = seccomp
         self.summary = summary
     }
 
     enum CodingKeys: String, CodingKey {
-        case mode, uids, summary, cgroups
+        case mode, uids, summary, cgroups, filesystem, seccomp
         case networkIsolated = "network_isolated"
     }
 }

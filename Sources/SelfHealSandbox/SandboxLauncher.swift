@@ -3,90 +3,64 @@ import Foundation
 import Glibc
 #endif
 
-/// Turns "run this command in that directory" into the command line that isolates it, with
-/// util-linux's `unshare`, `setpriv` and `prlimit` (Essential on Debian): rlimits must be set
-/// between fork and exec, which Swift cannot do in the child itself.
+/// Turns "run this command in that directory" into the command line that isolates it: util-linux's
+/// `unshare` for the namespaces, then `SandboxJail` (run by `python3 -I -S`) for everything
+/// that must happen between fork and exec, which Swift cannot do in the child itself.
 struct SandboxLauncher: Sendable {
     let mode: SandboxIsolation.Mode
     /// The uids programs run as, one per slot; nil when selfheal is not root.
     let uids: UIDBlock?
     var switchesUser: Bool { uids != nil }
+    /// What a namespaced run sees of the host.
+    let filesystem: SandboxFilesystem
+    /// Where each run's new root is mounted, inside its own mount namespace.
+    let rootMountPoint: String
     private let tools: Tools
 
     struct Tools: Sendable {
         var unshare: String
-        var setpriv: String
-        var prlimit: String
-        var shell: String
+        var python: String
     }
 
-    /// Inside fresh mount namespaces: the job directory moves to /tmp/job and /tmp, /var/tmp
-    /// and /dev/shm become small private tmpfs, so whatever a program writes outside its
-    /// directory vanishes with it and cannot fill the host's disk. /var/tmp serves as the
-    /// parking place for the bind mount while /tmp is replaced. `-n`: in a user namespace,
-    /// mount(8) fails after a successful move when it tries to record it in its utab.
-    /// First of all, the shell moves itself into the run's cgroups (`0`: the writer), so
-    /// that every process of the run is counted against their limits.
-    static let mountScript = """
-        set -e
-        job=$1; size=$2; cgroups=$3; shift 3
-        while [ "$cgroups" -gt 0 ]; do echo 0 > "$1"; shift; cgroups=$((cgroups - 1)); done
-        mount -n --bind "$job" /var/tmp
-        mount -n -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /tmp
-        mkdir /tmp/job
-        mount -n --move /var/tmp /tmp/job
-        mount -n -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /var/tmp
-        if [ -d /dev/shm ]; then mount -n -t tmpfs -o "size=$size,mode=1777,nosuid,nodev" tmpfs /dev/shm; fi
-        cd /tmp/job
-        # cd exports the server's working directory as OLDPWD: the program sees only its own environment.
-        unset OLDPWD PWD
-        exec "$@"
-        """
+    /// The architecture whose seccomp filter the jail has, or nil.
+    static var seccompArchitecture: String? {
+        #if arch(x86_64)
+        "x86_64"
+        #else
+        nil
+        #endif
+    }
 
     func uid(forSlot slot: Int) -> Int? { uids.map { $0.first + slot } }
 
-    /// Without namespaces: enter the run's cgroups and the job directory, then run the rest.
-    static let enterScript = #"""
-        set -e
-        cd "$1"; cgroups=$2; shift 2
-        while [ "$cgroups" -gt 0 ]; do echo 0 > "$1"; shift; cgroups=$((cgroups - 1)); done
-        unset OLDPWD PWD; exec "$@"
-        """#
-
-    /// The full command for `command`, whose last element is the program file, relative to
-    /// the job directory.
     /// `cgroupProcs`: the `cgroup.procs` files of the run's cgroups, entered before anything runs.
     func command(
         _ command: [String], jobDirectory: String, slot: Int, cgroupProcs: [String] = [], configuration c: SandboxConfiguration
     ) -> (executable: String, arguments: [String]) {
-        let cgroups = ["\(cgroupProcs.count)"] + cgroupProcs
-        var inner: [String] = []
-        if switchesUser {
-            let uid = uid(forSlot: slot)!
-            inner += [tools.setpriv, "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "--no-new-privs", "--"]
-        }
-        inner += [
-            tools.prlimit, "--cpu=\(c.cpuSeconds)", "--as=\(c.memoryBytes)", "--nproc=\(c.maxProcesses)",
-            "--fsize=\(c.maxFileBytes)", "--nofile=\(c.maxOpenFiles)", "--core=0", "--",
-        ] + command
+        var jail = [tools.python, "-I", "-S", "-c", SandboxJail.source, "job=\(jobDirectory)"] + cgroupProcs.map { "cgroup=\($0)" }
+        jail += [
+            "cpu=\(c.cpuSeconds)", "as=\(c.memoryBytes)", "nproc=\(c.maxProcesses)", "fsize=\(c.maxFileBytes)",
+            "nofile=\(c.maxOpenFiles)", "core=0",
+        ]
+        if let uid = uid(forSlot: slot) { jail.append("uid=\(uid)") }
+        if let architecture = Self.seccompArchitecture { jail.append("seccomp=\(architecture)") }
         switch mode {
         case .namespaces, .userNamespaces:
-            var unshare = [tools.unshare]
+            jail += ["mode=\(mode.rawValue)", "root=\(rootMountPoint)", "size=\(c.tmpfsBytes)"] + filesystem.jailArguments + ["--"] + command
+            var unshare: [String] = []
             if mode == .userNamespaces { unshare += ["--user", "--map-root-user"] }
-            unshare += ["--net", "--pid", "--mount", "--ipc", "--uts", "--fork", "--kill-child", "--mount-proc", "--"]
-            let arguments = Array(unshare.dropFirst()) + [tools.shell, "-c", Self.mountScript, "sh", jobDirectory, "\(c.tmpfsBytes)"] + cgroups + inner
-            return (tools.unshare, arguments)
+            unshare += ["--net", "--pid", "--mount", "--ipc", "--uts", "--fork", "--kill-child", "--"]
+            return (tools.unshare, unshare + jail)
         case .rlimitsOnly:
-            return (tools.shell, ["-c", Self.enterScript, "sh", jobDirectory] + cgroups + inner)
+            jail += ["mode=plain", "--"] + command
+            return (tools.python, Array(jail.dropFirst()))
         }
     }
 
     /// The strongest isolation that works here, found by running `true` under it.
     static func probe(_ configuration: SandboxConfiguration, state: SandboxStateDirectory) -> SandboxLauncher {
-        let tools = Tools(
-            unshare: which("unshare") ?? "/usr/bin/unshare", setpriv: which("setpriv") ?? "/usr/bin/setpriv",
-            prlimit: which("prlimit") ?? "/usr/bin/prlimit", shell: which("sh") ?? "/bin/sh"
-        )
+        let tools = Tools(unshare: which("unshare") ?? "/usr/bin/unshare", python: which("python3") ?? "/usr/bin/python3")
+        let filesystem = SandboxFilesystem.scan()
         let root = geteuid() == 0
         var uids: UIDBlock?
         if root {
@@ -94,9 +68,11 @@ struct SandboxLauncher: Sendable {
                 ?? UIDBlock(base: configuration.baseUID, size: configuration.maxConcurrent, lockDirectory: state.root)
                 ?? UIDBlock(unclaimed: configuration.baseUID)
         }
-        let fallback = SandboxLauncher(mode: .rlimitsOnly, uids: uids, tools: tools)
+        let fallback = SandboxLauncher(mode: .rlimitsOnly, uids: uids, filesystem: filesystem, rootMountPoint: state.rootMountPoint, tools: tools)
         guard configuration.isolation == .automatic else { return fallback }
-        let candidate = SandboxLauncher(mode: root ? .namespaces : .userNamespaces, uids: uids, tools: tools)
+        let candidate = SandboxLauncher(
+            mode: root ? .namespaces : .userNamespaces, uids: uids, filesystem: filesystem, rootMountPoint: state.rootMountPoint, tools: tools
+        )
         return candidate.works(configuration, in: state.runnerDirectory) ? candidate : fallback
     }
 
@@ -122,18 +98,30 @@ struct SandboxLauncher: Sendable {
     /// `cgroups`: the per-run limits in effect ("v1: ..."), or "none: why".
     func describe(_ configuration: SandboxConfiguration, cgroups: String) -> SandboxIsolation {
         let uids = self.uids.map { "\($0.first)-\($0.first + configuration.maxConcurrent - 1)" }
-        let user = uids.map { "uid \($0), " } ?? ""
-        let perRun = cgroups.hasPrefix("none") ? "" : "per-run cgroup limits, "
+        var parts: [String] = []
+        let filesystem: String
         switch mode {
-        case .namespaces:
-            return SandboxIsolation(mode: mode, networkIsolated: true, uids: uids, cgroups: cgroups,
-                                    summary: "network + pid + mount namespaces, private tmpfs, \(user)\(perRun)rlimits")
-        case .userNamespaces:
-            return SandboxIsolation(mode: mode, networkIsolated: true, uids: nil, cgroups: cgroups,
-                                    summary: "user + network + pid + mount namespaces, private tmpfs, \(perRun)rlimits")
+        case .namespaces, .userNamespaces:
+            parts.append(mode == .namespaces ? "network + pid + mount namespaces" : "user + network + pid + mount namespaces")
+            parts.append("a minimal read-only view of the host")
+            filesystem = "minimal: " + self.filesystem.summary
         case .rlimitsOnly:
-            return SandboxIsolation(mode: mode, networkIsolated: false, uids: uids, cgroups: cgroups,
-                                    summary: "\(user)\(perRun)rlimits only: programs can reach the network")
+            filesystem = "host: every file the run's uid may read"
         }
+        if let uids { parts.append("uid \(uids)") }
+        if !cgroups.hasPrefix("none") { parts.append("per-run cgroup limits") }
+        let seccomp = Self.seccompArchitecture != nil
+            ? "refused: socket (all families; AF_UNIX socketpair allowed), namespaces (unshare, setns, clone flags), mount, pivot_root, chroot, io_uring, keyrings, bpf, perf_event_open, userfaultfd"
+            : "none: no filter for this architecture"
+        if Self.seccompArchitecture != nil { parts.append("seccomp") }
+        parts.append("rlimits")
+        var summary = parts.joined(separator: ", ")
+        if mode == .rlimitsOnly {
+            summary += Self.seccompArchitecture != nil ? " only: programs can read the host's files" : " only: programs can reach the network and read the host's files"
+        }
+        return SandboxIsolation(
+            mode: mode, networkIsolated: mode != .rlimitsOnly, uids: mode == .userNamespaces ? nil : uids, cgroups: cgroups,
+            filesystem: filesystem, seccomp: seccomp, summary: summary
+        )
     }
 }

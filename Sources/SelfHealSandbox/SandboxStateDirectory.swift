@@ -24,6 +24,10 @@ final class SandboxStateDirectory: Sendable {
         geteuid() == 0 ? "/run/selfheal" : "\(NSTemporaryDirectory())selfheal-\(geteuid())"
     }
 
+    /// Where each namespaced run mounts its new root, inside its own mount namespace (the host
+    /// sees an empty directory).
+    var rootMountPoint: String { "\(runnerDirectory)/root" }
+
     /// This runner's name, unique on the host while it lives (its directory's name).
     var name: String { (runnerDirectory as NSString).lastPathComponent }
 
@@ -55,6 +59,9 @@ final class SandboxStateDirectory: Sendable {
             throw .launchFailed("cannot lock \(runnerDirectory)/lock: \(ChildProcess.errnoText())")
         }
         lockDescriptor = descriptor
+        guard mkdir(rootMountPoint, 0o700) == 0 else {
+            throw .launchFailed("cannot create \(rootMountPoint): \(ChildProcess.errnoText())")
+        }
     }
 
     deinit {

@@ -40,7 +40,7 @@ final class SandboxFixture: Sendable {
 
     /// Entries left in the runner's directory (each run's directory should be gone).
     var leftoverFiles: [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: runner.runnerDirectory))?.filter { $0 != "lock" } ?? ["<runner directory missing>"]
+        (try? FileManager.default.contentsOfDirectory(atPath: runner.runnerDirectory))?.filter { $0 != "lock" && $0 != "root" } ?? ["<runner directory missing>"]
     }
 
     func run(_ code: String, tests: String? = nil, entryPoint: String? = nil) async throws -> ExecResult {

@@ -81,7 +81,11 @@ struct SandboxEvaluationTests {
             }
 
             let health = try await role.fetch(.GET, path: "/health")
-            #expect((health.json["sandbox"] as? [String: Any])?["mode"] is String)
+            let sandbox = try #require(health.json["sandbox"] as? [String: Any])
+            #expect(sandbox["mode"] is String)
+            for field in ["cgroups", "filesystem", "seccomp", "summary"] {
+                #expect((sandbox[field] as? String)?.isEmpty == false, "/health's sandbox has no \(field): \(sandbox)")
+            }
         }
     }
 

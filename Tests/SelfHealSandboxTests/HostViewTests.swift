@@ -1,0 +1,178 @@
+import Foundation
+import SelfHealCore
+import Testing
+@testable import SelfHealSandbox
+
+/// What a run can see and reach of the host: probed from inside, checked from outside.
+@Suite(.serialized)
+struct HostViewTests {
+    static var namespaced: Bool { SandboxFixture.machineIsolation.mode != .rlimitsOnly }
+    static var filtered: Bool { SandboxLauncher.seccompArchitecture != nil }
+    static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// Every world-writable directory of the host worth a probe: the usual ones and every
+    /// world-writable mount point.
+    static var worldWritablePlaces: [String] {
+        let mounts = (RunCgroups.read("/proc/self/mountinfo") ?? "").split(separator: "\n").compactMap(RunCgroups.Mount.init).map(\.mountPoint)
+        let places = ["/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock"] + mounts
+        return Array(Set(places.filter(SandboxFilesystem.isWorldWritable))).sorted()
+    }
+
+    @Test("a file written to any world-writable place of the host is not on the host afterwards", .enabled(if: namespaced, "needs mount namespaces"))
+    func worldWritablePlacesArePrivate() async throws {
+        let fixture = try SandboxFixture()
+        let marker = "selfheal-probe-\(UUID().uuidString)"
+        let places = Self.worldWritablePlaces
+        try #require(!places.isEmpty)
+        let program = """
+            import os
+            for place in \(Self.pythonList(places)):
+                try:
+                    with open(os.path.join(place, '\(marker)'), 'w') as handle:
+                        handle.write('x' * 1024)
+                    report('wrote', place)
+                except OSError as error:
+                    report('refused', place, error)
+            """
+        let output = try await Self.output(of: program, in: fixture)
+        for place in places {
+            #expect(!FileManager.default.fileExists(atPath: "\(place)/\(marker)"), "\(place) kept what the run wrote: \(output)")
+            try? FileManager.default.removeItem(atPath: "\(place)/\(marker)")
+        }
+        #expect(fixture.leftoverFiles.isEmpty)
+    }
+
+    @Test(
+        "no socket can be opened: a Unix socket listening on the host and netlink are refused",
+        .enabled(if: filtered && geteuid() == 0, "needs the seccomp filter, and root to listen under /run")
+    )
+    func socketsAreRefused() async throws {
+        let fixture = try SandboxFixture()
+        // A listener where today's sandbox could see it: a root-owned directory outside /tmp.
+        let directory = "/run/selfheal-test-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = "\(directory)/listener.sock"
+        let listener = try UnixListener(path: path)
+        defer { listener.close() }
+        let program = """
+            import socket
+            for name, family, kind in (('unix', socket.AF_UNIX, socket.SOCK_STREAM), ('netlink', socket.AF_NETLINK, socket.SOCK_RAW),
+                                       ('inet', socket.AF_INET, socket.SOCK_STREAM)):
+                try:
+                    sock = socket.socket(family, kind)
+                except OSError as error:
+                    report(name, 'refused', error.errno)
+                    continue
+                try:
+                    sock.connect('\(path)' if name == 'unix' else (('127.0.0.1', 5432) if name == 'inet' else (0, 0)))
+                    report(name, 'connected')
+                except OSError as error:
+                    report(name, 'opened but not connected', error.errno)
+            left, right = socket.socketpair()
+            left.sendall(b'ok')
+            report('socketpair', right.recv(2).decode())
+            """
+        let output = try await Self.output(of: program, in: fixture)
+        #expect(!listener.acceptedAConnection, "a run reached a Unix socket on the host")
+        #expect(output.contains("unix refused 1"), "\(output)")
+        #expect(output.contains("netlink refused 1"), "\(output)")
+        #expect(output.contains("inet refused 1"), "\(output)")
+        #expect(output.contains("socketpair ok"), "\(output)")
+    }
+
+    @Test("a new user namespace is refused, by system call and by unshare(1)", .enabled(if: filtered, "no seccomp filter here"))
+    func userNamespacesAreRefused() async throws {
+        let fixture = try SandboxFixture()
+        let program = """
+            import ctypes, os, subprocess
+            libc = ctypes.CDLL(None, use_errno=True)
+            report('unshare(CLONE_NEWUSER)', libc.unshare(0x10000000), ctypes.get_errno())
+            run = subprocess.run(['unshare', '-U', 'true'], capture_output=True)
+            report('unshare -U exit', run.returncode)
+            """
+        let output = try await Self.output(of: program, in: fixture)
+        #expect(output.contains("unshare(CLONE_NEWUSER) -1 1"), "\(output)")
+        #expect(output.contains("unshare -U exit 1"), "\(output)")
+    }
+
+    @Test(
+        "the checkout, a data file and /etc/passwd are not in the run's view",
+        .enabled(if: namespaced && geteuid() == 0, "needs mount namespaces, and root to write under /var/lib")
+    )
+    func hostFilesAreNotInTheView() async throws {
+        let fixture = try SandboxFixture()
+        let dataDirectory = "/var/lib/selfheal-test-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
+        let database = "\(dataDirectory)/selfheal.db"
+        try #require(FileManager.default.createFile(atPath: database, contents: Data("every prompt, input and output".utf8), attributes: [.posixPermissions: 0o644]))
+        let files = [database, "\(Self.repositoryRoot)/Package.swift", "/etc/passwd", "/etc/hostname"]
+        let program = """
+            for path in \(Self.pythonList(files)):
+                try:
+                    open(path).read()
+                    report('read', path)
+                except OSError as error:
+                    report('refused', path, type(error).__name__)
+            """
+        let output = try await Self.output(of: program, in: fixture)
+        for path in files where FileManager.default.fileExists(atPath: path) {
+            #expect(output.contains("refused \(path) FileNotFoundError"), "\(output)")
+        }
+    }
+
+    @Test("Python works in the view: its standard library, asyncio, threads, a subprocess, temporary files")
+    func pythonStillWorks() async throws {
+        let fixture = try SandboxFixture()
+        let program = """
+            import asyncio, json, subprocess, sys, tempfile, threading, datetime
+            async def main():
+                await asyncio.sleep(0)
+                return 41
+            assert asyncio.run(main()) + 1 == 42
+            thread = threading.Thread(target=lambda: None); thread.start(); thread.join()
+            assert subprocess.run([sys.executable, '-c', 'print(6 * 7)'], capture_output=True, text=True).stdout.strip() == '42'
+            with tempfile.TemporaryFile() as handle:
+                handle.write(b'x'); handle.seek(0); assert handle.read() == b'x'
+            json.dumps({'now': str(datetime.datetime.now())})
+            """
+        let result = try await fixture.run(program, tests: "")
+        #expect(result.passed, "\(result.stderrTail)")
+    }
+
+    /// A Python list literal of `strings` (paths without quotes or backslashes).
+    static func pythonList(_ strings: [String]) -> String {
+        "[" + strings.map { "'\($0)'" }.joined(separator: ", ") + "]"
+    }
+
+    /// What `program` reported (`report(...)` writes a line to stderr, which the result keeps).
+    static func output(of program: String, in fixture: SandboxFixture) async throws -> String {
+        let result = try await fixture.run("import sys\ndef report(*args):\n    print(*args, file=sys.stderr)\n" + program, tests: "")
+        return result.stderrTail
+    }
+}
+
+/// A Unix socket listening on the host, to see whether a run reaches it.
+final class UnixListener: @unchecked Sendable {
+    private let fd: Int32
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        _ = withUnsafeMutableBytes(of: &address.sun_path) { buffer in path.utf8CString.withUnsafeBytes { buffer.copyMemory(from: $0) } }
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) } }
+        guard bound == 0, listen(fd, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
+        chmod(path, 0o777)
+        _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+    }
+
+    var acceptedAConnection: Bool {
+        let client = accept(fd, nil, nil)
+        if client >= 0 { Glibc.close(client) }
+        return client >= 0
+    }
+
+    func close() { _ = Glibc.close(fd) }
+}
