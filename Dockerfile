@@ -26,8 +26,8 @@ RUN --mount=type=cache,target=/src/.build \
 # ---- runtime ----------------------------------------------------------------------------------
 FROM debian:12-slim
 
-# liblua5.4-0: rules and plugins. python3: the sandbox runs generated Python and its tests.
-# util-linux: unshare/setpriv/prlimit, the sandbox's isolation tools. ca-certificates: TLS to
+# liblua5.4-0: rules and plugins. python3: the sandbox runs generated Python and its tests, and
+# sets each run up (its launcher). util-linux: unshare, the sandbox's namespaces. ca-certificates: TLS to
 # the LLM provider and to a managed PostgreSQL.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends liblua5.4-0 python3 util-linux ca-certificates tzdata \

@@ -13,7 +13,8 @@
 /// 3. the rlimits (CPU, address space, processes, file size, open files, no core);
 /// 4. drop to the run's uid with no groups (as root);
 /// 5. no new privileges, then the seccomp filter (see `filter` below);
-/// 6. close every inherited descriptor but 0-2 and exec the command.
+/// 6. close every inherited descriptor but 0-2 and exec the command; a `python3 -I` command
+///    runs in this very interpreter instead (`inprocess=1`), which saves starting another.
 enum SandboxJail {
     /// Exit status of a run whose setup failed (the command never ran).
     static let setupFailedStatus: Int32 = 125
@@ -164,9 +165,29 @@ enum SandboxJail {
             fprog = struct.pack("HxxxxxxQ", len(program), ctypes.addressof(buffer))
             check(libc.prctl(22, ctypes.c_ulong(2), ctypes.c_char_p(fprog), zero, zero), "installing the seccomp filter")
         os.closerange(3, 4096)
-        try:
-            os.execvp(command[0], command)
-        except OSError as error:
-            fail("running " + command[0], error)
+        if spec.get("inprocess") == "1":
+            # The command is `python3 -I FILE` or `python3 -I -c CODE ...`, and this process is
+            # that interpreter already (isolated too): run it here rather than start another.
+            import site
+            site.main()
+            del libc, spec, lists, args
+            # A fresh __main__, as the interpreter makes one (runpy would cost 14 ms of imports).
+            main = type(sys)("__main__")
+            main.__builtins__ = __builtins__
+            sys.modules["__main__"] = main
+            if command[2] == "-c":
+                sys.argv = ["-c"] + command[4:]
+                code = compile(command[3], "<string>", "exec")
+            else:
+                sys.argv = command[2:]
+                main.__file__ = command[2]
+                with open(command[2], "rb") as source:
+                    code = compile(source.read(), command[2], "exec")
+            exec(code, main.__dict__)
+        else:
+            try:
+                os.execvp(command[0], command)
+            except OSError as error:
+                fail("running " + command[0], error)
         """#
 }

@@ -33,6 +33,13 @@ struct SandboxLauncher: Sendable {
 
     func uid(forSlot slot: Int) -> Int? { uids.map { $0.first + slot } }
 
+    /// `python3 -I FILE` and `python3 -I -c CODE ...`: what the launcher's own interpreter
+    /// (`python3 -I -S`) can run itself once the run is set up.
+    static func runsInProcess(_ command: [String]) -> Bool {
+        guard command.count >= 3, command[0] == "python3", command[1] == "-I" else { return false }
+        return command[2] == "-c" ? command.count >= 4 : !command[2].hasPrefix("-")
+    }
+
     /// `cgroupProcs`: the `cgroup.procs` files of the run's cgroups, entered before anything runs.
     func command(
         _ command: [String], jobDirectory: String, slot: Int, cgroupProcs: [String] = [], configuration c: SandboxConfiguration
@@ -44,6 +51,7 @@ struct SandboxLauncher: Sendable {
         ]
         if let uid = uid(forSlot: slot) { jail.append("uid=\(uid)") }
         if let architecture = Self.seccompArchitecture { jail.append("seccomp=\(architecture)") }
+        if Self.runsInProcess(command) { jail.append("inprocess=1") }
         switch mode {
         case .namespaces, .userNamespaces:
             jail += ["mode=\(mode.rawValue)", "root=\(rootMountPoint)", "size=\(c.tmpfsBytes)"] + filesystem.jailArguments + ["--"] + command

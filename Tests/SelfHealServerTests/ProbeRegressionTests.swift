@@ -205,7 +205,8 @@ struct ProbeRegressionTests {
         let store = try await SQLiteStore.open(path: path, logger: quietLogger)
         try await store.migrate()
         _ = try await store.appendLog(ExecutionLog(requestId: "r1", taskType: "code_generation", userInput: "secret input", status: .ok))
-        for file in [path, path + "-wal"] where FileManager.default.fileExists(atPath: file) {
+        #expect(FileManager.default.fileExists(atPath: path + "-wal") && FileManager.default.fileExists(atPath: path + "-shm"))
+        for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
             let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
             #expect(mode == 0o600, "\(file) is \(String(mode ?? 0, radix: 8))")
         }
