@@ -1,6 +1,9 @@
 import Foundation
 @testable import SelfHealSandbox
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a server killed in the middle of a sandboxed run leaves behind, and what its restart
 /// makes of it.
