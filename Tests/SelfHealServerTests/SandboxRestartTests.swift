@@ -1,23 +1,22 @@
 import Foundation
 @testable import SelfHealSandbox
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// What a server killed in the middle of a sandboxed run leaves behind, and what its restart
 /// makes of it.
 @Suite("Sandbox state across kill -9", .timeLimit(.minutes(3)))
 struct SandboxRestartTests {
     /// The job directories under a sandbox state directory, with the uid each belongs to.
-    static func jobDirectories(in root: String) -> [(path: String, uid: uid_t)] {
+    static func jobDirectories(in root: String) -> [(path: String, uid: Int)] {
         let runners = "\(root)/runners"
-        var found: [(String, uid_t)] = []
+        var found: [(String, Int)] = []
         for runner in (try? FileManager.default.contentsOfDirectory(atPath: runners)) ?? [] {
             for entry in (try? FileManager.default.contentsOfDirectory(atPath: "\(runners)/\(runner)")) ?? [] where entry.hasPrefix("job-") {
                 let path = "\(runners)/\(runner)/\(entry)"
-                var status = stat()
-                if lstat(path, &status) == 0 { found.append((path, status.st_uid)) }
+                // FileManager, not stat(2): which C module a clean build finds `stat` in varies.
+                if let owner = (try? FileManager.default.attributesOfItem(atPath: path))?[.ownerAccountID] as? NSNumber {
+                    found.append((path, owner.intValue))
+                }
             }
         }
         return found
@@ -47,7 +46,7 @@ struct SandboxRestartTests {
             let job = try #require(Self.jobDirectories(in: sandbox).first)
             if geteuid() == 0 {
                 // The program runs as the run's uid once it is past the launcher.
-                let running = await eventually(within: .seconds(20)) { !ProcessSweep.processes(ofUID: Int(job.uid)).isEmpty }
+                let running = await eventually(within: .seconds(20)) { !ProcessSweep.processes(ofUID: job.uid).isEmpty }
                 try #require(running, "the run's program never started:\n\(evaluator.logTail())")
             }
             try await evaluator.killHard()
@@ -56,7 +55,7 @@ struct SandboxRestartTests {
             #expect(FileManager.default.fileExists(atPath: job.path))
             // Its program outlives it, until some runner claims its uids (another runner in this
             // test process may do so before the restart: that is the same cleanup).
-            let programsLeft = geteuid() == 0 ? ProcessSweep.processes(ofUID: Int(job.uid)) : []
+            let programsLeft = geteuid() == 0 ? ProcessSweep.processes(ofUID: job.uid) : []
 
             let again = try running.restart(evaluator, name: "evaluator-restarted")
             try await again.waitHealthy()
