@@ -68,11 +68,8 @@ struct ResilienceTests {
 
     @Test("a server that hangs past the timeout: timeout, promptly, without retrying")
     func hang() async throws {
-        try await FakeLLMServer.with({ _ in
-            var reply = FakeLLMServer.Reply.openAI("too late")
-            reply.delay = .seconds(6)
-            return reply
-        }) { server in
+        // The server never answers: only the client's own timeout can end the call.
+        try await FakeLLMServer.with({ _ in .hang }) { server in
             // Long enough that a loaded machine (the whole suite on two cores) still delivers the
             // request before it runs out: a 300 ms timeout sometimes expired before the server saw it.
             let policy = ResiliencePolicy(timeout: .milliseconds(1_500), maxRetries: 2, baseDelay: .milliseconds(10))
@@ -82,7 +79,10 @@ struct ResilienceTests {
 
             #expect(error.kind == .timeout)
             #expect(error.message.contains("1.5 s"))
-            #expect(ContinuousClock.now - started < .seconds(4))
+            // The server never answers, so only the client's timeout ended the call; the call count
+            // below shows it was not retried. The bound is loose on purpose: 4 s was exceeded (4.06 s)
+            // on a loaded two-core machine in a fresh-clone CI run.
+            #expect(ContinuousClock.now - started < .seconds(10))
             #expect(server.callCount == 1)
         }
     }
