@@ -14,6 +14,11 @@ final class UIDBlock: Sendable {
     /// Tries `base ..< base + size`, then the next `size` uids, ... and keeps the first range
     /// whose every uid is free.
     init?(base: Int, size: Int, lockDirectory: String, attempts: Int = 64) {
+        // The default (`/run/selfheal/uid-locks`) is shared by every selfheal process on the
+        // host, whichever state directory it uses: make its parent too, or a runner with a
+        // state directory of its own would fall back to locks nobody else sees.
+        let parent = (lockDirectory as NSString).deletingLastPathComponent
+        if access(parent, F_OK) != 0 { try? SandboxStateDirectory.ensurePrivateDirectory(parent) }
         guard (try? SandboxStateDirectory.ensurePrivateDirectory(lockDirectory)) != nil else { return nil }
         for index in 0..<attempts {
             let first = base + index * size

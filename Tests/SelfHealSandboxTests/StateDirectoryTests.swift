@@ -50,6 +50,15 @@ struct StateDirectoryTests {
         _ = directory
     }
 
+    @Test("the shared uid lock directory is made with its parent, not replaced by a private one", .enabled(if: geteuid() == 0, "uid locks are for root"))
+    func uidLockDirectoryIsMadeWithItsParent() throws {
+        let base = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let locks = "\(base)/not-yet/uid-locks"
+        let block = try #require(UIDBlock(base: 65_400, size: 1, lockDirectory: locks))
+        #expect(FileManager.default.fileExists(atPath: "\(locks)/\(UIDBlock.lockFileName(block.first))"))
+    }
+
     @Test("a sweep removes the directories of runners that are gone and keeps a live runner's")
     func sweepKeepsLiveRunners() throws {
         let base = try scratch()
