@@ -31,7 +31,7 @@ struct RunCgroups: Sendable {
         var oomKills: Int {
             for directory in directories {
                 let file = version == .v2 ? "\(directory)/memory.events" : "\(directory)/memory.oom_control"
-                guard let text = RunCgroups.read(file) else { continue }
+                guard let text = KernelFile.read(file) else { continue }
                 for line in text.split(separator: "\n") where line.hasPrefix("oom_kill ") {
                     return Int(line.dropFirst("oom_kill ".count)) ?? 0
                 }
@@ -46,7 +46,7 @@ struct RunCgroups: Sendable {
         func destroy(limit: Duration = .seconds(2)) -> Bool {
             let deadline = ContinuousClock.now + limit
             for directory in directories {
-                if version == .v2 && RunCgroups.write("1", to: "\(directory)/cgroup.kill") { continue }
+                if version == .v2 && KernelFile.write("1", to: "\(directory)/cgroup.kill") { continue }
                 RunCgroups.killMembers(of: directory)
             }
             var left = directories
@@ -62,10 +62,9 @@ struct RunCgroups: Sendable {
 
     /// The cgroups this machine lets this process make, or why not.
     static func detect() -> Result<RunCgroups, CgroupUnavailable> {
-        guard let mounts = read("/proc/self/mountinfo"), let membership = read("/proc/self/cgroup") else {
+        guard let table = MountEntry.table(), let membership = KernelFile.read("/proc/self/cgroup") else {
             return .failure(CgroupUnavailable("cannot read /proc/self/mountinfo or /proc/self/cgroup"))
         }
-        let table = mounts.split(separator: "\n").compactMap(Mount.init)
         var reasons: [String] = []
         switch v2(table, membership: membership) {
         case .success(let cgroups): return .success(cgroups)
@@ -106,7 +105,7 @@ struct RunCgroups: Sendable {
                 ("\(memory)/memory.swappiness", "0", false), ("\(pids)/pids.max", "\(maxProcesses)", true),
             ]
         }
-        for setting in settings where !Self.write(setting.value, to: setting.file) && setting.required {
+        for setting in settings where !KernelFile.write(setting.value, to: setting.file) && setting.required {
             throw failure("cannot set \(setting.file) to \(setting.value): \(ChildProcess.errnoText())")
         }
         return run
@@ -130,71 +129,28 @@ struct RunCgroups: Sendable {
         init(_ reason: String) { self.reason = reason }
     }
 
-    /// One line of /proc/self/mountinfo: where a filesystem is mounted, which part of it, how.
-    struct Mount {
-        let root: String
-        let mountPoint: String
-        let type: String
-        let superOptions: [Substring]
-
-        init?(_ line: Substring) {
-            let halves = line.split(separator: " - ", maxSplits: 1)
-            guard halves.count == 2 else { return nil }
-            let fields = halves[0].split(separator: " ")
-            let tail = halves[1].split(separator: " ")
-            guard fields.count >= 5, tail.count >= 3 else { return nil }
-            root = Mount.unescape(fields[3])
-            mountPoint = Mount.unescape(fields[4])
-            type = String(tail[0])
-            superOptions = tail[2].split(separator: ",")
-        }
-
-        /// mountinfo writes space, tab, newline and backslash as octal escapes.
-        static func unescape(_ field: Substring) -> String {
-            guard field.contains("\\") else { return String(field) }
-            var bytes: [UInt8] = []
-            var scalars = Array(field.utf8)[...]
-            while let byte = scalars.popFirst() {
-                if byte == UInt8(ascii: "\\"), scalars.count >= 3, let value = UInt8(String(decoding: scalars.prefix(3), as: UTF8.self), radix: 8) {
-                    bytes.append(value)
-                    scalars = scalars.dropFirst(3)
-                } else {
-                    bytes.append(byte)
-                }
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        }
-
-        /// The directory of cgroup `path` (as /proc/self/cgroup names it) under this mount.
-        func directory(of path: String) -> String? {
-            guard path == root || path.hasPrefix(root == "/" ? "/" : root + "/") else { return nil }
-            let relative = root == "/" ? path : String(path.dropFirst(root.count))
-            return mountPoint + (relative == "/" ? "" : relative)
-        }
-    }
-
-    private static func v2(_ table: [Mount], membership: String) -> Result<RunCgroups, CgroupUnavailable> {
+    private static func v2(_ table: [MountEntry], membership: String) -> Result<RunCgroups, CgroupUnavailable> {
         guard let mount = table.first(where: { $0.type == "cgroup2" }) else { return .failure(.init("not mounted")) }
         guard let line = membership.split(separator: "\n").first(where: { $0.hasPrefix("0::") }),
               let base = mount.directory(of: String(line.dropFirst(3)))
         else { return .failure(.init("this process's cgroup is not under \(mount.mountPoint)")) }
-        let available = (read("\(base)/cgroup.controllers") ?? "").split(whereSeparator: \.isWhitespace)
+        let available = (KernelFile.read("\(base)/cgroup.controllers") ?? "").split(whereSeparator: \.isWhitespace)
         guard available.contains("memory"), available.contains("pids") else {
             return .failure(.init("the memory and pids controllers are not available in \(base) (bound to cgroup v1?)"))
         }
         guard access(base, W_OK) == 0 else { return .failure(.init("\(base) is not writable")) }
-        if !write("+memory +pids", to: "\(base)/cgroup.subtree_control") {
+        if !KernelFile.write("+memory +pids", to: "\(base)/cgroup.subtree_control") {
             // Only a leaf may hold processes once its children get controllers: move this
             // process into a leaf of its own, then enable them.
             let leaf = "\(base)/selfheal-service"
-            guard mkdir(leaf, 0o755) == 0 || errno == EEXIST, write("0", to: "\(leaf)/cgroup.procs"),
-                  write("+memory +pids", to: "\(base)/cgroup.subtree_control")
+            guard mkdir(leaf, 0o755) == 0 || errno == EEXIST, KernelFile.write("0", to: "\(leaf)/cgroup.procs"),
+                  KernelFile.write("+memory +pids", to: "\(base)/cgroup.subtree_control")
             else { return .failure(.init("cannot enable the memory and pids controllers in \(base): \(ChildProcess.errnoText())")) }
         }
         return .success(RunCgroups(version: .v2, parents: [base]))
     }
 
-    private static func v1(_ table: [Mount], membership: String) -> Result<RunCgroups, CgroupUnavailable> {
+    private static func v1(_ table: [MountEntry], membership: String) -> Result<RunCgroups, CgroupUnavailable> {
         var parents: [String] = []
         for controller in ["memory", "pids"] {
             guard let mount = table.first(where: { $0.type == "cgroup" && $0.superOptions.contains(Substring(controller)) }) else {
@@ -210,35 +166,9 @@ struct RunCgroups: Sendable {
         return .success(RunCgroups(version: .v1, parents: parents))
     }
 
-    // MARK: - Files
-
-    static func read(_ path: String) -> String? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var result: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = Glibc.read(descriptor, &buffer, buffer.count)
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            result += buffer[0..<count]
-        }
-        return String(decoding: result, as: UTF8.self)
-    }
-
-    @discardableResult
-    static func write(_ value: String, to path: String) -> Bool {
-        let descriptor = open(path, O_WRONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        let bytes = Array(value.utf8)
-        return bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) } == bytes.count
-    }
-
     /// SIGKILL to every process listed in a cgroup (v1 has no cgroup.kill).
     static func killMembers(of directory: String) {
-        guard let text = read("\(directory)/cgroup.procs") else { return }
+        guard let text = KernelFile.read("\(directory)/cgroup.procs") else { return }
         for pid in text.split(separator: "\n").compactMap({ pid_t($0) }) { kill(pid, SIGKILL) }
     }
 }

@@ -26,7 +26,7 @@ struct SandboxFilesystem: Sendable, Equatable {
     static let etcFiles = ["/etc/ld.so.cache", "/etc/localtime"]
 
     /// Reads the host's layout and mount table.
-    static func scan(mountTable: String? = RunCgroups.read("/proc/self/mountinfo")) -> SandboxFilesystem {
+    static func scan(mountTable: [MountEntry] = MountEntry.table() ?? []) -> SandboxFilesystem {
         var view = SandboxFilesystem(readOnly: ["/usr"], links: [:], copies: [], remount: [], masked: [])
         for path in topLevel {
             var status = stat()
@@ -38,7 +38,7 @@ struct SandboxFilesystem: Sendable, Equatable {
             }
         }
         view.copies = etcFiles.filter { access($0, R_OK) == 0 }
-        let mounts = (mountTable ?? "").split(separator: "\n").compactMap(RunCgroups.Mount.init).map(\.mountPoint)
+        let mounts = mountTable.map(\.mountPoint)
         for mountPoint in Set(mounts).sorted() where view.readOnly.contains(where: { mountPoint.hasPrefix($0 + "/") }) {
             if isWorldWritable(mountPoint) {
                 view.masked.append(mountPoint)

@@ -127,16 +127,19 @@ public final class SandboxRunner: CodeRunning {
             throw error
         }
         defer {
-            // Nothing of the run may outlive it: processes first (they could still write),
-            // then the cgroups and the files.
-            if let uid {
+            // Nothing of the run may outlive it: processes first (they could still write), then
+            // the files. The run's cgroup holds every process it started (the launcher joined it
+            // before anything ran, and only root may move a process out), so emptying it is
+            // enough; the sweep of the uid over all of /proc is for runs without one.
+            let emptied = cgroup?.destroy() ?? false
+            if let cgroup, !emptied {
+                logger.error("A run's cgroup could not be removed", metadata: ["sandbox.cgroups": "\(cgroup.directories)"])
+            }
+            if !emptied, let uid {
                 let survivors = ProcessSweep.killAll(ofUID: uid)
                 if !survivors.isEmpty {
                     logger.error("Sandbox processes survived cleanup", metadata: ["sandbox.uid": "\(uid)", "sandbox.pids": "\(survivors)"])
                 }
-            }
-            if let cgroup, !cgroup.destroy() {
-                logger.error("A run's cgroup could not be removed", metadata: ["sandbox.cgroups": "\(cgroup.directories)"])
             }
             directory.remove()
         }

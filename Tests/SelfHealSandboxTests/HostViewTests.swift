@@ -13,7 +13,7 @@ struct HostViewTests {
     /// Every world-writable directory of the host worth a probe: the usual ones and every
     /// world-writable mount point.
     static var worldWritablePlaces: [String] {
-        let mounts = (RunCgroups.read("/proc/self/mountinfo") ?? "").split(separator: "\n").compactMap(RunCgroups.Mount.init).map(\.mountPoint)
+        let mounts = (MountEntry.table() ?? []).map(\.mountPoint)
         let places = ["/tmp", "/var/tmp", "/dev/shm", "/run/lock", "/var/lock"] + mounts
         return Array(Set(places.filter(SandboxFilesystem.isWorldWritable))).sorted()
     }
@@ -94,6 +94,37 @@ struct HostViewTests {
         let output = try await Self.output(of: program, in: fixture)
         #expect(output.contains("unshare(CLONE_NEWUSER) -1 1"), "\(output)")
         #expect(output.contains("unshare -U exit 1"), "\(output)")
+    }
+
+    @Test(
+        "the other ways to a namespace or around the filter are closed too: clone flags, clone3, io_uring, mount",
+        .enabled(if: filtered, "no seccomp filter here")
+    )
+    func siblingSystemCallsAreRefused() async throws {
+        let fixture = try SandboxFixture()
+        // Should a call succeed, a child made by clone leaves at once rather than run the rest twice.
+        let program = """
+            import ctypes, os
+            libc = ctypes.CDLL(None, use_errno=True)
+            def call(name, number, *args):
+                result = libc.syscall(number, *[ctypes.c_long(a) for a in args])
+                if result == 0 and name.startswith('clone'):
+                    os._exit(0)
+                report(name, result, ctypes.get_errno())
+            call('clone(CLONE_NEWUSER)', 56, 0x10000000 | 17, 0, 0, 0, 0)
+            call('clone(CLONE_NEWNET)', 56, 0x40000000 | 17, 0, 0, 0, 0)
+            call('clone3', 435, 0, 0)
+            call('setns', 308, 0, 0)
+            call('io_uring_setup', 425, 1, 0)
+            call('mount', 165, 0, 0, 0, 0, 0)
+            call('bpf', 321, 0, 0, 0)
+            """
+        let output = try await Self.output(of: program, in: fixture)
+        for (name, errno) in [
+            ("clone(CLONE_NEWUSER)", 1), ("clone(CLONE_NEWNET)", 1), ("clone3", 38), ("setns", 1), ("io_uring_setup", 1), ("mount", 1), ("bpf", 1),
+        ] {
+            #expect(output.contains("\(name) -1 \(errno)"), "\(name): \(output)")
+        }
     }
 
     @Test(

@@ -53,7 +53,7 @@ struct RunContainmentTests {
     @Test("mountinfo fields are read with their octal escapes, and a cgroup path maps under its mount")
     func mountinfoParsing() throws {
         let line = "35 24 0:30 /process_api /sys/fs/cgroup/my\\040memory rw,relatime shared:9 - cgroup cgroup rw,memory"
-        let mount = try #require(RunCgroups.Mount(line[...]))
+        let mount = try #require(MountEntry(line[...]))
         #expect(mount.mountPoint == "/sys/fs/cgroup/my memory")
         #expect(mount.type == "cgroup" && mount.superOptions.contains("memory"))
         #expect(mount.directory(of: "/process_api/abc") == "/sys/fs/cgroup/my memory/abc")

@@ -18,14 +18,7 @@ struct ProbeRegressionTests {
         defer { database.cleanup() }
         var config = testConfig(.all, database: database)
         config.security = Self.secured
-        let role = try await startRole(config)
-        do {
-            try await body(role)
-        } catch {
-            await role.shutdown()
-            throw error
-        }
-        await role.shutdown()
+        try await withRoles { roles in try await body(roles.start(config)) }
     }
 
     /// The secured `--role all` in memory, for tests about what a route answers, not the wire.
