@@ -20,6 +20,9 @@ public struct SandboxJob: Sendable, Equatable {
     /// most `requestTextLimit` bytes of it are handed to the run.
     public var requestText: String?
     public static let requestTextLimit = 100_000
+    /// Whether the job may run in a warm host (where the runner has them); false starts a
+    /// fresh interpreter for it (`sandbox.warm_hosts = false` in the live rules).
+    public var warmHost = true
 
     public init(
         code: String, tests: String? = nil, entryPoint: String? = nil, language: String = "python",

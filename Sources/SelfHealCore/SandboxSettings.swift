@@ -49,6 +49,9 @@ public struct SandboxSettings: Sendable, Equatable {
     public var timeoutSeconds: Double?
     /// Wall-clock limit of a smoke run (an answer without tests, compiled and imported).
     public var smokeTimeoutSeconds: Double = 3
+    /// Whether jobs may run in the runner's warm hosts (interpreters started ahead of time,
+    /// each job a child forked from one); false starts a fresh interpreter for every job.
+    public var warmHosts = true
     /// Task types whose outputs are code to run; others are never executed.
     public var taskTypes: [String]
     /// By language name (lowercase). Replaces the built-in entry of the same name.

@@ -13,12 +13,13 @@ extension Evaluator {
         guard settings.taskTypes.contains(request.taskType) else { return nil }
         let tests = request.tests.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
         if tests == nil && code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return nil }
-        let job = SandboxJob(
+        var job = SandboxJob(
             code: code, tests: tests, entryPoint: request.entryPoint, language: request.language ?? "python",
             languageOverrides: settings.languages,
             timeoutSeconds: tests == nil ? min(settings.smokeTimeoutSeconds, settings.timeoutSeconds ?? .infinity) : settings.timeoutSeconds,
             smoke: tests == nil, requestText: request.userInput
         )
+        job.warmHost = settings.warmHosts
         do {
             return try await runner.run(job)
         } catch let error as SandboxError where tests == nil {

@@ -6,6 +6,7 @@ import SelfHealLua
 /// sandbox = {
 ///   timeout_seconds = 10,
 ///   smoke_timeout_seconds = 3,
+///   warm_hosts = true,
 ///   task_types = { "code_generation", "test_generation" },
 ///   languages = {
 ///     python = { run = { "python3", "-I" }, check = { ... }, extension = ".py", entry_call = "check({entry_point})", harness = "python" },
@@ -37,6 +38,12 @@ enum SandboxSettingsParser {
             settings.smokeTimeoutSeconds = timeout.doubleValue!
         case let other:
             problems.append(("smoke_timeout_seconds", "sandbox.smoke_timeout_seconds must be a number of seconds within (0, 600] (got \(ScoringPolicyParser.describe(other)))"))
+        }
+        switch table["warm_hosts"] {
+        case .nil: break
+        case .boolean(let on): settings.warmHosts = on
+        case let other:
+            problems.append(("warm_hosts", "sandbox.warm_hosts must be true or false (got \(ScoringPolicyParser.describe(other)))"))
         }
         switch table["task_types"] {
         case .nil: break

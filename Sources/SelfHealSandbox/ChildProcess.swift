@@ -43,7 +43,7 @@ struct ChildProcess {
         let start = ContinuousClock.now
         let pid: pid_t
         do {
-            pid = try spawn(stdout: outPipe[1], stderr: errPipe[1])
+            pid = try Self.spawn(executable: executable, arguments: arguments, environment: environment, stdout: outPipe[1], stderr: errPipe[1])
         } catch {
             for fd in outPipe + errPipe { close(fd) }
             throw error
@@ -54,7 +54,12 @@ struct ChildProcess {
         return supervise(pid: pid, stdout: outPipe[0], stderr: errPipe[0], start: start)
     }
 
-    private func spawn(stdout: Int32, stderr: Int32) throws(SandboxError) -> pid_t {
+    /// Starts `executable` in a process group of its own with stdin from /dev/null, the
+    /// given stdout and stderr, and, when `control` is given, that descriptor as 3; every
+    /// other descriptor is closed.
+    static func spawn(
+        executable: String, arguments: [String], environment: [String: String], stdout: Int32, stderr: Int32, control: Int32? = nil
+    ) throws(SandboxError) -> pid_t {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -76,8 +81,9 @@ struct ChildProcess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        if let control { posix_spawn_file_actions_adddup2(&actions, control, 3) }
         // Descriptors the service opened without O_CLOEXEC (sockets, the database) stay behind.
-        GlibcExtras.closeFrom(&actions, 3)
+        GlibcExtras.closeFrom(&actions, control == nil ? 3 : 4)
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]

@@ -53,6 +53,11 @@ public struct SandboxConfiguration: Sendable {
     /// The only environment a program sees.
     public var environment: [String: String]
     public var isolation: IsolationChoice
+    /// Run Python jobs in warm hosts (`WarmHosts`) where the machine gives the full isolation
+    /// they rely on (root, namespaces, cgroups); off, every job starts its own interpreter.
+    public var warmHosts: Bool
+    /// Jobs one warm host serves before it is replaced.
+    public var warmJobsPerHost: Int
 
     public init(
         languages: [String: SandboxSettings.Language] = ["python": .python],
@@ -74,7 +79,9 @@ public struct SandboxConfiguration: Sendable {
             "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "PYTHONDONTWRITEBYTECODE": "1",
             "PYTHONHASHSEED": "0",
         ],
-        isolation: IsolationChoice = .automatic
+        isolation: IsolationChoice = .automatic,
+        warmHosts: Bool = true,
+        warmJobsPerHost: Int = 1000
     ) {
         self.languages = languages
         self.timeout = timeout
@@ -93,5 +100,7 @@ public struct SandboxConfiguration: Sendable {
         self.uidLockDirectory = uidLockDirectory ?? "\(SandboxStateDirectory.defaultRoot)/uid-locks"
         self.environment = environment
         self.isolation = isolation
+        self.warmHosts = warmHosts
+        self.warmJobsPerHost = warmJobsPerHost
     }
 }

@@ -24,6 +24,8 @@ public struct SandboxIsolation: Codable, Sendable, Equatable {
     public var seccomp: String
     /// One line for people, e.g. "network + pid + mount namespaces, uid 64000-64001, rlimits".
     public var summary: String
+    /// The warm hosts now (absent where jobs always run cold).
+    public var warmHosts: WarmHostStats?
 
     public init(
         mode: Mode, networkIsolated: Bool, uids: String?, cgroups: String = "none", filesystem: String = "host", seccomp: String = "none",
@@ -40,6 +42,7 @@ public struct SandboxIsolation: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case mode, uids, summary, cgroups, filesystem, seccomp
+        case warmHosts = "warm_hosts"
         case networkIsolated = "network_isolated"
     }
 }

@@ -58,13 +58,16 @@ enum SandboxJail {
             flags = f & (NOSUID | NODEV | NOEXEC)
             flags |= (1024 if f & 1024 else 0) | (2048 if f & 2048 else 0) | ((1 << 21) if f & 4096 else 0)
             return flags
-        for procs in lists["cgroup"]:
-            try:
-                with open(procs, "w") as handle:
-                    handle.write("0")
-            except OSError as error:
-                fail("entering cgroup " + procs, error)
-        if spec["mode"] != "plain":
+        def enter_cgroups():
+            for procs in lists["cgroup"]:
+                try:
+                    with open(procs, "w") as handle:
+                        handle.write("0")
+                except OSError as error:
+                    fail("entering cgroup " + procs, error)
+        def build_view():
+            # The new root; the job directory is bound at /tmp/job when there is one (a warm
+            # host has none: each of its jobs gets a private /tmp of its own).
             root, size = spec["root"], spec["size"]
             mount(None, "/", None, REC | PRIVATE, None, "making the mounts private")
             mount("tmpfs", root, "tmpfs", NOSUID, "size=%s,mode=755" % size, "mounting the new root")
@@ -104,34 +107,36 @@ enum SandboxJail {
                     mount("/dev/" + name, device, None, BIND, None, "binding /dev/" + name)
             for name, target in (("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"), ("stderr", "/proc/self/fd/2")):
                 os.symlink(target, root + "/dev/" + name)
-            os.makedirs(root + "/tmp/job")
-            mount(spec["job"], root + "/tmp/job", None, BIND, None, "binding the job directory")
+            if "job" in spec:
+                os.makedirs(root + "/tmp/job")
+                mount(spec["job"], root + "/tmp/job", None, BIND, None, "binding the job directory")
             os.makedirs(root + "/proc")
             if libc.mount(b"proc", (root + "/proc").encode(), b"proc", NOSUID | NODEV | NOEXEC, None) != 0 and spec["mode"] == "namespaces":
                 fail("mounting /proc", os.strerror(ctypes.get_errno()))
             os.chdir(root)
             check(libc.syscall(155, b".", b"."), "pivot_root")
             check(libc.umount2(b".", 2), "detaching the host's root")
-            os.chdir("/tmp/job")
-        else:
-            os.chdir(spec["job"])
-        for name, value in (("CPU", "cpu"), ("AS", "as"), ("NPROC", "nproc"), ("FSIZE", "fsize"), ("NOFILE", "nofile"), ("CORE", "core")):
-            limit = int(spec[value])
-            try:
-                resource.setrlimit(getattr(resource, "RLIMIT_" + name), (limit, limit))
-            except (OSError, ValueError) as error:
-                fail("setting RLIMIT_" + name, error)
-        if "uid" in spec:
-            uid = int(spec["uid"])
-            try:
-                os.setgroups([])
-                os.setresgid(uid, uid, uid)
-                os.setresuid(uid, uid, uid)
-            except OSError as error:
-                fail("switching to uid %d" % uid, error)
-        zero = ctypes.c_ulong(0)
-        check(libc.prctl(38, ctypes.c_ulong(1), zero, zero, zero), "setting no_new_privs")
-        if spec.get("seccomp") == "x86_64":
+        def confine():
+            # Steps 3 to 5: the rlimits, the run's uid, no new privileges, the filter.
+            for name, value in (("CPU", "cpu"), ("AS", "as"), ("NPROC", "nproc"), ("FSIZE", "fsize"), ("NOFILE", "nofile"), ("CORE", "core")):
+                limit = int(spec[value])
+                try:
+                    resource.setrlimit(getattr(resource, "RLIMIT_" + name), (limit, limit))
+                except (OSError, ValueError) as error:
+                    fail("setting RLIMIT_" + name, error)
+            if "uid" in spec:
+                uid = int(spec["uid"])
+                try:
+                    os.setgroups([])
+                    os.setresgid(uid, uid, uid)
+                    os.setresuid(uid, uid, uid)
+                except OSError as error:
+                    fail("switching to uid %d" % uid, error)
+            zero = ctypes.c_ulong(0)
+            check(libc.prctl(38, ctypes.c_ulong(1), zero, zero, zero), "setting no_new_privs")
+            if spec.get("seccomp") == "x86_64":
+                check(libc.prctl(22, ctypes.c_ulong(2), ctypes.c_char_p(FILTER[0]), zero, zero), "installing the seccomp filter")
+        def seccomp_program():
             ERRNO, ALLOW, KILL = 0x00050000, 0x7FFF0000, 0x80000000
             EPERM, ENOSYS = 1, 38
             program = []
@@ -162,15 +167,12 @@ enum SandboxJail {
             op(RET, ALLOW)
             code = b"".join(program)
             buffer = ctypes.create_string_buffer(code, len(code))
-            fprog = struct.pack("HxxxxxxQ", len(program), ctypes.addressof(buffer))
-            check(libc.prctl(22, ctypes.c_ulong(2), ctypes.c_char_p(fprog), zero, zero), "installing the seccomp filter")
-        os.closerange(3, 4096)
-        if spec.get("inprocess") == "1":
+            # The buffer is kept with the program: the kernel reads it when the filter is installed.
+            return struct.pack("HxxxxxxQ", len(program), ctypes.addressof(buffer)), buffer
+        FILTER = seccomp_program() if spec.get("seccomp") == "x86_64" else None
+        def run_here(command):
             # The command is `python3 -I FILE` or `python3 -I -c CODE ...`, and this process is
             # that interpreter already (isolated too): run it here rather than start another.
-            import site
-            site.main()
-            del libc, spec, lists, args
             # A fresh __main__, as the interpreter makes one (runpy would cost 14 ms of imports).
             main = type(sys)("__main__")
             main.__builtins__ = __builtins__
@@ -184,10 +186,24 @@ enum SandboxJail {
                 with open(command[2], "rb") as source:
                     code = compile(source.read(), command[2], "exec")
             exec(code, main.__dict__)
-        else:
-            try:
-                os.execvp(command[0], command)
-            except OSError as error:
-                fail("running " + command[0], error)
+        if "host" not in spec:
+            enter_cgroups()
+            if spec["mode"] != "plain":
+                build_view()
+                os.chdir("/tmp/job")
+            else:
+                os.chdir(spec["job"])
+            confine()
+            os.closerange(3, 4096)
+            if spec.get("inprocess") == "1":
+                import site
+                site.main()
+                del libc, spec, lists, args
+                run_here(command)
+            else:
+                try:
+                    os.execvp(command[0], command)
+                except OSError as error:
+                    fail("running " + command[0], error)
         """#
 }

@@ -40,11 +40,20 @@ struct SandboxLauncher: Sendable {
         return command[2] == "-c" ? command.count >= 4 : !command[2].hasPrefix("-")
     }
 
-    /// `cgroupProcs`: the `cgroup.procs` files of the run's cgroups, entered before anything runs.
+    /// The command line of a warm host for `slot` (`WarmHostProgram`): the namespaces and the
+    /// view of a cold run, built once, with the host's loop where a run's command would be.
+    /// Only with namespaces: a host relies on being pid 1 of a pid namespace of its own.
+    func hostCommand(slot: Int, cgroupProcs: [String], configuration: SandboxConfiguration) -> (executable: String, arguments: [String]) {
+        command([], jobDirectory: nil, slot: slot, cgroupProcs: cgroupProcs, configuration: configuration)
+    }
+
+    /// `cgroupProcs`: the `cgroup.procs` files of the run's cgroups, entered before anything
+    /// runs. `jobDirectory` nil: a warm host's command line.
     func command(
-        _ command: [String], jobDirectory: String, slot: Int, cgroupProcs: [String] = [], configuration c: SandboxConfiguration
+        _ command: [String], jobDirectory: String?, slot: Int, cgroupProcs: [String] = [], configuration c: SandboxConfiguration
     ) -> (executable: String, arguments: [String]) {
-        var jail = [tools.python, "-I", "-S", "-c", SandboxJail.source, "job=\(jobDirectory)"] + cgroupProcs.map { "cgroup=\($0)" }
+        let source = jobDirectory == nil ? SandboxJail.source + WarmHostProgram.source : SandboxJail.source
+        var jail = [tools.python, "-I", "-S", "-c", source, jobDirectory.map { "job=\($0)" } ?? "host=1"] + cgroupProcs.map { "cgroup=\($0)" }
         jail += [
             "cpu=\(c.cpuSeconds)", "as=\(c.memoryBytes)", "nproc=\(c.maxProcesses)", "fsize=\(c.maxFileBytes)",
             "nofile=\(c.maxOpenFiles)", "core=0",

@@ -16,7 +16,42 @@ public final class SandboxRunner: CodeRunning {
     /// Per-run memory and process limits; nil where this machine gives none (see `isolation`).
     private let cgroups: RunCgroups?
     private let slots: SandboxSlots
+    /// Warm hosts, one per slot; nil where this machine lacks what they rely on (see `init`)
+    /// or they are turned off.
+    private let warm: WarmHosts?
     private let logger: Logger
+
+    /// The warm hosts' state, for `/health` and `/metrics`; nil when there are none.
+    public var warmHostStats: WarmHostStats? { warm?.stats }
+
+    /// `isolation` with the warm hosts as they are now, for `/health`.
+    public var status: SandboxIsolation {
+        var status = isolation
+        status.warmHosts = warm?.stats
+        return status
+    }
+
+    /// Starts a warm host for every slot (each slot taken in turn, so a job never waits on a
+    /// host being started under it). Jobs that arrive first simply wait for their slot.
+    public func warmUp() async {
+        guard let warm else { return }
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<slots.count {
+                group.addTask {
+                    guard let slot = try? await self.slots.acquire() else { return }
+                    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                        DispatchQueue.global().async {
+                            if case .failure(let error) = warm.prepare(slot: slot) {
+                                self.logger.warning("A warm sandbox host did not start; jobs run cold until one does", metadata: ["error": "\(error)"])
+                            }
+                            done.resume()
+                        }
+                    }
+                    self.slots.release(slot)
+                }
+            }
+        }
+    }
 
     /// This runner's directory in the state directory, where its runs' directories are made.
     var runnerDirectory: String { state.runnerDirectory }
@@ -55,6 +90,14 @@ public final class SandboxRunner: CodeRunning {
         }
         isolation = launcher.describe(configuration, cgroups: cgroupState)
         slots = SandboxSlots(count: configuration.maxConcurrent, queueLength: configuration.queueLength)
+        // A warm host is pid 1 of its own pid namespace (its cleanup kills everything else in
+        // it), switches each job to the slot's uid, and lives in cgroups that bound it with its
+        // jobs: without all three, every job runs cold.
+        if configuration.warmHosts, launcher.mode == .namespaces, launcher.switchesUser, let cgroups {
+            warm = WarmHosts(launcher: launcher, cgroups: cgroups, configuration: configuration, cgroupPrefix: "selfheal-\(state.name)-")
+        } else {
+            warm = nil
+        }
         logger.info("Sandbox ready", metadata: [
             "sandbox.isolation": "\(isolation.summary)", "sandbox.max_concurrent": "\(configuration.maxConcurrent)",
         ])
@@ -115,6 +158,29 @@ public final class SandboxRunner: CodeRunning {
     private func runBlocking(
         _ job: SandboxJob, command: [String], language: SandboxSettings.Language, slot: Int, timeout: Duration
     ) throws(SandboxError) -> ExecResult {
+        let nonce = PythonHarness.nonce()
+        let (files, main) = job.files(for: language, nonce: nonce)
+        if job.warmHost, let warm, SandboxLauncher.runsInProcess(command + [main]) {
+            var environment = configuration.environment
+            environment["HOME"] = "/tmp/job"
+            environment["TMPDIR"] = "/tmp/job"
+            let request = WarmHost.Request(
+                command: command + [main], files: files, environment: environment, timeout: timeout, outputCap: configuration.outputCap
+            )
+            if let (outcome, memoryExceeded) = warm.run(slot: slot, request) {
+                return result(outcome, job: job, language: language, nonce: nonce, timeout: timeout, memoryExceeded: memoryExceeded)
+            }
+            // The host failed to start, died or hung: the job's verdict comes from a cold run.
+            logger.warning("A warm sandbox host could not run a job; it runs cold", metadata: ["sandbox.slot": "\(slot)"])
+        }
+        return try runCold(job, command: command + [main], files: files, language: language, nonce: nonce, slot: slot, timeout: timeout)
+    }
+
+    /// A run in a fresh interpreter of its own: a job directory on disk, cgroups made for it.
+    private func runCold(
+        _ job: SandboxJob, command: [String], files: [(name: String, contents: String)], language: SandboxSettings.Language,
+        nonce: String, slot: Int, timeout: Duration
+    ) throws(SandboxError) -> ExecResult {
         let uid = launcher.uid(forSlot: slot)
         let directory = try SandboxWorkDirectory(root: state.runnerDirectory, owner: uid)
         let cgroup: RunCgroups.Run?
@@ -143,13 +209,11 @@ public final class SandboxRunner: CodeRunning {
             }
             directory.remove()
         }
-        let nonce = PythonHarness.nonce()
-        let (files, main) = job.files(for: language, nonce: nonce)
         for file in files {
             try directory.write(file.name, contents: file.contents)
         }
         let (executable, arguments) = launcher.command(
-            command + [main], jobDirectory: directory.path, slot: slot, cgroupProcs: cgroup?.procsFiles ?? [], configuration: configuration
+            command, jobDirectory: directory.path, slot: slot, cgroupProcs: cgroup?.procsFiles ?? [], configuration: configuration
         )
         var environment = configuration.environment
         environment["HOME"] = launcher.mode == .rlimitsOnly ? directory.path : "/tmp/job"
@@ -159,6 +223,13 @@ public final class SandboxRunner: CodeRunning {
             timeout: timeout, outputCap: configuration.outputCap
         )
         let outcome = try child.run()
+        return result(outcome, job: job, language: language, nonce: nonce, timeout: timeout, memoryExceeded: (cgroup?.oomKills ?? 0) > 0)
+    }
+
+    private func result(
+        _ outcome: ChildProcess.Outcome, job: SandboxJob, language: SandboxSettings.Language, nonce: String, timeout: Duration,
+        memoryExceeded: Bool
+    ) -> ExecResult {
         // Under a harness, exit status 0 is not enough: the tests (or the smoke run's import)
         // must have written their record.
         let proven: Bool? = job.kind != .syntax && language.harness != nil
@@ -169,7 +240,7 @@ public final class SandboxRunner: CodeRunning {
         }
         return ExecResultBuilder.make(
             outcome, kind: kind, timeout: timeout, cpuSeconds: configuration.cpuSeconds, completed: proven,
-            memoryExceeded: (cgroup?.oomKills ?? 0) > 0 ? configuration.runMemoryBytes : nil
+            memoryExceeded: memoryExceeded ? configuration.runMemoryBytes : nil
         )
     }
 }

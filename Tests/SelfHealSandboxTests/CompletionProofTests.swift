@@ -8,10 +8,6 @@ import Testing
 /// with a wrong `add` and passed before the harness existed.
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct CompletionProofTests {
-    let fixture: SandboxFixture
-
-    init() throws { fixture = try SandboxFixture() }
-
     static let wrongAdd = "def add(a, b):\n    return a - b\n"
 
     static let earlyExits: [(name: String, code: String)] = [
@@ -33,8 +29,9 @@ struct CompletionProofTests {
         ("SystemExit(0) from inside the candidate", "def add(a, b):\n    raise SystemExit(0)\n"),
     ]
 
-    @Test("wrong code that exits before its tests end fails them", arguments: earlyExits.map(\.name))
-    func earlyExitFails(_ name: String) async throws {
+    @Test("wrong code that exits before its tests end fails them", arguments: SandboxPath.allCases, earlyExits.map(\.name))
+    func earlyExitFails(path: SandboxPath, _ name: String) async throws {
+        let fixture = try SandboxFixture(path: path)
         let code = Self.wrongAdd + (Self.earlyExits.first { $0.name == name }?.code ?? "")
         let result = try await fixture.run(code, tests: addTests, entryPoint: "add")
         #expect(result.ran && !result.passed, "\(name): passed; stderr: \(result.stderrTail)")
@@ -42,8 +39,9 @@ struct CompletionProofTests {
         #expect(fixture.leftoverFiles.isEmpty, "files left: \(fixture.leftoverFiles)")
     }
 
-    @Test("an exit at import is named as the reason the tests did not run")
-    func exitReasonIsNamed() async throws {
+    @Test("an exit at import is named as the reason the tests did not run", arguments: SandboxPath.allCases)
+    func exitReasonIsNamed(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let viaSys = try await fixture.run(Self.wrongAdd + "import sys\nsys.exit(0)\n", tests: addTests, entryPoint: "add")
         #expect(viaSys.stderrTail.contains("SystemExit(0)") && viaSys.stderrTail.contains("did not run to completion"), "\(viaSys.stderrTail)")
         let viaExit = try await fixture.run(Self.wrongAdd + "import os\nos._exit(0)\n", tests: addTests, entryPoint: "add")
@@ -51,31 +49,35 @@ struct CompletionProofTests {
         #expect(viaExit.stderrTail.contains("no completion record"), "\(viaExit.stderrTail)")
     }
 
-    @Test("correct code with a __main__ guard that exits 3 passes: the answer is imported, not run")
-    func mainGuardDoesNotRun() async throws {
+    @Test("correct code with a __main__ guard that exits 3 passes: the answer is imported, not run", arguments: SandboxPath.allCases)
+    func mainGuardDoesNotRun(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let code = addCode + "\n\ndef main():\n    return 3\n\nif __name__ == \"__main__\":\n    import sys\n    sys.exit(main())\n"
         let result = try await fixture.run(code, tests: addTests, entryPoint: "add")
         #expect(result.passed && result.exitCode == 0, "\(result.stderrTail)")
     }
 
-    @Test("tests without an entry point run at top level, in the answer's namespace")
-    func topLevelTests() async throws {
+    @Test("tests without an entry point run at top level, in the answer's namespace", arguments: SandboxPath.allCases)
+    func topLevelTests(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         #expect(try await fixture.run(addCode, tests: "assert add(2, 3) == 5\n").passed)
         let failing = try await fixture.run(Self.wrongAdd, tests: "assert add(2, 3) == 5, 'add(2, 3)'\n")
         #expect(!failing.passed && failing.exitCode == 1)
         #expect(failing.stderrTail.contains("AssertionError: add(2, 3)"))
     }
 
-    @Test("an entry point the answer does not define, or tests without check, fail naming why")
-    func missingNames() async throws {
+    @Test("an entry point the answer does not define, or tests without check, fail naming why", arguments: SandboxPath.allCases)
+    func missingNames(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let noFunction = try await fixture.run("def plus(a, b):\n    return a + b\n", tests: addTests, entryPoint: "add")
         #expect(!noFunction.passed && noFunction.stderrTail.contains("defines no 'add'"), "\(noFunction.stderrTail)")
         let noCheck = try await fixture.run(addCode, tests: "x = 1\n", entryPoint: "add")
         #expect(!noCheck.passed && noCheck.stderrTail.contains("no check(candidate)"), "\(noCheck.stderrTail)")
     }
 
-    @Test("a job whose entry point is not an identifier is refused before anything runs")
-    func entryPointMustBeAnIdentifier() async throws {
+    @Test("a job whose entry point is not an identifier is refused before anything runs", arguments: SandboxPath.allCases)
+    func entryPointMustBeAnIdentifier(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         for bad in ["f) if False else (None", "add; import os", "", "a.b", String(repeating: "x", count: 200)] {
             await #expect(throws: SandboxError.invalidEntryPoint(bad)) {
                 try await fixture.run(addCode, tests: addTests, entryPoint: bad)
@@ -84,8 +86,9 @@ struct CompletionProofTests {
         #expect(fixture.leftoverFiles.isEmpty)
     }
 
-    @Test("the program's environment is exactly the documented one")
-    func environmentIsExactlyTheDocumentedOne() async throws {
+    @Test("the program's environment is exactly the documented one", arguments: SandboxPath.allCases)
+    func environmentIsExactlyTheDocumentedOne(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let dump = "import os, sys\nsys.stderr.write('ENV ' + repr(sorted(os.environ)) + '\\n')\n"
         let result = try await fixture.run(dump, tests: "")
         #expect(result.passed)
@@ -94,8 +97,9 @@ struct CompletionProofTests {
         #expect(result.stderrTail.contains(expected), "\(result.stderrTail) is not \(expected)")
     }
 
-    @Test("without a harness the exit status alone decides, as an operator who turned it off asked")
-    func noHarnessTrustsTheExitStatus() async throws {
+    @Test("without a harness the exit status alone decides, as an operator who turned it off asked", arguments: SandboxPath.allCases)
+    func noHarnessTrustsTheExitStatus(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         var python = SandboxSettings.Language.python
         python.harness = nil
         let job = SandboxJob(code: Self.wrongAdd + "import os\nos._exit(0)\n", tests: addTests, entryPoint: "add", languageOverrides: ["python": python])

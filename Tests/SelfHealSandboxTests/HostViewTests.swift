@@ -18,9 +18,9 @@ struct HostViewTests {
         return Array(Set(places.filter(SandboxFilesystem.isWorldWritable))).sorted()
     }
 
-    @Test("a file written to any world-writable place of the host is not on the host afterwards", .enabled(if: namespaced, "needs mount namespaces"))
-    func worldWritablePlacesArePrivate() async throws {
-        let fixture = try SandboxFixture()
+    @Test("a file written to any world-writable place of the host is not on the host afterwards", .enabled(if: namespaced, "needs mount namespaces"), arguments: SandboxPath.allCases)
+    func worldWritablePlacesArePrivate(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let marker = "selfheal-probe-\(UUID().uuidString)"
         let places = Self.worldWritablePlaces
         try #require(!places.isEmpty)
@@ -44,10 +44,10 @@ struct HostViewTests {
 
     @Test(
         "no socket can be opened: a Unix socket listening on the host and netlink are refused",
-        .enabled(if: filtered && geteuid() == 0, "needs the seccomp filter, and root to listen under /run")
+        .enabled(if: filtered && geteuid() == 0, "needs the seccomp filter, and root to listen under /run"), arguments: SandboxPath.allCases
     )
-    func socketsAreRefused() async throws {
-        let fixture = try SandboxFixture()
+    func socketsAreRefused(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         // A listener where today's sandbox could see it: a root-owned directory outside /tmp.
         let directory = "/run/selfheal-test-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
@@ -81,9 +81,9 @@ struct HostViewTests {
         #expect(output.contains("socketpair ok"), "\(output)")
     }
 
-    @Test("a new user namespace is refused, by system call and by unshare(1)", .enabled(if: filtered, "no seccomp filter here"))
-    func userNamespacesAreRefused() async throws {
-        let fixture = try SandboxFixture()
+    @Test("a new user namespace is refused, by system call and by unshare(1)", .enabled(if: filtered, "no seccomp filter here"), arguments: SandboxPath.allCases)
+    func userNamespacesAreRefused(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let program = """
             import ctypes, os, subprocess
             libc = ctypes.CDLL(None, use_errno=True)
@@ -98,10 +98,10 @@ struct HostViewTests {
 
     @Test(
         "the other ways to a namespace or around the filter are closed too: clone flags, clone3, io_uring, mount",
-        .enabled(if: filtered, "no seccomp filter here")
+        .enabled(if: filtered, "no seccomp filter here"), arguments: SandboxPath.allCases
     )
-    func siblingSystemCallsAreRefused() async throws {
-        let fixture = try SandboxFixture()
+    func siblingSystemCallsAreRefused(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         // Should a call succeed, a child made by clone leaves at once rather than run the rest twice.
         let program = """
             import ctypes, os
@@ -129,10 +129,10 @@ struct HostViewTests {
 
     @Test(
         "the checkout, a data file and /etc/passwd are not in the run's view",
-        .enabled(if: namespaced && geteuid() == 0, "needs mount namespaces, and root to write under /var/lib")
+        .enabled(if: namespaced && geteuid() == 0, "needs mount namespaces, and root to write under /var/lib"), arguments: SandboxPath.allCases
     )
-    func hostFilesAreNotInTheView() async throws {
-        let fixture = try SandboxFixture()
+    func hostFilesAreNotInTheView(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let dataDirectory = "/var/lib/selfheal-test-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         defer { try? FileManager.default.removeItem(atPath: dataDirectory) }
@@ -153,9 +153,9 @@ struct HostViewTests {
         }
     }
 
-    @Test("Python works in the view: its standard library, asyncio, threads, a subprocess, temporary files")
-    func pythonStillWorks() async throws {
-        let fixture = try SandboxFixture()
+    @Test("Python works in the view: its standard library, asyncio, threads, a subprocess, temporary files", arguments: SandboxPath.allCases)
+    func pythonStillWorks(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let program = """
             import asyncio, json, subprocess, sys, tempfile, threading, datetime
             async def main():

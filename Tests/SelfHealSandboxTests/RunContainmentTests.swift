@@ -10,10 +10,10 @@ struct RunContainmentTests {
 
     @Test(
         "children that together exceed the run's memory limit fail the run, and the host never gives them all of it",
-        .enabled(if: cgroupsInEffect, "this machine gives the sandbox no cgroups")
+        .enabled(if: cgroupsInEffect, "this machine gives the sandbox no cgroups"), arguments: SandboxPath.allCases
     )
-    func forkedChildrenShareOneMemoryLimit() async throws {
-        let fixture = try SandboxFixture(timeout: .seconds(20), runMemoryBytes: 256 << 20)
+    func forkedChildrenShareOneMemoryLimit(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(timeout: .seconds(20), runMemoryBytes: 256 << 20, path: path)
         // Six children of 100 MiB each, every page written: 600 MiB in all, under the
         // per-process cap of 512 MiB each, over the run's 256 MiB together.
         let program = """
@@ -37,17 +37,35 @@ struct RunContainmentTests {
         #expect(fixture.leftoverProcesses.isEmpty)
     }
 
-    @Test("a run's cgroups are gone after it, and /health's isolation names them", .enabled(if: cgroupsInEffect, "no cgroups here"))
-    func cgroupsAreRemovedAfterEachRun() async throws {
-        let fixture = try SandboxFixture()
+    @Test(
+        "a run's cgroups are gone after it (a warm host's hold the host alone), none are left when the runner stops, and /health's isolation names them",
+        .enabled(if: cgroupsInEffect, "no cgroups here"), arguments: SandboxPath.allCases
+    )
+    func cgroupsAreRemovedAfterEachRun(path: SandboxPath) async throws {
+        var fixture: SandboxFixture? = try SandboxFixture(path: path)
         let parents = try RunCgroups.detect().get().parents
-        let name = fixture.runner.runnerDirectory.split(separator: "/").last.map(String.init) ?? "?"
-        let mine = { parents.flatMap { (try? FileManager.default.contentsOfDirectory(atPath: $0)) ?? [] }.filter { $0.hasPrefix("selfheal-\(name)-") } }
-        let result = try await fixture.run("import os\nos.fork() or print('parent')\n", tests: "")
+        let name = fixture!.runner.runnerDirectory.split(separator: "/").last.map(String.init) ?? "?"
+        let mine = { parents.flatMap { parent in
+            ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).filter { $0.hasPrefix("selfheal-\(name)-") }.map { "\(parent)/\($0)" }
+        } }
+        let result = try await fixture!.run("import os, time\nif os.fork() == 0:\n    time.sleep(30)\nprint('parent')\n", tests: "")
         #expect(result.ran)
-        #expect(mine().isEmpty, "left: \(mine())")
-        #expect(fixture.runner.isolation.cgroups.contains("MiB of memory"))
-        #expect(fixture.runner.isolation.summary.contains("per-run cgroup limits"))
+        let left = mine()
+        switch path {
+        case .cold:
+            #expect(left.isEmpty, "left: \(left)")
+        case .warm:
+            // The host's own cgroups stay, holding the host and nothing of the run.
+            #expect(left.count == parents.count && left.allSatisfy { $0.contains("-host") }, "left: \(left)")
+            for directory in left {
+                let members = (try? String(contentsOfFile: "\(directory)/cgroup.procs", encoding: .utf8))?.split(separator: "\n") ?? []
+                #expect(members.count == 1, "\(directory) holds \(members)")
+            }
+        }
+        #expect(fixture!.runner.isolation.cgroups.contains("MiB of memory"))
+        #expect(fixture!.runner.isolation.summary.contains("per-run cgroup limits"))
+        fixture = nil
+        #expect(mine().isEmpty, "left after the runner stopped: \(mine())")
     }
 
     @Test("mountinfo fields are read with their octal escapes, and a cgroup path maps under its mount")

@@ -7,78 +7,90 @@ import Testing
 /// runner keeps working afterwards.
 @Suite(.serialized)
 struct SandboxRunnerTests {
-    let fixture: SandboxFixture
-
-    init() throws { fixture = try SandboxFixture() }
-
     /// After each hostile program: nothing left, and the same runner still passes good code.
-    private func expectCleanAndStillServing() async throws {
+    private func expectCleanAndStillServing(_ fixture: SandboxFixture) async throws {
         #expect(fixture.leftoverProcesses.isEmpty, "processes left: \(fixture.leftoverProcesses)")
         #expect(fixture.leftoverFiles.isEmpty, "files left: \(fixture.leftoverFiles)")
         let after = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
         #expect(after.passed)
     }
 
-    @Test func correctCodePasses() async throws {
+    @Test(arguments: SandboxPath.allCases)
+    func correctCodePasses(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let result = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
         #expect(result.ran && result.passed && !result.timedOut)
         #expect(result.exitCode == 0)
         #expect(result.kind == .tests)
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test func wrongAnswerFailsWithTheAssertion() async throws {
+    @Test(arguments: SandboxPath.allCases)
+    func wrongAnswerFailsWithTheAssertion(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let wrong = "def add(a, b):\n    return a - b\n"
         let tests = "def check(candidate):\n    assert candidate(2, 3) == 5, 'add(2, 3) should be 5'\n"
         let result = try await fixture.run(wrong, tests: tests, entryPoint: "add")
         #expect(result.ran && !result.passed && !result.timedOut)
         #expect(result.exitCode == 1)
         #expect(result.stderrTail.contains("AssertionError: add(2, 3) should be 5"))
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test func syntaxErrorFails() async throws {
+    @Test(arguments: SandboxPath.allCases)
+    func syntaxErrorFails(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let result = try await fixture.run("def add(a, b)\n    return a + b\n", tests: addTests, entryPoint: "add")
         #expect(!result.passed)
         #expect(result.stderrTail.contains("SyntaxError"))
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test func syntaxCheckWithoutTestsCompilesOnly() async throws {
+    @Test(arguments: SandboxPath.allCases)
+    func syntaxCheckWithoutTestsCompilesOnly(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         // Compiling must not run the code: the infinite loop would otherwise time out.
         let good = try await fixture.run("def add(a, b):\n    return a + b\n\nwhile True:\n    pass\n")
         #expect(good.kind == .syntax && good.passed && !good.timedOut)
         let bad = try await fixture.run("def add(a, b)\n    return a + b\n")
         #expect(bad.kind == .syntax && !bad.passed)
         #expect(bad.stderrTail.contains("SyntaxError"))
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test func exceptionFails() async throws {
+    @Test(arguments: SandboxPath.allCases)
+    func exceptionFails(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let result = try await fixture.run("def add(a, b):\n    return a / 0\n", tests: addTests, entryPoint: "add")
         #expect(!result.passed && !result.timedOut)
         #expect(result.stderrTail.contains("ZeroDivisionError"))
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test func infiniteLoopIsKilledAtTheTimeout() async throws {
+    @Test(arguments: SandboxPath.allCases)
+    func infiniteLoopIsKilledAtTheTimeout(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let start = ContinuousClock.now
         let result = try await fixture.run("def add(a, b):\n    while True:\n        pass\n", tests: addTests, entryPoint: "add")
         let elapsed = ContinuousClock.now - start
         #expect(result.timedOut && !result.passed)
         #expect(result.stderrTail.contains("wall-clock timeout"))
         #expect(elapsed >= .seconds(3) && elapsed < .seconds(6))
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test func sleepingProgramIsKilledAtTheTimeout() async throws {
+    @Test(arguments: SandboxPath.allCases)
+    func sleepingProgramIsKilledAtTheTimeout(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         // Uses no CPU, so only the wall clock can stop it.
         let result = try await fixture.run("import time\ntime.sleep(600)\n", tests: "")
         #expect(result.timedOut && !result.passed)
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test func forkBombFailsCleanly() async throws {
+    @Test(arguments: SandboxPath.allCases)
+    func forkBombFailsCleanly(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let bomb = """
             import os
             while True:
@@ -89,10 +101,12 @@ struct SandboxRunnerTests {
             """
         let result = try await fixture.run(bomb, tests: "")
         #expect(!result.passed)
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test func processThatLeavesTheGroupIsStillKilled() async throws {
+    @Test(arguments: SandboxPath.allCases)
+    func processThatLeavesTheGroupIsStillKilled(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         // A daemon: double fork and setsid, then the parent exits 0 at once.
         let daemon = """
             import os, time
@@ -104,24 +118,30 @@ struct SandboxRunnerTests {
             """
         let result = try await fixture.run(daemon, tests: "")
         #expect(result.ran)
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test func hangingProgramThatLeftTheGroupIsKilledAtTheTimeout() async throws {
+    @Test(arguments: SandboxPath.allCases)
+    func hangingProgramThatLeftTheGroupIsKilledAtTheTimeout(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         // Killing the process group at the deadline misses it; the sandbox must not.
         let result = try await fixture.run("import os, time\nos.setsid()\nwhile True:\n    time.sleep(1)\n", tests: "")
         #expect(result.timedOut && !result.passed)
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test func tenGigabyteAllocationFails() async throws {
+    @Test(arguments: SandboxPath.allCases)
+    func tenGigabyteAllocationFails(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let result = try await fixture.run("data = bytearray(10 * 1024 ** 3)\n", tests: "")
         #expect(!result.passed && !result.timedOut)
         #expect(result.stderrTail.contains("MemoryError"))
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test func hugeFileWriteFails() async throws {
+    @Test(arguments: SandboxPath.allCases)
+    func hugeFileWriteFails(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let writer = """
             with open("big.bin", "wb") as f:
                 for _ in range(1024):
@@ -130,22 +150,24 @@ struct SandboxRunnerTests {
         let result = try await fixture.run(writer, tests: "")
         #expect(!result.passed)
         #expect(result.stderrTail.contains("File too large") || result.stderrTail.contains("file size limit"))
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test(.enabled(if: SandboxFixture.machineIsolation.mode != .rlimitsOnly, "needs mount namespaces"))
-    func writesOutsideTheJobDirectoryDoNotReachTheHost() async throws {
+    @Test(.enabled(if: SandboxFixture.machineIsolation.mode != .rlimitsOnly, "needs mount namespaces"), arguments: SandboxPath.allCases)
+    func writesOutsideTheJobDirectoryDoNotReachTheHost(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let marker = "selfheal-sandbox-escape-\(UUID().uuidString)"
         let result = try await fixture.run("for d in ('/tmp', '/var/tmp', '/dev/shm'):\n    open(d + '/\(marker)', 'w').write('x')\n", tests: "")
         #expect(result.passed)
         for directory in ["/tmp", "/var/tmp", "/dev/shm"] {
             #expect(!FileManager.default.fileExists(atPath: "\(directory)/\(marker)"))
         }
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test(.enabled(if: geteuid() == 0, "needs root to make a root-only file"))
-    func rootOnlyFileIsUnreadable() async throws {
+    @Test(.enabled(if: geteuid() == 0, "needs root to make a root-only file"), arguments: SandboxPath.allCases)
+    func rootOnlyFileIsUnreadable(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let secret = "/root/selfheal-sandbox-secret-\(UUID().uuidString)"
         try #require(FileManager.default.createFile(atPath: secret, contents: Data("hunter2".utf8), attributes: [.posixPermissions: 0o600]))
         defer { try? FileManager.default.removeItem(atPath: secret) }
@@ -155,11 +177,12 @@ struct SandboxRunnerTests {
             // Outside the run's view (namespaces) or not readable by its uid (rlimits only).
             #expect(result.stderrTail.contains("PermissionError") || result.stderrTail.contains("FileNotFoundError"), "\(result.stderrTail)")
         }
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test(.enabled(if: SandboxFixture.machineIsolation.networkIsolated, "this machine allows no network namespace"))
-    func networkSocketCannotConnect() async throws {
+    @Test(.enabled(if: SandboxFixture.machineIsolation.networkIsolated, "this machine allows no network namespace"), arguments: SandboxPath.allCases)
+    func networkSocketCannotConnect(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let client = "import socket\nsocket.create_connection(('1.1.1.1', 53), timeout=2)\n"
         let result = try await fixture.run(client, tests: "")
         #expect(!result.passed && !result.timedOut)
@@ -169,17 +192,21 @@ struct SandboxRunnerTests {
                 || result.stderrTail.contains("PermissionError: [Errno 1] Operation not permitted"),
             "\(result.stderrTail)"
         )
-        try await expectCleanAndStillServing()
+        try await expectCleanAndStillServing(fixture)
     }
 
-    @Test func environmentIsScrubbed() async throws {
+    @Test(arguments: SandboxPath.allCases)
+    func environmentIsScrubbed(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         setenv("SELFHEAL_SANDBOX_TEST_SECRET", "leaked", 1)
         defer { unsetenv("SELFHEAL_SANDBOX_TEST_SECRET") }
         let result = try await fixture.run("import os\nassert 'SELFHEAL_SANDBOX_TEST_SECRET' not in os.environ\n", tests: "")
         #expect(result.passed)
     }
 
-    @Test func stderrIsCappedToItsTail() async throws {
+    @Test(arguments: SandboxPath.allCases)
+    func stderrIsCappedToItsTail(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
         let noisy = "import sys\nfor i in range(200000):\n    sys.stderr.write('line %d\\n' % i)\nraise RuntimeError('the end')\n"
         let result = try await fixture.run(noisy, tests: "")
         #expect(!result.passed)

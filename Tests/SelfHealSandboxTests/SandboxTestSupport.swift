@@ -1,7 +1,17 @@
 import Foundation
 import Logging
+import Testing
 import SelfHealCore
 @testable import SelfHealSandbox
+
+/// Which way a job runs: in a warm host (where the machine allows one; elsewhere this is the
+/// cold path too) or in a fresh interpreter of its own.
+enum SandboxPath: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case warm
+    case cold
+
+    var testDescription: String { rawValue }
+}
 
 /// A runner with short limits in a work root of its own, so that what a test leaves behind
 /// (a process, a directory) can be attributed to it.
@@ -11,14 +21,15 @@ final class SandboxFixture: Sendable {
 
     init(
         timeout: Duration = .seconds(3), maxConcurrent: Int = 2, queueLength: Int = 4,
-        isolation: SandboxConfiguration.IsolationChoice = .automatic, runMemoryBytes: Int = 768 << 20
+        isolation: SandboxConfiguration.IsolationChoice = .automatic, runMemoryBytes: Int = 768 << 20,
+        path: SandboxPath = .warm
     ) throws {
         workRoot = NSTemporaryDirectory() + "selfheal-sandbox-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: workRoot, withIntermediateDirectories: true)
         let configuration = SandboxConfiguration(
             timeout: timeout, cpuSeconds: 20, memoryBytes: 512 << 20, runMemoryBytes: runMemoryBytes, maxProcesses: 32,
             maxFileBytes: 8 << 20, maxConcurrent: maxConcurrent, queueLength: queueLength,
-            stateDirectory: workRoot, isolation: isolation
+            stateDirectory: workRoot, isolation: isolation, warmHosts: path == .warm
         )
         runner = try SandboxRunner(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
     }

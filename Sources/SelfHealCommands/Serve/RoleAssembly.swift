@@ -115,7 +115,7 @@ public enum RoleAssembly {
 
         var rules: RulesEngine?
         var evaluator: (any Evaluating)?
-        var sandbox: SandboxIsolation?
+        var sandbox: (@Sendable () -> SandboxIsolation)?
         if role.servesEvaluator {
             let engine = try load("rules", from: config.rulesDirectory) {
                 try RulesEngine(directory: config.rulesDirectory, logger: logger)
@@ -130,7 +130,12 @@ public enum RoleAssembly {
             } catch {
                 throw UsageError("cannot start the sandbox: \(error)")
             }
-            sandbox = runner.isolation
+            sandbox = { runner.status }
+            // Warm hosts start with the role (unless the live rules turned them off): the first
+            // jobs need not wait for an interpreter.
+            if engine.current.policy.sandbox.warmHosts {
+                Task { await runner.warmUp() }
+            }
             evaluator = Evaluator(
                 rules: engine, judge: Judge(provider: providers.judge, logger: logger), logger: logger,
                 runner: runner, sandboxSettings: { engine.current.policy.sandbox }

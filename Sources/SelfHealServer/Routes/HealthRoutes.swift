@@ -10,10 +10,12 @@ public struct HealthReporter: Sendable {
     public let version: String
     let store: (any Store)?
     let rules: (any RuleScoring)?
-    /// The isolation generated code runs under, when this role runs code.
-    let sandbox: SandboxIsolation?
+    /// The isolation generated code runs under and the warm hosts now, when this role runs code.
+    let sandbox: (@Sendable () -> SandboxIsolation)?
 
-    public init(role: String, version: String, store: (any Store)?, rules: (any RuleScoring)?, sandbox: SandboxIsolation? = nil) {
+    public init(
+        role: String, version: String, store: (any Store)?, rules: (any RuleScoring)?, sandbox: (@Sendable () -> SandboxIsolation)? = nil
+    ) {
         self.role = role
         self.version = version
         self.store = store
@@ -49,7 +51,7 @@ public struct HealthReporter: Sendable {
         let rulesStatus = rules?.status
         // A stuck evaluator answers /health but nothing else: say so.
         let healthy = (storeHealth?.reachable ?? true) && (rulesStatus?.stuck ?? 0) == 0
-        return Report(status: healthy ? "ok" : "degraded", role: role, version: version, store: storeHealth, rules: rulesStatus, sandbox: sandbox)
+        return Report(status: healthy ? "ok" : "degraded", role: role, version: version, store: storeHealth, rules: rulesStatus, sandbox: sandbox?())
     }
 }
 

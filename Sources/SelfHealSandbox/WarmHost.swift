@@ -1,0 +1,221 @@
+import Foundation
+import SelfHealCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One warm sandbox host (`WarmHostProgram`): an isolated interpreter started ahead of time
+/// in its own namespaces and cgroups, which runs each job in a child forked from itself.
+/// Used by one slot at a time (the slot's holder), so it needs no lock; its counters are read
+/// by `/health` through `WarmHosts`.
+final class WarmHost: @unchecked Sendable {
+    /// The `unshare` process; the host is its child, pid 1 of the new pid namespace.
+    private let pid: pid_t
+    /// Our end of the host's descriptor 3.
+    private let control: Int32
+    /// The host's stderr, read only when it fails to start or dies.
+    private let stderr: Int32
+    /// The cgroups the host lives in from its start, with each job's processes.
+    let cgroup: RunCgroups.Run?
+    private(set) var jobs = 0
+    private(set) var alive = true
+
+    /// What one job hands the host.
+    struct Request {
+        var command: [String]
+        var files: [(name: String, contents: String)]
+        var environment: [String: String]
+        var timeout: Duration
+        var outputCap: Int
+    }
+
+    /// Why a host could not give a job's outcome; the job then runs on the cold path.
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private init(pid: pid_t, control: Int32, stderr: Int32, cgroup: RunCgroups.Run?) {
+        self.pid = pid
+        self.control = control
+        self.stderr = stderr
+        self.cgroup = cgroup
+    }
+
+    deinit { stop() }
+
+    /// Starts a host and waits (up to `startTimeout`) until it says it is ready.
+    static func start(
+        executable: String, arguments: [String], environment: [String: String], cgroup: RunCgroups.Run?,
+        startTimeout: Duration = .seconds(10)
+    ) throws(SandboxError) -> WarmHost {
+        var pair: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            throw .launchFailed("socketpair: \(ChildProcess.errnoText())")
+        }
+        var errPipe: [Int32] = [-1, -1]
+        guard GlibcExtras.closeOnExecPipe(&errPipe) else {
+            close(pair[0]); close(pair[1])
+            throw .launchFailed("pipe: \(ChildProcess.errnoText())")
+        }
+        // dup2 onto itself would keep close-on-exec: the host's end must not already be 3.
+        var hostEnd = pair[1]
+        if hostEnd == 3 {
+            hostEnd = fcntl(pair[1], F_DUPFD_CLOEXEC, 4)
+            close(pair[1])
+        }
+        let null = open("/dev/null", O_WRONLY | O_CLOEXEC)
+        defer { close(hostEnd); close(errPipe[1]); if null >= 0 { close(null) } }
+        let pid: pid_t
+        do {
+            pid = try ChildProcess.spawn(
+                executable: executable, arguments: arguments, environment: environment, stdout: null, stderr: errPipe[1], control: hostEnd
+            )
+        } catch {
+            close(pair[0]); close(errPipe[0])
+            throw error
+        }
+        let host = WarmHost(pid: pid, control: pair[0], stderr: errPipe[0], cgroup: cgroup)
+        switch host.readMessage(until: .now + startTimeout) {
+        case .success(let (header, _)) where header["ready"] as? Bool == true:
+            return host
+        case .success:
+            host.stop()
+            throw .launchFailed("the warm sandbox host sent something other than its ready message")
+        case .failure(let failure):
+            throw .launchFailed("the warm sandbox host did not start: \(failure.description)")
+        }
+    }
+
+    /// Runs one job; a failure means the host is gone (stopped here) and the job did not run
+    /// to an outcome the host could report.
+    func run(_ request: Request) -> Result<ChildProcess.Outcome, Failure> {
+        guard alive else { return .failure(Failure(description: "the host has stopped")) }
+        let start = ContinuousClock.now
+        var header: [String: Any] = [
+            "command": request.command, "env": request.environment,
+            "timeout_ms": max(1, request.timeout.milliseconds), "cap": max(1, request.outputCap),
+        ]
+        var body: [UInt8] = []
+        var names: [[Any]] = []
+        for file in request.files {
+            let bytes = Array(file.contents.utf8)
+            names.append([file.name, bytes.count])
+            body += bytes
+        }
+        header["files"] = names
+        guard let line = try? JSONSerialization.data(withJSONObject: header) else {
+            return .failure(Failure(description: "the job could not be encoded"))
+        }
+        let payload = Array(line) + [UInt8(ascii: "\n")] + body
+        let length = UInt32(payload.count)
+        let message = [UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)] + payload
+        guard writeAll(message) else { return .failure(died("writing the job")) }
+        jobs += 1
+        // The host enforces the job's deadline itself; this one only catches a host that hangs.
+        switch readMessage(until: start + request.timeout + .seconds(5)) {
+        case .failure(let failure):
+            return .failure(failure)
+        case .success(let (answer, tails)):
+            let outCount = answer["out"] as? Int ?? 0
+            guard outCount <= tails.count else { return .failure(died("a malformed answer")) }
+            let termination: ChildProcess.Termination
+            if let signal = answer["signal"] as? Int {
+                termination = .signaled(Int32(signal))
+            } else {
+                termination = .exited(Int32(answer["status"] as? Int ?? 1))
+            }
+            return .success(ChildProcess.Outcome(
+                termination: termination, timedOut: answer["timed_out"] as? Bool ?? false,
+                stdoutTail: Array(tails[..<outCount]), stderrTail: Array(tails[outCount...]), duration: .now - start
+            ))
+        }
+    }
+
+    /// Stops the host and everything in its namespace, and removes its cgroups.
+    func stop() {
+        guard alive else { return }
+        alive = false
+        close(control)
+        close(stderr)
+        // unshare --kill-child takes the host with it, and the host's pid namespace goes with the host.
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        cgroup?.destroy()
+    }
+
+    private func died(_ doing: String) -> Failure {
+        let why = Failure(description: "the host died \(doing)\(stderrText())")
+        stop()
+        return why
+    }
+
+    private func stderrText() -> String {
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var fds = [pollfd(fd: stderr, events: Int16(POLLIN), revents: 0)]
+        while bytes.count < 16_384, poll(&fds, 1, 0) > 0 {
+            let count = read(stderr, &buffer, buffer.count)
+            guard count > 0 else { break }
+            bytes += buffer[0..<count]
+        }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return text.isEmpty ? "" : ": \(text)"
+    }
+
+    private func writeAll(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { send(control, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += written
+        }
+        return true
+    }
+
+    /// One framed message: its JSON header and the bytes after it.
+    private func readMessage(until deadline: ContinuousClock.Instant) -> Result<([String: Any], [UInt8]), Failure> {
+        guard let prefix = readExactly(4, until: deadline) else { return .failure(lastFailure) }
+        let length = prefix.reduce(0) { $0 << 8 | Int($1) }
+        guard length > 0, length <= 64 << 20, let message = readExactly(length, until: deadline) else {
+            return .failure(length > 0 ? lastFailure : died("with an empty answer"))
+        }
+        guard let split = message.firstIndex(of: UInt8(ascii: "\n")),
+              let header = (try? JSONSerialization.jsonObject(with: Data(message[..<split]))) as? [String: Any]
+        else { return .failure(died("with an answer that is not JSON")) }
+        return .success((header, Array(message[(split + 1)...])))
+    }
+
+    private var lastFailure = Failure(description: "")
+
+    private func readExactly(_ count: Int, until deadline: ContinuousClock.Instant) -> [UInt8]? {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        var fds = [pollfd(fd: control, events: Int16(POLLIN), revents: 0)]
+        while filled < count {
+            let remaining = deadline - .now
+            if remaining <= .zero {
+                lastFailure = Failure(description: "the host did not answer in time")
+                stop()
+                return nil
+            }
+            let ready = poll(&fds, 1, Int32(min(1000, max(1, remaining.milliseconds))))
+            if ready < 0 && errno != EINTR {
+                lastFailure = died("while it was polled")
+                return nil
+            }
+            guard ready > 0 else { continue }
+            let got = bytes[filled...].withUnsafeMutableBytes { read(control, $0.baseAddress, $0.count) }
+            if got > 0 {
+                filled += got
+            } else if got == 0 || (errno != EINTR && errno != EAGAIN) {
+                lastFailure = died("while it ran a job")
+                return nil
+            }
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,148 @@
+import Metrics
+import SelfHealCore
+import Synchronization
+
+/// What `/health` and `/metrics` show.
+public struct WarmHostStats: Codable, Sendable, Equatable {
+    /// Hosts started and ready.
+    public var warm: Int
+    /// Hosts running a job now.
+    public var busy: Int
+    /// Hosts replaced (died, misbehaved, or served their share of jobs), since start.
+    public var restarted: Int
+    /// Jobs each ready host has served, by slot.
+    public var jobsPerHost: [Int]
+    /// Jobs run warm, and jobs a host could not finish (they ran cold), since start.
+    public var jobs: Int
+    public var fellBack: Int
+
+    enum CodingKeys: String, CodingKey {
+        case warm, busy, restarted, jobs
+        case jobsPerHost = "jobs_per_host"
+        case fellBack = "fell_back"
+    }
+}
+
+/// A runner's warm hosts, one per slot: started with the runner (`warmUp`) or on first use,
+/// replaced when one dies, misbehaves (does not answer, a job of it hit the memory limit) or
+/// has served `jobsPerHost` jobs. Only the holder of a slot touches that slot's host; the lock
+/// guards the table and the counters `/health` reads.
+final class WarmHosts: Sendable {
+    private struct State {
+        var hosts: [WarmHost?]
+        var busy: Set<Int> = []
+        var restarted = 0
+        var jobs = 0
+        var fellBack = 0
+        var generation = 0
+    }
+
+    private let state: Mutex<State>
+    private let launcher: SandboxLauncher
+    private let cgroups: RunCgroups
+    private let configuration: SandboxConfiguration
+    /// Prefix of the hosts' cgroup names: the runner's, so a later runner's sweep finds them.
+    private let cgroupPrefix: String
+    let jobsPerHost: Int
+
+    init(launcher: SandboxLauncher, cgroups: RunCgroups, configuration: SandboxConfiguration, cgroupPrefix: String) {
+        self.launcher = launcher
+        self.cgroups = cgroups
+        self.configuration = configuration
+        self.cgroupPrefix = cgroupPrefix
+        jobsPerHost = max(1, configuration.warmJobsPerHost)
+        state = Mutex(State(hosts: Array(repeating: nil, count: configuration.maxConcurrent)))
+    }
+
+    deinit {
+        for host in state.withLock({ $0.hosts }) { host?.stop() }
+    }
+
+    var stats: WarmHostStats { state.withLock { Self.stats(of: $0) } }
+
+    private static func stats(of state: State) -> WarmHostStats {
+            let ready = state.hosts.map { $0.map { $0.alive ? $0.jobs : -1 } ?? -1 }
+            return WarmHostStats(
+                warm: ready.filter { $0 >= 0 }.count, busy: state.busy.count, restarted: state.restarted,
+                jobsPerHost: ready.map { max(0, $0) }, jobs: state.jobs, fellBack: state.fellBack
+            )
+    }
+
+    /// `/metrics`: hosts warm and busy, replacements, jobs run warm or fallen back to cold, and
+    /// jobs per host by slot.
+    private func publish() {
+        let stats = self.stats
+        Gauge(label: "selfheal_sandbox_warm_hosts", dimensions: [("state", "warm")]).record(stats.warm)
+        Gauge(label: "selfheal_sandbox_warm_hosts", dimensions: [("state", "busy")]).record(stats.busy)
+        Gauge(label: "selfheal_sandbox_warm_host_restarts").record(stats.restarted)
+        Gauge(label: "selfheal_sandbox_warm_jobs", dimensions: [("path", "warm")]).record(stats.jobs)
+        Gauge(label: "selfheal_sandbox_warm_jobs", dimensions: [("path", "fell_back_to_cold")]).record(stats.fellBack)
+        for (slot, jobs) in stats.jobsPerHost.enumerated() {
+            Gauge(label: "selfheal_sandbox_warm_host_jobs", dimensions: [("slot", "\(slot)")]).record(jobs)
+        }
+    }
+
+    /// Makes sure `slot` has a ready host (the caller holds the slot).
+    @discardableResult
+    func prepare(slot: Int) -> Result<WarmHost, SandboxError> {
+        let (current, generation) = state.withLock { state -> (WarmHost?, Int) in
+            state.generation += 1
+            return (state.hosts[slot], state.generation)
+        }
+        if let current, current.alive, current.jobs < jobsPerHost { return .success(current) }
+        current?.stop()
+        do throws(SandboxError) {
+            let cgroup = try cgroups.makeRun(
+                named: "\(cgroupPrefix)host\(slot)-\(generation)",
+                // The host itself (about 15 MiB) lives in the cgroup beside each job.
+                memoryBytes: configuration.runMemoryBytes + (32 << 20), maxProcesses: configuration.maxProcesses + 1
+            )
+            let (executable, arguments) = launcher.hostCommand(slot: slot, cgroupProcs: cgroup.procsFiles, configuration: configuration)
+            let host: WarmHost
+            do {
+                host = try WarmHost.start(executable: executable, arguments: arguments, environment: configuration.environment, cgroup: cgroup)
+            } catch {
+                cgroup.destroy()
+                throw error
+            }
+            state.withLock { state in
+                if current != nil { state.restarted += 1 }
+                state.hosts[slot] = host
+            }
+            publish()
+            return .success(host)
+        } catch {
+            state.withLock { $0.hosts[slot] = nil }
+            publish()
+            return .failure(error)
+        }
+    }
+
+    /// Runs one job on `slot`'s host (the caller holds the slot). nil: no host could run it to
+    /// an outcome (it failed to start, died or hung, and has been stopped): run it cold.
+    /// `memoryExceeded`: the kernel killed a process of the job for the cgroup's memory limit.
+    func run(slot: Int, _ request: WarmHost.Request) -> (outcome: ChildProcess.Outcome, memoryExceeded: Bool)? {
+        guard case .success(let host) = prepare(slot: slot) else {
+            state.withLock { $0.fellBack += 1 }
+            return nil
+        }
+        state.withLock { _ = $0.busy.insert(slot) }
+        defer { publish() }
+        let oomBefore = host.cgroup?.oomKills ?? 0
+        let result = host.run(request)
+        let oomKilled = (host.cgroup?.oomKills ?? 0) > oomBefore
+        // A host whose job ran into the memory limit may have lost pages of its own: replace it.
+        if oomKilled { host.stop() }
+        return state.withLock { state in
+            state.busy.remove(slot)
+            switch result {
+            case .success(let outcome):
+                state.jobs += 1
+                return (outcome, oomKilled)
+            case .failure:
+                state.fellBack += 1
+                return nil
+            }
+        }
+    }
+}

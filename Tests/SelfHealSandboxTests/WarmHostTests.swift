@@ -1,0 +1,158 @@
+import Foundation
+import SelfHealCore
+import Testing
+@testable import SelfHealSandbox
+
+/// The warm path: jobs forked from a host started ahead of time. Nothing of one job reaches
+/// the next, a job cannot take its host down, and verdicts are the cold path's.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct WarmHostTests {
+    static var warmHere: Bool {
+        guard let fixture = try? SandboxFixture(maxConcurrent: 1) else { return false }
+        return fixture.runner.warmHostStats != nil
+    }
+
+    @Test("a job runs in a warm host, which serves the next one too", .enabled(if: warmHere, "no warm hosts on this machine"))
+    func jobsRunWarm() async throws {
+        let fixture = try SandboxFixture(maxConcurrent: 1)
+        for _ in 0..<3 {
+            let result = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
+            #expect(result.passed, "\(result.stderrTail)")
+        }
+        let stats = try #require(fixture.runner.warmHostStats)
+        #expect(stats.jobs == 3 && stats.fellBack == 0)
+        #expect(stats.warm == 1 && stats.busy == 0 && stats.restarted == 0)
+        #expect(stats.jobsPerHost == [3])
+    }
+
+    /// Everything one job can leave behind, and how the next job would see it.
+    static let leaver = """
+        import builtins, os, sys, threading, time
+        for place in ("/tmp", "/var/tmp", "/dev/shm", "/tmp/job"):
+            with open(place + "/leaked", "w") as f:
+                f.write("secret of the last job")
+        builtins.leaked = "a global"
+        builtins.len = lambda thing: 42
+        sys.modules["leaked_module"] = type(sys)("leaked_module")
+        os.environ["LEAKED"] = "1"
+        os.putenv("LEAKED_PUT", "1")
+        threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+        if os.fork() == 0:
+            os.setsid()
+            time.sleep(60)
+            os._exit(0)
+        try:
+            with open("/tmp/filler", "wb") as f:
+                while True:
+                    f.write(b"x" * (1 << 20))
+        except OSError:
+            pass
+        """
+
+    static let finder = """
+        import builtins, os, sys, threading
+        found = []
+        for place in ("/tmp", "/var/tmp", "/dev/shm", "/tmp/job"):
+            if os.path.exists(place + "/leaked"):
+                found.append("file in " + place)
+        if os.path.exists("/tmp/filler"):
+            found.append("the filler file")
+        if hasattr(builtins, "leaked"):
+            found.append("a global")
+        if len("ab") != 2:
+            found.append("a patched builtin")
+        if "leaked_module" in sys.modules:
+            found.append("a module")
+        if "LEAKED" in os.environ or "LEAKED_PUT" in os.environ:
+            found.append("the environment")
+        if threading.active_count() != 1:
+            found.append("%d threads" % threading.active_count())
+        others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]
+        if others:
+            found.append("processes %s" % others)
+        space = os.statvfs("/tmp")
+        if space.f_bfree < space.f_blocks - 64:
+            found.append("a fuller /tmp (%d of %d blocks free)" % (space.f_bfree, space.f_blocks))
+        with open("/tmp/room", "wb") as f:
+            f.write(b"x" * (4 << 20))
+        assert not found, found
+        """
+
+    @Test(
+        "nothing one job leaves (files, a full /tmp, globals, a patched builtin, modules, environment, threads, processes) is seen by the next",
+        arguments: SandboxPath.allCases
+    )
+    func nothingLeaksBetweenJobs(path: SandboxPath) async throws {
+        // One slot: the same host serves both jobs.
+        let fixture = try SandboxFixture(maxConcurrent: 1, path: path)
+        let left = try await fixture.run(Self.leaver, tests: "")
+        #expect(left.passed, "\(left.stderrTail)")
+        let found = try await fixture.run(Self.finder, tests: "")
+        #expect(found.passed, "\(found.stderrTail)")
+        #expect(fixture.leftoverProcesses.isEmpty, "processes left: \(fixture.leftoverProcesses)")
+    }
+
+    @Test("a job cannot kill its host: the next job runs in the same host", .enabled(if: warmHere, "no warm hosts on this machine"))
+    func jobCannotKillItsHost() async throws {
+        let fixture = try SandboxFixture(maxConcurrent: 1)
+        let attack = """
+            import os, signal, sys
+            for target in (1, 0, -1):
+                try:
+                    os.kill(target, signal.SIGKILL) if target != 0 else os.kill(1, signal.SIGSTOP)
+                except OSError as error:
+                    print(target, error, file=sys.stderr)
+            """
+        let attacked = try await fixture.run(attack, tests: "")
+        // The host is pid 1 and root: the job may signal neither it nor anything outside the job.
+        #expect(attacked.passed, "\(attacked.stderrTail)")
+        #expect(attacked.stderrTail.contains("1 [Errno 1] Operation not permitted"), "\(attacked.stderrTail)")
+        #expect(attacked.stderrTail.contains("0 [Errno 1] Operation not permitted"), "\(attacked.stderrTail)")
+        let after = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
+        #expect(after.passed)
+        let stats = try #require(fixture.runner.warmHostStats)
+        #expect(stats.restarted == 0 && stats.fellBack == 0 && stats.jobsPerHost == [2])
+    }
+
+    @Test("a job that segfaults the interpreter fails, and its host serves the next", arguments: SandboxPath.allCases)
+    func segfaultFailsTheJobOnly(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(maxConcurrent: 1, path: path)
+        let crashed = try await fixture.run("import ctypes\nctypes.string_at(0)\n", tests: "")
+        #expect(crashed.ran && !crashed.passed)
+        #expect(crashed.exitCode == -Int(SIGSEGV), "exit \(String(describing: crashed.exitCode)): \(crashed.stderrTail)")
+        let after = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
+        #expect(after.passed)
+        if path == .warm, let stats = fixture.runner.warmHostStats {
+            #expect(stats.restarted == 0 && stats.jobsPerHost == [2])
+        }
+    }
+
+    @Test("a host killed under a running job: the job's verdict comes from a cold run, and a new host serves the next", .enabled(if: warmHere, "no warm hosts on this machine"))
+    func hostDeathFallsBackToACold() async throws {
+        let fixture = try SandboxFixture(timeout: .seconds(10), maxConcurrent: 1)
+        let warmUp = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
+        #expect(warmUp.passed)
+        let hostPids = try Self.hostProcesses(of: fixture)
+        try #require(hostPids.count == 1, "host cgroups hold \(hostPids)")
+        // The job sleeps, then passes; the host dies while it sleeps.
+        async let result = fixture.run("import time\ntime.sleep(1)\n" + addCode, tests: addTests, entryPoint: "add")
+        try await Task.sleep(for: .milliseconds(400))
+        kill(hostPids[0], SIGKILL)
+        let verdict = try await result
+        #expect(verdict.passed, "\(verdict.stderrTail)")
+        let next = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
+        #expect(next.passed)
+        let stats = try #require(fixture.runner.warmHostStats)
+        #expect(stats.fellBack == 1 && stats.restarted == 1, "\(stats)")
+    }
+
+    /// The host's pid (it runs as root; jobs never do) in its cgroup.
+    static func hostProcesses(of fixture: SandboxFixture) throws -> [pid_t] {
+        let parents = try RunCgroups.detect().get().parents
+        let name = fixture.runner.runnerDirectory.split(separator: "/").last.map(String.init) ?? "?"
+        let hosts = ((try? FileManager.default.contentsOfDirectory(atPath: parents[0])) ?? []).filter { $0.hasPrefix("selfheal-\(name)-host") }
+        return hosts.flatMap { host in
+            ((try? String(contentsOfFile: "\(parents[0])/\(host)/cgroup.procs", encoding: .utf8)) ?? "").split(separator: "\n").compactMap { pid_t($0) }
+        }
+    }
+}
