@@ -24,15 +24,26 @@ enum PythonHarness {
     static let mainFile = "main.py"
     static let recordPrefix = "selfheal-tests-complete "
 
-    /// The harness for one run; `entryPoint` has been checked to be an identifier.
+    /// The harness: the same text for every run of a kind (the entry point comes as the
+    /// program's one argument, `arguments(entryPoint:)`), so a warm host compiles it once.
     /// `smoke`: no tests. The answer is compiled, read for crude defects (`PythonCrudeCheck`)
     /// before any of it runs, then imported; the record is written when the import returned.
     /// A program that waits for input (`EOFError`), ends itself cleanly (`SystemExit` 0) or
     /// needs a package the sandbox lacks cannot be judged by importing it, so that passes too,
     /// with a note on stderr. Then the worked examples of the request's text run against the
     /// answer (`PythonExamples`); the record says how many ran (` examples=N`).
-    static func program(entryPoint: String?, smoke: Bool = false) -> String {
-        let entry = entryPoint.map { "\"\($0)\"" } ?? "None"
+    static func program(smoke: Bool = false) -> String {
+        smoke ? smokeProgram : testsProgram
+    }
+
+    private static let testsProgram = makeProgram(smoke: false)
+    private static let smokeProgram = makeProgram(smoke: true)
+
+    /// The harness's command-line arguments: the entry point (checked to be an identifier), or
+    /// an empty one for none.
+    static func arguments(entryPoint: String?) -> [String] { [entryPoint ?? ""] }
+
+    private static func makeProgram(smoke: Bool) -> String {
         return (smoke ? PythonCrudeCheck.source + PythonExamples.source : "") + """
             # selfheal's test harness (see PythonHarness.swift).
             def _selfheal_harness(entry, smoke):
@@ -142,7 +153,7 @@ enum PythonHarness {
                 exit_now(0)
 
 
-            _selfheal_harness(\(entry), \(smoke ? "True" : "False"))
+            _selfheal_harness(__import__("sys").argv[1] or None, \(smoke ? "True" : "False"))
 
             """
     }

@@ -116,16 +116,17 @@ enum SandboxJail {
             os.chdir(root)
             check(libc.syscall(155, b".", b"."), "pivot_root")
             check(libc.umount2(b".", 2), "detaching the host's root")
-        def confine():
-            # Steps 3 to 5: the rlimits, the run's uid, no new privileges, the filter.
+        def confine(uid=None):
+            # Steps 3 to 5: the rlimits, the run's uid (or `uid`), no new privileges, the filter.
             for name, value in (("CPU", "cpu"), ("AS", "as"), ("NPROC", "nproc"), ("FSIZE", "fsize"), ("NOFILE", "nofile"), ("CORE", "core")):
                 limit = int(spec[value])
                 try:
                     resource.setrlimit(getattr(resource, "RLIMIT_" + name), (limit, limit))
                 except (OSError, ValueError) as error:
                     fail("setting RLIMIT_" + name, error)
-            if "uid" in spec:
+            if uid is None and "uid" in spec:
                 uid = int(spec["uid"])
+            if uid is not None:
                 try:
                     os.setgroups([])
                     os.setresgid(uid, uid, uid)
@@ -170,7 +171,7 @@ enum SandboxJail {
             # The buffer is kept with the program: the kernel reads it when the filter is installed.
             return struct.pack("HxxxxxxQ", len(program), ctypes.addressof(buffer)), buffer
         FILTER = seccomp_program() if spec.get("seccomp") == "x86_64" else None
-        def run_here(command):
+        def run_here(command, code=None):
             # The command is `python3 -I FILE` or `python3 -I -c CODE ...`, and this process is
             # that interpreter already (isolated too): run it here rather than start another.
             # A fresh __main__, as the interpreter makes one (runpy would cost 14 ms of imports).
@@ -183,8 +184,9 @@ enum SandboxJail {
             else:
                 sys.argv = command[2:]
                 main.__file__ = command[2]
-                with open(command[2], "rb") as source:
-                    code = compile(source.read(), command[2], "exec")
+                if code is None:
+                    with open(command[2], "rb") as source:
+                        code = compile(source.read(), command[2], "exec")
             exec(code, main.__dict__)
         if "host" not in spec:
             enter_cgroups()

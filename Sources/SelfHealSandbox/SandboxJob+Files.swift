@@ -3,30 +3,33 @@ import SelfHealCore
 
 /// How the runner lays a job out on disk; the job itself is declared with the `CodeRunning` port.
 extension SandboxJob {
-    /// The files of the run and the one to start: under the Python harness the answer, the
-    /// tests, the nonce and the harness; otherwise one program of the code, the tests and the
-    /// entry call.
-    func files(for language: SandboxSettings.Language, nonce: String) -> (files: [(name: String, contents: String)], main: String) {
+    /// The files of the run, the one to start and its arguments: under the Python harness the
+    /// answer, the tests, the nonce and the harness (`harness` true: the main file is the
+    /// harness, selfheal's own code, the same for every run of a kind); otherwise one program
+    /// of the code, the tests and the entry call.
+    func files(
+        for language: SandboxSettings.Language, nonce: String
+    ) -> (files: [(name: String, contents: String)], main: String, arguments: [String], harness: Bool) {
         if let tests, language.harness == .python {
             return ([
                 (PythonHarness.answerFile, code), (PythonHarness.testsFile, tests), (PythonHarness.nonceFile, nonce),
-                (PythonHarness.mainFile, PythonHarness.program(entryPoint: entryPoint)),
-            ], PythonHarness.mainFile)
+                (PythonHarness.mainFile, PythonHarness.program()),
+            ], PythonHarness.mainFile, PythonHarness.arguments(entryPoint: entryPoint), true)
         }
         if kind == .smoke, language.harness == .python {
             var files = [
                 (name: PythonHarness.answerFile, contents: code), (name: PythonHarness.nonceFile, contents: nonce),
-                (name: PythonHarness.mainFile, contents: PythonHarness.program(entryPoint: entryPoint, smoke: true)),
+                (name: PythonHarness.mainFile, contents: PythonHarness.program(smoke: true)),
             ]
             if let requestText, !requestText.isEmpty {
                 let bounded = requestText.utf8.count <= Self.requestTextLimit
                     ? requestText : String(decoding: requestText.utf8.prefix(Self.requestTextLimit), as: UTF8.self)
                 files.append((name: PythonHarness.requestFile, contents: bounded))
             }
-            return (files, PythonHarness.mainFile)
+            return (files, PythonHarness.mainFile, PythonHarness.arguments(entryPoint: entryPoint), true)
         }
         let main = "main" + language.fileExtension
-        return ([(main, program(for: language))], main)
+        return ([(main, program(for: language))], main, [], false)
     }
 
     /// The file the sandbox runs without a harness: the code, then the tests, then the entry call.

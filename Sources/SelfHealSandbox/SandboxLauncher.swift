@@ -33,6 +33,12 @@ struct SandboxLauncher: Sendable {
 
     func uid(forSlot slot: Int) -> Int? { uids.map { $0.first + slot } }
 
+    /// The uid of the compile-only checker of `slot`'s warm host: not a job's, so no job can
+    /// signal it and no sweep of a job's uid takes it.
+    func checkerUID(forSlot slot: Int, configuration: SandboxConfiguration) -> Int? {
+        uids.map { $0.first + configuration.maxConcurrent + slot }
+    }
+
     /// `python3 -I FILE` and `python3 -I -c CODE ...`: what the launcher's own interpreter
     /// (`python3 -I -S`) can run itself once the run is set up.
     static func runsInProcess(_ command: [String]) -> Bool {
@@ -44,7 +50,11 @@ struct SandboxLauncher: Sendable {
     /// view of a cold run, built once, with the host's loop where a run's command would be.
     /// Only with namespaces: a host relies on being pid 1 of a pid namespace of its own.
     func hostCommand(slot: Int, cgroupProcs: [String], configuration: SandboxConfiguration) -> (executable: String, arguments: [String]) {
-        command([], jobDirectory: nil, slot: slot, cgroupProcs: cgroupProcs, configuration: configuration)
+        var (executable, arguments) = command([], jobDirectory: nil, slot: slot, cgroupProcs: cgroupProcs, configuration: configuration)
+        if let checker = checkerUID(forSlot: slot, configuration: configuration), let split = arguments.lastIndex(of: "--") {
+            arguments.insert("checker_uid=\(checker)", at: split)
+        }
+        return (executable, arguments)
     }
 
     /// `cgroupProcs`: the `cgroup.procs` files of the run's cgroups, entered before anything
@@ -81,8 +91,10 @@ struct SandboxLauncher: Sendable {
         let root = geteuid() == 0
         var uids: UIDBlock?
         if root {
-            uids = UIDBlock(base: configuration.baseUID, size: configuration.maxConcurrent, lockDirectory: configuration.uidLockDirectory)
-                ?? UIDBlock(base: configuration.baseUID, size: configuration.maxConcurrent, lockDirectory: state.root)
+            // One uid per slot for its jobs, and one per slot for its warm host's checker.
+            let size = 2 * configuration.maxConcurrent
+            uids = UIDBlock(base: configuration.baseUID, size: size, lockDirectory: configuration.uidLockDirectory)
+                ?? UIDBlock(base: configuration.baseUID, size: size, lockDirectory: state.root)
                 ?? UIDBlock(unclaimed: configuration.baseUID)
         }
         let fallback = SandboxLauncher(mode: .rlimitsOnly, uids: uids, filesystem: filesystem, rootMountPoint: state.rootMountPoint, tools: tools)

@@ -77,7 +77,7 @@ public final class SandboxRunner: CodeRunning {
             logger.warning("Sandbox runs get no per-run memory and process limits, only per-process rlimits", metadata: ["sandbox.cgroups": "\(why.reason)"])
         }
         launcher = SandboxLauncher.probe(configuration, state: state)
-        if let first = launcher.uid(forSlot: 0) { state.recordUIDs(first: first, count: configuration.maxConcurrent) }
+        if let first = launcher.uid(forSlot: 0) { state.recordUIDs(first: first, count: 2 * configuration.maxConcurrent) }
         // After the probe: this runner's own uids are claimed (and cleared) before it sweeps.
         let sweep = state.sweepAbandoned(uidLockDirectory: configuration.uidLockDirectory)
         var cgroupsSwept = 0
@@ -159,13 +159,17 @@ public final class SandboxRunner: CodeRunning {
         _ job: SandboxJob, command: [String], language: SandboxSettings.Language, slot: Int, timeout: Duration
     ) throws(SandboxError) -> ExecResult {
         let nonce = PythonHarness.nonce()
-        let (files, main) = job.files(for: language, nonce: nonce)
-        if job.warmHost, let warm, SandboxLauncher.runsInProcess(command + [main]) {
+        let (files, main, arguments, harness) = job.files(for: language, nonce: nonce)
+        // A compile-only check runs the language's check command on the program alone.
+        let command = job.kind == .syntax ? command + [main] : command + [main] + arguments
+        if job.warmHost, let warm, SandboxLauncher.runsInProcess(command) {
             var environment = configuration.environment
             environment["HOME"] = "/tmp/job"
             environment["TMPDIR"] = "/tmp/job"
             let request = WarmHost.Request(
-                command: command + [main], files: files, environment: environment, timeout: timeout, outputCap: configuration.outputCap
+                command: command, files: files, trustedMain: harness && job.kind != .syntax ? main : nil,
+                compileOnly: job.kind == .syntax && language.check == SandboxSettings.Language.python.check,
+                environment: environment, timeout: timeout, outputCap: configuration.outputCap
             )
             if let (outcome, memoryExceeded) = warm.run(slot: slot, request) {
                 return result(outcome, job: job, language: language, nonce: nonce, timeout: timeout, memoryExceeded: memoryExceeded)
@@ -173,7 +177,7 @@ public final class SandboxRunner: CodeRunning {
             // The host failed to start, died or hung: the job's verdict comes from a cold run.
             logger.warning("A warm sandbox host could not run a job; it runs cold", metadata: ["sandbox.slot": "\(slot)"])
         }
-        return try runCold(job, command: command + [main], files: files, language: language, nonce: nonce, slot: slot, timeout: timeout)
+        return try runCold(job, command: command, files: files, language: language, nonce: nonce, slot: slot, timeout: timeout)
     }
 
     /// A run in a fresh interpreter of its own: a job directory on disk, cgroups made for it.

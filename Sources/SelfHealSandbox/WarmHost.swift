@@ -24,6 +24,12 @@ final class WarmHost: @unchecked Sendable {
     struct Request {
         var command: [String]
         var files: [(name: String, contents: String)]
+        /// The main file when it is selfheal's own code (the harness), which the host may
+        /// compile once and keep; never a file holding the answer.
+        var trustedMain: String?
+        /// The job is the built-in compile-only check of its one file: the host may answer it
+        /// from its checker without a fork when the file compiles.
+        var compileOnly = false
         var environment: [String: String]
         var timeout: Duration
         var outputCap: Int
@@ -88,7 +94,7 @@ final class WarmHost: @unchecked Sendable {
 
     /// Runs one job; a failure means the host is gone (stopped here) and the job did not run
     /// to an outcome the host could report.
-    func run(_ request: Request) -> Result<ChildProcess.Outcome, Failure> {
+    func run(_ request: Request) -> Result<(outcome: ChildProcess.Outcome, checker: Bool), Failure> {
         guard alive else { return .failure(Failure(description: "the host has stopped")) }
         let start = ContinuousClock.now
         var header: [String: Any] = [
@@ -103,6 +109,8 @@ final class WarmHost: @unchecked Sendable {
             body += bytes
         }
         header["files"] = names
+        if let trustedMain = request.trustedMain { header["trusted"] = trustedMain }
+        if request.compileOnly { header["compile_only"] = true }
         guard let line = try? JSONSerialization.data(withJSONObject: header) else {
             return .failure(Failure(description: "the job could not be encoded"))
         }
@@ -124,10 +132,11 @@ final class WarmHost: @unchecked Sendable {
             } else {
                 termination = .exited(Int32(answer["status"] as? Int ?? 1))
             }
-            return .success(ChildProcess.Outcome(
+            let outcome = ChildProcess.Outcome(
                 termination: termination, timedOut: answer["timed_out"] as? Bool ?? false,
                 stdoutTail: Array(tails[..<outCount]), stderrTail: Array(tails[outCount...]), duration: .now - start
-            ))
+            )
+            return .success((outcome, answer["checker"] as? Bool ?? false))
         }
     }
 

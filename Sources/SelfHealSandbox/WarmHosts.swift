@@ -15,11 +15,14 @@ public struct WarmHostStats: Codable, Sendable, Equatable {
     /// Jobs run warm, and jobs a host could not finish (they ran cold), since start.
     public var jobs: Int
     public var fellBack: Int
+    /// Compile-only checks a host's checker answered without a fork.
+    public var checkedWithoutFork: Int
 
     enum CodingKeys: String, CodingKey {
         case warm, busy, restarted, jobs
         case jobsPerHost = "jobs_per_host"
         case fellBack = "fell_back"
+        case checkedWithoutFork = "checked_without_fork"
     }
 }
 
@@ -34,6 +37,7 @@ final class WarmHosts: Sendable {
         var restarted = 0
         var jobs = 0
         var fellBack = 0
+        var checkedWithoutFork = 0
         var generation = 0
     }
 
@@ -64,7 +68,8 @@ final class WarmHosts: Sendable {
             let ready = state.hosts.map { $0.map { $0.alive ? $0.jobs : -1 } ?? -1 }
             return WarmHostStats(
                 warm: ready.filter { $0 >= 0 }.count, busy: state.busy.count, restarted: state.restarted,
-                jobsPerHost: ready.map { max(0, $0) }, jobs: state.jobs, fellBack: state.fellBack
+                jobsPerHost: ready.map { max(0, $0) }, jobs: state.jobs, fellBack: state.fellBack,
+                checkedWithoutFork: state.checkedWithoutFork
             )
     }
 
@@ -136,8 +141,9 @@ final class WarmHosts: Sendable {
         return state.withLock { state in
             state.busy.remove(slot)
             switch result {
-            case .success(let outcome):
+            case .success(let (outcome, checker)):
                 state.jobs += 1
+                if checker { state.checkedWithoutFork += 1 }
                 return (outcome, oomKilled)
             case .failure:
                 state.fellBack += 1

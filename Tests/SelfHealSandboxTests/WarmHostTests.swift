@@ -67,7 +67,9 @@ struct WarmHostTests {
             found.append("the environment")
         if threading.active_count() != 1:
             found.append("%d threads" % threading.active_count())
-        others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]
+        # The host (root) and its compile-only checker (a uid of its own) may be seen; nothing
+        # running as a job's uid but this job.
+        others = [p for p in os.listdir("/proc") if p.isdigit() and int(p) != os.getpid() and os.stat("/proc/" + p).st_uid == os.getuid()]
         if others:
             found.append("processes %s" % others)
         space = os.statvfs("/tmp")
@@ -146,13 +148,119 @@ struct WarmHostTests {
         #expect(stats.fellBack == 1 && stats.restarted == 1, "\(stats)")
     }
 
-    /// The host's pid (it runs as root; jobs never do) in its cgroup.
+    @Test("a compile-only check that compiles is answered without a fork; one that does not gets the forked path's error")
+    func compileOnlyWithoutAFork() async throws {
+        let fixture = try SandboxFixture(maxConcurrent: 1)
+        try #require(fixture.runner.warmHostStats != nil, "no warm hosts on this machine")
+        let good = try await fixture.run(addCode)
+        #expect(good.ran && good.passed && good.kind == .syntax)
+        #expect(fixture.runner.warmHostStats?.checkedWithoutFork == 1)
+        let bad = try await fixture.run("def add(a, b:\n    return a\n")
+        #expect(!bad.passed && bad.stderrTail.contains("SyntaxError"), "\(bad.stderrTail)")
+        #expect(fixture.runner.warmHostStats?.checkedWithoutFork == 1)
+    }
+
+    /// Inputs that push the compiler to its limits: each must get the cold path's verdict, and
+    /// the runner must go on serving.
+    static let hostileToTheCompiler: [(name: String, code: String)] = [
+        ("deeply nested parentheses", String(repeating: "(", count: 300) + "1" + String(repeating: ")", count: 300) + "\n"),
+        ("deeply nested lists", "x = " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "\n"),
+        ("a very long expression", "x = " + Array(repeating: "1", count: 100_000).joined(separator: " + ") + "\n"),
+        ("deeply nested blocks", (0..<120).map { String(repeating: " ", count: $0) + "if True:\n" }.joined() + String(repeating: " ", count: 120) + "pass\n"),
+        ("not UTF-8", "x = '\u{FFFD}'\n# \u{0}\n"),
+        ("a null byte", "x = 1\u{0}\n"),
+    ]
+
+    @Test("inputs that exhaust the compiler get the cold path's compile-only verdict, and the runner goes on", arguments: hostileToTheCompiler.map(\.name))
+    func hostileCompilerInputs(_ name: String) async throws {
+        let code = try #require(Self.hostileToTheCompiler.first { $0.name == name }?.code)
+        let fixture = try SandboxFixture(timeout: .seconds(20), maxConcurrent: 1)
+        var cold = SandboxJob(code: code)
+        cold.warmHost = false
+        let expected = Verdict(try await fixture.runner.run(cold))
+        let warm = Verdict(try await fixture.runner.run(SandboxJob(code: code)))
+        #expect(warm == expected)
+        let after = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
+        #expect(after.passed)
+    }
+
+    /// Jobs of every kind the service sends, right and wrong, for the warm/cold comparison.
+    static let mixedJobs: [(name: String, job: SandboxJob)] = [
+        ("right answer", SandboxJob(code: addCode, tests: addTests, entryPoint: "add")),
+        ("wrong answer", SandboxJob(code: "def add(a, b):\n    return a - b\n", tests: addTests, entryPoint: "add")),
+        ("syntax error", SandboxJob(code: "def add(a, b)\n    return a + b\n", tests: addTests, entryPoint: "add")),
+        ("exception at import", SandboxJob(code: "raise ValueError('no')\n" + addCode, tests: addTests, entryPoint: "add")),
+        ("early exit", SandboxJob(code: "import sys\nsys.exit(0)\n" + addCode, tests: addTests, entryPoint: "add")),
+        ("segfault", SandboxJob(code: "import ctypes\nctypes.string_at(0)\n", tests: "")),
+        ("leaves a process", SandboxJob(code: "import os, time\nif os.fork() == 0:\n    time.sleep(30)\n" + addCode, tests: addTests, entryPoint: "add")),
+        ("much output", SandboxJob(code: "print('x' * 200000)\nimport sys\nprint('y' * 100000, file=sys.stderr)\n" + addCode, tests: addTests, entryPoint: "add")),
+        ("smoke run, good", SandboxJob(code: addCode, entryPoint: "add", smoke: true)),
+        ("smoke run, stub", SandboxJob(code: "def add(a, b):\n    pass\n", entryPoint: "add", smoke: true)),
+        ("smoke run, examples", SandboxJob(code: "def add(a, b):\n    return a * b\n", entryPoint: "add", smoke: true, requestText: "Add two numbers: add(2, 3) == 5")),
+        ("compile-only, good", SandboxJob(code: addCode)),
+        ("compile-only, bad", SandboxJob(code: "def add(a, b:\n")),
+        ("60-line answer", SandboxJob(code: BenchmarkAnswer.code, tests: BenchmarkAnswer.tests, entryPoint: "summarize")),
+    ]
+
+    struct Verdict: Equatable, CustomStringConvertible {
+        var ran: Bool
+        var passed: Bool
+        var timedOut: Bool
+        var exitCode: Int?
+        var kind: ExecResult.Kind
+        var lastLine: String
+
+        init(_ result: ExecResult) {
+            (ran, passed, timedOut, exitCode, kind, lastLine) = (result.ran, result.passed, result.timedOut, result.exitCode, result.kind, result.lastLine)
+        }
+
+        var description: String { "ran \(ran) passed \(passed) timed out \(timedOut) exit \(String(describing: exitCode)) \(kind): \(lastLine)" }
+    }
+
+    @Test("1,000 mixed jobs at 4 concurrent on warm hosts give the cold path's verdicts", .enabled(if: warmHere, "no warm hosts on this machine"))
+    func mixedJobsMatchTheColdPath() async throws {
+        let fixture = try SandboxFixture(timeout: .seconds(20), maxConcurrent: 4, queueLength: 8)
+        var cold: [Verdict] = []
+        for (_, job) in Self.mixedJobs {
+            var job = job
+            job.warmHost = false
+            cold.append(Verdict(try await fixture.runner.run(job)))
+        }
+        let expected = cold
+        #expect(cold[0].passed && !cold[1].passed && cold[8].passed && !cold[9].passed && !cold[10].passed && cold[11].passed && !cold[12].passed)
+        let mismatches = try await withThrowingTaskGroup(of: [String].self) { group in
+            for worker in 0..<4 {
+                group.addTask {
+                    var found: [String] = []
+                    for index in stride(from: worker, to: 1000, by: 4) {
+                        let (name, job) = Self.mixedJobs[index % Self.mixedJobs.count]
+                        let warm = Verdict(try await fixture.runner.run(job))
+                        let want = expected[index % Self.mixedJobs.count]
+                        if warm != want { found.append("job \(index) (\(name)): warm \(warm), cold \(want)") }
+                    }
+                    return found
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.count) differ: \(mismatches.prefix(5))")
+        let stats = try #require(fixture.runner.warmHostStats)
+        #expect(stats.jobs >= 1000 && stats.fellBack == 0, "\(stats)")
+        #expect(fixture.leftoverProcesses.isEmpty)
+    }
+
+    /// The host's pid (it runs as root; jobs and its checker never do) in its cgroup.
     static func hostProcesses(of fixture: SandboxFixture) throws -> [pid_t] {
         let parents = try RunCgroups.detect().get().parents
         let name = fixture.runner.runnerDirectory.split(separator: "/").last.map(String.init) ?? "?"
         let hosts = ((try? FileManager.default.contentsOfDirectory(atPath: parents[0])) ?? []).filter { $0.hasPrefix("selfheal-\(name)-host") }
         return hosts.flatMap { host in
             ((try? String(contentsOfFile: "\(parents[0])/\(host)/cgroup.procs", encoding: .utf8)) ?? "").split(separator: "\n").compactMap { pid_t($0) }
-        }
+        }.filter { owner(of: $0) == 0 }
+    }
+
+    /// The uid a process runs as (its /proc directory's owner).
+    static func owner(of pid: pid_t) -> Int? {
+        ((try? FileManager.default.attributesOfItem(atPath: "/proc/\(pid)"))?[.ownerAccountID] as? NSNumber)?.intValue
     }
 }
