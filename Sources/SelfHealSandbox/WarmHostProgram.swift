@@ -1,30 +1,34 @@
 /// The warm host's loop, appended to `SandboxJail.source` and run with `host=1`: the launcher
 /// enters the host's cgroups and builds the read-only view once, imports what jobs need, and
 /// then serves jobs one at a time over descriptor 3 until that closes. The host itself never
-/// runs a job's code: each job is a child forked from this pristine interpreter, which
+/// runs a job's code. For each job it
 ///
-/// 1. takes the pipes the host reads its stdout and stderr from, and /dev/null as stdin;
-/// 2. enters a mount namespace of its own with fresh, empty tmpfs mounts on `/tmp`, `/var/tmp`
-///    and `/dev/shm`, and writes the job's files into `/tmp/job` (nothing is left on the host's
-///    disk, and nothing a job writes is seen by the next);
-/// 3. sets the rlimits, drops to the slot's uid, sets no_new_privs and installs the filter
-///    (`confine`, the very code of a cold run);
-/// 4. replaces the environment, closes every other descriptor and runs the command in its own
-///    fresh `__main__` (`run_here`, as a cold run does), then exits as the interpreter would.
+/// 1. mounts fresh, empty tmpfs on `/tmp`, `/var/tmp` and `/dev/shm` and writes the job's
+///    files into `/tmp/job` (nothing reaches the host's disk, nothing a job wrote is seen by
+///    the next; a mount namespace per job would cost more, its teardown waits on the kernel);
+/// 2. forks a child from this pristine interpreter, which takes the pipes the host reads its
+///    stdout and stderr from and /dev/null as stdin, sets the rlimits, drops to the slot's
+///    uid, sets no_new_privs and installs the filter (`confine`, the very code of a cold run),
+///    closes every other descriptor and runs the command in its own fresh `__main__`
+///    (`run_here`, as a cold run does), then exits as the interpreter would;
+/// 3. when the child ends (or its deadline passes: the host kills it) kills every other
+///    process of its pid namespace (it is pid 1 there) but its checker, reaps them, detaches
+///    the tmpfs mounts, and answers.
 ///
-/// After the child ends (or its deadline passes: the host kills it), the host, which is pid 1
-/// of its own pid namespace, kills every other process in that namespace and reaps them, so
-/// nothing a job started outlives it; then it answers.
+/// A compile-only check of the built-in command may be answered by the host's checker
+/// (`start_checker`) without a fork. The environment, the same for every job, is set in the
+/// host once.
 ///
 /// Framing, both ways: a 4-byte big-endian length, then a JSON header line, then raw bytes.
 /// A request's header: `command`, `files` ([name, byte count] in the order the bytes follow),
-/// `env`, `timeout_ms`, `cap`. The answer's: `status` or `signal`, `timed_out`, `out` and
+/// `trusted` (the main file, when it is selfheal's harness), `compile_only`, `env`,
+/// `timeout_ms`, `cap`. The answer's: `status` or `signal`, `timed_out`, `checker`, `out` and
 /// `err` (byte counts of the stdout and stderr tails that follow). The first message the host
 /// sends is `{"ready": true}`.
 enum WarmHostProgram {
     static let source = #"""
 
-        import json, select, signal, time, traceback, atexit, ast, site
+        import json, select, signal, time, traceback, atexit, ast, site, gc
         site.main()
         # Modules generated code commonly imports, loaded once here: a job forked from this
         # process gets its own copy of each, as pristine as a fresh import (random reseeds
@@ -39,7 +43,6 @@ enum WarmHostProgram {
         # Compiled harnesses (selfheal's own code, marked `trusted` by the request), by text.
         HARNESSES = {}
         CONTROL = 3
-        NEWNS = 0x00020000
         def read_exact(count):
             data = bytearray()
             while len(data) < count:
@@ -67,24 +70,26 @@ enum WarmHostProgram {
                         if len(HARNESSES) >= 8:
                             HARNESSES.clear()
                         code = HARNESSES[text] = compile(text, name, "exec")
+                        gc.freeze()
                     return code
                 offset += count
             return None
-        def job_child(header, body, out_w, err_w, code):
+        PLACES = ("/tmp", "/var/tmp", "/dev/shm")
+        def prepare_places(header, body):
+            # Fresh, empty tmpfs mounts on the world-writable places, made by the host before
+            # the fork and detached after the job (mounting in the host's own namespace costs
+            # far less than a namespace per job, whose teardown waits on the kernel), and the
+            # job's files in /tmp/job there: nothing is left on the host's disk, and nothing a
+            # job wrote is seen by the next. Returns why it failed, or None.
             try:
-                os.dup2(out_w, 1)
-                os.dup2(err_w, 2)
-                null = os.open("/dev/null", os.O_RDONLY)
-                os.dup2(null, 0)
-                check(libc.unshare(NEWNS), "entering a mount namespace of the job's own")
-                for path in ("/tmp", "/var/tmp", "/dev/shm"):
+                for path in PLACES:
                     mount("tmpfs", path, "tmpfs", NOSUID | NODEV, "size=%s,mode=1777" % spec["size"], "mounting a private " + path)
                 os.mkdir("/tmp/job", 0o755)
                 owner = int(spec["uid"]) if "uid" in spec else -1
                 offset = 0
                 for name, count in header["files"]:
                     if "/" in name or name in ("", ".", ".."):
-                        fail("writing the job's files", "bad file name %r" % name)
+                        return "bad file name %r" % name
                     path = "/tmp/job/" + name
                     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
                     view = body[offset:offset + count]
@@ -94,10 +99,23 @@ enum WarmHostProgram {
                     os.chown(path, owner, owner)
                     offset += count
                 os.chown("/tmp/job", owner, owner)
+                return None
+            except SystemExit:
+                return "a mount failed"
+            except OSError as error:
+                return str(error)
+        def clear_places():
+            for path in PLACES:
+                while libc.umount2(path.encode(), 2) == 0:
+                    pass
+        def job_child(header, body, out_w, err_w, code):
+            try:
+                os.dup2(out_w, 1)
+                os.dup2(err_w, 2)
+                null = os.open("/dev/null", os.O_RDONLY)
+                os.dup2(null, 0)
                 os.chdir("/tmp/job")
                 confine()
-                os.environ.clear()
-                os.environ.update(header["env"])
                 os.closerange(3, 4096)
             except BaseException as error:
                 fail("setting the job up", error)
@@ -251,6 +269,17 @@ enum WarmHostProgram {
                 send({"timed_out": False, "out": 0, "err": 0, "status": 0, "checker": True})
                 return
             code = trusted_code(header, body)
+            if header["env"] != dict(os.environ):
+                # Jobs' environments are alike: set here, once, rather than in every child.
+                os.environ.clear()
+                os.environ.update(header["env"])
+                gc.freeze()
+            why = prepare_places(header, body)
+            if why is not None:
+                clear_places()
+                err = ("selfheal-jail: setting the job up: %s\n" % why).encode()
+                send({"timed_out": False, "out": 0, "err": len(err), "status": 125}, err)
+                return
             out_r, out_w = os.pipe()
             err_r, err_w = os.pipe()
             pid = os.fork()
@@ -304,6 +333,7 @@ enum WarmHostProgram {
                 except BlockingIOError:
                     pass
             end_leftovers()
+            clear_places()
             for descriptor in (out_r, err_r, exited):
                 os.close(descriptor)
             out, err = bytes(buffers[out_r][-cap:]), bytes(buffers[err_r][-cap:])
@@ -317,6 +347,10 @@ enum WarmHostProgram {
         build_view()
         os.chdir("/")
         start_checker()
+        # Everything the host made so far is left alone by the collector: a job's collections
+        # then never walk (and copy) the host's pages.
+        gc.collect()
+        gc.freeze()
         send({"ready": True})
         while True:
             length = struct.unpack(">I", read_exact(4))[0]
