@@ -103,6 +103,12 @@ public final class SandboxRunner: CodeRunning {
         ])
     }
 
+    deinit {
+        // Hosts first: the uids their processes run as are released with the launcher, and
+        // another runner that claims them kills what still runs as them.
+        warm?.stopAll()
+    }
+
     /// The command set for `name`, the job's own (from the live rules) first.
     public func language(named name: String, overrides: [String: SandboxSettings.Language] = [:]) -> SandboxSettings.Language? {
         let key = name.lowercased()

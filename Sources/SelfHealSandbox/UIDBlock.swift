@@ -12,8 +12,12 @@ final class UIDBlock: Sendable {
     private let lockDescriptors: [Int32]
 
     /// Tries `base ..< base + size`, then the next `size` uids, ... and keeps the first range
-    /// whose every uid is free.
-    init?(base: Int, size: Int, lockDirectory: String, attempts: Int = 64) {
+    /// whose every uid is free, over `span` uids. Runners with blocks of different sizes
+    /// fragment the range, so the span, not a count of attempts, bounds the search: with a
+    /// fixed count, small blocks searched only the first few uids, found them taken, and fell
+    /// back to uids another runner held (and killed its programs when claiming them).
+    init?(base: Int, size: Int, lockDirectory: String, span: Int = 8192) {
+        let attempts = max(1, span / max(1, size))
         // The default (`/run/selfheal/uid-locks`) is shared by every selfheal process on the
         // host, whichever state directory it uses: make its parent too, or a runner with a
         // state directory of its own would fall back to locks nobody else sees.
@@ -22,6 +26,8 @@ final class UIDBlock: Sendable {
         guard (try? SandboxStateDirectory.ensurePrivateDirectory(lockDirectory)) != nil else { return nil }
         for index in 0..<attempts {
             let first = base + index * size
+            // Never nobody (65534) or the "no uid" value: other services run as nobody.
+            if (first..<(first + size)).contains(where: { $0 == 65_534 || $0 == 65_535 }) { continue }
             var held: [Int32] = []
             for uid in first..<(first + size) {
                 let descriptor = open("\(lockDirectory)/\(Self.lockFileName(uid))", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)

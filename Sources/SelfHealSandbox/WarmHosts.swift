@@ -58,8 +58,15 @@ final class WarmHosts: Sendable {
         state = Mutex(State(hosts: Array(repeating: nil, count: configuration.maxConcurrent)))
     }
 
-    deinit {
-        for host in state.withLock({ $0.hosts }) { host?.stop() }
+    deinit { stopAll() }
+
+    /// Stops every host (the runner is going away).
+    func stopAll() {
+        let hosts = state.withLock { state in
+            defer { state.hosts = Array(repeating: nil, count: state.hosts.count) }
+            return state.hosts
+        }
+        for host in hosts { host?.stop() }
     }
 
     var stats: WarmHostStats { state.withLock { Self.stats(of: $0) } }

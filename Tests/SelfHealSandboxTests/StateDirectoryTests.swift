@@ -59,6 +59,22 @@ struct StateDirectoryTests {
         #expect(FileManager.default.fileExists(atPath: "\(locks)/\(UIDBlock.lockFileName(block.first))"))
     }
 
+    @Test("a small uid block is found past a range taken by larger ones, never overlapping them, never nobody", .enabled(if: geteuid() == 0, "uid locks are for root"))
+    func smallBlockPastLargerOnes() throws {
+        let base = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let locks = "\(base)/uid-locks"
+        let large = (0..<20).compactMap { _ in UIDBlock(base: 70_000, size: 8, lockDirectory: locks) }
+        #expect(large.count == 20)
+        let small = try #require(UIDBlock(base: 70_000, size: 2, lockDirectory: locks))
+        #expect(!large.contains { $0.first < small.first + 2 && small.first < $0.first + 8 }, "\(small.first) overlaps a larger block")
+        let nearNobody = try #require(UIDBlock(base: 65_530, size: 4, lockDirectory: locks))
+        let nextNearNobody = try #require(UIDBlock(base: 65_530, size: 4, lockDirectory: locks))
+        for block in [nearNobody, nextNearNobody] {
+            #expect(!(block.first..<(block.first + 4)).contains(65_534), "block at \(block.first) holds nobody")
+        }
+    }
+
     @Test("a sweep removes the directories of runners that are gone and keeps a live runner's")
     func sweepKeepsLiveRunners() throws {
         let base = try scratch()
