@@ -50,11 +50,7 @@ struct SandboxLauncher: Sendable {
     /// view of a cold run, built once, with the host's loop where a run's command would be.
     /// Only with namespaces: a host relies on being pid 1 of a pid namespace of its own.
     func hostCommand(slot: Int, cgroupProcs: [String], configuration: SandboxConfiguration) -> (executable: String, arguments: [String]) {
-        var (executable, arguments) = command([], jobDirectory: nil, slot: slot, cgroupProcs: cgroupProcs, configuration: configuration)
-        if let checker = checkerUID(forSlot: slot, configuration: configuration), let split = arguments.lastIndex(of: "--") {
-            arguments.insert("checker_uid=\(checker)", at: split)
-        }
-        return (executable, arguments)
+        command([], jobDirectory: nil, slot: slot, cgroupProcs: cgroupProcs, configuration: configuration)
     }
 
     /// `cgroupProcs`: the `cgroup.procs` files of the run's cgroups, entered before anything
@@ -69,6 +65,7 @@ struct SandboxLauncher: Sendable {
             "nofile=\(c.maxOpenFiles)", "core=0",
         ]
         if let uid = uid(forSlot: slot) { jail.append("uid=\(uid)") }
+        if jobDirectory == nil, let checker = checkerUID(forSlot: slot, configuration: c) { jail.append("checker_uid=\(checker)") }
         if let architecture = Self.seccompArchitecture { jail.append("seccomp=\(architecture)") }
         if Self.runsInProcess(command) { jail.append("inprocess=1") }
         switch mode {

@@ -39,13 +39,8 @@ public final class SandboxRunner: CodeRunning {
             for _ in 0..<slots.count {
                 group.addTask {
                     guard let slot = try? await self.slots.acquire() else { return }
-                    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-                        DispatchQueue.global().async {
-                            if case .failure(let error) = warm.prepare(slot: slot) {
-                                self.logger.warning("A warm sandbox host did not start; jobs run cold until one does", metadata: ["error": "\(error)"])
-                            }
-                            done.resume()
-                        }
+                    if case .failure(let error) = await Self.offCooperativePool({ warm.prepare(slot: slot) }) {
+                        self.logger.warning("A warm sandbox host did not start; jobs run cold until one does", metadata: ["error": "\(error)"])
                     }
                     self.slots.release(slot)
                 }
@@ -141,13 +136,8 @@ public final class SandboxRunner: CodeRunning {
         }
         defer { slots.release(slot) }
         let timeout = job.timeoutSeconds.map { Duration.milliseconds(Int64(max(0.1, $0) * 1000)) } ?? configuration.timeout
-        // Blocking work (spawn, poll, wait) runs on a Dispatch thread, never on the cooperative pool.
-        let result: Result<ExecResult, SandboxError> = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: Result { () throws(SandboxError) in
-                    try self.runBlocking(job, command: command, language: language, slot: slot, timeout: timeout)
-                })
-            }
+        let result = await Self.offCooperativePool {
+            Result { () throws(SandboxError) in try self.runBlocking(job, command: command, language: language, slot: slot, timeout: timeout) }
         }
         switch result {
         case .success(let exec):
@@ -158,6 +148,14 @@ public final class SandboxRunner: CodeRunning {
             Counter(label: "selfheal_sandbox_runs_total", dimensions: [("result", "error")]).increment()
             logger.error("Sandbox could not run a job", metadata: ["error": "\(error)"])
             throw error
+        }
+    }
+
+    /// Blocking work (spawn, poll, wait, a host starting) runs on a Dispatch thread, never on
+    /// Swift's cooperative pool.
+    private static func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: body()) }
         }
     }
 

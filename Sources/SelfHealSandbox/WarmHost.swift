@@ -19,6 +19,8 @@ final class WarmHost: @unchecked Sendable {
     let cgroup: RunCgroups.Run?
     private(set) var jobs = 0
     private(set) var alive = true
+    /// OOM kills in the host's cgroups when last looked (a new cgroup has none).
+    private var oomKillsSeen = 0
 
     /// What one job hands the host.
     struct Request {
@@ -140,6 +142,14 @@ final class WarmHost: @unchecked Sendable {
         }
     }
 
+    /// Whether the kernel's OOM killer struck in the host's cgroups since the last call: one
+    /// read per job, against the count the previous job left.
+    func oomKilledSinceLastLook() -> Bool {
+        let now = cgroup?.oomKills ?? 0
+        defer { oomKillsSeen = now }
+        return now > oomKillsSeen
+    }
+
     /// Stops the host and everything in its namespace, and removes its cgroups.
     func stop() {
         guard alive else { return }
@@ -185,12 +195,18 @@ final class WarmHost: @unchecked Sendable {
         return true
     }
 
-    /// One framed message: its JSON header and the bytes after it.
+    /// One framed message: its JSON header and the bytes after it. Any failure stops the host.
     private func readMessage(until deadline: ContinuousClock.Instant) -> Result<([String: Any], [UInt8]), Failure> {
-        guard let prefix = readExactly(4, until: deadline) else { return .failure(lastFailure) }
+        let prefix: [UInt8], message: [UInt8]
+        switch readExactly(4, until: deadline) {
+        case .success(let bytes): prefix = bytes
+        case .failure(let failure): return .failure(failure)
+        }
         let length = prefix.reduce(0) { $0 << 8 | Int($1) }
-        guard length > 0, length <= 64 << 20, let message = readExactly(length, until: deadline) else {
-            return .failure(length > 0 ? lastFailure : died("with an empty answer"))
+        guard length > 0, length <= 64 << 20 else { return .failure(died("with an answer of \(length) bytes")) }
+        switch readExactly(length, until: deadline) {
+        case .success(let bytes): message = bytes
+        case .failure(let failure): return .failure(failure)
         }
         guard let split = message.firstIndex(of: UInt8(ascii: "\n")),
               let header = (try? JSONSerialization.jsonObject(with: Data(message[..<split]))) as? [String: Any]
@@ -198,33 +214,26 @@ final class WarmHost: @unchecked Sendable {
         return .success((header, Array(message[(split + 1)...])))
     }
 
-    private var lastFailure = Failure(description: "")
-
-    private func readExactly(_ count: Int, until deadline: ContinuousClock.Instant) -> [UInt8]? {
+    private func readExactly(_ count: Int, until deadline: ContinuousClock.Instant) -> Result<[UInt8], Failure> {
         var bytes = [UInt8](repeating: 0, count: count)
         var filled = 0
         var fds = [pollfd(fd: control, events: Int16(POLLIN), revents: 0)]
         while filled < count {
             let remaining = deadline - .now
             if remaining <= .zero {
-                lastFailure = Failure(description: "the host did not answer in time")
                 stop()
-                return nil
+                return .failure(Failure(description: "the host did not answer in time"))
             }
             let ready = poll(&fds, 1, Int32(min(1000, max(1, remaining.milliseconds))))
-            if ready < 0 && errno != EINTR {
-                lastFailure = died("while it was polled")
-                return nil
-            }
+            if ready < 0 && errno != EINTR { return .failure(died("while it was polled")) }
             guard ready > 0 else { continue }
             let got = bytes[filled...].withUnsafeMutableBytes { read(control, $0.baseAddress, $0.count) }
             if got > 0 {
                 filled += got
             } else if got == 0 || (errno != EINTR && errno != EAGAIN) {
-                lastFailure = died("while it ran a job")
-                return nil
+                return .failure(died("while it ran a job"))
             }
         }
-        return bytes
+        return .success(bytes)
     }
 }

@@ -57,14 +57,18 @@ enum WarmHostProgram {
             message = struct.pack(">I", len(body)) + body
             while message:
                 message = message[os.write(CONTROL, message):]
-        def trusted_code(header, body):
+        def split_files(header, body):
+            # [(name, bytes view)] in the order the request lists them.
+            files, offset = [], 0
+            for name, count in header["files"]:
+                files.append((name, body[offset:offset + count]))
+                offset += count
+            return files
+        def trusted_code(header, files):
             name = header.get("trusted")
-            if name is None:
-                return None
-            offset = 0
-            for file, count in header["files"]:
-                if file == name:
-                    text = bytes(body[offset:offset + count])
+            for file, view in files:
+                if name is not None and file == name:
+                    text = bytes(view)
                     code = HARNESSES.get(text)
                     if code is None:
                         if len(HARNESSES) >= 8:
@@ -72,10 +76,9 @@ enum WarmHostProgram {
                         code = HARNESSES[text] = compile(text, name, "exec")
                         gc.freeze()
                     return code
-                offset += count
             return None
         PLACES = ("/tmp", "/var/tmp", "/dev/shm")
-        def prepare_places(header, body):
+        def prepare_places(files):
             # Fresh, empty tmpfs mounts on the world-writable places, made by the host before
             # the fork and detached after the job (mounting in the host's own namespace costs
             # far less than a namespace per job, whose teardown waits on the kernel), and the
@@ -89,18 +92,15 @@ enum WarmHostProgram {
                         return "mounting a private %s: %s" % (path, os.strerror(ctypes.get_errno()))
                 os.mkdir("/tmp/job", 0o755)
                 owner = int(spec["uid"]) if "uid" in spec else -1
-                offset = 0
-                for name, count in header["files"]:
+                for name, view in files:
                     if "/" in name or name in ("", ".", ".."):
                         return "bad file name %r" % name
                     path = "/tmp/job/" + name
                     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
-                    view = body[offset:offset + count]
                     while view:
                         view = view[os.write(descriptor, view):]
                     os.close(descriptor)
                     os.chown(path, owner, owner)
-                    offset += count
                 os.chown("/tmp/job", owner, owner)
                 return None
             except OSError as error:
@@ -109,7 +109,7 @@ enum WarmHostProgram {
             for path in PLACES:
                 while libc.umount2(path.encode(), 2) == 0:
                     pass
-        def job_child(header, body, out_w, err_w, code):
+        def job_child(header, out_w, err_w, code):
             try:
                 os.dup2(out_w, 1)
                 os.dup2(err_w, 2)
@@ -264,18 +264,22 @@ enum WarmHostProgram {
                 CHECKER = (-1, -1, -1)
                 return False
             return answer == b"1"
+        ENVIRONMENT = None
         def serve(header, body):
+            global ENVIRONMENT
             cap = header["cap"]
-            if header.get("compile_only") and len(header["files"]) == 1 and compiles(body):
+            files = split_files(header, body)
+            if header.get("compile_only") and len(files) == 1 and compiles(files[0][1]):
                 send({"timed_out": False, "out": 0, "err": 0, "status": 0, "checker": True})
                 return
-            code = trusted_code(header, body)
-            if header["env"] != dict(os.environ):
+            code = trusted_code(header, files)
+            if header["env"] != ENVIRONMENT:
                 # Jobs' environments are alike: set here, once, rather than in every child.
+                ENVIRONMENT = header["env"]
                 os.environ.clear()
-                os.environ.update(header["env"])
+                os.environ.update(ENVIRONMENT)
                 gc.freeze()
-            why = prepare_places(header, body)
+            why = prepare_places(files)
             if why is not None:
                 clear_places()
                 err = ("selfheal-jail: setting the job up: %s\n" % why).encode()
@@ -287,7 +291,7 @@ enum WarmHostProgram {
             if pid == 0:
                 os.close(out_r)
                 os.close(err_r)
-                job_child(header, body, out_w, err_w, code)
+                job_child(header, out_w, err_w, code)
                 os._exit(125)
             os.close(out_w)
             os.close(err_w)

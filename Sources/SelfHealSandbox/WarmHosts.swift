@@ -72,12 +72,12 @@ final class WarmHosts: Sendable {
     var stats: WarmHostStats { state.withLock { Self.stats(of: $0) } }
 
     private static func stats(of state: State) -> WarmHostStats {
-            let ready = state.hosts.map { $0.map { $0.alive ? $0.jobs : -1 } ?? -1 }
-            return WarmHostStats(
-                warm: ready.filter { $0 >= 0 }.count, busy: state.busy.count, restarted: state.restarted,
-                jobsPerHost: ready.map { max(0, $0) }, jobs: state.jobs, fellBack: state.fellBack,
-                checkedWithoutFork: state.checkedWithoutFork
-            )
+        let ready = state.hosts.map { $0.map { $0.alive ? $0.jobs : -1 } ?? -1 }
+        return WarmHostStats(
+            warm: ready.filter { $0 >= 0 }.count, busy: state.busy.count, restarted: state.restarted,
+            jobsPerHost: ready.map { max(0, $0) }, jobs: state.jobs, fellBack: state.fellBack,
+            checkedWithoutFork: state.checkedWithoutFork
+        )
     }
 
     /// `/metrics`: hosts warm and busy, replacements, jobs run warm or fallen back to cold, and
@@ -140,9 +140,8 @@ final class WarmHosts: Sendable {
         }
         state.withLock { _ = $0.busy.insert(slot) }
         defer { publish() }
-        let oomBefore = host.cgroup?.oomKills ?? 0
         let result = host.run(request)
-        let oomKilled = (host.cgroup?.oomKills ?? 0) > oomBefore
+        let oomKilled = host.oomKilledSinceLastLook()
         // A host whose job ran into the memory limit may have lost pages of its own: replace it.
         if oomKilled { host.stop() }
         return state.withLock { state in

@@ -116,6 +116,44 @@ struct WarmHostTests {
         #expect(stats.restarted == 0 && stats.fellBack == 0 && stats.jobsPerHost == [2])
     }
 
+    @Test("a job can neither signal, stop nor read its host's checker, and compile-only checks go on without a fork", .enabled(if: warmHere, "no warm hosts on this machine"))
+    func jobCannotReachTheChecker() async throws {
+        let fixture = try SandboxFixture(maxConcurrent: 1)
+        // The only other processes a job sees are the host (pid 1) and the checker.
+        let attack = """
+            import os, signal, sys
+            others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())]
+            assert others, "no checker seen"
+            for pid in others:
+                for sig in (signal.SIGKILL, signal.SIGSTOP):
+                    try:
+                        os.kill(pid, sig)
+                        print("signalled", pid, sig, file=sys.stderr)
+                    except OSError as error:
+                        print("refused", error.errno, file=sys.stderr)
+                for path in ("/proc/%d/mem" % pid, "/proc/%d/environ" % pid):
+                    try:
+                        open(path, "rb").read(1)
+                        print("read", path, file=sys.stderr)
+                    except OSError as error:
+                        print("refused", error.errno, file=sys.stderr)
+                try:
+                    os.listdir("/proc/%d/fd" % pid)
+                    print("listed its descriptors", file=sys.stderr)
+                except OSError as error:
+                    print("refused", error.errno, file=sys.stderr)
+            """
+        let attacked = try await fixture.run(attack, tests: "")
+        #expect(attacked.passed, "\(attacked.stderrTail)")
+        for reached in ["signalled", "read /proc", "listed its descriptors"] {
+            #expect(!attacked.stderrTail.contains(reached), "\(attacked.stderrTail)")
+        }
+        let good = try await fixture.run(addCode)
+        #expect(good.passed)
+        let stats = try #require(fixture.runner.warmHostStats)
+        #expect(stats.checkedWithoutFork == 1 && stats.restarted == 0 && stats.fellBack == 0, "\(stats)")
+    }
+
     @Test("a job that segfaults the interpreter fails, and its host serves the next", arguments: SandboxPath.allCases)
     func segfaultFailsTheJobOnly(path: SandboxPath) async throws {
         let fixture = try SandboxFixture(maxConcurrent: 1, path: path)
