@@ -3,7 +3,9 @@ import Synchronization
 
 /// At most `count` sandboxes at once, each with its own slot number (its uid offset); a
 /// bounded line of waiters behind them; anyone beyond that is turned away at once, because a
-/// request that waits without bound only moves the overload to the client's timeout.
+/// request that waits without bound only moves the overload to the client's timeout. A free
+/// slot is taken in the order slots were freed: a warm host clears up after answering, so the
+/// slot idle longest is the one most likely ready at once.
 final class SandboxSlots: Sendable {
     private struct State {
         var free: [Int]
@@ -17,14 +19,14 @@ final class SandboxSlots: Sendable {
     init(count: Int, queueLength: Int) {
         self.count = count
         self.queueLength = queueLength
-        state = Mutex(State(free: Array((0..<count).reversed())))
+        state = Mutex(State(free: Array(0..<count)))
     }
 
     func acquire() async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
             enum Decision { case run(Int), wait, busy(Int) }
             let decision = state.withLock { state -> Decision in
-                if let slot = state.free.popLast() { return .run(slot) }
+                if !state.free.isEmpty { return .run(state.free.removeFirst()) }
                 if state.waiters.count < queueLength {
                     state.waiters.append(continuation)
                     return .wait

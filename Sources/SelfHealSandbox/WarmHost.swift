@@ -21,6 +21,8 @@ final class WarmHost: @unchecked Sendable {
     private(set) var alive = true
     /// OOM kills in the host's cgroups when last looked (a new cgroup has none).
     private var oomKillsSeen = 0
+    /// The host answered a job and is clearing up after it; it says `clean` when done.
+    private var clearingUp = false
 
     /// What one job hands the host.
     struct Request {
@@ -98,6 +100,7 @@ final class WarmHost: @unchecked Sendable {
     /// to an outcome the host could report.
     func run(_ request: Request) -> Result<(outcome: ChildProcess.Outcome, checker: Bool), Failure> {
         guard alive else { return .failure(Failure(description: "the host has stopped")) }
+        if case .failure(let failure) = settle() { return .failure(failure) }
         let start = ContinuousClock.now
         var header: [String: Any] = [
             "command": request.command, "env": request.environment,
@@ -121,6 +124,7 @@ final class WarmHost: @unchecked Sendable {
         let message = [UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)] + payload
         guard writeAll(message) else { return .failure(died("writing the job")) }
         jobs += 1
+        clearingUp = true
         // The host enforces the job's deadline itself; this one only catches a host that hangs.
         switch readMessage(until: start + request.timeout + .seconds(5)) {
         case .failure(let failure):
@@ -140,6 +144,27 @@ final class WarmHost: @unchecked Sendable {
             )
             return .success((outcome, answer["checker"] as? Bool ?? false))
         }
+    }
+
+    /// Waits until the host has cleared up after its last job (it answers first, then ends the
+    /// job's processes and forks the next spare), and makes sure nothing of that job ran into
+    /// the memory limit meanwhile (the host may have lost pages then). A failure stops the host.
+    func settle() -> Result<Void, Failure> {
+        guard alive else { return .failure(Failure(description: "the host has stopped")) }
+        guard clearingUp else { return .success(()) }
+        switch readMessage(until: .now + .seconds(5)) {
+        case .failure(let failure):
+            return .failure(failure)
+        case .success(let (header, _)) where header["clean"] as? Bool == true:
+            clearingUp = false
+        case .success:
+            return .failure(died("with something other than `clean` after a job"))
+        }
+        if oomKilledSinceLastLook() {
+            stop()
+            return .failure(Failure(description: "a process of the last job ran into the memory limit after the job was answered"))
+        }
+        return .success(())
     }
 
     /// Whether the kernel's OOM killer struck in the host's cgroups since the last call: one

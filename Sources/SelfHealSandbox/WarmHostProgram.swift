@@ -1,19 +1,22 @@
 /// The warm host's loop, appended to `SandboxJail.source` and run with `host=1`: the launcher
 /// enters the host's cgroups and builds the read-only view once, imports what jobs need, and
 /// then serves jobs one at a time over descriptor 3 until that closes. The host itself never
-/// runs a job's code. For each job it
+/// runs a job's code. Ahead of each job it has forked a *spare*: a child of this pristine
+/// interpreter that has taken the pipes the host reads its stdout and stderr from and
+/// /dev/null as stdin, set the rlimits, dropped to the slot's uid, set no_new_privs and
+/// installed the filter (`confine`, the very code of a cold run), closed every descriptor but
+/// its link to the host, and waits. For each job the host
 ///
 /// 1. mounts fresh, empty tmpfs on `/tmp`, `/var/tmp` and `/dev/shm` and writes the job's
 ///    files into `/tmp/job` (nothing reaches the host's disk, nothing a job wrote is seen by
 ///    the next; a mount namespace per job would cost more, its teardown waits on the kernel);
-/// 2. forks a child from this pristine interpreter, which takes the pipes the host reads its
-///    stdout and stderr from and /dev/null as stdin, sets the rlimits, drops to the slot's
-///    uid, sets no_new_privs and installs the filter (`confine`, the very code of a cold run),
-///    closes every other descriptor and runs the command in its own fresh `__main__`
-///    (`run_here`, as a cold run does), then exits as the interpreter would;
-/// 3. when the child ends (or its deadline passes: the host kills it) kills every other
-///    process of its pid namespace (it is pid 1 there) but its checker, reaps them, detaches
-///    the tmpfs mounts, and answers.
+/// 2. sends the spare its command; the spare runs it in its own fresh `__main__` (`run_here`,
+///    as a cold run does), then ends as the interpreter would, reporting its exit status on
+///    the link just before it exits;
+/// 3. answers as soon as that status (or the process's end, or the deadline: the host kills
+///    it) is known, then kills every other process of its pid namespace (it is pid 1 there)
+///    but its checker, reaps them, detaches the tmpfs mounts, forks the next spare, and says
+///    `clean`. selfheal sends the next job only after that.
 ///
 /// A compile-only check of the built-in command may be answered by the host's checker
 /// (`start_checker`) without a fork. The environment, the same for every job, is set in the
@@ -23,12 +26,12 @@
 /// A request's header: `command`, `files` ([name, byte count] in the order the bytes follow),
 /// `trusted` (the main file, when it is selfheal's harness), `compile_only`, `env`,
 /// `timeout_ms`, `cap`. The answer's: `status` or `signal`, `timed_out`, `checker`, `out` and
-/// `err` (byte counts of the stdout and stderr tails that follow). The first message the host
-/// sends is `{"ready": true}`.
+/// `err` (byte counts of the stdout and stderr tails that follow), then `{"clean": true}`.
+/// The first message the host sends is `{"ready": true}`.
 enum WarmHostProgram {
     static let source = #"""
 
-        import json, select, signal, time, traceback, atexit, ast, site, gc
+        import json, select, signal, socket, time, traceback, atexit, ast, site, gc
         site.main()
         # Modules generated code commonly imports, loaded once here: a job forked from this
         # process gets its own copy of each, as pristine as a fresh import (random reseeds
@@ -40,8 +43,10 @@ enum WarmHostProgram {
                 __import__(name)
             except ImportError:
                 pass
-        # Compiled harnesses (selfheal's own code, marked `trusted` by the request), by text.
+        # Compiled harnesses (selfheal's own code, marked `trusted` by the request): their
+        # numbers by text (`HARNESS_IDS` holds the code by number).
         HARNESSES = {}
+        HARNESS_IDS = {}
         CONTROL = 3
         def read_exact(count):
             data = bytearray()
@@ -64,18 +69,24 @@ enum WarmHostProgram {
                 files.append((name, body[offset:offset + count]))
                 offset += count
             return files
-        def trusted_code(header, files):
+        def trusted_harness(header, files):
+            # The number of the main file's compiled code when it is selfheal's harness, or None.
+            global GENERATION
             name = header.get("trusted")
             for file, view in files:
                 if name is not None and file == name:
                     text = bytes(view)
-                    code = HARNESSES.get(text)
-                    if code is None:
+                    number = HARNESSES.get(text)
+                    if number is None:
                         if len(HARNESSES) >= 8:
                             HARNESSES.clear()
-                        code = HARNESSES[text] = compile(text, name, "exec")
+                            HARNESS_IDS.clear()
+                        number = HARNESSES[text] = GENERATION + 1
+                        HARNESS_IDS[number] = compile(text, name, "exec")
+                        # A spare forked before has not got it.
+                        GENERATION += 1
                         gc.freeze()
-                    return code
+                    return number
             return None
         PLACES = ("/tmp", "/var/tmp", "/dev/shm")
         def prepare_places(files):
@@ -109,19 +120,72 @@ enum WarmHostProgram {
             for path in PLACES:
                 while libc.umount2(path.encode(), 2) == 0:
                     pass
-        def job_child(header, out_w, err_w, code):
+        # The next job's first process, forked and confined ahead of time so that neither the
+        # fork nor the confinement is on a job's path: (pid, pidfd, link, stdout, stderr,
+        # generation), or None. It is forked only once every process of the previous job is
+        # gone, so no job ever runs beside it under its uid; `GENERATION` moves when the host
+        # compiles a harness or changes the environment, which a spare forked before lacks.
+        SPARE = None
+        GENERATION = 0
+        def fork_spare():
+            global SPARE
+            out_r, out_w = os.pipe()
+            err_r, err_w = os.pipe()
+            link, child_link = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            pid = os.fork()
+            if pid == 0:
+                spare_child(out_w, err_w, child_link.detach())
+                os._exit(125)
+            child_link.close()
+            os.close(out_w)
+            os.close(err_w)
+            SPARE = (pid, os.pidfd_open(pid), link.detach(), out_r, err_r, GENERATION)
+        def drop_spare():
+            global SPARE
+            if SPARE is not None:
+                pid, exited, link, out_r, err_r, _ = SPARE
+                SPARE = None
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                for descriptor in (exited, link, out_r, err_r):
+                    os.close(descriptor)
+        def take_spare():
+            global SPARE
+            if SPARE is not None and SPARE[5] != GENERATION:
+                drop_spare()
+            if SPARE is None:
+                fork_spare()
+            spare, SPARE = SPARE, None
+            return spare
+        def spare_child(out_w, err_w, link):
+            # Takes the pipes the host reads and /dev/null as stdin, confines itself exactly as
+            # a cold run does, keeps only the link to the host (as descriptor 3), and waits for
+            # its job: the command and the compiled harness to run, by number.
             try:
                 os.dup2(out_w, 1)
                 os.dup2(err_w, 2)
                 null = os.open("/dev/null", os.O_RDONLY)
                 os.dup2(null, 0)
-                os.chdir("/tmp/job")
+                os.dup2(link, 3)
                 confine()
-                os.closerange(3, 4096)
+                os.closerange(4, 4096)
             except BaseException as error:
                 fail("setting the job up", error)
+            request = bytearray()
+            while True:
+                chunk = os.read(3, 65536)
+                if not chunk:
+                    break
+                request += chunk
+                if request.endswith(b"\n"):
+                    break
+            if not request.endswith(b"\n"):
+                os._exit(0)
+            header = json.loads(request)
+            code = HARNESS_IDS.get(header.get("harness"))
             status = 0
             try:
+                os.chdir("/tmp/job")
                 run_here(header["command"], code)
             except SystemExit as error:
                 code = error.code
@@ -157,6 +221,13 @@ enum WarmHostProgram {
                     stream.flush()
                 except BaseException:
                     pass
+            # The status, before the exit: the host answers without waiting for the kernel to
+            # tear this process down (about a millisecond). The job's own code could send one
+            # too, but only about itself, and no more than it could by exiting.
+            try:
+                os.write(3, bytes((0x53, status)))
+            except BaseException:
+                pass
             os._exit(status)
         def keep_tail(buffer, chunk, cap):
             buffer += chunk
@@ -266,67 +337,74 @@ enum WarmHostProgram {
             return answer == b"1"
         ENVIRONMENT = None
         def serve(header, body):
-            global ENVIRONMENT
+            # Answers the job, then clears up after it and says so (`clean`): the job's
+            # processes ending (the kernel takes about a millisecond to tear one down), its
+            # places, the next spare. selfheal sends the next job only after `clean`.
+            global ENVIRONMENT, GENERATION
             cap = header["cap"]
             files = split_files(header, body)
             if header.get("compile_only") and len(files) == 1 and compiles(files[0][1]):
                 send({"timed_out": False, "out": 0, "err": 0, "status": 0, "checker": True})
+                send({"clean": True})
                 return
-            code = trusted_code(header, files)
+            harness = trusted_harness(header, files)
             if header["env"] != ENVIRONMENT:
                 # Jobs' environments are alike: set here, once, rather than in every child.
                 ENVIRONMENT = header["env"]
                 os.environ.clear()
                 os.environ.update(ENVIRONMENT)
+                GENERATION += 1
                 gc.freeze()
             why = prepare_places(files)
             if why is not None:
                 clear_places()
                 err = ("selfheal-jail: setting the job up: %s\n" % why).encode()
                 send({"timed_out": False, "out": 0, "err": len(err), "status": 125}, err)
+                send({"clean": True})
                 return
-            out_r, out_w = os.pipe()
-            err_r, err_w = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                os.close(out_r)
-                os.close(err_r)
-                job_child(header, out_w, err_w, code)
-                os._exit(125)
-            os.close(out_w)
-            os.close(err_w)
+            pid, exited, link, out_r, err_r, _ = take_spare()
             deadline = time.monotonic() + header["timeout_ms"] / 1000
-            exited = os.pidfd_open(pid)
+            try:
+                os.write(link, json.dumps({"command": header["command"], "harness": harness}).encode() + b"\n")
+            except OSError:
+                pass  # It died setting itself up: its stderr and status say why.
             poller = select.poll()
             buffers = {out_r: bytearray(), err_r: bytearray()}
-            for descriptor in (out_r, err_r, exited, CONTROL):
+            for descriptor in (out_r, err_r, exited, link, CONTROL):
                 poller.register(descriptor, select.POLLIN)
-            open_pipes, timed_out, leader_done = 2, False, False
-            # Read until both pipes close or the job's first process ends; a process it left
+            timed_out, reported, status = False, None, None
+            # Read until the job's first process says how it ended or ends; a process it left
             # behind may hold the pipes open.
-            while open_pipes and not leader_done:
+            while reported is None and status is None:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     timed_out = True
                     break
                 for descriptor, _ in poller.poll(max(1, int(remaining * 1000))):
                     if descriptor == exited:
-                        leader_done = True
-                        continue
+                        status = os.waitpid(pid, 0)[1]
+                        break
                     if descriptor == CONTROL:
                         # selfheal went away (nothing is sent during a job): end everything.
                         os.kill(-1, signal.SIGKILL)
                         os._exit(0)
+                    if descriptor == link:
+                        message = os.read(link, 2)
+                        if len(message) == 2 and message[0] == 0x53:
+                            reported = message[1]
+                            break
+                        # Not the harness's report: wait for the process to end.
+                        poller.unregister(link)
+                        continue
                     chunk = os.read(descriptor, 65536)
                     if chunk:
                         keep_tail(buffers[descriptor], chunk, cap)
                     else:
                         poller.unregister(descriptor)
-                        open_pipes -= 1
             if timed_out:
                 os.kill(pid, signal.SIGKILL)
-            _, status = os.waitpid(pid, 0)
-            # What the job wrote just before it ended is still in the pipes.
+                status = os.waitpid(pid, 0)[1]
+            # What the job wrote before it reported or ended is in the pipes.
             for descriptor in (out_r, err_r):
                 os.set_blocking(descriptor, False)
                 try:
@@ -337,17 +415,23 @@ enum WarmHostProgram {
                         keep_tail(buffers[descriptor], chunk, cap)
                 except BlockingIOError:
                     pass
-            end_leftovers()
-            clear_places()
-            for descriptor in (out_r, err_r, exited):
-                os.close(descriptor)
             out, err = bytes(buffers[out_r][-cap:]), bytes(buffers[err_r][-cap:])
             answer = {"timed_out": timed_out, "out": len(out), "err": len(err)}
-            if os.WIFSIGNALED(status):
+            if reported is not None:
+                answer["status"] = reported
+            elif os.WIFSIGNALED(status):
                 answer["signal"] = os.WTERMSIG(status)
             else:
                 answer["status"] = os.WEXITSTATUS(status)
             send(answer, out, err)
+            if status is None:
+                os.kill(pid, signal.SIGKILL)
+            end_leftovers()
+            clear_places()
+            for descriptor in (out_r, err_r, exited, link):
+                os.close(descriptor)
+            fork_spare()
+            send({"clean": True})
         enter_cgroups()
         build_view()
         os.chdir("/")
@@ -356,6 +440,7 @@ enum WarmHostProgram {
         # then never walk (and copy) the host's pages.
         gc.collect()
         gc.freeze()
+        fork_spare()
         send({"ready": True})
         while True:
             length = struct.unpack(">I", read_exact(4))[0]

@@ -101,7 +101,7 @@ final class WarmHosts: Sendable {
             state.generation += 1
             return (state.hosts[slot], state.generation)
         }
-        if let current, current.alive, current.jobs < jobsPerHost { return .success(current) }
+        if let current, current.alive, current.jobs < jobsPerHost, case .success = current.settle() { return .success(current) }
         current?.stop()
         do throws(SandboxError) {
             let cgroup = try cgroups.makeRun(

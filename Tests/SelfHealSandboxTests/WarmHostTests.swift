@@ -287,14 +287,24 @@ struct WarmHostTests {
         #expect(fixture.leftoverProcesses.isEmpty)
     }
 
-    /// The host's pid (it runs as root; jobs and its checker never do) in its cgroup.
+    /// The hosts' pids in their cgroups: root (jobs and checkers never are), and not children of
+    /// another process there (a spare is root for a moment after its host forks it).
     static func hostProcesses(of fixture: SandboxFixture) throws -> [pid_t] {
         let parents = try RunCgroups.detect().get().parents
         let name = fixture.runner.runnerDirectory.split(separator: "/").last.map(String.init) ?? "?"
         let hosts = ((try? FileManager.default.contentsOfDirectory(atPath: parents[0])) ?? []).filter { $0.hasPrefix("selfheal-\(name)-host") }
         return hosts.flatMap { host in
-            ((try? String(contentsOfFile: "\(parents[0])/\(host)/cgroup.procs", encoding: .utf8)) ?? "").split(separator: "\n").compactMap { pid_t($0) }
-        }.filter { owner(of: $0) == 0 }
+            let members = ((try? String(contentsOfFile: "\(parents[0])/\(host)/cgroup.procs", encoding: .utf8)) ?? "").split(separator: "\n").compactMap { pid_t($0) }
+            return members.filter { owner(of: $0) == 0 && !members.contains(parent(of: $0) ?? -1) }
+        }
+    }
+
+    /// A process's parent, from /proc/PID/stat.
+    static func parent(of pid: pid_t) -> pid_t? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let fields = stat.split(separator: ")").last?.split(separator: " "), fields.count > 1
+        else { return nil }
+        return pid_t(fields[1])
     }
 
     /// The uid a process runs as (its /proc directory's owner).
