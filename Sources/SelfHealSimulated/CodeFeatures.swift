@@ -4,14 +4,13 @@ import Foundation
 /// checks, in line with what the Lua rules look for, so both halves of the score agree.
 struct CodeFeatures {
     let code: String
-    private let lines: [String]
+    /// The code's lines without the spaces at either end, made once: every check reads them.
+    private let trimmedLines: [String]
 
     init(_ code: String) {
         self.code = code
-        self.lines = code.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        self.trimmedLines = code.split(separator: "\n", omittingEmptySubsequences: false).map(TextMatching.trimmed)
     }
-
-    private var trimmedLines: [String] { lines.map { $0.trimmingCharacters(in: .whitespaces) } }
 
     var hasDefinitions: Bool { trimmedLines.contains { $0.hasPrefix("def ") || $0.hasPrefix("class ") } }
 
@@ -30,7 +29,7 @@ struct CodeFeatures {
             if line.contains("->") { return true }
             let parameters = line[open...].dropFirst().prefix { $0 != ")" }
             return parameters.split(separator: ",").contains { part in
-                let name = part.trimmingCharacters(in: .whitespaces)
+                let name = TextMatching.trimmed(part)
                 return name != "self" && name.contains(":")
             }
         }

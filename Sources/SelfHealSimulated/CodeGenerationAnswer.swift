@@ -18,9 +18,9 @@ enum CodeGenerationAnswer {
     /// The worker may append "Language: X" to the prompt.
     static func requestedLanguage(in systemPrompt: String) -> String? {
         for line in systemPrompt.split(whereSeparator: \.isNewline).reversed() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = TextMatching.trimmed(line)
             guard trimmed.lowercased().hasPrefix("language:") else { continue }
-            let value = trimmed.dropFirst("language:".count).trimmingCharacters(in: .whitespaces).lowercased()
+            let value = TextMatching.trimmed(trimmed.dropFirst("language:".count)).lowercased()
             return value.isEmpty ? nil : value
         }
         return nil

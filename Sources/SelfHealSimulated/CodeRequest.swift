@@ -20,23 +20,24 @@ struct CodeRequest: Sendable, Equatable {
         "is", "should", "will", "can", "named", "called", "using", "from", "on", "it", "this", "function", "python", "print",
     ]
 
+    private static let requestedNamePatterns: [NSRegularExpression?] = [
+        // "called `is_prime`", "named foo", "call it foo"
+        #"(?:called|named|call it|name it)\s+[`'"]?([A-Za-z_][A-Za-z0-9_]*)"#,
+        // "function `foo`", "def foo(", "function foo("
+        #"(?:function|method|class|def)\s+`([A-Za-z_][A-Za-z0-9_]*)`"#,
+        #"(?:function|method|def)\s+([A-Za-z_][A-Za-z0-9_]*)\s*\("#,
+        // "function foo that ...", "function foo_bar returning ..."
+        #"(?:function|method)\s+([A-Za-z_][A-Za-z0-9_]*)\s+(?:that|which|to|returning|for)\b"#,
+        // a bare `snake_case(` call anywhere
+        #"`([A-Za-z_][A-Za-z0-9_]*)\(?[^`]*`"#,
+        // an unquoted snake_case identifier or call: "tests for is_prime", "make add(a, b) work"
+        #"\b([A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*[A-Za-z0-9])\b"#,
+        #"\b([A-Za-z_][A-Za-z0-9_]*)\((?:[A-Za-z_][A-Za-z0-9_, ]*)?\)"#,
+    ].map { try? NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
+
     static func requestedName(in text: String) -> String? {
-        let patterns = [
-            // "called `is_prime`", "named foo", "call it foo"
-            #"(?:called|named|call it|name it)\s+[`'"]?([A-Za-z_][A-Za-z0-9_]*)"#,
-            // "function `foo`", "def foo(", "function foo("
-            #"(?:function|method|class|def)\s+`([A-Za-z_][A-Za-z0-9_]*)`"#,
-            #"(?:function|method|def)\s+([A-Za-z_][A-Za-z0-9_]*)\s*\("#,
-            // "function foo that ...", "function foo_bar returning ..."
-            #"(?:function|method)\s+([A-Za-z_][A-Za-z0-9_]*)\s+(?:that|which|to|returning|for)\b"#,
-            // a bare `snake_case(` call anywhere
-            #"`([A-Za-z_][A-Za-z0-9_]*)\(?[^`]*`"#,
-            // an unquoted snake_case identifier or call: "tests for is_prime", "make add(a, b) work"
-            #"\b([A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*[A-Za-z0-9])\b"#,
-            #"\b([A-Za-z_][A-Za-z0-9_]*)\((?:[A-Za-z_][A-Za-z0-9_, ]*)?\)"#,
-        ]
-        for (index, pattern) in patterns.enumerated() {
-            guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { continue }
+        for (index, regex) in requestedNamePatterns.enumerated() {
+            guard let regex else { continue }
             let range = NSRange(text.startIndex..., in: text)
             for match in regex.matches(in: text, range: range) {
                 guard let nameRange = Range(match.range(at: 1), in: text) else { continue }
@@ -55,15 +56,8 @@ struct CodeRequest: Sendable, Equatable {
     /// "called"/"named". The judge holds an answer to this name only: prose such as "called
     /// once for each item" or a `def __init__` inside an example names nothing.
     static func explicitName(in text: String) -> String? {
-        let patterns = [
-            #"(?:called|named|call it|name it)\s+[`'"]([A-Za-z_][A-Za-z0-9_]*)"#,
-            #"(?:function|method|class)\s+`(?:def\s+)?([A-Za-z_][A-Za-z0-9_]*)"#,
-            #"`def\s+([A-Za-z_][A-Za-z0-9_]*)"#,
-            #"`([A-Za-z_][A-Za-z0-9_]*)\("#,
-            #"(?:called|named)\s+([A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)"#,
-        ]
-        for pattern in patterns {
-            guard let regex = try? NSRegularExpression(pattern: pattern, options: [.caseInsensitive]) else { continue }
+        for regex in explicitNamePatterns {
+            guard let regex else { continue }
             let range = NSRange(text.startIndex..., in: text)
             guard let match = regex.firstMatch(in: text, range: range), let nameRange = Range(match.range(at: 1), in: text) else { continue }
             let name = String(text[nameRange])
@@ -71,6 +65,14 @@ struct CodeRequest: Sendable, Equatable {
         }
         return nil
     }
+
+    private static let explicitNamePatterns: [NSRegularExpression?] = [
+        #"(?:called|named|call it|name it)\s+[`'"]([A-Za-z_][A-Za-z0-9_]*)"#,
+        #"(?:function|method|class)\s+`(?:def\s+)?([A-Za-z_][A-Za-z0-9_]*)"#,
+        #"`def\s+([A-Za-z_][A-Za-z0-9_]*)"#,
+        #"`([A-Za-z_][A-Za-z0-9_]*)\("#,
+        #"(?:called|named)\s+([A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]*)"#,
+    ].map { try? NSRegularExpression(pattern: $0, options: [.caseInsensitive]) }
 
     /// A readable snake_case name for a request no template covers: its first meaningful words.
     var derivedName: String {

@@ -51,7 +51,7 @@ enum CodeReviewAnswer {
     }
 
     private static func definitionName(_ line: String) -> String {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = TextMatching.trimmed(line)
         let rest = trimmed.drop(while: { $0 != " " }).dropFirst()
         return String(rest.prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" }))
     }
@@ -62,7 +62,7 @@ enum CodeReviewAnswer {
         let dangerous = ["eval(", "exec(", "os.system(", "shell=True", "pickle.loads("]
         for (offset, line) in lines.enumerated() {
             let number = offset + 1
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = TextMatching.trimmed(line)
             if trimmed.hasPrefix("#") && !trimmed.uppercased().contains("TODO") { continue }
             for call in dangerous where line.contains(call) {
                 findings.append(Finding(severity: .high, line: number, issue: "`\(call)` can run arbitrary code or commands built from input.",
@@ -89,7 +89,7 @@ enum CodeReviewAnswer {
                                         suggestion: "Iterate directly or use enumerate()."))
             }
         }
-        let definitions = lines.filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("def ") }
+        let definitions = lines.filter { TextMatching.trimmed($0).hasPrefix("def ") }
         if !definitions.isEmpty {
             if !code.contains("\"\"\"") && !code.contains("'''") {
                 findings.append(Finding(severity: .low, line: nil, issue: "Functions have no docstrings.",
@@ -108,7 +108,7 @@ enum CodeReviewAnswer {
                                     suggestion: "Paste the code in a fenced block."))
         }
         // Clean code still gets a concrete, located note: "looks fine" alone helps nobody.
-        if findings.isEmpty, let index = lines.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("def ") || $0.hasPrefix("class ") }) {
+        if findings.isEmpty, let index = lines.firstIndex(where: { TextMatching.trimmed($0).hasPrefix("def ") || $0.hasPrefix("class ") }) {
             let name = definitionName(lines[index])
             findings.append(Finding(severity: .low, line: index + 1, issue: "`\(name)` looks correct; the checks found no defects.",
                                     suggestion: "Consider adding unit tests for `\(name)` that cover edge cases; add them next to the module."))

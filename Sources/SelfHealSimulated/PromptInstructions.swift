@@ -55,8 +55,11 @@ struct PromptInstructions: Sendable, Equatable {
     }
 
     init(systemPrompt: String, userRequest: String) {
+        // Read once, then searched for each feature.
+        let sentences = TextMatching.sentences(systemPrompt).map(TextMatching.words)
+        let request = TextMatching.words(userRequest)
         func enabled(_ feature: Feature) -> Bool {
-            Self.promptRequires(feature, in: systemPrompt) || Self.requestAsks(feature, in: userRequest)
+            Self.promptRequires(feature, sentences: sentences) || Self.requestAsks(feature, tokens: request)
         }
         docstrings = enabled(.docstrings)
         typeHints = enabled(.typeHints)
@@ -64,7 +67,7 @@ struct PromptInstructions: Sendable, Equatable {
         examples = enabled(.examples)
         tests = enabled(.tests)
         // Placeholders are a property of the prompt only: users rarely ask for them by name.
-        noPlaceholders = Self.promptRequires(.noPlaceholders, in: systemPrompt)
+        noPlaceholders = Self.promptRequires(.noPlaceholders, sentences: sentences)
     }
 
     private static let negations: Set<String> = ["no", "not", "don", "dont", "never", "without", "avoid", "omit", "skip"]
@@ -73,8 +76,12 @@ struct PromptInstructions: Sendable, Equatable {
 
     /// Whether some sentence of the system prompt asks for `feature` unconditionally.
     static func promptRequires(_ feature: Feature, in prompt: String) -> Bool {
-        for sentence in TextMatching.sentences(prompt) {
-            let tokens = TextMatching.words(sentence)
+        promptRequires(feature, sentences: TextMatching.sentences(prompt).map(TextMatching.words))
+    }
+
+    /// The same, over the prompt's sentences as words.
+    private static func promptRequires(_ feature: Feature, sentences: [[String]]) -> Bool {
+        for tokens in sentences {
             for keyword in feature.keywords {
                 guard let index = TextMatching.firstIndex(of: keyword, in: tokens) else { continue }
                 if feature.readsNegation, tokens[max(0, index - 3)..<index].contains(where: negations.contains) { continue }
@@ -89,7 +96,10 @@ struct PromptInstructions: Sendable, Equatable {
 
     /// Whether the user's request asks for `feature` (and does not refuse it).
     static func requestAsks(_ feature: Feature, in request: String) -> Bool {
-        let tokens = TextMatching.words(request)
+        requestAsks(feature, tokens: TextMatching.words(request))
+    }
+
+    private static func requestAsks(_ feature: Feature, tokens: [String]) -> Bool {
         // "a function to test whether n is prime" is not a request for unit tests.
         let keywords = feature == .tests ? ["tests", "unit test*", "unittest*", "pytest", "test case*"] : feature.keywords
         for keyword in keywords {

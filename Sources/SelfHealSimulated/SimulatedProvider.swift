@@ -42,7 +42,7 @@ public struct SimulatedProvider: LLMProvider {
     /// from how the prompt describes the assistant's job.
     static func taskType(ofPrompt prompt: String) -> String {
         for line in prompt.split(whereSeparator: \.isNewline) where line.lowercased().hasPrefix("task type:") {
-            let value = line.dropFirst("task type:".count).trimmingCharacters(in: .whitespaces)
+            let value = TextMatching.trimmed(line.dropFirst("task type:".count))
             if !value.isEmpty { return value }
         }
         if TextMatching.containsAny(prompt, ["code review*", "reviewer", "review the code", "review code", "reviewing"]) {

@@ -7,8 +7,12 @@ enum TextMatching {
     static func words(_ text: String) -> [String] {
         var result: [String] = []
         var current = ""
+        let alphanumerics = CharacterSet.alphanumerics
         for scalar in text.lowercased().unicodeScalars {
-            if CharacterSet.alphanumerics.contains(scalar) || scalar == "_" {
+            let isWordScalar = scalar.isASCII
+                ? (scalar >= "a" && scalar <= "z") || (scalar >= "0" && scalar <= "9") || scalar == "_"
+                : alphanumerics.contains(scalar)
+            if isWordScalar {
                 current.unicodeScalars.append(scalar)
             } else if !current.isEmpty {
                 result.append(current)
@@ -52,20 +56,37 @@ enum TextMatching {
         var current = ""
         for character in text {
             if character == "\n" || character == "." || character == ";" || character == "!" || character == "?" {
-                if !current.trimmingCharacters(in: .whitespaces).isEmpty { result.append(current) }
+                if !isBlank(current) { result.append(current) }
                 current = ""
             } else {
                 current.append(character)
             }
         }
-        if !current.trimmingCharacters(in: .whitespaces).isEmpty { result.append(current) }
+        if !isBlank(current) { result.append(current) }
         return result
     }
 
+    /// Spaces and tabs (and the other Unicode space separators), not line breaks: what
+    /// `CharacterSet.whitespaces` holds, without bridging to NSString for every line.
+    static func isSpace(_ character: Character) -> Bool {
+        character == " " || character == "\t" || (character.isWhitespace && !character.isNewline)
+    }
+
+    /// `text` without the spaces and tabs at either end.
+    static func trimmed<S: StringProtocol>(_ text: S) -> String {
+        guard let first = text.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = text.lastIndex(where: { !isSpace($0) })!
+        return String(text[first...last])
+    }
+
+    static func isBlank<S: StringProtocol>(_ text: S) -> Bool { text.allSatisfy(isSpace) }
+
     /// Python identifiers are ASCII letters, digits and underscores, not starting with a digit.
     static func isIdentifier(_ text: String) -> Bool {
-        guard let first = text.unicodeScalars.first, !text.isEmpty else { return false }
-        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
-        return text.unicodeScalars.allSatisfy { allowed.contains($0) } && !("0"..."9").contains(Character(first))
+        guard let first = text.utf8.first else { return false }
+        return text.utf8.allSatisfy { byte in
+            (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || byte == UInt8(ascii: "_")
+        } && !(first >= UInt8(ascii: "0") && first <= UInt8(ascii: "9"))
     }
 }
