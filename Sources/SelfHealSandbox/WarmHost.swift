@@ -100,7 +100,8 @@ final class WarmHost: @unchecked Sendable {
     /// to an outcome the host could report.
     func run(_ request: Request) -> Result<(outcome: ChildProcess.Outcome, checker: Bool), Failure> {
         guard alive else { return .failure(Failure(description: "the host has stopped")) }
-        if case .failure(let failure) = settle() { return .failure(failure) }
+        // `WarmHosts.prepare` settled the host (or replaced it) before handing it a job.
+        guard !clearingUp else { return .failure(Failure(description: "the host has not cleared up after its last job")) }
         let start = ContinuousClock.now
         // The header by hand: JSONSerialization (through NSDictionary) cost more than the rest of
         // the Swift side of a job.

@@ -337,15 +337,14 @@ enum WarmHostProgram {
             return answer == b"1"
         ENVIRONMENT = None
         def serve(header, body):
-            # Answers the job, then clears up after it and says so (`clean`): the job's
-            # processes ending (the kernel takes about a millisecond to tear one down), its
-            # places, the next spare. selfheal sends the next job only after `clean`.
+            # Answers the job, then clears up after it: the job's processes ending (the kernel
+            # takes about a millisecond to tear one down), its places, the next spare. The loop
+            # below says `clean` after each; selfheal sends the next job only then.
             global ENVIRONMENT, GENERATION
             cap = header["cap"]
             files = split_files(header, body)
             if header.get("compile_only") and len(files) == 1 and compiles(files[0][1]):
                 send({"timed_out": False, "out": 0, "err": 0, "status": 0, "checker": True})
-                send({"clean": True})
                 return
             harness = trusted_harness(header, files)
             if header["env"] != ENVIRONMENT:
@@ -360,7 +359,6 @@ enum WarmHostProgram {
                 clear_places()
                 err = ("selfheal-jail: setting the job up: %s\n" % why).encode()
                 send({"timed_out": False, "out": 0, "err": len(err), "status": 125}, err)
-                send({"clean": True})
                 return
             pid, exited, link, out_r, err_r, _ = take_spare()
             deadline = time.monotonic() + header["timeout_ms"] / 1000
@@ -431,7 +429,6 @@ enum WarmHostProgram {
             for descriptor in (out_r, err_r, exited, link):
                 os.close(descriptor)
             fork_spare()
-            send({"clean": True})
         enter_cgroups()
         build_view()
         os.chdir("/")
@@ -447,5 +444,6 @@ enum WarmHostProgram {
             message = read_exact(length)
             split = message.index(b"\n")
             serve(json.loads(message[:split]), memoryview(message)[split + 1:])
+            send({"clean": True})
         """#
 }

@@ -116,6 +116,30 @@ struct WarmHostTests {
         #expect(stats.restarted == 0 && stats.fellBack == 0 && stats.jobsPerHost == [2])
     }
 
+    @Test(
+        "a job that forges its own status report on the host's link gains nothing: no pass without the record, the real verdict otherwise",
+        .enabled(if: warmHere, "no warm hosts on this machine")
+    )
+    func forgedStatusReportGainsNothing() async throws {
+        let fixture = try SandboxFixture(maxConcurrent: 1)
+        let report = "import os\ntry:\n    os.write(3, %@)\nexcept OSError:\n    pass\n"
+        // "exit 0" reported before wrong code is checked: the host answers at once, without the record.
+        let wrong = try await fixture.run(report.replacingOccurrences(of: "%@", with: #"b"S\x00""#) + "def add(a, b):\n    return a - b\n", tests: addTests, entryPoint: "add")
+        #expect(!wrong.passed, "\(wrong.stderrTail)")
+        // Reported, then never ends: still no pass.
+        let hang = try await fixture.run(report.replacingOccurrences(of: "%@", with: #"b"S\x00""#) + "while True:\n    pass\n", tests: addTests, entryPoint: "add")
+        #expect(!hang.passed)
+        // Not the harness's two bytes (another spelling): ignored, the real run gives the verdict.
+        let garbage = try await fixture.run(report.replacingOccurrences(of: "%@", with: #"b"S""#) + addCode, tests: addTests, entryPoint: "add")
+        #expect(garbage.passed, "\(garbage.stderrTail)")
+        let garbageWrong = try await fixture.run(report.replacingOccurrences(of: "%@", with: #"b"x1""#) + "def add(a, b):\n    return a - b\n", tests: addTests, entryPoint: "add")
+        #expect(!garbageWrong.passed && garbageWrong.exitCode == 1, "\(garbageWrong.stderrTail)")
+        let after = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
+        #expect(after.passed)
+        let stats = try #require(fixture.runner.warmHostStats)
+        #expect(stats.fellBack == 0, "\(stats)")
+    }
+
     @Test("a job can neither signal, stop nor read its host's checker, and compile-only checks go on without a fork", .enabled(if: warmHere, "no warm hosts on this machine"))
     func jobCannotReachTheChecker() async throws {
         let fixture = try SandboxFixture(maxConcurrent: 1)
