@@ -8,7 +8,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print numbers.",
-        subcommands: [Heal.self, Rules.self, Overhead.self, Sandbox.self, StoreBenchCommand.self, Truth.self]
+        subcommands: [Heal.self, Rules.self, Overhead.self, Sandbox.self, StoreBenchCommand.self, Truth.self, ZeroLLM.self]
     )
 
     struct Heal: AsyncParsableCommand {
@@ -102,7 +102,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     struct Overhead: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Requests through --role all with the simulated LLM: p50/p99 latency, requests/s, CPU per request."
+            abstract: "What selfheal adds around the LLM: requests through --role all against a zero-latency OpenAI-compatible server, beside the same calls made straight to it."
         )
 
         @Option(help: "Requests per concurrency level.")
@@ -114,16 +114,48 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Folder of Lua scoring rules. (env: SELFHEAL_RULES_DIR; default: rules)")
         var rules: String?
 
+        @Option(
+            name: .customLong("llm-url"),
+            help: "An OpenAI-compatible base URL (…/v1) to measure against; default: a zero-latency server this command starts in its own process."
+        )
+        var llmURL: String?
+
         func run() async throws {
             let levels = concurrency.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !levels.isEmpty, levels.allSatisfy({ $0 > 0 }) else {
                 throw UsageError("--concurrency: give positive numbers, e.g. 1,32")
             }
             guard requests > 0 else { throw UsageError("--requests: must be positive") }
+            let server = llmURL == nil ? try ZeroLatencyLLMProcess() : nil
+            defer { server?.stop() }
             let report = try await OverheadBenchmark(
-                requests: requests, levels: levels, rulesDirectory: rules ?? Env.get("SELFHEAL_RULES_DIR") ?? "rules"
+                requests: requests, levels: levels, rulesDirectory: rules ?? Env.get("SELFHEAL_RULES_DIR") ?? "rules",
+                llmURL: llmURL ?? server!.baseURL
             ).run()
             print(report)
+        }
+    }
+
+    /// The zero-latency model `bench overhead` starts in its own process; not for users.
+    struct ZeroLLM: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "zero-llm", abstract: "An OpenAI-compatible server that answers at once (for bench overhead).", shouldDisplay: false
+        )
+
+        @Option(help: "Port on 127.0.0.1 (0: any free one, printed as `port N`).")
+        var port: Int = 0
+
+        func run() async throws {
+            // Started by a benchmark that holds this process's stdin: when that closes (the
+            // benchmark ended, however), so does this server.
+            Thread.detachNewThread {
+                var byte: UInt8 = 0
+                while read(0, &byte, 1) > 0 {}
+                _exit(0)
+            }
+            try await ZeroLatencyLLM.serve(port: port) { bound in
+                FileHandle.standardOutput.write(Data("port \(bound)\n".utf8))
+            }
         }
     }
 

@@ -7,14 +7,21 @@ import NIOHTTP1
 import SelfHealCore
 import SelfHealLLM
 import SelfHealServer
-import SelfHealSimulated
 
-/// Measures what selfheal itself adds around the LLM: requests through `--role all` with the
-/// simulated provider (which answers in microseconds), at several concurrency levels.
+/// Measures what selfheal itself adds around the LLM, the way a gateway is compared with
+/// another: requests through `--role all` whose provider is an OpenAI-compatible server that
+/// answers at once (`ZeroLatencyLLM`, in its own process so its CPU is not counted), beside the
+/// same client calling that server straight. Added latency is the difference of the medians;
+/// selfheal's CPU is this process's CPU per request less the load client's, measured on the
+/// straight calls.
 struct OverheadBenchmark {
     let requests: Int
     let levels: [Int]
     let rulesDirectory: String
+    /// The LLM's OpenAI-compatible base URL (…/v1).
+    let llmURL: String
+    var generationModel = Env.get("LLM_MODEL") ?? ZeroLatencyLLM.generationModel
+    var judgeModel = Env.get("LLM_JUDGE_MODEL") ?? ZeroLatencyLLM.judgeModel
 
     func run() async throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("selfheal-bench-\(UUID().uuidString)")
@@ -25,27 +32,58 @@ struct OverheadBenchmark {
         let config = RoleConfiguration(
             role: .all, port: 0, databaseURL: "sqlite:\(directory.path)/bench.db", rulesDirectory: rulesDirectory
         )
-        let role = try await RunningRole.start(config: config, providers: LLMProviders(SimulatedProvider()), logger: logger)
+        let providers = try ProviderSelection.providers(
+            environment: ["LLM_PROVIDER": "openai", "LLM_BASE_URL": llmURL, "LLM_MODEL": generationModel, "LLM_JUDGE_MODEL": judgeModel],
+            client: LLMHTTPClient.shared, logger: logger
+        )
+        let role = try await RunningRole.start(config: config, providers: providers, logger: logger)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         var lines = [
-            "selfheal bench overhead: --role all, SQLite (WAL), simulated LLM, \(requests) requests per level, \(ProcessInfo.processInfo.activeProcessorCount) cores",
-            "CPU per request counts the whole process: server and the load-generating client together.",
+            "selfheal bench overhead: --role all, SQLite (WAL), OpenAI-compatible LLM at \(llmURL) (own process), "
+                + "\(requests) requests per level, \(ProcessInfo.processInfo.activeProcessorCount) cores",
+            "added p50: the median through selfheal less the median of the same client calling the LLM straight;",
+            "selfheal CPU: this process's CPU per request less the load client's (measured on the straight calls).",
             "",
-            pad(["concurrency", "p50 ms", "p99 ms", "req/s", "CPU ms/req", "errors"]),
         ]
         do {
-            let url = "http://127.0.0.1:\(role.port)/api/v1/request"
-            _ = try await drive(client: client, url: url, count: min(50, requests), concurrency: 4, body: Self.requestBody)
+            let direct = "\(llmURL)/chat/completions"
+            let request = "http://127.0.0.1:\(role.port)/api/v1/request"
+            let evaluate = "http://127.0.0.1:\(role.port)/api/v1/evaluate"
+            _ = try await drive(client: client, url: direct, count: min(50, requests), concurrency: 4, body: chatBody)
+            _ = try await drive(client: client, url: request, count: min(50, requests), concurrency: 4, body: Self.requestBody)
+            _ = try await drive(client: client, url: evaluate, count: min(50, requests), concurrency: 4, body: Self.evaluateBody(tests: true))
+            var baseline: [Int: Measured] = [:]
+            lines += ["POST /chat/completions straight to the LLM (one call, no selfheal):", pad(["concurrency", "p50 ms", "p99 ms", "req/s", "client CPU", "errors"])]
             for level in levels {
-                lines.append(try await row("\(level)", url: url, concurrency: level, client: client, body: Self.requestBody))
+                let measured = try await measure(url: direct, concurrency: level, client: client, body: chatBody)
+                baseline[level] = measured
+                lines.append(pad(["\(level)", format(measured.p50), format(measured.p99), format(measured.rate, digits: 0), format(measured.cpu), "\(measured.errors)"]))
+            }
+            lines += [
+                "", "POST /api/v1/request (generation, a smoke run in the sandbox, rules, the judge: two LLM calls, the log row):",
+                pad(["concurrency", "p50 ms", "p99 ms", "req/s", "added p50", "selfheal CPU", "errors"]),
+            ]
+            for level in levels {
+                let measured = try await measure(url: request, concurrency: level, client: client, body: Self.requestBody)
+                let base = baseline[level]!
+                lines.append(pad([
+                    "\(level)", format(measured.p50), format(measured.p99), format(measured.rate, digits: 0),
+                    format(measured.p50 - base.p50), format(measured.cpu - base.cpu), "\(measured.errors)",
+                ]))
             }
             // The evaluator alone, as a client that brings its own answer calls it: the sandbox
             // run (warm where the machine allows) is most of it.
-            let evaluate = "http://127.0.0.1:\(role.port)/api/v1/evaluate"
-            lines += ["", "POST /api/v1/evaluate of a 6-line answer, simulated judge:", pad(["", "p50 ms", "p99 ms", "req/s", "CPU ms/req", "errors"])]
-            _ = try await drive(client: client, url: evaluate, count: min(50, requests), concurrency: 4, body: Self.evaluateBody(tests: true))
-            for (label, tests, level) in [("tests, 1", true, 1), ("tests, 8", true, 8), ("no tests, 1", false, 1)] {
-                lines.append(try await row(label, url: evaluate, concurrency: level, client: client, body: Self.evaluateBody(tests: tests)))
+            lines += [
+                "", "POST /api/v1/evaluate of a 6-line answer (rules, the judge: one LLM call, the sandbox):",
+                pad(["", "p50 ms", "p99 ms", "req/s", "selfheal CPU", "errors"]),
+            ]
+            let clientCPU = baseline[levels.min()!]!.cpu
+            for (label, tests, level) in [("tests, 1", true, 1), ("tests, 8", true, 8), ("smoke run, 1", false, 1)] {
+                let measured = try await measure(url: evaluate, concurrency: level, client: client, body: Self.evaluateBody(tests: tests))
+                lines.append(pad([
+                    label, format(measured.p50), format(measured.p99), format(measured.rate, digits: 0),
+                    format(measured.cpu - clientCPU), "\(measured.errors)",
+                ]))
             }
         } catch {
             try? await client.shutdown()
@@ -57,17 +95,21 @@ struct OverheadBenchmark {
         return lines.joined(separator: "\n")
     }
 
-    private func row(_ label: String, url: String, concurrency: Int, client: HTTPClient, body: @escaping @Sendable (Int) -> [String: String]) async throws -> String {
+    struct Measured {
+        var p50: Double, p99: Double, rate: Double, cpu: Double, errors: Int
+    }
+
+    private func measure(url: String, concurrency: Int, client: HTTPClient, body: @escaping @Sendable (Int) -> Data) async throws -> Measured {
         let cpuBefore = Self.cpuSeconds()
         let started = ContinuousClock.now
         let result = try await drive(client: client, url: url, count: requests, concurrency: concurrency, body: body)
         let wall = (ContinuousClock.now - started).seconds
         let cpu = Self.cpuSeconds() - cpuBefore
         let sorted = result.latencies.sorted()
-        return pad([
-            label, format(percentile(sorted, 0.50)), format(percentile(sorted, 0.99)),
-            format(Double(requests) / wall, digits: 0), format(cpu * 1000 / Double(requests)), "\(result.errors)",
-        ])
+        return Measured(
+            p50: percentile(sorted, 0.50), p99: percentile(sorted, 0.99), rate: Double(requests) / wall,
+            cpu: cpu * 1000 / Double(requests), errors: result.errors
+        )
     }
 
     private static let inputs = [
@@ -75,24 +117,42 @@ struct OverheadBenchmark {
         "Reverse a string", "Implement binary search over a sorted list", "Write a Stack class",
     ]
 
-    private static let requestBody: @Sendable (Int) -> [String: String] = { index in
-        ["user_input": inputs[index % inputs.count], "task_type": "code_generation"]
+    private static func json(_ object: [String: Any]) -> Data {
+        (try? JSONSerialization.data(withJSONObject: object)) ?? Data()
     }
 
-    /// An answer with or without tests (without: a smoke run, compiled, read and imported).
-    private static func evaluateBody(tests: Bool) -> @Sendable (Int) -> [String: String] {
-        { _ in
-            var body = [
-                "task_type": "code_generation", "user_input": "Write a function add(a, b) that returns the sum of two numbers.",
-                "output": "```python\ndef add(a, b):\n    \"\"\"Return the sum of a and b.\"\"\"\n    return a + b\n```", "entry_point": "add",
-            ]
-            if tests { body["tests"] = "def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(-1, 1) == 0\n" }
-            return body
+    private static let requestBody: @Sendable (Int) -> Data = { index in
+        json(["user_input": inputs[index % inputs.count], "task_type": "code_generation"])
+    }
+
+    /// What the worker sends the LLM for one of the inputs, near enough: a system prompt and
+    /// the user's request.
+    private var chatBody: @Sendable (Int) -> Data {
+        let model = generationModel
+        return { index in
+            Self.json([
+                "model": model, "temperature": 0.2,
+                "messages": [
+                    ["role": "system", "content": SeedPrompts.codeGeneration],
+                    ["role": "user", "content": Self.inputs[index % Self.inputs.count]],
+                ],
+            ])
         }
     }
 
+    /// An answer with or without tests (without: a smoke run, compiled, read and imported).
+    private static func evaluateBody(tests: Bool) -> @Sendable (Int) -> Data {
+        var body = [
+            "task_type": "code_generation", "user_input": "Write a function add(a, b) that returns the sum of two numbers.",
+            "output": "```python\ndef add(a, b):\n    \"\"\"Return the sum of a and b.\"\"\"\n    return a + b\n```", "entry_point": "add",
+        ]
+        if tests { body["tests"] = "def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(-1, 1) == 0\n" }
+        let data = json(body)
+        return { _ in data }
+    }
+
     private func drive(
-        client: HTTPClient, url: String, count: Int, concurrency: Int, body: @escaping @Sendable (Int) -> [String: String]
+        client: HTTPClient, url: String, count: Int, concurrency: Int, body: @escaping @Sendable (Int) -> Data
     ) async throws -> (latencies: [Double], errors: Int) {
         return try await withThrowingTaskGroup(of: (Double, Bool).self) { group in
             var latencies: [Double] = []
@@ -103,7 +163,7 @@ struct OverheadBenchmark {
                     var request = HTTPClientRequest(url: url)
                     request.method = .POST
                     request.headers.add(name: "Content-Type", value: "application/json")
-                    request.body = .bytes(ByteBuffer(data: try JSONEncoder().encode(body(index))))
+                    request.body = .bytes(ByteBuffer(data: body(index)))
                     let start = ContinuousClock.now
                     let response = try await client.execute(request, timeout: .seconds(60))
                     _ = try await response.body.collect(upTo: 4 << 20)
@@ -130,7 +190,7 @@ struct OverheadBenchmark {
     }
 
     private func pad(_ cells: [String]) -> String {
-        cells.map { $0.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined(separator: " ")
+        cells.map { $0.padding(toLength: 13, withPad: " ", startingAt: 0) }.joined(separator: " ")
     }
 
     static func cpuSeconds() -> Double {
