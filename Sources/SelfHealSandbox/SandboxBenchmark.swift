@@ -7,9 +7,10 @@ import Glibc
 
 /// `selfheal bench sandbox`: what isolation costs, on the warm path (jobs forked from a host
 /// started ahead of time) and the cold one (a fresh interpreter per job) side by side: a
-/// trivial program, a 60-line answer with 10 asserts, and a compile-only check, each timed
-/// one at a time against the interpreter started directly; then runs per second at full
-/// concurrency.
+/// trivial program and a 60-line answer with 10 asserts, each run and checked compile-only,
+/// timed one at a time against the interpreter started directly and against CPython's own
+/// `compile()` of the answer (the floor of any compile-only check); then runs per second at
+/// full concurrency.
 public enum SandboxBenchmark {
     public static func run(runs: Int, configuration: SandboxConfiguration = SandboxConfiguration()) async throws -> String {
         let runs = max(5, runs)
@@ -19,7 +20,8 @@ public enum SandboxBenchmark {
         let jobs: [(name: String, job: SandboxJob)] = [
             ("trivial program (`pass`)", SandboxJob(code: "pass", tests: "")),
             ("60-line answer, 10 asserts", SandboxJob(code: BenchmarkAnswer.code, tests: BenchmarkAnswer.tests, entryPoint: "summarize")),
-            ("compile-only check", SandboxJob(code: BenchmarkAnswer.code)),
+            ("compile-only, trivial", SandboxJob(code: "pass")),
+            ("compile-only, 60-line", SandboxJob(code: BenchmarkAnswer.code)),
         ]
         var lines: [String] = []
         for (name, job) in jobs {
@@ -34,6 +36,9 @@ public enum SandboxBenchmark {
         }
         let direct = try directRuns(runs, configuration: configuration)
         lines.append("  " + "python3 -I directly".padding(toLength: 28, withPad: " ", startingAt: 0) + "median \(format(median(direct))) ms  p99 \(format(percentile(direct, 0.99))) ms")
+        if let floor = try compileFloor(configuration: configuration) {
+            lines.append("  " + "compile() of 60-line, bare".padding(toLength: 28, withPad: " ", startingAt: 0) + "median \(format(floor)) ms (CPython's compiler in its own process, no sandbox)")
+        }
 
         let concurrency = configuration.maxConcurrent
         var throughput: [String] = []
@@ -89,14 +94,20 @@ public enum SandboxBenchmark {
         return Double(runs) / (milliseconds(ContinuousClock.now - start) / 1000)
     }
 
-    /// The baseline: the same interpreter, same environment, no isolation and no directory.
-    private static func directRuns(_ runs: Int, configuration: SandboxConfiguration) throws -> [Double] {
+    private static func pythonExecutable(configuration: SandboxConfiguration) throws -> String {
         let command = configuration.languages["python"]?.run ?? ["python3", "-I"]
         let searchPath = (configuration.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
         let candidates: [String] = searchPath.map { directory in "\(directory)/\(command[0])" }
         guard let executable = candidates.first(where: { path in access(path, X_OK) == 0 }) else {
             throw SandboxError.launchFailed("\(command[0]) not found in \(searchPath.joined(separator: ":"))")
         }
+        return executable
+    }
+
+    /// The baseline: the same interpreter, same environment, no isolation and no directory.
+    private static func directRuns(_ runs: Int, configuration: SandboxConfiguration) throws -> [Double] {
+        let command = configuration.languages["python"]?.run ?? ["python3", "-I"]
+        let executable = try pythonExecutable(configuration: configuration)
         var times: [Double] = []
         for _ in 0..<runs {
             let child = ChildProcess(
@@ -108,6 +119,29 @@ public enum SandboxBenchmark {
             times.append(milliseconds(ContinuousClock.now - start))
         }
         return times
+    }
+
+    /// CPython's `compile()` of the 60-line answer, timed in a loop inside one interpreter: what
+    /// a compile-only check costs before any isolation or messaging. nil if it cannot be run.
+    private static func compileFloor(configuration: SandboxConfiguration) throws -> Double? {
+        guard let executable = try? pythonExecutable(configuration: configuration) else { return nil }
+        let program = """
+            import sys, time
+            source = sys.argv[1]
+            times = []
+            for _ in range(300):
+                start = time.perf_counter()
+                compile(source, "main.py", "exec")
+                times.append(time.perf_counter() - start)
+            times.sort()
+            print(times[len(times) // 2] * 1000)
+            """
+        let child = ChildProcess(
+            executable: executable, arguments: ["-I", "-c", program, BenchmarkAnswer.code], environment: configuration.environment,
+            timeout: configuration.timeout, outputCap: configuration.outputCap
+        )
+        let outcome = try child.run()
+        return Double(String(decoding: outcome.stdoutTail, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     private static func milliseconds(_ duration: Duration) -> Double {
@@ -123,5 +157,6 @@ public enum SandboxBenchmark {
         return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * fraction).rounded()))]
     }
 
-    private static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+    /// Two decimals below 10 ms, where compile-only lives.
+    private static func format(_ value: Double) -> String { String(format: value < 10 ? "%.2f" : "%.1f", value) }
 }
