@@ -3,7 +3,8 @@ import Metrics
 public import SelfHealCore
 
 /// The evaluator role: weighted Lua rules plus the LLM judge, combined as `rules/scoring.lua` says,
-/// with the code run in a sandbox (against the request's tests, else compile only) first.
+/// with the code run in a sandbox first: against the request's tests, else a smoke run (compiled,
+/// read for crude defects, imported, its worked examples tried).
 public struct Evaluator: Evaluating {
     let rules: any RuleScoring
     let judge: any Judging

@@ -112,14 +112,18 @@ struct RunCgroups: Sendable {
     }
 
     /// Removes the run cgroups whose names start with `prefix` (a runner that died left them).
-    func sweep(prefix: String) -> Int {
-        var removed = 0
+    func sweep(prefix: String) -> (removed: Int, left: Int) {
+        var removed = 0, left = 0
         for parent in parents {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
-                if Run(version: version, directories: ["\(parent)/\(name)"]).destroy(limit: .milliseconds(500)) { removed += 1 }
+                if Run(version: version, directories: ["\(parent)/\(name)"]).destroy(limit: .milliseconds(500)) {
+                    removed += 1
+                } else {
+                    left += 1
+                }
             }
         }
-        return removed
+        return (removed, left)
     }
 
     // MARK: - Finding the hierarchies

@@ -74,13 +74,22 @@ public final class SandboxRunner: CodeRunning {
         launcher = SandboxLauncher.probe(configuration, state: state)
         if let first = launcher.uid(forSlot: 0) { state.recordUIDs(first: first, count: 2 * configuration.maxConcurrent) }
         // After the probe: this runner's own uids are claimed (and cleared) before it sweeps.
-        let sweep = state.sweepAbandoned(uidLockDirectory: configuration.uidLockDirectory)
         var cgroupsSwept = 0
-        for name in sweep.names { cgroupsSwept += cgroups?.sweep(prefix: "selfheal-\(name)-") ?? 0 }
+        let sweep = state.sweepAbandoned(uidLockDirectory: configuration.uidLockDirectory) { [cgroups] name in
+            guard let cgroups else { return true }
+            let (removed, left) = cgroups.sweep(prefix: "selfheal-\(name)-")
+            cgroupsSwept += removed
+            return left == 0
+        }
         if sweep.runners > 0 {
             logger.warning("Removed what stopped sandbox runners left", metadata: [
                 "sandbox.runners": "\(sweep.runners)", "sandbox.jobs": "\(sweep.jobs)", "sandbox.cgroups": "\(cgroupsSwept)",
                 "sandbox.directory": "\(configuration.stateDirectory)",
+            ])
+        }
+        if !sweep.kept.isEmpty {
+            logger.warning("Cgroups of stopped sandbox runners could not be removed yet; the next start tries again", metadata: [
+                "sandbox.runners": "\(sweep.kept)", "sandbox.directory": "\(configuration.stateDirectory)",
             ])
         }
         isolation = launcher.describe(configuration, cgroups: cgroupState)

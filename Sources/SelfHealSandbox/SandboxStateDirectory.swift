@@ -37,6 +37,8 @@ final class SandboxStateDirectory: Sendable {
         var jobs = 0
         /// The names of the runners whose directories were removed.
         var names: [String] = []
+        /// Abandoned runners kept for the next sweep: some of their cgroups could not be removed.
+        var kept: [String] = []
     }
 
     /// Makes (or checks) `root`, sweeps abandoned runner directories and claims one of its own.
@@ -81,7 +83,10 @@ final class SandboxStateDirectory: Sendable {
     /// directory they left, and kills the programs still running as their uids where no live
     /// runner has claimed those uids since (one that has killed them when it claimed them).
     /// Live runners, this one and others on the host, keep theirs.
-    func sweepAbandoned(uidLockDirectory: String) -> Sweep {
+    /// `removeCgroups` removes the cgroups a runner of that name made and says whether none is
+    /// left: only then does its directory go, so a cgroup that cannot be removed yet (a process
+    /// in it still exiting) is tried again by the next runner's sweep instead of being forgotten.
+    func sweepAbandoned(uidLockDirectory: String, removeCgroups: (String) -> Bool = { _ in true }) -> Sweep {
         let runners = "\(root)/runners"
         var sweep = Sweep()
         for name in (try? FileManager.default.contentsOfDirectory(atPath: runners)) ?? [] {
@@ -96,6 +101,10 @@ final class SandboxStateDirectory: Sendable {
             } else if errno != ENOENT || !Self.isOld(directory) {
                 // No lock file: a runner starting this very moment, or one killed before it
                 // locked (then its directory is old).
+                continue
+            }
+            guard removeCgroups(name) else {
+                sweep.kept.append(name)
                 continue
             }
             let jobs = (try? FileManager.default.contentsOfDirectory(atPath: directory))?.filter { $0.hasPrefix("job-") }.count ?? 0

@@ -100,4 +100,33 @@ struct StateDirectoryTests {
         #expect(FileManager.default.fileExists(atPath: sweeper.runnerDirectory))
         #expect(FileManager.default.fileExists(atPath: starting))
     }
+
+    @Test("a runner whose cgroups cannot be removed yet keeps its directory, and the next sweep removes both")
+    func sweepKeepsRunnerWhoseCgroupsRemain() throws {
+        let base = try scratch()
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        var dead: SandboxStateDirectory? = try SandboxStateDirectory(root: base)
+        let deadDirectory = dead!.runnerDirectory
+        let deadName = dead!.name
+        dead = nil
+        try FileManager.default.createDirectory(atPath: deadDirectory, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: "\(deadDirectory)/lock", contents: nil)
+
+        let first = try SandboxStateDirectory(root: base)
+        var asked: [String] = []
+        let blocked = first.sweepAbandoned(uidLockDirectory: "\(base)/no-locks") { name in
+            asked.append(name)
+            return false
+        }
+        #expect(asked == [deadName])
+        #expect(blocked.runners == 0 && blocked.names.isEmpty && blocked.kept == [deadName])
+        #expect(FileManager.default.fileExists(atPath: deadDirectory), "forgotten: its cgroups would never be tried again")
+
+        let second = try SandboxStateDirectory(root: base)
+        let cleared = second.sweepAbandoned(uidLockDirectory: "\(base)/no-locks") { _ in true }
+        // The first sweeper is alive (its lock is held): only the dead runner goes.
+        #expect(cleared.names == [deadName] && cleared.kept.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: deadDirectory))
+        #expect(FileManager.default.fileExists(atPath: first.runnerDirectory))
+    }
 }
