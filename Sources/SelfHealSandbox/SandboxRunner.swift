@@ -31,6 +31,9 @@ public final class SandboxRunner: CodeRunning {
         return status
     }
 
+    /// Sandboxes running and jobs waiting for one, now.
+    var occupancy: (running: Int, waiting: Int) { slots.occupancy }
+
     /// Starts a warm host for every slot (each slot taken in turn, so a job never waits on a
     /// host being started under it). Jobs that arrive first simply wait for their slot.
     public func warmUp() async {

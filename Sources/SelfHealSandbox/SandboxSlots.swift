@@ -41,6 +41,11 @@ final class SandboxSlots: Sendable {
         }
     }
 
+    /// Slots taken and callers waiting for one, now.
+    var occupancy: (running: Int, waiting: Int) {
+        state.withLock { (count - $0.free.count, $0.waiters.count) }
+    }
+
     /// Hands the slot to the longest waiter, or frees it.
     func release(_ slot: Int) {
         let next = state.withLock { state -> CheckedContinuation<Int, any Error>? in

@@ -7,11 +7,15 @@ import Testing
 struct SandboxCapacityTests {
     @Test func fullQueueIsTurnedAwayAsBusy() async throws {
         let fixture = try SandboxFixture(timeout: .seconds(10), maxConcurrent: 1, queueLength: 1)
-        let slow = SandboxJob(code: "import time\ntime.sleep(1.5)\n", tests: "")
+        let slow = SandboxJob(code: "import time\ntime.sleep(4)\n", tests: "")
         async let first = fixture.runner.run(slow)
-        try await Task.sleep(for: .milliseconds(300))
         async let second = fixture.runner.run(slow)
-        try await Task.sleep(for: .milliseconds(300))
+        // Not a fixed pause: on a loaded machine the two may not have arrived yet after one.
+        let deadline = ContinuousClock.now + .seconds(3)
+        while fixture.runner.occupancy != (1, 1) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        try #require(fixture.runner.occupancy == (1, 1), "one job running and one waiting")
         // One runs, one waits: a third has nowhere to go.
         do {
             _ = try await fixture.runner.run(slow)
