@@ -10,7 +10,8 @@
 ///    `/tmp/job`), mask every world-writable mount found under the read-only paths with an
 ///    empty tmpfs and make the other mounts found there read-only, then `pivot_root` into it
 ///    and detach the host's root; without: enter the job directory;
-/// 3. the rlimits (CPU, address space, processes, file size, open files, no core);
+/// 3. the OOM killer's first pick (`oom_score_adj` 1000), the rlimits (CPU, address space,
+///    processes, file size, open files, no core);
 /// 4. drop to the run's uid with no groups (as root);
 /// 5. no new privileges, then the seccomp filter (see `filter` below);
 /// 6. close every inherited descriptor but 0-2 and exec the command; a `python3 -I` command
@@ -118,6 +119,19 @@ enum SandboxJail {
             check(libc.umount2(b".", 2), "detaching the host's root")
         def confine(uid=None):
             # Steps 3 to 5: the rlimits, the run's uid (or `uid`), no new privileges, the filter.
+            # First the OOM killer's first pick: a run's processes go before the service's
+            # (and a warm host's) when memory runs out. Raising a score needs no privilege; as
+            # root with CAP_SYS_RESOURCE this also makes it the lowest the run may set.
+            try:
+                descriptor = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+                try:
+                    os.write(descriptor, b"1000")
+                finally:
+                    os.close(descriptor)
+            except FileNotFoundError:
+                pass  # No /proc in this view (a user namespace that may not mount one).
+            except OSError as error:
+                fail("setting the OOM score", error)
             for name, value in (("CPU", "cpu"), ("AS", "as"), ("NPROC", "nproc"), ("FSIZE", "fsize"), ("NOFILE", "nofile"), ("CORE", "core")):
                 limit = int(spec[value])
                 try:

@@ -65,7 +65,11 @@ struct SandboxLauncher: Sendable {
             "nofile=\(c.maxOpenFiles)", "core=0",
         ]
         if let uid = uid(forSlot: slot) { jail.append("uid=\(uid)") }
-        if jobDirectory == nil, let checker = checkerUID(forSlot: slot, configuration: c) { jail.append("checker_uid=\(checker)") }
+        if jobDirectory == nil {
+            // A warm host sets each job's share of its cgroups' memory to this (the run's limit).
+            jail.append("run_memory=\(c.runMemoryBytes)")
+            if let checker = checkerUID(forSlot: slot, configuration: c) { jail.append("checker_uid=\(checker)") }
+        }
         if let architecture = Self.seccompArchitecture { jail.append("seccomp=\(architecture)") }
         if Self.runsInProcess(command) { jail.append("inprocess=1") }
         switch mode {

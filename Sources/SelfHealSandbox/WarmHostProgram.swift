@@ -10,7 +10,9 @@
 /// 1. mounts fresh, empty tmpfs on `/tmp`, `/var/tmp` and `/dev/shm` and writes the job's
 ///    files into `/tmp/job` (nothing reaches the host's disk, nothing a job wrote is seen by
 ///    the next; a mount namespace per job would cost more, its teardown waits on the kernel);
-/// 2. sends the spare its command; the spare runs it in its own fresh `__main__` (`run_here`,
+/// 2. sets the memory limit of its cgroups (which it shares with its checker, the spare and
+///    the job) to what they hold now plus the run's limit (`limit_job_memory`; the OOM killer
+///    picks a job's process before the host), then sends the spare its command; the spare runs it in its own fresh `__main__` (`run_here`,
 ///    as a cold run does), then ends as the interpreter would, reporting its exit status on
 ///    the link just before it exits;
 /// 3. answers as soon as that status (or the process's end, or the deadline: the host kills
@@ -116,6 +118,53 @@ enum WarmHostProgram {
                 return None
             except OSError as error:
                 return str(error)
+        # The host's memory cgroup, which it shares with its checker, its spare and each job:
+        # (usage descriptor, limit descriptor, the limit selfheal set), or None without one.
+        MEMORY = None
+        def open_memory_files():
+            # Opened before the view hides /sys; never inherited by a job (close-on-exec, and
+            # the spare closes every descriptor above 3).
+            global MEMORY
+            for procs in lists["cgroup"]:
+                directory = os.path.dirname(procs)
+                for usage, limit in (("memory.current", "memory.max"), ("memory.usage_in_bytes", "memory.limit_in_bytes")):
+                    if os.path.exists(directory + "/" + limit):
+                        with open(directory + "/" + limit) as handle:
+                            bound = handle.read().strip()
+                        flags = os.O_CLOEXEC
+                        MEMORY = (os.open(directory + "/" + usage, os.O_RDONLY | flags),
+                                  os.open(directory + "/" + limit, os.O_WRONLY | flags),
+                                  int(bound) if bound.isdigit() else None)
+                        return
+        def limit_job_memory():
+            # A job may take the run's memory limit and no more: the cgroup's limit becomes what
+            # the host, its checker and the spare use now plus that (the job's files are in
+            # already, as a cold run's are outside its cgroup). A cgroup per job would cost a
+            # migration, which on cgroup v1 stalls every fork on the machine. Returns why it
+            # failed, or None.
+            if MEMORY is None or "run_memory" not in spec:
+                return None
+            usage_file, limit_file, bound = MEMORY
+            try:
+                limit = int(os.pread(usage_file, 64, 0)) + int(spec["run_memory"])
+                if bound is not None:
+                    limit = min(limit, bound)
+                os.write(limit_file, b"%d" % limit)
+                return None
+            except (OSError, ValueError) as error:
+                return "setting the job's memory limit: %s" % error
+        def exempt_host():
+            # Where root may lower a score (CAP_SYS_RESOURCE), the host is never the OOM
+            # killer's pick in its cgroups; elsewhere it has the service's score, below every
+            # job's (`confine` sets theirs to the top).
+            try:
+                descriptor = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+                try:
+                    os.write(descriptor, b"-1000")
+                finally:
+                    os.close(descriptor)
+            except OSError:
+                pass
         def clear_places():
             for path in PLACES:
                 while libc.umount2(path.encode(), 2) == 0:
@@ -354,7 +403,7 @@ enum WarmHostProgram {
                 os.environ.update(ENVIRONMENT)
                 GENERATION += 1
                 gc.freeze()
-            why = prepare_places(files)
+            why = prepare_places(files) or limit_job_memory()
             if why is not None:
                 clear_places()
                 err = ("selfheal-jail: setting the job up: %s\n" % why).encode()
@@ -430,6 +479,8 @@ enum WarmHostProgram {
                 os.close(descriptor)
             fork_spare()
         enter_cgroups()
+        open_memory_files()
+        exempt_host()
         build_view()
         os.chdir("/")
         start_checker()

@@ -106,8 +106,10 @@ final class WarmHosts: Sendable {
         do throws(SandboxError) {
             let cgroup = try cgroups.makeRun(
                 named: "\(cgroupPrefix)host\(slot)-\(generation)",
-                // The host itself (about 15 MiB) lives in the cgroup beside each job.
-                memoryBytes: configuration.runMemoryBytes + (32 << 20), maxProcesses: configuration.maxProcesses + 1
+                // The host and its checker (about 15 MiB) live in the cgroups beside each job.
+                // This is the outer bound: the host narrows the memory limit to its own use
+                // plus the run's before each job.
+                memoryBytes: configuration.runMemoryBytes + (64 << 20), maxProcesses: configuration.maxProcesses + 2
             )
             let (executable, arguments) = launcher.hostCommand(slot: slot, cgroupProcs: cgroup.procsFiles, configuration: configuration)
             let host: WarmHost

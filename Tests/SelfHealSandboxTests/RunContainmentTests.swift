@@ -38,6 +38,72 @@ struct RunContainmentTests {
     }
 
     @Test(
+        "one process holding more than the run's memory limit fails the run on either path: a warm job gets no share of what its host may use, and the host serves the next job",
+        .enabled(if: cgroupsInEffect, "this machine gives the sandbox no cgroups"), .timeLimit(.minutes(2)),
+        arguments: SandboxPath.allCases
+    )
+    func oneProcessOverTheLimitFails(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(timeout: .seconds(20), maxConcurrent: 1, runMemoryBytes: 200 << 20, path: path)
+        // 216 MiB, every page written: under the per-process cap (512 MiB), over the run's 200.
+        let result = try await fixture.run("block = b'\\x01' * (216 * 1024 * 1024)\nprint('held', len(block))\n", tests: "")
+        #expect(!result.passed)
+        #expect(result.stderrTail.contains("memory limit of 200 MiB exceeded"), "\(result.stderrTail)")
+        // Well under the limit: it runs, on the same path.
+        let small = try await fixture.run("block = b'\\x01' * (150 * 1024 * 1024)\nprint('held', len(block))\n", tests: "")
+        #expect(small.passed, "\(small.stderrTail)")
+        if path == .warm {
+            let stats = try #require(fixture.runner.warmHostStats)
+            #expect(stats.jobs == 2 && stats.fellBack == 0, "\(stats)")
+        }
+        #expect(fixture.leftoverProcesses.isEmpty)
+    }
+
+    @Test(
+        "the OOM killer picks a job's process before the service or a warm host, and no job can lower its score below theirs",
+        .enabled(if: cgroupsInEffect, "this machine gives the sandbox no cgroups"), .timeLimit(.minutes(2)),
+        arguments: SandboxPath.allCases
+    )
+    func oomScores(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(maxConcurrent: 1, path: path)
+        let program = """
+            with open("/proc/self/oom_score_adj") as score:
+                assert score.read().strip() == "1000", "the job's OOM score is not 1000"
+            for value in ("-1000", "-1"):
+                try:
+                    with open("/proc/self/oom_score_adj", "w") as score:
+                        score.write(value)
+                except PermissionError:
+                    continue
+                raise SystemExit("the job set its OOM score to " + value)
+            """
+        let result = try await fixture.run(program, tests: "")
+        #expect(result.passed, "\(result.stderrTail)")
+        if path == .warm {
+            let parents = try RunCgroups.detect().get().parents
+            let name = fixture.runner.runnerDirectory.split(separator: "/").last.map(String.init) ?? "?"
+            let memory = try #require(parents.flatMap { parent in
+                ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).filter { $0.hasPrefix("selfheal-\(name)-host") }.map { "\(parent)/\($0)" }
+            }.first)
+            let members = (try String(contentsOfFile: "\(memory)/cgroup.procs", encoding: .utf8)).split(separator: "\n").compactMap { pid_t($0) }
+            let scores = members.map { pid in (uid: Self.realUID(of: pid), score: Self.oomScore(of: pid)) }
+            // The host (root) keeps the service's score or, where root may lower it, -1000; its
+            // checker and the spare (their own uids) have a job's.
+            let host = scores.filter { $0.uid == 0 }
+            #expect(host.count == 1 && host.allSatisfy { $0.score == 0 || $0.score == -1000 }, "\(scores)")
+            #expect(scores.filter { $0.uid != 0 }.allSatisfy { $0.score == 1000 }, "\(scores)")
+        }
+    }
+
+    static func realUID(of pid: pid_t) -> Int? {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        return status.split(separator: "\n").first { $0.hasPrefix("Uid:") }?.split(whereSeparator: \.isWhitespace).dropFirst().first.flatMap { Int($0) }
+    }
+
+    static func oomScore(of pid: pid_t) -> Int? {
+        (try? String(contentsOfFile: "/proc/\(pid)/oom_score_adj", encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    }
+
+    @Test(
         "a run's cgroups are gone after it (a warm host's hold the host alone), none are left when the runner stops, and /health's isolation names them",
         .enabled(if: cgroupsInEffect, "no cgroups here"), arguments: SandboxPath.allCases
     )
