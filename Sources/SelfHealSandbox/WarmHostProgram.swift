@@ -139,9 +139,12 @@ enum WarmHostProgram {
         def limit_job_memory():
             # A job may take the run's memory limit and no more: the cgroup's limit becomes what
             # the host, its checker and the spare use now plus that (the job's files are in
-            # already, as a cold run's are outside its cgroup). A cgroup per job would cost a
-            # migration, which on cgroup v1 stalls every fork on the machine. Returns why it
-            # failed, or None.
+            # already, as a cold run's are outside its cgroup). "Now" includes file cache that
+            # earlier jobs' reads left charged here, which the kernel reclaims first: a job may
+            # get that much more, within selfheal's outer bound (the run's limit + 32 MiB);
+            # leaving it out would cost a read of memory.stat per job (~0.1 ms measured). A
+            # cgroup per job would cost a migration, which on cgroup v1 stalls every fork on
+            # the machine. Returns why it failed, or None.
             if MEMORY is None or "run_memory" not in spec:
                 return None
             usage_file, limit_file, bound = MEMORY

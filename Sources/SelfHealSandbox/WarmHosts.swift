@@ -109,7 +109,7 @@ final class WarmHosts: Sendable {
                 // The host and its checker (about 15 MiB) live in the cgroups beside each job.
                 // This is the outer bound: the host narrows the memory limit to its own use
                 // plus the run's before each job.
-                memoryBytes: configuration.runMemoryBytes + (64 << 20), maxProcesses: configuration.maxProcesses + 2
+                memoryBytes: configuration.runMemoryBytes + (32 << 20), maxProcesses: configuration.maxProcesses + 2
             )
             let (executable, arguments) = launcher.hostCommand(slot: slot, cgroupProcs: cgroup.procsFiles, configuration: configuration)
             let host: WarmHost

@@ -126,13 +126,19 @@ struct RunContainmentTests {
             #expect(left.count == parents.count && left.allSatisfy { $0.contains("-host") }, "left: \(left)")
             let jobUIDs = Set((0..<fixture!.runner.configuration.maxConcurrent).compactMap { fixture!.runner.uid(forSlot: $0) })
             for directory in left {
-                let members = (try? String(contentsOfFile: "\(directory)/cgroup.procs", encoding: .utf8))?.split(separator: "\n").compactMap { pid_t($0) } ?? []
-                let owners = members.map { WarmHostTests.owner(of: $0) ?? -1 }
-                let ofJobs = members.filter { jobUIDs.contains(WarmHostTests.owner(of: $0) ?? -1) }
-                #expect(
-                    members.count <= 3 && owners.contains(0) && ofJobs.count <= 1 && ofJobs.allSatisfy(SandboxFixture.isWarmSpare),
-                    "\(directory) holds \(members) of \(owners)"
-                )
+                // The host answers first and clears up after: the job's leftover child is given
+                // 5 seconds to go (as `leftoverProcesses` gives it).
+                let deadline = ContinuousClock.now + .seconds(5)
+                var members: [pid_t] = [], owners: [Int] = [], settled = false
+                while !settled {
+                    members = (try? String(contentsOfFile: "\(directory)/cgroup.procs", encoding: .utf8))?.split(separator: "\n").compactMap { pid_t($0) } ?? []
+                    owners = members.map { WarmHostTests.owner(of: $0) ?? -1 }
+                    let ofJobs = members.filter { jobUIDs.contains(WarmHostTests.owner(of: $0) ?? -1) }
+                    settled = members.count <= 3 && owners.contains(0) && ofJobs.count <= 1 && ofJobs.allSatisfy(SandboxFixture.isWarmSpare)
+                    if settled || ContinuousClock.now >= deadline { break }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(settled, "\(directory) holds \(members) of \(owners)")
             }
         }
         #expect(fixture!.runner.isolation.cgroups.contains("MiB of memory"))
