@@ -64,6 +64,13 @@ enum BenchmarkAnswer {
             )
         """
 
+    /// What the answer was asked for: a smoke run (an answer without tests) reads it for
+    /// worked examples.
+    static let request = """
+        Write summarize(readings, gap_limit=10.0, top=2): skip None and blank strings, and return the count, \
+        lowest, highest, mean (3 decimals), median, the `top` most common values and the jumps above gap_limit.
+        """
+
     static let tests = """
         def check(candidate):
             s = candidate([1, 2, 2, 3, None, " 4 ", ""])

@@ -7,7 +7,8 @@ import Glibc
 
 /// `selfheal bench sandbox`: what isolation costs, on the warm path (jobs forked from a host
 /// started ahead of time) and the cold one (a fresh interpreter per job) side by side: a
-/// trivial program and a 60-line answer with 10 asserts, each run and checked compile-only,
+/// trivial program and a 60-line answer with 10 asserts, each run and checked compile-only
+/// (and the answer's smoke run, what an answer without tests gets),
 /// timed one at a time against the interpreter started directly and against CPython's own
 /// `compile()` of the answer (the floor of any compile-only check); then runs per second at
 /// full concurrency.
@@ -20,6 +21,8 @@ public enum SandboxBenchmark {
         let jobs: [(name: String, job: SandboxJob)] = [
             ("trivial program (`pass`)", SandboxJob(code: "pass", tests: "")),
             ("60-line answer, 10 asserts", SandboxJob(code: BenchmarkAnswer.code, tests: BenchmarkAnswer.tests, entryPoint: "summarize")),
+            // What the service runs for an answer without tests.
+            ("smoke run, 60-line", SandboxJob(code: BenchmarkAnswer.code, entryPoint: "summarize", smoke: true, requestText: BenchmarkAnswer.request)),
             ("compile-only, trivial", SandboxJob(code: "pass")),
             ("compile-only, 60-line", SandboxJob(code: BenchmarkAnswer.code)),
         ]
