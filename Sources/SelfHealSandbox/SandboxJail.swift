@@ -117,17 +117,19 @@ enum SandboxJail {
             os.chdir(root)
             check(libc.syscall(155, b".", b"."), "pivot_root")
             check(libc.umount2(b".", 2), "detaching the host's root")
+        def set_oom_score(value):
+            descriptor = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
+            try:
+                os.write(descriptor, value)
+            finally:
+                os.close(descriptor)
         def confine(uid=None):
             # Steps 3 to 5: the rlimits, the run's uid (or `uid`), no new privileges, the filter.
             # First the OOM killer's first pick: a run's processes go before the service's
             # (and a warm host's) when memory runs out. Raising a score needs no privilege; as
             # root with CAP_SYS_RESOURCE this also makes it the lowest the run may set.
             try:
-                descriptor = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
-                try:
-                    os.write(descriptor, b"1000")
-                finally:
-                    os.close(descriptor)
+                set_oom_score(b"1000")
             except FileNotFoundError:
                 pass  # No /proc in this view (a user namespace that may not mount one).
             except OSError as error:

@@ -161,11 +161,7 @@ enum WarmHostProgram {
             # killer's pick in its cgroups; elsewhere it has the service's score, below every
             # job's (`confine` sets theirs to the top).
             try:
-                descriptor = os.open("/proc/self/oom_score_adj", os.O_WRONLY)
-                try:
-                    os.write(descriptor, b"-1000")
-                finally:
-                    os.close(descriptor)
+                set_oom_score(b"-1000")
             except OSError:
                 pass
         def clear_places():

@@ -84,13 +84,21 @@ struct RunContainmentTests {
             let memory = try #require(parents.flatMap { parent in
                 ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).filter { $0.hasPrefix("selfheal-\(name)-host") }.map { "\(parent)/\($0)" }
             }.first)
-            let members = (try String(contentsOfFile: "\(memory)/cgroup.procs", encoding: .utf8)).split(separator: "\n").compactMap { pid_t($0) }
-            let scores = members.map { pid in (uid: Self.realUID(of: pid), score: Self.oomScore(of: pid)) }
             // The host (root) keeps the service's score or, where root may lower it, -1000; its
-            // checker and the spare (their own uids) have a job's.
-            let host = scores.filter { $0.uid == 0 }
-            #expect(host.count == 1 && host.allSatisfy { $0.score == 0 || $0.score == -1000 }, "\(scores)")
-            #expect(scores.filter { $0.uid != 0 }.allSatisfy { $0.score == 1000 }, "\(scores)")
+            // checker and the spare (their own uids) have a job's. Read once the host has
+            // cleared up after the job (a spare being forked is root for a moment).
+            let deadline = ContinuousClock.now + .seconds(5)
+            var scores: [(uid: Int?, score: Int?)] = [], settled = false
+            while !settled {
+                let members = (try String(contentsOfFile: "\(memory)/cgroup.procs", encoding: .utf8)).split(separator: "\n").compactMap { pid_t($0) }
+                scores = members.map { pid in (uid: Self.realUID(of: pid), score: Self.oomScore(of: pid)) }
+                let host = scores.filter { $0.uid == 0 }
+                settled = scores.count == 3 && host.count == 1 && host.allSatisfy { $0.score == 0 || $0.score == -1000 }
+                    && scores.filter { $0.uid != 0 }.allSatisfy { $0.score == 1000 }
+                if settled || ContinuousClock.now >= deadline { break }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(settled, "\(scores)")
         }
     }
 
