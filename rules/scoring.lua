@@ -11,13 +11,18 @@ return {
   -- tests fail, or that does not compile, fails. Without tests the score decides.
   -- "weigh": the run is one rule among the others and only the score decides.
   execution = { mode = "decide", quality_floor = 0.3 },
-  -- how generated code runs in the sandbox: with the request's tests when it has some, else
-  -- compile only (the `check` command). The program file's name is appended to each command.
+  -- how generated code runs in the sandbox: with the request's tests when it has some, else a
+  -- smoke run (compiled, read for crude defects, imported, the request's worked examples
+  -- tried; Python) or compile only (the `check` command). The program file's name is appended
+  -- to each command.
   sandbox = {
     timeout_seconds = 10,
     -- run jobs in warm hosts (an isolated interpreter started ahead of time, each job a child
     -- forked from it: a few milliseconds instead of tens); false starts a fresh one per job
     warm_hosts = true,
+    -- an answer without tests gets a smoke run; false: only a compile-only check (faster, and
+    -- blind to code that compiles but fails when imported or on the request's own examples)
+    smoke_runs = true,
     task_types = { "code_generation", "test_generation" },
     languages = {
       python = {

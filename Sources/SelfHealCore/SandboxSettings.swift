@@ -49,6 +49,11 @@ public struct SandboxSettings: Sendable, Equatable {
     public var timeoutSeconds: Double?
     /// Wall-clock limit of a smoke run (an answer without tests, compiled and imported).
     public var smokeTimeoutSeconds: Double = 3
+    /// What an answer without tests gets: a smoke run (compiled, read for crude defects,
+    /// imported, its request's worked examples tried), or with false only a compile-only check
+    /// (a warm host answers one that compiles without a fork; faster, and blind to an answer
+    /// that compiles but fails on import or on its own examples).
+    public var smokeRuns = true
     /// Whether jobs may run in the runner's warm hosts (interpreters started ahead of time,
     /// each job a child forked from one); false starts a fresh interpreter for every job.
     public var warmHosts = true

@@ -4,7 +4,8 @@ import SelfHealCore
 
 extension Evaluator {
     /// Runs the code with the request's tests; when there are none, a smoke run (compile, read
-    /// for crude defects, import) or, for a language without a harness, a compile-only check.
+    /// for crude defects, import) or, for a language without a harness or with
+    /// `sandbox.smoke_runs = false`, a compile-only check.
     /// nil when there is no runner, the task type's outputs are not code, or the language has
     /// no check; a verdict that depends on tests nobody could run is an error.
     func execute(_ request: EvaluateRequest, code: String) async throws -> ExecResult? {
@@ -17,7 +18,7 @@ extension Evaluator {
             code: code, tests: tests, entryPoint: request.entryPoint, language: request.language ?? "python",
             languageOverrides: settings.languages,
             timeoutSeconds: tests == nil ? min(settings.smokeTimeoutSeconds, settings.timeoutSeconds ?? .infinity) : settings.timeoutSeconds,
-            smoke: tests == nil, requestText: request.userInput
+            smoke: tests == nil && settings.smokeRuns, requestText: request.userInput
         )
         job.warmHost = settings.warmHosts
         do {

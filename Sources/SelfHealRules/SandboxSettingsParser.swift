@@ -7,6 +7,7 @@ import SelfHealLua
 ///   timeout_seconds = 10,
 ///   smoke_timeout_seconds = 3,
 ///   warm_hosts = true,
+///   smoke_runs = true,
 ///   task_types = { "code_generation", "test_generation" },
 ///   languages = {
 ///     python = { run = { "python3", "-I" }, check = { ... }, extension = ".py", entry_call = "check({entry_point})", harness = "python" },
@@ -44,6 +45,12 @@ enum SandboxSettingsParser {
         case .boolean(let on): settings.warmHosts = on
         case let other:
             problems.append(("warm_hosts", "sandbox.warm_hosts must be true or false (got \(ScoringPolicyParser.describe(other)))"))
+        }
+        switch table["smoke_runs"] {
+        case .nil: break
+        case .boolean(let on): settings.smokeRuns = on
+        case let other:
+            problems.append(("smoke_runs", "sandbox.smoke_runs must be true or false (got \(ScoringPolicyParser.describe(other)))"))
         }
         switch table["task_types"] {
         case .nil: break

@@ -53,6 +53,24 @@ import Testing
         #expect(sandbox.languages["python"]?.check?.first == "python3")
         #expect(sandbox.taskTypes.contains("code_generation"))
         #expect(sandbox.languages["python"]?.harness == .python)
+        #expect(sandbox.smokeRuns && sandbox.warmHosts)
+    }
+
+    @Test("smoke_runs is read as a boolean; anything else is refused by name")
+    func smokeRunsSetting() throws {
+        func load(_ value: String) throws -> SandboxSettings {
+            let folder = try TempFolder(["scoring.lua": "return { sandbox = { smoke_runs = \(value) } }", "a.lua": rule("a", "return 1")])
+            return try RulesEngine(directory: folder.path, logger: quietLogger).current.policy.sandbox
+        }
+        #expect(try load("false").smokeRuns == false)
+        #expect(try load("true").smokeRuns)
+        do {
+            _ = try load("\"no\"")
+            Issue.record("smoke_runs = \"no\" loaded")
+        } catch let error as RuleLoadError {
+            let text = error.problems.map(\.description).joined(separator: "\n")
+            #expect(text.contains("sandbox.smoke_runs must be true or false"), "\(text)")
+        }
     }
 
     @Test("the harness is on for Python unless the file says none, and a wrong name is refused")

@@ -89,6 +89,34 @@ struct SandboxEvaluationTests {
         }
     }
 
+    @Test("with sandbox.smoke_runs = false an answer without tests is only compiled: a stub passes that check, a syntax error fails it; tests still run")
+    func compileOnlyWithoutSmokeRuns() async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        let rules = database.directory.appendingPathComponent("rules-compile-only")
+        try FileManager.default.copyItem(atPath: shippedRules, toPath: rules.path)
+        let scoring = rules.appendingPathComponent("scoring.lua")
+        let text = try String(contentsOf: scoring, encoding: .utf8)
+        try #require(text.contains("smoke_runs = true"))
+        try text.replacingOccurrences(of: "smoke_runs = true", with: "smoke_runs = false").write(to: scoring, atomically: false, encoding: .utf8)
+        var config = testConfig(.all, database: database)
+        config.rulesDirectory = rules.path
+        try await withRoutes(config) { role in
+            let stub = try await evaluate(role, output: "```python\ndef add(a, b):\n    \"\"\"Adds two numbers.\"\"\"\n    pass\n```", tests: nil)
+            let stubExec = try #require(stub.json["exec"] as? [String: Any], "\(stub.json)")
+            #expect(stubExec["kind"] as? String == "syntax" && stubExec["passed"] as? Bool == true, "\(stubExec)")
+
+            let broken = try await evaluate(role, output: "```python\ndef add(a, b)\n    return a + b\n```", tests: nil, entryPoint: nil)
+            let brokenExec = try #require(broken.json["exec"] as? [String: Any])
+            #expect(brokenExec["kind"] as? String == "syntax" && brokenExec["passed"] as? Bool == false, "\(brokenExec)")
+            #expect(broken.json["passed"] as? Bool == false)
+
+            let wrong = try await evaluate(role, output: "```python\ndef add(a, b):\n    return a - b\n```", tests: Self.addTests)
+            #expect((wrong.json["exec"] as? [String: Any])?["kind"] as? String == "tests")
+            #expect(wrong.json["passed"] as? Bool == false)
+        }
+    }
+
     @Test("every request in samples/with_tests.json passes its tests with the simulated provider")
     func samplesPassTheirTests() async throws {
         let database = try TempDatabase()

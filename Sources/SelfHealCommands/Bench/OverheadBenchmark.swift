@@ -6,6 +6,7 @@ import NIOFoundationEssentialsCompat
 import NIOHTTP1
 import SelfHealCore
 import SelfHealLLM
+import SelfHealRules
 import SelfHealServer
 
 /// Measures what selfheal itself adds around the LLM, the way a gateway is compared with
@@ -36,6 +37,9 @@ struct OverheadBenchmark {
             environment: ["LLM_PROVIDER": "openai", "LLM_BASE_URL": llmURL, "LLM_MODEL": generationModel, "LLM_JUDGE_MODEL": judgeModel],
             client: LLMHTTPClient.shared, logger: logger
         )
+        // What an answer without tests gets under these rules (`sandbox.smoke_runs`), for the labels.
+        let withoutTests = try RulesEngine(directory: rulesDirectory, logger: logger).current.policy.sandbox.smokeRuns
+            ? "smoke run" : "compile-only"
         let role = try await RunningRole.start(config: config, providers: providers, logger: logger)
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         var lines = [
@@ -60,7 +64,7 @@ struct OverheadBenchmark {
                 lines.append(pad(["\(level)", format(measured.p50), format(measured.p99), format(measured.rate, digits: 0), format(measured.cpu), "\(measured.errors)"]))
             }
             lines += [
-                "", "POST /api/v1/request (generation, a smoke run in the sandbox, rules, the judge: two LLM calls, the log row):",
+                "", "POST /api/v1/request (generation, a \(withoutTests) in the sandbox, rules, the judge: two LLM calls, the log row):",
                 pad(["concurrency", "p50 ms", "p99 ms", "req/s", "added p50", "selfheal CPU", "errors"]),
             ]
             for level in levels {
@@ -78,7 +82,7 @@ struct OverheadBenchmark {
                 pad(["", "p50 ms", "p99 ms", "req/s", "selfheal CPU", "errors"]),
             ]
             let clientCPU = baseline[levels.min()!]!.cpu
-            for (label, tests, level) in [("tests, 1", true, 1), ("tests, 8", true, 8), ("smoke run, 1", false, 1)] {
+            for (label, tests, level) in [("tests, 1", true, 1), ("tests, 8", true, 8), ("\(withoutTests), 1", false, 1)] {
                 let measured = try await measure(url: evaluate, concurrency: level, client: client, body: Self.evaluateBody(tests: tests))
                 lines.append(pad([
                     label, format(measured.p50), format(measured.p99), format(measured.rate, digits: 0),
