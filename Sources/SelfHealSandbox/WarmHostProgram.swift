@@ -12,9 +12,9 @@
 ///    the next; a mount namespace per job would cost more, its teardown waits on the kernel);
 /// 2. sets the memory limit of its cgroups (which it shares with its checker, the spare and
 ///    the job) to what they hold now plus the run's limit (`limit_job_memory`; the OOM killer
-///    picks a job's process before the host), then sends the spare its command; the spare runs it in its own fresh `__main__` (`run_here`,
-///    as a cold run does), then ends as the interpreter would, reporting its exit status on
-///    the link just before it exits;
+///    picks a job's process before the host), then sends the spare its command; the spare
+///    runs it in its own fresh `__main__` (`run_here`, as a cold run does), then ends as the
+///    interpreter would, reporting its exit status on the link just before it exits;
 /// 3. answers as soon as that status (or the process's end, or the deadline: the host kills
 ///    it) is known, then kills every other process of its pid namespace (it is pid 1 there)
 ///    but its checker, reaps them, detaches the tmpfs mounts, forks the next spare, and says
@@ -129,12 +129,15 @@ enum WarmHostProgram {
                 directory = os.path.dirname(procs)
                 for usage, limit in (("memory.current", "memory.max"), ("memory.usage_in_bytes", "memory.limit_in_bytes")):
                     if os.path.exists(directory + "/" + limit):
-                        with open(directory + "/" + limit) as handle:
-                            bound = handle.read().strip()
-                        flags = os.O_CLOEXEC
-                        MEMORY = (os.open(directory + "/" + usage, os.O_RDONLY | flags),
-                                  os.open(directory + "/" + limit, os.O_WRONLY | flags),
-                                  int(bound) if bound.isdigit() else None)
+                        try:
+                            with open(directory + "/" + limit) as handle:
+                                bound = handle.read().strip()
+                            flags = os.O_CLOEXEC
+                            MEMORY = (os.open(directory + "/" + usage, os.O_RDONLY | flags),
+                                      os.open(directory + "/" + limit, os.O_WRONLY | flags),
+                                      int(bound) if bound.isdigit() else None)
+                        except OSError as error:
+                            fail("opening the memory limit of " + directory, error)
                         return
         def limit_job_memory():
             # A job may take the run's memory limit and no more: the cgroup's limit becomes what
