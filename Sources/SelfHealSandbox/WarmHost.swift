@@ -155,6 +155,12 @@ final class WarmHost: @unchecked Sendable {
         case .failure(let failure):
             return .failure(failure)
         case .success(let (answer, tails)):
+            if let why = answer["setup_failed"] as? String {
+                // Its mounts or the job's memory limit: the job never started. A host that
+                // cannot set jobs up is replaced; this one runs cold.
+                stop()
+                return .failure(Failure(description: "the host could not set the job up: \(why)"))
+            }
             let outCount = answer["out"] as? Int ?? 0
             guard outCount <= tails.count else { return .failure(died("a malformed answer")) }
             let termination: ChildProcess.Termination

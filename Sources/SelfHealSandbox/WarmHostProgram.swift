@@ -28,7 +28,8 @@
 /// A request's header: `command`, `files` ([name, byte count] in the order the bytes follow),
 /// `trusted` (the main file, when it is selfheal's harness), `compile_only`, `env`,
 /// `timeout_ms`, `cap`. The answer's: `status` or `signal`, `timed_out`, `checker`, `out` and
-/// `err` (byte counts of the stdout and stderr tails that follow), then `{"clean": true}`.
+/// `err` (byte counts of the stdout and stderr tails that follow), or `setup_failed` (why the
+/// host could not set the job up), then `{"clean": true}`.
 /// The first message the host sends is `{"ready": true}`.
 enum WarmHostProgram {
     static let source = #"""
@@ -407,9 +408,10 @@ enum WarmHostProgram {
                 gc.freeze()
             why = prepare_places(files) or limit_job_memory()
             if why is not None:
+                # The host's failure, not the job's: selfheal stops this host and runs the job
+                # cold, so its verdict is a cold run's.
                 clear_places()
-                err = ("selfheal-jail: setting the job up: %s\n" % why).encode()
-                send({"timed_out": False, "out": 0, "err": len(err), "status": 125}, err)
+                send({"setup_failed": why})
                 return
             pid, exited, link, out_r, err_r, _ = take_spare()
             deadline = time.monotonic() + header["timeout_ms"] / 1000

@@ -210,6 +210,19 @@ struct WarmHostTests {
         #expect(stats.fellBack == 1 && stats.restarted == 1, "\(stats)")
     }
 
+    @Test("a job its host cannot set up (its files overflow the host's private /tmp) runs cold, and a new host serves the next", .enabled(if: warmHere, "no warm hosts on this machine"))
+    func jobTheHostCannotSetUpRunsCold() async throws {
+        let fixture = try SandboxFixture(timeout: .seconds(20), maxConcurrent: 1)
+        // A valid program larger than the 16 MiB tmpfs the host mounts for each job's files.
+        let padding = String(repeating: "# padding to overflow the host's private /tmp\n", count: (17 << 20) / 46)
+        let big = try await fixture.run(padding + addCode, tests: addTests, entryPoint: "add")
+        #expect(big.passed, "\(big.stderrTail)")
+        let next = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
+        #expect(next.passed, "\(next.stderrTail)")
+        let stats = try #require(fixture.runner.warmHostStats)
+        #expect(stats.fellBack == 1 && stats.restarted == 1 && stats.jobs == 1, "\(stats)")
+    }
+
     @Test("a compile-only check that compiles is answered without a fork; one that does not gets the forked path's error")
     func compileOnlyWithoutAFork() async throws {
         let fixture = try SandboxFixture(maxConcurrent: 1)
