@@ -27,6 +27,15 @@ struct RunCgroups: Sendable {
         /// The `cgroup.procs` files a run's first process writes itself into.
         var procsFiles: [String] { directories.map { "\($0)/cgroup.procs" } }
 
+        /// The memory cgroup's usage and limit files (a warm host narrows the limit per job).
+        var memoryFiles: (usage: String, limit: String) {
+            let memory = directories[0]  // v1: the memory hierarchy's comes first, as `parents`
+            switch version {
+            case .v2: return ("\(memory)/memory.current", "\(memory)/memory.max")
+            case .v1: return ("\(memory)/memory.usage_in_bytes", "\(memory)/memory.limit_in_bytes")
+            }
+        }
+
         /// How many times the kernel's OOM killer killed a process of this run.
         var oomKills: Int {
             for directory in directories {

@@ -49,14 +49,22 @@ struct SandboxLauncher: Sendable {
     /// The command line of a warm host for `slot` (`WarmHostProgram`): the namespaces and the
     /// view of a cold run, built once, with the host's loop where a run's command would be.
     /// Only with namespaces: a host relies on being pid 1 of a pid namespace of its own.
-    func hostCommand(slot: Int, cgroupProcs: [String], configuration: SandboxConfiguration) -> (executable: String, arguments: [String]) {
-        command([], jobDirectory: nil, slot: slot, cgroupProcs: cgroupProcs, configuration: configuration)
+    /// `memoryBound`: the most its cgroups' memory limit may be set to for a job.
+    func hostCommand(slot: Int, cgroup: RunCgroups.Run, memoryBound: Int, configuration: SandboxConfiguration) -> (executable: String, arguments: [String]) {
+        let files = cgroup.memoryFiles
+        return command(
+            [], jobDirectory: nil, slot: slot, cgroupProcs: cgroup.procsFiles,
+            hostMemory: ["memory_usage=\(files.usage)", "memory_limit=\(files.limit)", "memory_bound=\(memoryBound)"],
+            configuration: configuration
+        )
     }
 
     /// `cgroupProcs`: the `cgroup.procs` files of the run's cgroups, entered before anything
-    /// runs. `jobDirectory` nil: a warm host's command line.
+    /// runs. `jobDirectory` nil: a warm host's command line; `hostMemory`, its memory cgroup's
+    /// files and bound, with which it sets each job's share (the run's limit).
     func command(
-        _ command: [String], jobDirectory: String?, slot: Int, cgroupProcs: [String] = [], configuration c: SandboxConfiguration
+        _ command: [String], jobDirectory: String?, slot: Int, cgroupProcs: [String] = [], hostMemory: [String] = [],
+        configuration c: SandboxConfiguration
     ) -> (executable: String, arguments: [String]) {
         let source = jobDirectory == nil ? SandboxJail.source + WarmHostProgram.source : SandboxJail.source
         var jail = [tools.python, "-I", "-S", "-c", source, jobDirectory.map { "job=\($0)" } ?? "host=1"] + cgroupProcs.map { "cgroup=\($0)" }
@@ -66,8 +74,7 @@ struct SandboxLauncher: Sendable {
         ]
         if let uid = uid(forSlot: slot) { jail.append("uid=\(uid)") }
         if jobDirectory == nil {
-            // A warm host sets each job's share of its cgroups' memory to this (the run's limit).
-            jail.append("run_memory=\(c.runMemoryBytes)")
+            if !hostMemory.isEmpty { jail += hostMemory + ["run_memory=\(c.runMemoryBytes)"] }
             if let checker = checkerUID(forSlot: slot, configuration: c) { jail.append("checker_uid=\(checker)") }
         }
         if let architecture = Self.seccompArchitecture { jail.append("seccomp=\(architecture)") }

@@ -120,26 +120,18 @@ enum WarmHostProgram {
             except OSError as error:
                 return str(error)
         # The host's memory cgroup, which it shares with its checker, its spare and each job:
-        # (usage descriptor, limit descriptor, the limit selfheal set), or None without one.
+        # (usage descriptor, limit descriptor), or None without one.
         MEMORY = None
         def open_memory_files():
-            # Opened before the view hides /sys; never inherited by a job (close-on-exec, and
-            # the spare closes every descriptor above 3).
+            # The files selfheal named; opened before the view hides /sys, never inherited by a
+            # job (close-on-exec, and the spare closes every descriptor above 3).
             global MEMORY
-            for procs in lists["cgroup"]:
-                directory = os.path.dirname(procs)
-                for usage, limit in (("memory.current", "memory.max"), ("memory.usage_in_bytes", "memory.limit_in_bytes")):
-                    if os.path.exists(directory + "/" + limit):
-                        try:
-                            with open(directory + "/" + limit) as handle:
-                                bound = handle.read().strip()
-                            flags = os.O_CLOEXEC
-                            MEMORY = (os.open(directory + "/" + usage, os.O_RDONLY | flags),
-                                      os.open(directory + "/" + limit, os.O_WRONLY | flags),
-                                      int(bound) if bound.isdigit() else None)
-                        except OSError as error:
-                            fail("opening the memory limit of " + directory, error)
-                        return
+            if "memory_limit" in spec:
+                try:
+                    MEMORY = (os.open(spec["memory_usage"], os.O_RDONLY | os.O_CLOEXEC),
+                              os.open(spec["memory_limit"], os.O_WRONLY | os.O_CLOEXEC))
+                except OSError as error:
+                    fail("opening " + spec["memory_limit"], error)
         def limit_job_memory():
             # A job may take the run's memory limit and no more: the cgroup's limit becomes what
             # the host, its checker and the spare use now plus that (the job's files are in
@@ -149,13 +141,11 @@ enum WarmHostProgram {
             # leaving it out would cost a read of memory.stat per job (~0.1 ms measured). A
             # cgroup per job would cost a migration, which on cgroup v1 stalls every fork on
             # the machine. Returns why it failed, or None.
-            if MEMORY is None or "run_memory" not in spec:
+            if MEMORY is None:
                 return None
-            usage_file, limit_file, bound = MEMORY
+            usage_file, limit_file = MEMORY
             try:
-                limit = int(os.pread(usage_file, 64, 0)) + int(spec["run_memory"])
-                if bound is not None:
-                    limit = min(limit, bound)
+                limit = min(int(os.pread(usage_file, 64, 0)) + int(spec["run_memory"]), int(spec["memory_bound"]))
                 os.write(limit_file, b"%d" % limit)
                 return None
             except (OSError, ValueError) as error:

@@ -104,14 +104,14 @@ final class WarmHosts: Sendable {
         if let current, current.alive, current.jobs < jobsPerHost, case .success = current.settle() { return .success(current) }
         current?.stop()
         do throws(SandboxError) {
+            // The host and its checker (about 15 MiB) live in the cgroups beside each job. This
+            // is the outer bound: the host narrows the memory limit to its own use plus the
+            // run's before each job.
+            let memoryBound = configuration.runMemoryBytes + (32 << 20)
             let cgroup = try cgroups.makeRun(
-                named: "\(cgroupPrefix)host\(slot)-\(generation)",
-                // The host and its checker (about 15 MiB) live in the cgroups beside each job.
-                // This is the outer bound: the host narrows the memory limit to its own use
-                // plus the run's before each job.
-                memoryBytes: configuration.runMemoryBytes + (32 << 20), maxProcesses: configuration.maxProcesses + 2
+                named: "\(cgroupPrefix)host\(slot)-\(generation)", memoryBytes: memoryBound, maxProcesses: configuration.maxProcesses + 2
             )
-            let (executable, arguments) = launcher.hostCommand(slot: slot, cgroupProcs: cgroup.procsFiles, configuration: configuration)
+            let (executable, arguments) = launcher.hostCommand(slot: slot, cgroup: cgroup, memoryBound: memoryBound, configuration: configuration)
             let host: WarmHost
             do {
                 host = try WarmHost.start(executable: executable, arguments: arguments, environment: configuration.environment, cgroup: cgroup)
