@@ -243,7 +243,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SelfHealSandboxTests",
-            dependencies: ["SelfHealSandbox", "SelfHealCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["SelfHealSandbox", "SelfHealCore", "SelfHealTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import SelfHealCore
+import SelfHealTestSupport
 import Testing
 @testable import SelfHealSandbox
 
@@ -79,27 +80,35 @@ struct RunContainmentTests {
         let result = try await fixture.run(program, tests: "")
         #expect(result.passed, "\(result.stderrTail)")
         if path == .warm {
-            let parents = try RunCgroups.detect().get().parents
-            let name = fixture.runner.runnerDirectory.split(separator: "/").last.map(String.init) ?? "?"
-            let memory = try #require(parents.flatMap { parent in
-                ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).filter { $0.hasPrefix("selfheal-\(name)-host") }.map { "\(parent)/\($0)" }
-            }.first)
+            let host = try #require(try Self.cgroups(of: fixture.runner).first { $0.contains("-host") })
             // The host (root) keeps the service's score or, where root may lower it, -1000; its
             // checker and the spare (their own uids) have a job's. Read once the host has
             // cleared up after the job (a spare being forked is root for a moment).
-            let deadline = ContinuousClock.now + .seconds(5)
-            var scores: [(uid: Int?, score: Int?)] = [], settled = false
-            while !settled {
-                let members = (try String(contentsOfFile: "\(memory)/cgroup.procs", encoding: .utf8)).split(separator: "\n").compactMap { pid_t($0) }
-                scores = members.map { pid in (uid: Self.realUID(of: pid), score: Self.oomScore(of: pid)) }
-                let host = scores.filter { $0.uid == 0 }
-                settled = scores.count == 3 && host.count == 1 && host.allSatisfy { $0.score == 0 || $0.score == -1000 }
+            var scores: [(uid: Int?, score: Int?)] = []
+            let settled = await eventually(within: .seconds(5)) {
+                scores = Self.members(of: host).map { pid in (uid: Self.realUID(of: pid), score: Self.oomScore(of: pid)) }
+                let root = scores.filter { $0.uid == 0 }
+                return scores.count == 3 && root.count == 1 && root.allSatisfy { $0.score == 0 || $0.score == -1000 }
                     && scores.filter { $0.uid != 0 }.allSatisfy { $0.score == 1000 }
-                if settled || ContinuousClock.now >= deadline { break }
-                try await Task.sleep(for: .milliseconds(20))
             }
             #expect(settled, "\(scores)")
         }
+    }
+
+    /// The cgroups the runner made that are still there (a warm host's hold the host).
+    static func cgroups(of runner: SandboxRunner) throws -> [String] {
+        try cgroups(ofRunnerNamed: runner.runnerDirectory.split(separator: "/").last.map(String.init) ?? "?")
+    }
+
+    static func cgroups(ofRunnerNamed name: String) throws -> [String] {
+        try RunCgroups.detect().get().parents.flatMap { parent in
+            ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).filter { $0.hasPrefix("selfheal-\(name)-") }.map { "\(parent)/\($0)" }
+        }
+    }
+
+    /// The processes in a cgroup.
+    static func members(of directory: String) -> [pid_t] {
+        (try? String(contentsOfFile: "\(directory)/cgroup.procs", encoding: .utf8))?.split(separator: "\n").compactMap { pid_t($0) } ?? []
     }
 
     static func realUID(of pid: pid_t) -> Int? {
@@ -119,9 +128,7 @@ struct RunContainmentTests {
         var fixture: SandboxFixture? = try SandboxFixture(path: path)
         let parents = try RunCgroups.detect().get().parents
         let name = fixture!.runner.runnerDirectory.split(separator: "/").last.map(String.init) ?? "?"
-        let mine = { parents.flatMap { parent in
-            ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).filter { $0.hasPrefix("selfheal-\(name)-") }.map { "\(parent)/\($0)" }
-        } }
+        let mine = { (try? Self.cgroups(ofRunnerNamed: name)) ?? [] }
         let result = try await fixture!.run("import os, time\nif os.fork() == 0:\n    time.sleep(30)\nprint('parent')\n", tests: "")
         #expect(result.ran)
         let left = mine()
@@ -136,15 +143,12 @@ struct RunContainmentTests {
             for directory in left {
                 // The host answers first and clears up after: the job's leftover child is given
                 // 5 seconds to go (as `leftoverProcesses` gives it).
-                let deadline = ContinuousClock.now + .seconds(5)
-                var members: [pid_t] = [], owners: [Int] = [], settled = false
-                while !settled {
-                    members = (try? String(contentsOfFile: "\(directory)/cgroup.procs", encoding: .utf8))?.split(separator: "\n").compactMap { pid_t($0) } ?? []
+                var members: [pid_t] = [], owners: [Int] = []
+                let settled = await eventually(within: .seconds(5)) {
+                    members = Self.members(of: directory)
                     owners = members.map { WarmHostTests.owner(of: $0) ?? -1 }
                     let ofJobs = members.filter { jobUIDs.contains(WarmHostTests.owner(of: $0) ?? -1) }
-                    settled = members.count <= 3 && owners.contains(0) && ofJobs.count <= 1 && ofJobs.allSatisfy(SandboxFixture.isWarmSpare)
-                    if settled || ContinuousClock.now >= deadline { break }
-                    try await Task.sleep(for: .milliseconds(20))
+                    return members.count <= 3 && owners.contains(0) && ofJobs.count <= 1 && ofJobs.allSatisfy(SandboxFixture.isWarmSpare)
                 }
                 #expect(settled, "\(directory) holds \(members) of \(owners)")
             }

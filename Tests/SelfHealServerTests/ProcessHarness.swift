@@ -1,4 +1,5 @@
 import Foundation
+import SelfHealTestSupport
 import Synchronization
 import Testing
 
@@ -107,16 +108,6 @@ final class SelfhealProcess: @unchecked Sendable {
 struct HarnessError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Polls `condition` every 50 ms until it holds or `limit` passes; returns whether it held.
-func eventually(within limit: Duration, _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + limit
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
 }
 
 /// A copy of a shipped folder (rules/ or plugins/) that a test may edit freely.

@@ -1,4 +1,5 @@
 import Foundation
+import SelfHealTestSupport
 import Testing
 
 /// One request, three processes: the manager's request id travels to the worker and the

@@ -1,4 +1,5 @@
 import Foundation
+import SelfHealTestSupport
 import Synchronization
 import Testing
 

@@ -93,8 +93,7 @@ struct SandboxEvaluationTests {
     func compileOnlyWithoutSmokeRuns() async throws {
         let database = try TempDatabase()
         defer { database.cleanup() }
-        let rules = database.directory.appendingPathComponent("rules-compile-only")
-        try FileManager.default.copyItem(atPath: shippedRules, toPath: rules.path)
+        let rules = try copyOfShippedFolder("rules", into: database.directory)
         let scoring = rules.appendingPathComponent("scoring.lua")
         let text = try String(contentsOf: scoring, encoding: .utf8)
         try #require(text.contains("smoke_runs = true"))

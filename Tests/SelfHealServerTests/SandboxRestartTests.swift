@@ -1,5 +1,6 @@
 import Foundation
 @testable import SelfHealSandbox
+import SelfHealTestSupport
 import Testing
 
 /// What a server killed in the middle of a sandboxed run leaves behind, and what its restart
