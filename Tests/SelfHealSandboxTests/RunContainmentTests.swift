@@ -66,16 +66,24 @@ struct RunContainmentTests {
     )
     func oomScores(path: SandboxPath) async throws {
         let fixture = try SandboxFixture(maxConcurrent: 1, path: path)
+        // Its own score lowered, through the current file and the legacy one; on the warm path
+        // the host's (pid 1 there) raised to make it the pick; any cgroup memory limit in view.
         let program = """
+            import os
             with open("/proc/self/oom_score_adj") as score:
                 assert score.read().strip() == "1000", "the job's OOM score is not 1000"
-            for value in ("-1000", "-1"):
+            writes = [("/proc/self/oom_score_adj", "-1000"), ("/proc/self/oom_score_adj", "-1"), ("/proc/self/oom_adj", "-17")]
+            if \(path == .warm ? "True" : "False"):
+                writes.append(("/proc/1/oom_score_adj", "1000"))
+            writes += [(os.path.join(folder, name), str(1 << 40)) for folder, _, names in os.walk("/sys/fs/cgroup")
+                       for name in names if name in ("memory.limit_in_bytes", "memory.max")]
+            for path, value in writes:
                 try:
-                    with open("/proc/self/oom_score_adj", "w") as score:
-                        score.write(value)
-                except PermissionError:
+                    with open(path, "w") as handle:
+                        handle.write(value)
+                except OSError:
                     continue
-                raise SystemExit("the job set its OOM score to " + value)
+                raise SystemExit("the job wrote %s to %s" % (value, path))
             """
         let result = try await fixture.run(program, tests: "")
         #expect(result.passed, "\(result.stderrTail)")
