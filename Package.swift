@@ -184,7 +184,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "selfheal",
-            dependencies: ["SelfHealCommands"],
+            dependencies: [
+                "SelfHealCommands",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
 
