@@ -32,7 +32,7 @@ public struct Manager: Sendable {
         if let idempotency, let earlier = try await replay(idempotency) {
             return earlier
         }
-        let requestId = UUID().uuidString.lowercased()
+        let requestId = Self.newRequestId()
         let started = ContinuousClock.now
 
         let generated: GenerateResponse
@@ -151,5 +151,20 @@ extension ContinuousClock.Instant {
     var millisecondsElapsed: Double {
         let (seconds, attoseconds) = (ContinuousClock.now - self).components
         return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+}
+
+extension Manager {
+    /// A random (version 4) UUID, lowercased. Foundation's `UUID()` opens `/dev/urandom` on
+    /// every call here; the system generator asks `getrandom(2)`.
+    static func newRequestId() -> String {
+        var generator = SystemRandomNumberGenerator()
+        var bytes = (generator.next() as UInt64, generator.next() as UInt64)
+        return withUnsafeMutableBytes(of: &bytes) { raw in
+            raw[6] = (raw[6] & 0x0F) | 0x40  // version 4
+            raw[8] = (raw[8] & 0x3F) | 0x80  // RFC 4122 variant
+            let uuid = raw.load(as: uuid_t.self)
+            return UUID(uuid: uuid).uuidString.lowercased()
+        }
     }
 }

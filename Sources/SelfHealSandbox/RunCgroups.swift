@@ -19,6 +19,14 @@ struct RunCgroups: Sendable {
     /// Where run cgroups are made: one directory for v2, the memory and the pids one for v1.
     let parents: [String]
 
+    /// The `oom_kill` count in the text of a memory cgroup's `oomEventsFile`.
+    static func oomKills(in text: String) -> Int {
+        for line in text.split(separator: "\n") where line.hasPrefix("oom_kill ") {
+            return Int(line.dropFirst("oom_kill ".count)) ?? 0
+        }
+        return 0
+    }
+
     /// The cgroups one run is in.
     struct Run: Sendable {
         let version: Version
@@ -36,16 +44,14 @@ struct RunCgroups: Sendable {
             }
         }
 
+        /// The memory cgroup's file that counts its OOM kills (`oom_kill N`).
+        var oomEventsFile: String {
+            directories[0] + (version == .v2 ? "/memory.events" : "/memory.oom_control")
+        }
+
         /// How many times the kernel's OOM killer killed a process of this run.
         var oomKills: Int {
-            for directory in directories {
-                let file = version == .v2 ? "\(directory)/memory.events" : "\(directory)/memory.oom_control"
-                guard let text = KernelFile.read(file) else { continue }
-                for line in text.split(separator: "\n") where line.hasPrefix("oom_kill ") {
-                    return Int(line.dropFirst("oom_kill ".count)) ?? 0
-                }
-            }
-            return 0
+            KernelFile.read(oomEventsFile).map(RunCgroups.oomKills(in:)) ?? 0
         }
 
         /// Kills every process still in the run's cgroups and removes them. A cgroup holding a

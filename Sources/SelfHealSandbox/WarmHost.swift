@@ -21,6 +21,8 @@ final class WarmHost: @unchecked Sendable {
     private(set) var alive = true
     /// OOM kills in the host's cgroups when last looked (a new cgroup has none).
     private var oomKillsSeen = 0
+    /// The host's memory cgroup's OOM counter, open for the host's life: read twice per job.
+    private let oomEvents: Int32
     /// The host answered a job and is clearing up after it; it says `clean` when done.
     private var clearingUp = false
 
@@ -49,6 +51,7 @@ final class WarmHost: @unchecked Sendable {
         self.control = control
         self.stderr = stderr
         self.cgroup = cgroup
+        oomEvents = cgroup.map { open($0.oomEventsFile, O_RDONLY | O_CLOEXEC) } ?? -1
     }
 
     deinit { stop() }
@@ -201,7 +204,7 @@ final class WarmHost: @unchecked Sendable {
     /// Whether the kernel's OOM killer struck in the host's cgroups since the last call: one
     /// read per job, against the count the previous job left.
     func oomKilledSinceLastLook() -> Bool {
-        let now = cgroup?.oomKills ?? 0
+        let now = KernelFile.read(descriptor: oomEvents).map(RunCgroups.oomKills(in:)) ?? cgroup?.oomKills ?? 0
         defer { oomKillsSeen = now }
         return now > oomKillsSeen
     }
@@ -212,6 +215,7 @@ final class WarmHost: @unchecked Sendable {
         alive = false
         close(control)
         close(stderr)
+        if oomEvents >= 0 { close(oomEvents) }
         // unshare --kill-child takes the host with it, and the host's pid namespace goes with the host.
         kill(pid, SIGKILL)
         var status: Int32 = 0

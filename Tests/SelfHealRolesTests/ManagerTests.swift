@@ -8,6 +8,20 @@ import Testing
 struct ManagerTests {
     let request = ClientRequest(userInput: "Add two numbers", taskType: "code_generation", language: "python")
 
+    @Test("each request gets a request id of its own: a lowercase random (version 4) UUID")
+    func requestIds() async throws {
+        try await withStore { store in
+            let manager = Manager(generator: FixedGenerator(), evaluator: RecordingEvaluator(), store: store, logger: quietLogger)
+            var ids: Set<String> = []
+            for _ in 0..<20 {
+                let id = try await manager.handle(request, idempotency: nil).answer.requestId
+                #expect(id.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil, "\(id)")
+                ids.insert(id)
+            }
+            #expect(ids.count == 20)
+        }
+    }
+
     @Test("the evaluator scores the code the manager extracted; the row holds the request, generation, evaluation and answer")
     func servedRequest() async throws {
         try await withStore { store in
