@@ -49,11 +49,37 @@ package enum JudgePrompt {
     }
 
     static func neutralised(_ text: String) -> String {
+        // The common case, cheaply: ASCII text without either marker in any case. Foundation's
+        // case-insensitive search (the path below) costs ~10 µs a text; it also folds non-ASCII
+        // look-alikes (`ſ` for `s`), which is why only ASCII text may skip it.
+        if text.utf8.allSatisfy({ $0 < 0x80 }), !neutralisedMarkers.contains(where: { containsIgnoringASCIICase(text, $0) }) {
+            return text
+        }
         var result = text
-        for marker in ["CANDIDATE_OUTPUT", "USER_REQUEST"] {
+        for marker in neutralisedMarkers {
             result = result.replacingOccurrences(of: marker, with: marker.replacingOccurrences(of: "_", with: "-"), options: .caseInsensitive)
         }
         return result
+    }
+
+    private static let neutralisedMarkers = ["CANDIDATE_OUTPUT", "USER_REQUEST"]
+
+    /// Whether ASCII `text` holds `marker` (upper-case ASCII) in any mix of cases.
+    private static func containsIgnoringASCIICase(_ text: String, _ marker: String) -> Bool {
+        let needle = Array(marker.utf8)
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= needle.count else { return false }
+            outer: for start in 0...(bytes.count - needle.count) {
+                for (offset, byte) in needle.enumerated() {
+                    let candidate = bytes[start + offset]
+                    let upper = candidate >= 0x61 && candidate <= 0x7A ? candidate - 0x20 : candidate
+                    if upper != byte { continue outer }
+                }
+                return true
+            }
+            return false
+        }
     }
 
     /// Reads back (task type, request, candidate) from a user message built by `user(...)`.

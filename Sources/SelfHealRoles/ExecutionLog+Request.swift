@@ -14,9 +14,10 @@ extension ExecutionLog {
     /// encoded answer once the evaluator did. `failure` is the message of the role that failed
     /// (the worker when there is no generation, else the evaluator); nil for a served request.
     /// Only a served request carries its idempotency key: a retry of a failed one runs again.
+    /// `evaluationJSON`: the evaluation as the answer holds it, when already encoded.
     init(
         requestId: String, request: ClientRequest, idempotency: IdempotencyScope?,
-        generation: GenerateResponse?, code: String?, evaluation: Evaluation?, answerJSON: Data?,
+        generation: GenerateResponse?, code: String?, evaluation: Evaluation?, evaluationJSON: Data? = nil, answerJSON: Data?,
         latency: RequestLatency, failure: String?
     ) {
         let status: ExecutionStatus = failure == nil ? .ok : generation == nil ? .workerError : .evaluatorError
@@ -28,7 +29,7 @@ extension ExecutionLog {
             promptId: generation?.prompt.id, promptVersion: generation?.prompt.version,
             ruleScore: evaluation?.ruleScore, judgeScore: evaluation?.judgeScore, finalScore: evaluation?.finalScore,
             passed: evaluation?.passed ?? false,
-            evaluationJSON: evaluation.map { String(decoding: WireJSON.data($0), as: UTF8.self) },
+            evaluationJSON: evaluation.map { String(decoding: evaluationJSON ?? WireJSON.data($0), as: UTF8.self) },
             responseJSON: answerJSON.map { String(decoding: $0, as: UTF8.self) },
             rulesVersion: evaluation?.rulesVersion, latencyTotalMs: latency.total,
             latencyWorkerMs: latency.worker, latencyEvaluatorMs: latency.evaluator,

@@ -74,10 +74,11 @@ public struct Manager: Sendable {
             latencyMs: .init(total: started.millisecondsElapsed, worker: workerMs, evaluator: evaluatorMs),
             llm: generated.llm, tokens: generated.tokens
         )
-        let json = WireJSON.data(answer)
+        let evaluationJSON = WireJSON.data(evaluation)
+        let json = WireJSON.data(answer, evaluationJSON: evaluationJSON)
         let log = ExecutionLog(
             requestId: requestId, request: request, idempotency: idempotency, generation: generated, code: code,
-            evaluation: evaluation, answerJSON: json,
+            evaluation: evaluation, evaluationJSON: evaluationJSON, answerJSON: json,
             latency: RequestLatency(total: answer.latencyMs.total, worker: workerMs, evaluator: evaluatorMs), failure: nil
         )
         do {

@@ -25,4 +25,20 @@ public struct ManagerAnswer: Codable, Sendable, Equatable {
         case taskType = "task_type"
         case latencyMs = "latency_ms"
     }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(requestId, forKey: .requestId)
+        try container.encode(taskType, forKey: .taskType)
+        try container.encode(language, forKey: .language)
+        try container.encode(output, forKey: .output)
+        try container.encode(code, forKey: .code)
+        if encoder.userInfo[WireJSON.evaluationEncodedApart] as? Bool != true {
+            try container.encode(evaluation, forKey: .evaluation)
+        }
+        try container.encode(prompt, forKey: .prompt)
+        try container.encode(latencyMs, forKey: .latencyMs)
+        try container.encode(llm, forKey: .llm)
+        try container.encode(tokens, forKey: .tokens)
+    }
 }

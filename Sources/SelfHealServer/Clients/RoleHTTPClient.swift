@@ -21,6 +21,7 @@ public struct RoleHTTPClient: Sendable {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(5))
         configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.tracing.tracer = nil  // no tracer installed: no no-op span per call (as LLMHTTPClient)
         return configuration
     }
 
