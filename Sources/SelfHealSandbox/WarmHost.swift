@@ -269,7 +269,8 @@ final class WarmHost: @unchecked Sendable {
         case .failure(let failure): return .failure(failure)
         }
         guard let split = message.firstIndex(of: UInt8(ascii: "\n")),
-              let header = (try? JSONSerialization.jsonObject(with: Data(message[..<split]))) as? [String: Any]
+              let header = WireText.flatObject(message[..<split])
+                ?? (try? JSONSerialization.jsonObject(with: Data(message[..<split]))) as? [String: Any]
         else { return .failure(died("with an answer that is not JSON")) }
         return .success((header, Array(message[(split + 1)...])))
     }
@@ -295,32 +296,5 @@ final class WarmHost: @unchecked Sendable {
             }
         }
         return .success(bytes)
-    }
-}
-
-/// JSON strings written straight into a byte buffer (the warm host's request header).
-enum WireText {
-    static func appendString(_ text: String, to buffer: inout [UInt8]) {
-        buffer.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): buffer += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): buffer += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                buffer += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: buffer.append(byte)
-            }
-        }
-        buffer.append(UInt8(ascii: "\""))
-    }
-
-    static func appendArray(_ texts: [String], to buffer: inout [UInt8]) {
-        buffer.append(UInt8(ascii: "["))
-        for (index, text) in texts.enumerated() {
-            if index > 0 { buffer.append(UInt8(ascii: ",")) }
-            appendString(text, to: &buffer)
-        }
-        buffer.append(UInt8(ascii: "]"))
     }
 }

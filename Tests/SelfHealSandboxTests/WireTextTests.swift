@@ -13,4 +13,33 @@ struct WireTextTests {
         let decoded = try JSONSerialization.jsonObject(with: Data(buffer)) as? [String]
         #expect(decoded == texts)
     }
+
+    @Test("the host's answers read back with their types", arguments: [
+        (#"{"timed_out": false, "out": 12, "err": 0, "status": 0}"#, "err=0 out=12 status=0 timed_out=false"),
+        (#"{"timed_out": true, "out": 0, "err": 3, "signal": 9}"#, "err=3 out=0 signal=9 timed_out=true"),
+        (#"{"ready": true}"#, "ready=true"), (#"{}"#, ""),
+        (#"{"setup_failed": "mounting /tmp: EPERM"}"#, #"setup_failed="mounting /tmp: EPERM""#),
+        (#"{"status":-1,"checker":true}"#, "checker=true status=-1"),
+    ])
+    func hostAnswers(_ text: String, _ expected: String) throws {
+        let object = try #require(WireText.flatObject(ArraySlice(text.utf8)))
+        let described = object.keys.sorted().map { key -> String in
+            switch object[key] {
+            case let flag as Bool: "\(key)=\(flag)"
+            case let number as Int: "\(key)=\(number)"
+            case let text as String: "\(key)=\"\(text)\""
+            default: "\(key)=?"
+            }
+        }
+        #expect(described.joined(separator: " ") == expected)
+    }
+
+    @Test("what the fast reader does not read whole gives nil, never a partial object", arguments: [
+        #"{"why": "a \"quoted\" word"}"#, #"{"why": "caf\u00e9"}"#, #"{"nested": {"a": 1}}"#, #"{"list": [1]}"#,
+        #"{"x": 1.5}"#, #"{"x": null}"#, #"{"x": 1"#, #"{"x": 1} trailing"#, #"{"x": tru}"#, #"["#, "",
+        #"{"x": 12345678901234567890}"#,
+    ])
+    func outsideTheSubset(_ text: String) {
+        #expect(WireText.flatObject(ArraySlice(text.utf8)) == nil)
+    }
 }

@@ -1,0 +1,89 @@
+/// The warm host's wire, by hand: JSONSerialization (through NSDictionary and NSNumber) cost
+/// more than the rest of the Swift side of a job. JSON strings are written straight into a
+/// byte buffer (the request header); the host's answers, flat objects, are read back.
+enum WireText {
+    static func appendString(_ text: String, to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): buffer += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): buffer += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                buffer += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: buffer.append(byte)
+            }
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+
+    static func appendArray(_ texts: [String], to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "["))
+        for (index, text) in texts.enumerated() {
+            if index > 0 { buffer.append(UInt8(ascii: ",")) }
+            appendString(text, to: &buffer)
+        }
+        buffer.append(UInt8(ascii: "]"))
+    }
+
+    /// A flat JSON object as the host's `json.dumps` writes it: string keys; values `true`,
+    /// `false`, integers or strings without escapes. Anything else (a nested value, `null`, a
+    /// fraction, an escape) gives nil, and the caller reads it with a full JSON reader.
+    static func flatObject(_ bytes: ArraySlice<UInt8>) -> [String: Any]? {
+        var index = bytes.startIndex
+        func skipSpaces() {
+            while index < bytes.endIndex, bytes[index] == UInt8(ascii: " ") { index += 1 }
+        }
+        func expect(_ byte: UInt8) -> Bool {
+            skipSpaces()
+            guard index < bytes.endIndex, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+        func plainString() -> String? {
+            guard expect(UInt8(ascii: "\"")) else { return nil }
+            let start = index
+            while index < bytes.endIndex, bytes[index] != UInt8(ascii: "\"") {
+                if bytes[index] == UInt8(ascii: "\\") || bytes[index] < 0x20 { return nil }
+                index += 1
+            }
+            guard index < bytes.endIndex else { return nil }
+            defer { index += 1 }
+            return String(decoding: bytes[start..<index], as: UTF8.self)
+        }
+        func word(_ text: StaticString) -> Bool {
+            let count = text.utf8CodeUnitCount
+            guard bytes.endIndex - index >= count,
+                  zip(bytes[index..<(index + count)], UnsafeBufferPointer(start: text.utf8Start, count: count)).allSatisfy({ $0 == $1 })
+            else { return false }
+            index += count
+            return true
+        }
+        func value() -> Any? {
+            skipSpaces()
+            guard index < bytes.endIndex else { return nil }
+            switch bytes[index] {
+            case UInt8(ascii: "\""): return plainString()
+            case UInt8(ascii: "t"): return word("true") ? true : nil
+            case UInt8(ascii: "f"): return word("false") ? false : nil
+            default:
+                let start = index
+                if bytes[index] == UInt8(ascii: "-") { index += 1 }
+                let digits = index
+                while index < bytes.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+                guard index > digits, index - digits <= 18 else { return nil }
+                return Int(String(decoding: bytes[start..<index], as: UTF8.self))
+            }
+        }
+        guard expect(UInt8(ascii: "{")) else { return nil }
+        var object: [String: Any] = [:]
+        if expect(UInt8(ascii: "}")) { return index == bytes.endIndex ? object : nil }
+        repeat {
+            guard let key = plainString(), expect(UInt8(ascii: ":")), let value = value() else { return nil }
+            object[key] = value
+        } while expect(UInt8(ascii: ","))
+        guard expect(UInt8(ascii: "}")) else { return nil }
+        skipSpaces()
+        return index == bytes.endIndex ? object : nil
+    }
+}
