@@ -43,3 +43,16 @@ struct WireTextTests {
         #expect(WireText.flatObject(ArraySlice(text.utf8)) == nil)
     }
 }
+
+/// The search for a run's records in its stdout, against the standard library's.
+struct RecordSearchTests {
+    @Test("finds what the standard library finds, where it finds it", arguments: [
+        ("", "a"), ("a", "a"), ("abc", "c"), ("abc", "abcd"), ("aab", "ab"), ("abababc", "ababc"), ("xyz", "y"),
+        ("selfheal-tests-complete 00ff", "complete 00ff"), ("complete 00f", "complete 00ff"), ("ab", ""),
+    ])
+    func sameAsStandardLibrary(_ haystack: String, _ needle: String) {
+        let bytes = Array(haystack.utf8), pattern = Array(needle.utf8)
+        let expected = pattern.isEmpty ? nil : bytes.firstRange(of: pattern)
+        #expect(PythonHarness.firstRange(of: pattern, in: bytes) == expected)
+    }
+}
