@@ -38,7 +38,7 @@ public struct OpenAICompatibleProvider: LLMAttempting {
         var headers: [(String, String)] = []
         if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
 
-        let answer = try await exchange.post(url: url, headers: headers, body: try JSONEncoder().encode(body), deadline: deadline)
+        let answer = try await exchange.post(url: url, headers: headers, body: Data(body.jsonBytes), deadline: deadline)
         guard (200..<300).contains(answer.status) else {
             throw exchange.failure(for: answer, url: url, serverMessage: ProviderErrorBody.message(from: answer.body))
         }

@@ -74,7 +74,7 @@ public struct Manager: Sendable {
             latencyMs: .init(total: started.millisecondsElapsed, worker: workerMs, evaluator: evaluatorMs),
             llm: generated.llm, tokens: generated.tokens
         )
-        let evaluationJSON = WireJSON.data(evaluation)
+        let evaluationJSON = Data(evaluation.jsonBytes)
         let json = WireJSON.data(answer, evaluationJSON: evaluationJSON)
         let log = ExecutionLog(
             requestId: requestId, request: request, idempotency: idempotency, generation: generated, code: code,

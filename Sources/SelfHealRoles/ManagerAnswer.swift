@@ -25,20 +25,49 @@ public struct ManagerAnswer: Codable, Sendable, Equatable {
         case taskType = "task_type"
         case latencyMs = "latency_ms"
     }
+}
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(requestId, forKey: .requestId)
-        try container.encode(taskType, forKey: .taskType)
-        try container.encode(language, forKey: .language)
-        try container.encode(output, forKey: .output)
-        try container.encode(code, forKey: .code)
-        if encoder.userInfo[WireJSON.evaluationEncodedApart] as? Bool != true {
-            try container.encode(evaluation, forKey: .evaluation)
-        }
-        try container.encode(prompt, forKey: .prompt)
-        try container.encode(latencyMs, forKey: .latencyMs)
-        try container.encode(llm, forKey: .llm)
-        try container.encode(tokens, forKey: .tokens)
+extension ManagerAnswer: JSONWritable {
+    /// As `JSONEncoder` writes it (sorted keys), by hand: it is encoded for every request.
+    public func write(to writer: inout JSONWriter) {
+        write(to: &writer) { evaluation.write(to: &$0) }
+    }
+
+    /// With the evaluation's bytes as already encoded (for the request's log row).
+    func write(to writer: inout JSONWriter, evaluationJSON: some Sequence<UInt8>) {
+        write(to: &writer) { $0.raw(evaluationJSON) }
+    }
+
+    private func write(to writer: inout JSONWriter, evaluation writeEvaluation: (inout JSONWriter) -> Void) {
+        writer.beginObject()
+        writer.key("code"); writer.string(code)
+        writer.key("evaluation"); writeEvaluation(&writer)
+        writer.key("language"); writer.string(language)
+        writer.key("latency_ms")
+        writer.beginObject()
+        writer.key("evaluator"); writer.number(latencyMs.evaluator)
+        writer.key("total"); writer.number(latencyMs.total)
+        writer.key("worker"); writer.number(latencyMs.worker)
+        writer.endObject()
+        writer.key("llm")
+        writer.beginObject()
+        writer.key("model"); writer.string(llm.model)
+        writer.key("provider"); writer.string(llm.provider)
+        writer.endObject()
+        writer.key("output"); writer.string(output)
+        writer.key("prompt")
+        writer.beginObject()
+        writer.key("id"); writer.number(Int(prompt.id))
+        writer.key("status"); writer.string(prompt.status.rawValue)
+        writer.key("version"); writer.number(prompt.version)
+        writer.endObject()
+        writer.key("request_id"); writer.string(requestId)
+        writer.key("task_type"); writer.string(taskType)
+        writer.key("tokens")
+        writer.beginObject()
+        writer.key("input"); writer.number(tokens.input)
+        writer.key("output"); writer.number(tokens.output)
+        writer.endObject()
+        writer.endObject()
     }
 }

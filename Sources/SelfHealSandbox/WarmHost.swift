@@ -119,9 +119,9 @@ final class WarmHost: @unchecked Sendable {
         message += Array("{".utf8)
         for (index, (name, value)) in request.environment.sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { message.append(UInt8(ascii: ",")) }
-            WireText.appendString(name, to: &message)
+            JSONWriter.appendString(name, to: &message)
             message.append(UInt8(ascii: ":"))
-            WireText.appendString(value, to: &message)
+            JSONWriter.appendString(value, to: &message)
         }
         message += Array("},".utf8)
         key("timeout_ms")
@@ -133,14 +133,14 @@ final class WarmHost: @unchecked Sendable {
         for (index, file) in request.files.enumerated() {
             if index > 0 { message.append(UInt8(ascii: ",")) }
             message.append(UInt8(ascii: "["))
-            WireText.appendString(file.name, to: &message)
+            JSONWriter.appendString(file.name, to: &message)
             message += Array(",\(file.contents.utf8.count)]".utf8)
         }
         message += Array("]".utf8)
         if let trustedMain = request.trustedMain {
             message += Array(",".utf8)
             key("trusted")
-            WireText.appendString(trustedMain, to: &message)
+            JSONWriter.appendString(trustedMain, to: &message)
         }
         if request.compileOnly { message += Array(",\"compile_only\":true".utf8) }
         message += Array("}\n".utf8)

@@ -1,27 +1,14 @@
+import SelfHealCore
+
 /// The warm host's wire, by hand: JSONSerialization (through NSDictionary and NSNumber) cost
 /// more than the rest of the Swift side of a job. JSON strings are written straight into a
 /// byte buffer (the request header); the host's answers, flat objects, are read back.
 enum WireText {
-    static func appendString(_ text: String, to buffer: inout [UInt8]) {
-        buffer.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): buffer += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): buffer += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                buffer += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: buffer.append(byte)
-            }
-        }
-        buffer.append(UInt8(ascii: "\""))
-    }
-
     static func appendArray(_ texts: [String], to buffer: inout [UInt8]) {
         buffer.append(UInt8(ascii: "["))
         for (index, text) in texts.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: ",")) }
-            appendString(text, to: &buffer)
+            JSONWriter.appendString(text, to: &buffer)
         }
         buffer.append(UInt8(ascii: "]"))
     }

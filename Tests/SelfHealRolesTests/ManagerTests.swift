@@ -48,7 +48,7 @@ struct ManagerTests {
             #expect(row.rulesVersion == "sha256:test" && row.requestFingerprint == scope.fingerprint)
             let evaluation = try JSONDecoder().decode(Evaluation.self, from: Data(try #require(row.evaluationJSON).utf8))
             // Encoded once: the answer holds the row's evaluation bytes as they are.
-            #expect(String(decoding: reply.json, as: UTF8.self).hasPrefix(#"{"evaluation":"# + (row.evaluationJSON ?? "") + ","))
+            #expect(String(decoding: reply.json, as: UTF8.self).contains(#","evaluation":"# + (row.evaluationJSON ?? "") + ","))
             #expect(evaluation == reply.answer.evaluation)
             #expect(row.responseJSON == String(decoding: reply.json, as: UTF8.self))
             #expect(row.latencyTotalMs == reply.answer.latencyMs.total && row.latencyWorkerMs == reply.answer.latencyMs.worker)

@@ -1,0 +1,118 @@
+/// JSON written straight into bytes, for the few values encoded on every request (an
+/// evaluation, an answer, a chat request): Foundation's `JSONEncoder` builds a tree of boxed
+/// values and sorts every object's keys, and cost several times the rest of their handling.
+///
+/// The bytes are what `JSONEncoder` with `.sortedKeys` and `.withoutEscapingSlashes` writes
+/// for the same value: the same escapes, numbers as `description` less a trailing `.0`, keys
+/// in the order given, which callers give sorted. Tests hold each writer to that encoder.
+public struct JSONWriter: Sendable {
+    public private(set) var bytes: [UInt8] = []
+    /// Per open object or array: whether the next member needs a comma first.
+    private var needsComma: [Bool] = []
+
+    public init(capacity: Int = 1024) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+    public mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
+    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+    public mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+
+    /// A member's key; its value is whatever is written next.
+    public mutating func key(_ name: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        // The value follows the colon, not a comma.
+        needsComma[needsComma.count - 1] = false
+    }
+
+    public mutating func string(_ text: String) {
+        separate()
+        Self.appendString(text, to: &bytes)
+    }
+
+    public mutating func number(_ value: Double) {
+        separate()
+        guard value.isFinite else {
+            // JSON has no NaN or infinity (JSONEncoder refuses them); no score is either.
+            bytes.append(contentsOf: "null".utf8)
+            return
+        }
+        var text = value.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    public mutating func number(_ value: Int) {
+        separate()
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    public mutating func bool(_ value: Bool) {
+        separate()
+        bytes.append(contentsOf: (value ? "true" : "false").utf8)
+    }
+
+    public mutating func null() {
+        separate()
+        bytes.append(contentsOf: "null".utf8)
+    }
+
+    /// Bytes that already are one JSON value (an evaluation encoded before).
+    public mutating func raw(_ json: some Sequence<UInt8>) {
+        separate()
+        bytes.append(contentsOf: json)
+    }
+
+    private mutating func separate() {
+        guard let last = needsComma.last else { return }
+        if last { bytes.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// `text` as a JSON string: `"` and `\` escaped, control characters as `\n`, `\t`, `\r`,
+    /// `\b`, `\f` or `\u00XX`; everything else as its UTF-8 bytes.
+    public static func appendString(_ text: String, to buffer: inout [UInt8]) {
+        buffer.append(UInt8(ascii: "\""))
+        var text = text
+        text.withUTF8 { utf8 in
+            var plainStart = 0
+            for (index, byte) in utf8.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart..<index]))
+                plainStart = index + 1
+                buffer.append(UInt8(ascii: "\\"))
+                switch byte {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): buffer.append(byte)
+                case 0x0A: buffer.append(UInt8(ascii: "n"))
+                case 0x09: buffer.append(UInt8(ascii: "t"))
+                case 0x0D: buffer.append(UInt8(ascii: "r"))
+                case 0x08: buffer.append(UInt8(ascii: "b"))
+                case 0x0C: buffer.append(UInt8(ascii: "f"))
+                default:
+                    buffer.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+                }
+            }
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[plainStart...]))
+        }
+        buffer.append(UInt8(ascii: "\""))
+    }
+}
+
+/// A value the service encodes on every request, written by hand (`JSONWriter`).
+public protocol JSONWritable {
+    func write(to writer: inout JSONWriter)
+}
+
+extension JSONWritable {
+    /// The value's JSON bytes.
+    public var jsonBytes: [UInt8] {
+        var writer = JSONWriter()
+        write(to: &writer)
+        return writer.bytes
+    }
+}
