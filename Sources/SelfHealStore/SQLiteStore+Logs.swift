@@ -14,37 +14,43 @@ extension SQLiteStore {
 
     /// Appends a log; `log.id` is ignored and the new id returned.
     public func appendLog(_ log: ExecutionLog) async throws -> Int64 {
-        try await write("appending an execution log") { db in
+        guard let key = log.idempotencyKey else {
+            // Most rows: one INSERT, its own transaction.
+            return try await writeOne("appending an execution log") { db in try await insert(log, on: db) }
+        }
+        return try await write("appending an execution log") { db in
             // Checked inside the write transaction, so no other writer can slip the same key in
             // between; the unique index backs this up.
-            if let key = log.idempotencyKey,
-                try await !db.query("SELECT 1 FROM execution_logs WHERE idempotency_key = ?", [.text(key)]).isEmpty
-            {
+            if try await !db.query("SELECT 1 FROM execution_logs WHERE idempotency_key = ?", [.text(key)]).isEmpty {
                 throw StoreError(.conflict, "an execution log with idempotency key \"\(key)\" already exists")
             }
-            let row = try await db.query(
-                """
-                INSERT INTO execution_logs (\(Self.logInsertColumns))
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                RETURNING id
-                """,
-                [
-                    .text(log.requestId), .textOrNull(log.idempotencyKey), .text(log.taskType), .text(log.userInput),
-                    .textOrNull(log.language), .text(log.status.rawValue), .textOrNull(log.error),
-                    .textOrNull(log.output), .textOrNull(log.code), .int64OrNull(log.promptId),
-                    .intOrNull(log.promptVersion), .doubleOrNull(log.ruleScore), .doubleOrNull(log.judgeScore),
-                    .doubleOrNull(log.finalScore), .bool(log.passed), .textOrNull(log.evaluationJSON),
-                    .textOrNull(log.responseJSON), .textOrNull(log.rulesVersion), .float(log.latencyTotalMs),
-                    .doubleOrNull(log.latencyWorkerMs), .doubleOrNull(log.latencyEvaluatorMs),
-                    .textOrNull(log.llmProvider), .textOrNull(log.llmModel), .intOrNull(log.tokensInput),
-                    .intOrNull(log.tokensOutput), .date(log.createdAt), .textOrNull(log.requestFingerprint),
-                ]
-            ).first
-            guard let row else {
-                throw StoreError(.unavailable, "inserting an execution log returned no id")
-            }
-            return try row.int64("id")
+            return try await insert(log, on: db)
         }
+    }
+
+    private func insert(_ log: ExecutionLog, on db: SQLiteConnection) async throws -> Int64 {
+        let row = try await db.query(
+            """
+            INSERT INTO execution_logs (\(Self.logInsertColumns))
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            RETURNING id
+            """,
+            [
+                .text(log.requestId), .textOrNull(log.idempotencyKey), .text(log.taskType), .text(log.userInput),
+                .textOrNull(log.language), .text(log.status.rawValue), .textOrNull(log.error),
+                .textOrNull(log.output), .textOrNull(log.code), .int64OrNull(log.promptId),
+                .intOrNull(log.promptVersion), .doubleOrNull(log.ruleScore), .doubleOrNull(log.judgeScore),
+                .doubleOrNull(log.finalScore), .bool(log.passed), .textOrNull(log.evaluationJSON),
+                .textOrNull(log.responseJSON), .textOrNull(log.rulesVersion), .float(log.latencyTotalMs),
+                .doubleOrNull(log.latencyWorkerMs), .doubleOrNull(log.latencyEvaluatorMs),
+                .textOrNull(log.llmProvider), .textOrNull(log.llmModel), .intOrNull(log.tokensInput),
+                .intOrNull(log.tokensOutput), .date(log.createdAt), .textOrNull(log.requestFingerprint),
+            ]
+        ).first
+        guard let row else {
+            throw StoreError(.unavailable, "inserting an execution log returned no id")
+        }
+        return try row.int64("id")
     }
 
     public func log(idempotencyKey: String) async throws -> ExecutionLog? {
