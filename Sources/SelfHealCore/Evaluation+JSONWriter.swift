@@ -1,6 +1,6 @@
 // The evaluation as `JSONEncoder` writes it (sorted keys; a nil `exec`, `rule_score` or
 // `judge_score` as null, a nil judge score, confidence or exit code left out), by hand: it is
-// encoded for every request. `EvaluationJSONTests` holds each writer to the encoder's bytes.
+// encoded for every request. `WireJSONTests` holds each writer to the encoder's bytes.
 
 extension RuleResult: JSONWritable {
     public func write(to writer: inout JSONWriter) {

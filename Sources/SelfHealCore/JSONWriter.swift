@@ -4,7 +4,8 @@
 ///
 /// The bytes are what `JSONEncoder` with `.sortedKeys` and `.withoutEscapingSlashes` writes
 /// for the same value: the same escapes, numbers as `description` less a trailing `.0`, keys
-/// in the order given, which callers give sorted. Tests hold each writer to that encoder.
+/// in the order given, which callers give sorted. Tests hold each writer to that encoder. One
+/// difference: a non-finite number is written `null`, where the encoder refuses the whole value.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
     /// Per open object or array: whether the next member needs a comma first.

@@ -21,8 +21,9 @@ final class WarmHost: @unchecked Sendable {
     private(set) var alive = true
     /// OOM kills in the host's cgroups when last looked (a new cgroup has none).
     private var oomKillsSeen = 0
-    /// The host's memory cgroup's OOM counter, open for the host's life: read twice per job.
-    private let oomEvents: Int32
+    /// The host's memory cgroup's OOM counter, open for the host's life (-1 once stopped):
+    /// read twice per job.
+    private var oomEvents: Int32
     /// The host answered a job and is clearing up after it; it says `clean` when done.
     private var clearingUp = false
 
@@ -165,12 +166,15 @@ final class WarmHost: @unchecked Sendable {
                 return .failure(Failure(description: "the host could not set the job up: \(why)"))
             }
             let outCount = answer["out"] as? Int ?? 0
-            guard outCount <= tails.count else { return .failure(died("a malformed answer")) }
+            guard (0...tails.count).contains(outCount) else { return .failure(died("a malformed answer")) }
             let termination: ChildProcess.Termination
+            // Out-of-range numbers from a host gone wrong are a malformed answer, not a trap.
             if let signal = answer["signal"] as? Int {
-                termination = .signaled(Int32(signal))
+                guard let signal = Int32(exactly: signal) else { return .failure(died("a malformed answer")) }
+                termination = .signaled(signal)
             } else {
-                termination = .exited(Int32(answer["status"] as? Int ?? 1))
+                guard let status = Int32(exactly: answer["status"] as? Int ?? 1) else { return .failure(died("a malformed answer")) }
+                termination = .exited(status)
             }
             let outcome = ChildProcess.Outcome(
                 termination: termination, timedOut: answer["timed_out"] as? Bool ?? false,
@@ -204,6 +208,8 @@ final class WarmHost: @unchecked Sendable {
     /// Whether the kernel's OOM killer struck in the host's cgroups since the last call: one
     /// read per job, against the count the previous job left.
     func oomKilledSinceLastLook() -> Bool {
+        // A stopped host's descriptor is closed, and its number may be another file's by now.
+        guard alive else { return false }
         let now = KernelFile.read(descriptor: oomEvents).map(RunCgroups.oomKills(in:)) ?? cgroup?.oomKills ?? 0
         defer { oomKillsSeen = now }
         return now > oomKillsSeen
@@ -216,6 +222,7 @@ final class WarmHost: @unchecked Sendable {
         close(control)
         close(stderr)
         if oomEvents >= 0 { close(oomEvents) }
+        oomEvents = -1
         // unshare --kill-child takes the host with it, and the host's pid namespace goes with the host.
         kill(pid, SIGKILL)
         var status: Int32 = 0

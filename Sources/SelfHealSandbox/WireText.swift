@@ -13,9 +13,10 @@ enum WireText {
         buffer.append(UInt8(ascii: "]"))
     }
 
-    /// A flat JSON object as the host's `json.dumps` writes it: string keys; values `true`,
-    /// `false`, integers or strings without escapes. Anything else (a nested value, `null`, a
-    /// fraction, an escape) gives nil, and the caller reads it with a full JSON reader.
+    /// A flat JSON object as the host's `json.dumps` writes it: ASCII only, string keys; values
+    /// `true`, `false`, integers or strings without escapes. Anything else (a nested value,
+    /// `null`, a fraction, an escape, a leading zero, a byte past ASCII) gives nil, and the
+    /// caller reads it with a full JSON reader, which refuses what is not JSON.
     static func flatObject(_ bytes: ArraySlice<UInt8>) -> [String: Any]? {
         var index = bytes.startIndex
         func skipSpaces() {
@@ -31,7 +32,7 @@ enum WireText {
             guard expect(UInt8(ascii: "\"")) else { return nil }
             let start = index
             while index < bytes.endIndex, bytes[index] != UInt8(ascii: "\"") {
-                if bytes[index] == UInt8(ascii: "\\") || bytes[index] < 0x20 { return nil }
+                if bytes[index] == UInt8(ascii: "\\") || bytes[index] < 0x20 || bytes[index] >= 0x80 { return nil }
                 index += 1
             }
             guard index < bytes.endIndex else { return nil }
@@ -59,6 +60,8 @@ enum WireText {
                 let digits = index
                 while index < bytes.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
                 guard index > digits, index - digits <= 18 else { return nil }
+                // JSON has no leading zeros (`01`); `0` alone is fine.
+                if bytes[digits] == UInt8(ascii: "0") && index - digits > 1 { return nil }
                 return Int(String(decoding: bytes[start..<index], as: UTF8.self))
             }
         }

@@ -6,8 +6,9 @@ import Synchronization
 
 /// The store on one SQLite file: the embedded default, and enough for a single node.
 ///
-/// It holds two connections. `writer` runs every write inside `BEGIN IMMEDIATE ... COMMIT`, one
-/// task at a time (see `ConnectionGate`): a connection cannot interleave two transactions.
+/// It holds two connections. `writer` runs every write inside `BEGIN IMMEDIATE ... COMMIT` (or,
+/// for a write of one statement that reads nothing first, in that statement's own transaction),
+/// one task at a time (see `ConnectionGate`): a connection cannot interleave two transactions.
 /// `reader` serves single-statement reads; in WAL mode they see the last committed state and
 /// never wait for a writer. Other processes may open the same file: `BEGIN IMMEDIATE` and the
 /// busy timeout make their writers take turns instead of failing.
