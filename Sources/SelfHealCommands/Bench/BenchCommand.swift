@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SelfHealRules
 import SelfHealSandbox
+import SelfHealServer
 
 /// `selfheal bench ...`: benchmarks that print numbers.
 struct BenchCommand: AsyncParsableCommand {
@@ -128,6 +129,8 @@ struct BenchCommand: AsyncParsableCommand {
             guard requests > 0 else { throw UsageError("--requests: must be positive") }
             let server = llmURL == nil ? try ZeroLatencyLLMProcess() : nil
             defer { server?.stop() }
+            // As `selfheal serve` does: every request's metrics are recorded, and counted.
+            MetricsRegistry.bootstrap()
             let report = try await OverheadBenchmark(
                 requests: requests, levels: levels, rulesDirectory: rules ?? Env.get("SELFHEAL_RULES_DIR") ?? "rules",
                 llmURL: llmURL ?? server!.baseURL
