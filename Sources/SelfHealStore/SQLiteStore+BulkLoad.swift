@@ -3,7 +3,7 @@ import SQLiteNIO
 public import SelfHealCore
 
 extension SQLiteStore: BulkLogLoading {
-    /// Rows per INSERT: 27 bound values each, well under SQLite's 32,766-parameter limit.
+    /// Rows per INSERT: 27 bound values each (`logInsertColumnCount`), well under SQLite's 32,766-parameter limit.
     private static let bulkRowsPerStatement = 200
 
     /// Inserts many logs in one transaction with multi-row INSERTs, for benchmarks and imports.
@@ -14,21 +14,11 @@ extension SQLiteStore: BulkLogLoading {
             var start = logs.startIndex
             while start < logs.endIndex {
                 let chunk = logs[start..<min(start + Self.bulkRowsPerStatement, logs.endIndex)]
-                let placeholders = Array(repeating: "(" + Array(repeating: "?", count: 27).joined(separator: ", ") + ")", count: chunk.count)
+                let placeholders = Array(repeating: Self.logInsertRow, count: chunk.count)
                 var binds: [SQLiteData] = []
-                binds.reserveCapacity(chunk.count * 27)
+                binds.reserveCapacity(chunk.count * Self.logInsertColumnCount)
                 for log in chunk {
-                    binds += [
-                        .text(log.requestId), .textOrNull(log.idempotencyKey), .text(log.taskType), .text(log.userInput),
-                        .textOrNull(log.language), .text(log.status.rawValue), .textOrNull(log.error),
-                        .textOrNull(log.output), .textOrNull(log.code), .int64OrNull(log.promptId),
-                        .intOrNull(log.promptVersion), .doubleOrNull(log.ruleScore), .doubleOrNull(log.judgeScore),
-                        .doubleOrNull(log.finalScore), .bool(log.passed), .textOrNull(log.evaluationJSON),
-                        .textOrNull(log.responseJSON), .textOrNull(log.rulesVersion), .float(log.latencyTotalMs),
-                        .doubleOrNull(log.latencyWorkerMs), .doubleOrNull(log.latencyEvaluatorMs),
-                        .textOrNull(log.llmProvider), .textOrNull(log.llmModel), .intOrNull(log.tokensInput),
-                        .intOrNull(log.tokensOutput), .date(log.createdAt), .textOrNull(log.requestFingerprint),
-                    ]
+                    binds += Self.logInsertValues(log)
                 }
                 _ = try await db.query(
                     "INSERT INTO execution_logs (\(Self.logInsertColumns)) VALUES \(placeholders.joined(separator: ", "))", binds

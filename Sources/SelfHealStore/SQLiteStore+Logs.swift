@@ -3,7 +3,7 @@ import SQLiteNIO
 public import SelfHealCore
 
 extension SQLiteStore {
-    /// Every column but `id`, in the order `appendLog` binds them.
+    /// Every column but `id`, in the order `logInsertValues` gives their values.
     static let logInsertColumns = """
         request_id, idempotency_key, task_type, user_input, language, status, error, output, code, \
         prompt_id, prompt_version, rule_score, judge_score, final_score, passed, evaluation_json, response_json, \
@@ -11,6 +11,24 @@ extension SQLiteStore {
         tokens_input, tokens_output, created_at, request_fingerprint
         """
     static let logColumns = "id, " + logInsertColumns
+    static let logInsertColumnCount = logInsertColumns.split(separator: ",").count
+    /// One row's placeholders: `(?, ?, ...)`.
+    static let logInsertRow = "(" + Array(repeating: "?", count: logInsertColumnCount).joined(separator: ", ") + ")"
+
+    /// One row's values, in `logInsertColumns`' order (as many as `logInsertColumnCount`).
+    static func logInsertValues(_ log: ExecutionLog) -> [SQLiteData] {
+        [
+            .text(log.requestId), .textOrNull(log.idempotencyKey), .text(log.taskType), .text(log.userInput),
+            .textOrNull(log.language), .text(log.status.rawValue), .textOrNull(log.error),
+            .textOrNull(log.output), .textOrNull(log.code), .int64OrNull(log.promptId),
+            .intOrNull(log.promptVersion), .doubleOrNull(log.ruleScore), .doubleOrNull(log.judgeScore),
+            .doubleOrNull(log.finalScore), .bool(log.passed), .textOrNull(log.evaluationJSON),
+            .textOrNull(log.responseJSON), .textOrNull(log.rulesVersion), .float(log.latencyTotalMs),
+            .doubleOrNull(log.latencyWorkerMs), .doubleOrNull(log.latencyEvaluatorMs),
+            .textOrNull(log.llmProvider), .textOrNull(log.llmModel), .intOrNull(log.tokensInput),
+            .intOrNull(log.tokensOutput), .date(log.createdAt), .textOrNull(log.requestFingerprint),
+        ]
+    }
 
     /// Appends a log; `log.id` is ignored and the new id returned.
     public func appendLog(_ log: ExecutionLog) async throws -> Int64 {
@@ -32,20 +50,10 @@ extension SQLiteStore {
         let row = try await db.query(
             """
             INSERT INTO execution_logs (\(Self.logInsertColumns))
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES \(Self.logInsertRow)
             RETURNING id
             """,
-            [
-                .text(log.requestId), .textOrNull(log.idempotencyKey), .text(log.taskType), .text(log.userInput),
-                .textOrNull(log.language), .text(log.status.rawValue), .textOrNull(log.error),
-                .textOrNull(log.output), .textOrNull(log.code), .int64OrNull(log.promptId),
-                .intOrNull(log.promptVersion), .doubleOrNull(log.ruleScore), .doubleOrNull(log.judgeScore),
-                .doubleOrNull(log.finalScore), .bool(log.passed), .textOrNull(log.evaluationJSON),
-                .textOrNull(log.responseJSON), .textOrNull(log.rulesVersion), .float(log.latencyTotalMs),
-                .doubleOrNull(log.latencyWorkerMs), .doubleOrNull(log.latencyEvaluatorMs),
-                .textOrNull(log.llmProvider), .textOrNull(log.llmModel), .intOrNull(log.tokensInput),
-                .intOrNull(log.tokensOutput), .date(log.createdAt), .textOrNull(log.requestFingerprint),
-            ]
+            Self.logInsertValues(log)
         ).first
         guard let row else {
             throw StoreError(.unavailable, "inserting an execution log returned no id")

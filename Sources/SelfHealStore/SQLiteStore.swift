@@ -88,29 +88,24 @@ public final class SQLiteStore: Store {
     /// Runs `body` in one `BEGIN IMMEDIATE` transaction on the writer connection, committing when
     /// it returns and rolling back when it throws. `operation` completes "... failed while ___".
     func write<T>(_ operation: String, _ body: (SQLiteConnection) async throws -> T) async throws -> T {
-        try checkOpen()
-        await gate.acquire()
-        do {
-            // `close()` may have run while this task waited for the gate.
-            try checkOpen()
-            let result = try await inTransaction(body)
-            await gate.release()
-            return result
-        } catch {
-            await gate.release()
-            throw storeError(error, while: operation)
-        }
+        try await withWriter(operation) { try await inTransaction(body) }
     }
 
     /// Runs one statement on the writer connection as a transaction of its own (SQLite's
     /// autocommit): two statements and two trips to the connection's thread fewer than `write`,
     /// for a write that reads nothing first.
     func writeOne<T>(_ operation: String, _ statement: (SQLiteConnection) async throws -> T) async throws -> T {
+        try await withWriter(operation) { try await statement(writer) }
+    }
+
+    /// The writer connection for this task alone (`gate`), while the store is open.
+    private func withWriter<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         try checkOpen()
         await gate.acquire()
         do {
+            // `close()` may have run while this task waited for the gate.
             try checkOpen()
-            let result = try await statement(writer)
+            let result = try await body()
             await gate.release()
             return result
         } catch {
