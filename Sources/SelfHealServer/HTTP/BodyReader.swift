@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import SelfHealCore
 
 /// Reads a JSON object body within a size limit, and its fields with errors that name them.
 struct JSONBody {

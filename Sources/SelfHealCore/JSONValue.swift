@@ -1,5 +1,6 @@
-/// Any JSON value. Request bodies are decoded into this first so that every validation
-/// error can name the exact field and what is wrong with it.
+/// Any JSON value, decoded without guessing: `true` stays a Bool and never becomes the number 1
+/// (which lets the judge's verdict parser refuse `{"score": true}`). Request bodies are decoded
+/// into this first so that every validation error can name the exact field and what is wrong.
 public enum JSONValue: Codable, Sendable, Equatable {
     case null
     case bool(Bool)
@@ -10,8 +11,8 @@ public enum JSONValue: Codable, Sendable, Equatable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        // The commonest kinds first (a body is an object of strings): each miss throws, and a
-        // thrown DecodingError costs more than the decoding itself.
+        // The commonest kinds first (a body or a verdict is an object of strings): each miss
+        // throws, and a thrown DecodingError costs more than the decoding itself.
         if c.decodeNil() { self = .null }
         else if let s = try? c.decode(String.self) { self = .string(s) }
         else if let o = try? c.decode([String: JSONValue].self) { self = .object(o) }
@@ -32,12 +33,25 @@ public enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 
-    var typeName: String {
+    /// What kind of value it is, for an error naming a field ("got a string").
+    public var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "a boolean"
         case .number: "a number"
         case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+
+    /// A short rendering of the value, for an error message.
+    public var summary: String {
+        switch self {
+        case .null: "null"
+        case .bool(let value): "\(value)"
+        case .number(let value): "\(value)"
+        case .string(let value): "\"\(value.prefix(40))\""
         case .array: "an array"
         case .object: "an object"
         }
