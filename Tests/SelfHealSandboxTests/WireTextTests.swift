@@ -37,7 +37,7 @@ struct WireTextTests {
     @Test("what the fast reader does not read whole gives nil, never a partial object", arguments: [
         #"{"why": "a \"quoted\" word"}"#, #"{"why": "caf\u00e9"}"#, #"{"nested": {"a": 1}}"#, #"{"list": [1]}"#,
         #"{"x": 1.5}"#, #"{"x": null}"#, #"{"x": 1"#, #"{"x": 1} trailing"#, #"{"x": tru}"#, #"["#, "",
-        #"{"x": 12345678901234567890}"#, #"{"out": 01}"#, #"{"out": -00}"#, "{\"why\": \"caf\u{e9}\"}", #"{"x": -}"#,
+        #"{"x": 12345678901234567890}"#, #"{"out": 01}"#, #"{"out": -00}"#, "{\"why\": \"caf\u{e9}\"}", #"{"x": -}"#, "{\"x\":\t1}", "{\"x\": 1\n}",
     ])
     func outsideTheSubset(_ text: String) {
         #expect(WireText.flatObject(ArraySlice(text.utf8)) == nil)
