@@ -21,7 +21,7 @@ extension SandboxJob {
                 (name: PythonHarness.answerFile, contents: code), (name: PythonHarness.nonceFile, contents: nonce),
                 (name: PythonHarness.mainFile, contents: PythonHarness.program(smoke: true)),
             ]
-            if let requestText, !requestText.isEmpty {
+            if let requestText, PythonExamples.mayHoldExamples(requestText) {
                 let bounded = requestText.utf8.count <= Self.requestTextLimit
                     ? requestText : String(decoding: requestText.utf8.prefix(Self.requestTextLimit), as: UTF8.self)
                 files.append((name: PythonHarness.requestFile, contents: bounded))

@@ -41,6 +41,22 @@ struct ExampleRunTests {
         #expect(wrong.lastErrorLine.contains("sign(0)"), "\(name): \(wrong.stderrTail)")
     }
 
+    @Test("text that holds no example form is not sent to be scanned; every form is, in any case")
+    func onlyTextThatMayHoldExamplesIsScanned() async throws {
+        for (name, text) in Self.forms {
+            #expect(PythonExamples.mayHoldExamples(text), "\(name)")
+        }
+        for text in ["Example: input 0, output 0", "INPUT: 0\nOUTPUT: 0", ">>> x = 1", "Assert that it holds", "sign(0) == 0", "Écris sign"] {
+            #expect(PythonExamples.mayHoldExamples(text), "\(text)")
+        }
+        for text in ["", "Write a fibonacci function", "Reverse a string.", "Implement binary search over a sorted list; return -1 when absent"] {
+            #expect(!PythonExamples.mayHoldExamples(text), "\(text)")
+        }
+        // Scored as before: a smoke run, nothing to try.
+        let plain = try await run(Self.wrongSign, request: "Write a function called sign that returns the sign of x", entryPoint: "sign")
+        #expect(plain.kind == .smoke && plain.passed, "\(plain.stderrTail)")
+    }
+
     @Test("a failing example says what the call returned and what was expected")
     func failureNamesTheResult() async throws {
         let result = try await run(Self.wrongSign, request: "sign(5) == 1\nsign(0) == 0\n")

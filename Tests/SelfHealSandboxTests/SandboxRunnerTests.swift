@@ -204,6 +204,20 @@ struct SandboxRunnerTests {
         #expect(result.passed)
     }
 
+    /// A program that ends itself with `os._exit`: the status (as the kernel keeps it, the low
+    /// byte) and what it wrote first are the same on both paths (a warm job's `os._exit` reports
+    /// its status before the kernel has torn the process down).
+    @Test(arguments: SandboxPath.allCases)
+    func osExitStatusAndOutput(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
+        for (status, expected) in [(7, 7), (300, 44)] {
+            let result = try await fixture.run("import os, sys\nsys.stderr.write('on my way out\\n')\nsys.stderr.flush()\nos._exit(\(status))\n", tests: "")
+            #expect(!result.passed)
+            #expect(result.exitCode == expected)
+            #expect(result.stderrTail.contains("on my way out"), "\(result.stderrTail)")
+        }
+    }
+
     @Test(arguments: SandboxPath.allCases)
     func stderrIsCappedToItsTail(path: SandboxPath) async throws {
         let fixture = try SandboxFixture(path: path)
