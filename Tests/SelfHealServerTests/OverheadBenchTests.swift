@@ -43,10 +43,24 @@ struct OverheadBenchTests {
         #expect(seen.judge >= 2 * 6 + 3 * 6)
         #expect(report.contains("straight to the LLM"))
         #expect(report.contains("added p50"))
-        let rows = report.split(separator: "\n").filter { line in
-            guard let first = line.split(separator: " ").first else { return false }
-            return Int(first) != nil || ["tests,", "smoke"].contains(String(first))
+        let lines = report.split(separator: "\n").map(String.init)
+        func startsWithLevel(_ line: String) -> Bool { line.split(separator: " ").first.map { Int($0) != nil } ?? false }
+        // Where the time went inside selfheal, per level: every stage measured, none negative.
+        let inside = try #require(lines.firstIndex { $0.hasPrefix("inside selfheal") }, "\(report)")
+        let stages = lines[(inside + 2)...].prefix(while: startsWithLevel)
+        #expect(stages.count == 2, "\(report)")
+        for row in stages {
+            let cells = row.split(separator: " ").compactMap { Double($0) }
+            #expect(cells.count == 5, "\(row)")
+            if cells.count == 5 {
+                #expect(cells[1] > 0 && cells[2] > 0 && cells[3] > 0, "total, generation and evaluation took time: \(row)")
+                #expect(cells[4] >= 0, "the stages fit in the total: \(row)")
+            }
         }
+        let rows = lines.enumerated().filter { index, line in
+            guard !(inside + 2..<inside + 2 + stages.count).contains(index), let first = line.split(separator: " ").first else { return false }
+            return Int(first) != nil || ["tests,", "smoke"].contains(String(first))
+        }.map(\.element)
         #expect(rows.count == 2 + 2 + 3, "\(report)")
         for row in rows {
             #expect(row.split(separator: " ").last == "0", "a row with errors: \(row)")

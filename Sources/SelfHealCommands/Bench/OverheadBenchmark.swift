@@ -67,13 +67,23 @@ struct OverheadBenchmark {
                 "", "POST /api/v1/request (generation, a \(withoutTests) in the sandbox, rules, the judge: two LLM calls, the log row):",
                 pad(["concurrency", "p50 ms", "p99 ms", "req/s", "added p50", "selfheal CPU", "errors"]),
             ]
+            var stages: [String] = []
             for level in levels {
-                let measured = try await measure(url: request, concurrency: level, client: client, bodies: Self.requestBodies)
+                let measured = try await measure(url: request, concurrency: level, client: client, bodies: Self.requestBodies, keepAnswers: true)
                 let base = baseline[level]!
                 lines.append(pad([
                     "\(level)", format(measured.p50), format(measured.p99), format(measured.rate, digits: 0),
                     format(measured.p50 - base.p50), format(measured.cpu - base.cpu), "\(measured.errors)",
                 ]))
+                if let inside = measured.stages {
+                    stages.append(pad([
+                        "\(level)", format(inside.total), format(inside.worker), format(inside.evaluator), format(inside.rest),
+                    ]))
+                }
+            }
+            // Where the time goes inside selfheal, from the answers' own `latency_ms`.
+            if !stages.isEmpty {
+                lines += ["inside selfheal, p50 of each answer's latency_ms (up to the log row; rest: the manager's own part):", pad(["concurrency", "total", "generation", "evaluation", "rest"])] + stages
             }
             // The evaluator alone, as a client that brings its own answer calls it: the sandbox
             // run (warm where the machine allows) is most of it.
@@ -101,19 +111,46 @@ struct OverheadBenchmark {
 
     struct Measured {
         var p50: Double, p99: Double, rate: Double, cpu: Double, errors: Int
+        /// Medians of the answers' `latency_ms` (total, worker, evaluator), when they were kept.
+        var stages: Stages?
     }
 
-    private func measure(url: String, concurrency: Int, client: HTTPClient, bodies: [ByteBuffer]) async throws -> Measured {
+    /// Medians of the answers' `latency_ms`; `rest` is each answer's total less its two stages
+    /// (the manager's own work until the log row), so the columns need not add up.
+    struct Stages {
+        var total: Double, worker: Double, evaluator: Double, rest: Double
+    }
+
+    /// `keepAnswers`: keep the response bodies and read their `latency_ms` once the CPU is read
+    /// (reading them is the load client's work, not selfheal's).
+    private func measure(url: String, concurrency: Int, client: HTTPClient, bodies: [ByteBuffer], keepAnswers: Bool = false) async throws -> Measured {
         let cpuBefore = Self.cpuSeconds()
         let started = ContinuousClock.now
-        let result = try await drive(client: client, url: url, count: requests, concurrency: concurrency, bodies: bodies)
+        let result = try await drive(client: client, url: url, count: requests, concurrency: concurrency, bodies: bodies, keepAnswers: keepAnswers)
         let wall = (ContinuousClock.now - started).seconds
         let cpu = Self.cpuSeconds() - cpuBefore
         let sorted = result.latencies.sorted()
         return Measured(
             p50: percentile(sorted, 0.50), p99: percentile(sorted, 0.99), rate: Double(requests) / wall,
-            cpu: cpu * 1000 / Double(requests), errors: result.errors
+            cpu: cpu * 1000 / Double(requests), errors: result.errors, stages: stages(of: result.answers)
         )
+    }
+
+    private func stages(of answers: [ByteBuffer]) -> Stages? {
+        var total: [Double] = [], worker: [Double] = [], evaluator: [Double] = [], rest: [Double] = []
+        for answer in answers {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: answer)) as? [String: Any],
+                let latency = object["latency_ms"] as? [String: Any],
+                let t = latency["total"] as? Double, let w = latency["worker"] as? Double, let e = latency["evaluator"] as? Double
+            else { continue }
+            total.append(t)
+            worker.append(w)
+            evaluator.append(e)
+            rest.append(t - w - e)
+        }
+        guard !total.isEmpty else { return nil }
+        func median(_ values: [Double]) -> Double { percentile(values.sorted(), 0.5) }
+        return Stages(total: median(total), worker: median(worker), evaluator: median(evaluator), rest: median(rest))
     }
 
     private static let inputs = [
@@ -156,10 +193,11 @@ struct OverheadBenchmark {
     }
 
     private func drive(
-        client: HTTPClient, url: String, count: Int, concurrency: Int, bodies: [ByteBuffer]
-    ) async throws -> (latencies: [Double], errors: Int) {
-        return try await withThrowingTaskGroup(of: (Double, Bool).self) { group in
+        client: HTTPClient, url: String, count: Int, concurrency: Int, bodies: [ByteBuffer], keepAnswers: Bool = false
+    ) async throws -> (latencies: [Double], errors: Int, answers: [ByteBuffer]) {
+        return try await withThrowingTaskGroup(of: (Double, Bool, ByteBuffer?).self) { group in
             var latencies: [Double] = []
+            var answers: [ByteBuffer] = []
             var errors = 0
             var next = 0
             func submit(_ index: Int) {
@@ -170,17 +208,18 @@ struct OverheadBenchmark {
                     request.body = .bytes(bodies[index % bodies.count])
                     let start = ContinuousClock.now
                     let response = try await client.execute(request, timeout: .seconds(60))
-                    _ = try await response.body.collect(upTo: 4 << 20)
-                    return ((ContinuousClock.now - start).seconds * 1000, response.status == .ok)
+                    let answer = try await response.body.collect(upTo: 4 << 20)
+                    return ((ContinuousClock.now - start).seconds * 1000, response.status == .ok, keepAnswers ? answer : nil)
                 }
             }
             while next < min(concurrency, count) { submit(next); next += 1 }
-            while let (latency, ok) = try await group.next() {
+            while let (latency, ok, answer) = try await group.next() {
                 latencies.append(latency)
+                if let answer { answers.append(answer) }
                 if !ok { errors += 1 }
                 if next < count { submit(next); next += 1 }
             }
-            return (latencies, errors)
+            return (latencies, errors, answers)
         }
     }
 
