@@ -218,6 +218,7 @@ let package = Package(
                 "SelfHealStore", "SelfHealPostgres", "SelfHealCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

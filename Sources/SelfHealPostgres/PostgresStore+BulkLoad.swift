@@ -13,7 +13,7 @@ extension PostgresStore: BulkLogLoading {
         while start < logs.endIndex {
             let chunk = Array(logs[start..<min(start + Self.bulkRowsPerStatement, logs.endIndex)])
             let query = try Self.multiRowInsert(chunk)
-            try await read("bulk-loading \(chunk.count) execution logs") { db, logger in
+            try await read("bulk-loading \(chunk.count) execution logs", bounded: false) { db, logger in
                 _ = try await db.query(query, logger: logger)
             }
             start += chunk.count
@@ -63,7 +63,7 @@ extension PostgresStore: BulkLogLoading {
     /// Refreshes planner statistics and the visibility map after a bulk load, as autovacuum
     /// would shortly, so the stats queries can run as index-only scans.
     public func afterBulkLoad() async throws {
-        try await read("vacuuming execution_logs") { db, logger in
+        try await read("vacuuming execution_logs", bounded: false) { db, logger in
             _ = try await db.query("VACUUM (ANALYZE) execution_logs", logger: logger)
         }
     }

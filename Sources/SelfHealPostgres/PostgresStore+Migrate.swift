@@ -11,7 +11,7 @@ extension PostgresStore {
     }
 
     func migrate(to steps: [PostgresMigration]) async throws {
-        let applied = try await write("migrating the schema") { connection, logger in
+        let applied = try await write("migrating the schema", bounded: false) { connection, logger in
             try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresMigrations.lockKey))", logger: logger)
             try await connection.query(PostgresQuery(unsafeSQL: PostgresMigrations.bookkeeping), logger: logger)
             var done = Set<Int>()

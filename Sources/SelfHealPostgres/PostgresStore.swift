@@ -20,6 +20,10 @@ public final class PostgresStore: Store {
     /// request waiting for up to a minute while the server is down; callers (a request handler,
     /// `/health`) need a prompt `unavailable` instead.
     static let defaultAcquireTimeout = Duration.seconds(5)
+    /// How long an operation may run once it has its connection before its caller gets an
+    /// `unavailable` (a request, well before its client gives up; the optimizer). Not for the
+    /// few that may rightly take long: the migration, a bulk load, a vacuum.
+    static let defaultRunTimeout = Duration.seconds(15)
 
     /// Where the store connects, without the password; every error message names it.
     public let endpoint: String
@@ -27,18 +31,23 @@ public final class PostgresStore: Store {
     let client: PostgresClient
     let logger: Logger
     let acquireTimeout: Duration
+    let runTimeout: Duration
     /// The task running the pool when the store runs it itself; nil when a service group does.
     private let runner: Task<Void, Never>?
     private let isClosed = Mutex(false)
     /// At most one diagnosis of an unreachable server runs at a time (see `unreachableReason`).
     let diagnosing = Mutex(false)
 
-    private init(url: PostgresStoreURL, client: PostgresClient, logger: Logger, acquireTimeout: Duration, runner: Task<Void, Never>?) {
+    private init(
+        url: PostgresStoreURL, client: PostgresClient, logger: Logger, acquireTimeout: Duration, runTimeout: Duration = defaultRunTimeout,
+        runner: Task<Void, Never>?
+    ) {
         self.endpoint = url.description
         self.url = url
         self.client = client
         self.logger = logger
         self.acquireTimeout = acquireTimeout
+        self.runTimeout = runTimeout
         self.runner = runner
     }
 
@@ -49,11 +58,15 @@ public final class PostgresStore: Store {
         try await open(url: url, logger: logger, acquireTimeout: defaultAcquireTimeout)
     }
 
-    static func open(url: String, logger: Logger, acquireTimeout: Duration) async throws -> PostgresStore {
+    static func open(
+        url: String, logger: Logger, acquireTimeout: Duration, runTimeout: Duration = defaultRunTimeout
+    ) async throws -> PostgresStore {
         let parsed = try PostgresStoreURL(parsing: url)
         let client = PostgresClient(configuration: parsed.clientConfiguration(), backgroundLogger: logger)
         let runner = Task { await client.run() }
-        let store = PostgresStore(url: parsed, client: client, logger: logger, acquireTimeout: acquireTimeout, runner: runner)
+        let store = PostgresStore(
+            url: parsed, client: client, logger: logger, acquireTimeout: acquireTimeout, runTimeout: runTimeout, runner: runner
+        )
         do {
             try await store.waitUntilReachable()
         } catch {
@@ -120,9 +133,10 @@ public final class PostgresStore: Store {
     /// back when it throws. Errors thrown by `body` (e.g. a `StoreError`) come out unchanged.
     /// `operation` completes "... failed while ___".
     func write<T: Sendable>(
-        _ operation: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
+        _ operation: String, bounded: Bool = true,
+        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
-        try await read(operation) { connection, logger in
+        try await read(operation, bounded: bounded) { connection, logger in
             try await connection.query("BEGIN", logger: logger)
             do {
                 let result = try await body(connection, logger)
@@ -137,12 +151,20 @@ public final class PostgresStore: Store {
     }
 
     /// Runs `body` on one pooled connection outside a transaction (each statement commits alone).
+    /// `bounded`: the operation may run for `runTimeout` at most (see `defaultRunTimeout`).
     func read<T: Sendable>(
-        _ operation: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
+        _ operation: String, bounded: Bool = true,
+        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
     ) async throws -> T {
         try checkOpen()
         do {
-            return try await withPooledConnection(body)
+            return try await PoolLease<T>.run(on: client, logger: logger, timeout: acquireTimeout, runTimeout: bounded ? runTimeout : nil, body)
+        } catch is PoolLease<T>.Overran {
+            logger.warning("PostgreSQL did not answer in time", metadata: ["store.endpoint": "\(endpoint)", "store.operation": "\(operation)"])
+            throw StoreError(
+                .unavailable,
+                "PostgreSQL \(endpoint) did not answer within \(runTimeout) while \(operation)"
+            )
         } catch is PoolLease<T>.Timeout {
             throw StoreError(
                 .unavailable,
@@ -151,14 +173,6 @@ public final class PostgresStore: Store {
         } catch {
             throw await storeError(error, while: operation)
         }
-    }
-
-    /// Leases a connection for `body`, giving up when none comes within `acquireTimeout`. Only
-    /// the wait for a connection is bounded: once `body` runs, it may take as long as it needs.
-    private func withPooledConnection<T: Sendable>(
-        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
-    ) async throws -> T {
-        try await PoolLease<T>.run(on: client, logger: logger, timeout: acquireTimeout, body)
     }
 
     private func checkOpen() throws {

@@ -413,7 +413,7 @@ struct FaultTests {
             let refused = answers.filter { $0.status != 200 }
             for answer in refused {
                 #expect(answer.status == 503 && answer.errorCode == "store_unavailable",
-                    "during the restart: \(answer.status) \(String(decoding: answer.body, as: UTF8.self))")
+                    "during the restart: \(answer.status) \(String(decoding: answer.body, as: UTF8.self))\nwhat the server logged above info:\n\(server.logTail(400_000).split(separator: "\n").filter { !$0.contains(#""level":"info""#) }.suffix(40).joined(separator: "\n"))")
             }
             let resumed = await eventually(within: .seconds(30)) { (try? await Self.request(port: server.port))?.status == 200 }
             #expect(resumed, "no successful request within 30 s of the restart")

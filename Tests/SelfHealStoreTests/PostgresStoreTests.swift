@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostgresNIO
 import SelfHealCore
 import Testing
 
@@ -77,6 +78,34 @@ struct PostgresStoreTests {
             try await first.close()
             try await second.close()
             if let failure { throw failure }
+        }
+    }
+
+    /// A statement that never answers (here one that sleeps; in the wild, a query on a connection
+    /// whose server went away under a restart) is `unavailable` to its caller once the bound has
+    /// passed, naming what it was doing; the store goes on serving. The migration, a bulk load
+    /// and a vacuum are not bounded.
+    @Test(.enabled(if: PostgresTestEnvironment.enabled, PostgresTestEnvironment.skipReason), .timeLimit(.minutes(1)))
+    func anOperationThatDoesNotAnswerInTimeIsUnavailableAndTheStoreGoesOn() async throws {
+        try await PostgresHarness.withSchema { url in
+            let store = try await PostgresStore.open(url: url, logger: logger, acquireTimeout: .seconds(5), runTimeout: .milliseconds(500))
+            do {
+                try await store.migrate()
+                let error = await StoreContract.expectStoreError(.unavailable) {
+                    try await store.read("sleeping") { db, logger in _ = try await db.query("SELECT pg_sleep(5)", logger: logger) }
+                }
+                let message = try #require(error?.message)
+                #expect(message.contains("did not answer within") && message.contains("while sleeping"), "\(message)")
+                try await store.read("sleeping a little, unbounded", bounded: false) { db, logger in
+                    _ = try await db.query("SELECT pg_sleep(1)", logger: logger)
+                }
+                let id = try await store.appendLog(StoreContract.fullLog())
+                StoreContract.expectSameLog(try await store.log(id: id), StoreContract.fullLog(), id: id)
+            } catch {
+                try? await store.close()
+                throw error
+            }
+            try await store.close()
         }
     }
 
