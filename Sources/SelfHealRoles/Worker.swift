@@ -2,9 +2,9 @@ public import Logging
 import Metrics
 public import SelfHealCore
 
-/// The worker role: generates with the prompt version that is live *now*, read from the
+/// The worker role: generates with the prompt version that is live *now*, asked of the
 /// store on every request, so a version activated in the database serves the very next
-/// request without a restart. (One indexed read per request; cheap next to an LLM call.)
+/// request without a restart. (The SQLite store answers from memory until a prompt changes.)
 /// While a canary runs, its share of requests — chosen by request id, so a retried request
 /// lands on the same version — goes to the canary.
 public struct Worker: Generating {

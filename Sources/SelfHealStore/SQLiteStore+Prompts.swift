@@ -1,11 +1,12 @@
 import Foundation
+import Logging
 import SQLiteNIO
 public import SelfHealCore
 
 extension SQLiteStore {
     public func seedPrompts(_ seeds: [NewPrompt]) async throws {
         // One transaction: two processes seeding at once cannot both see "no prompt yet".
-        try await write("seeding prompts") { db in
+        try await writePrompts("seeding prompts") { db in
             let now = Date()
             for seed in seeds {
                 guard try await !SQLitePromptQueries.hasAnyPrompt(taskType: seed.taskType, on: db) else { continue }
@@ -14,10 +15,16 @@ extension SQLiteStore {
         }
     }
 
+    /// From memory while no prompt has changed (see `LivePromptCache`): a version activated by
+    /// any selfheal process serves the next request.
     public func activePrompt(taskType: String) async throws -> PromptVersion? {
-        try await read("reading the active \(taskType) prompt") { db in
+        let (cached, ticket) = livePrompts.lookup(taskType: taskType)
+        if let cached { return cached }
+        let prompt = try await read("reading the active \(taskType) prompt") { db in
             try await SQLitePromptQueries.prompt(taskType: taskType, status: .active, on: db)
         }
+        livePrompts.keep(prompt, taskType: taskType, ticket: ticket)
+        return prompt
     }
 
     public func canaryPrompt(taskType: String) async throws -> PromptVersion? {
@@ -48,13 +55,13 @@ extension SQLiteStore {
     }
 
     public func createPrompt(_ new: NewPrompt) async throws -> PromptVersion {
-        try await write("writing a \(new.taskType) prompt") { db in
+        try await writePrompts("writing a \(new.taskType) prompt") { db in
             try await SQLitePromptQueries.insert(new, at: Date(), on: db)
         }
     }
 
     public func activatePrompt(id: Int64, reason: String?) async throws -> PromptVersion {
-        try await write("activating prompt \(id)") { db in
+        try await writePrompts("activating prompt \(id)") { db in
             let target = try await SQLitePromptQueries.requirePrompt(id: id, on: db)
             // Activating the active version changes nothing and records nothing.
             guard target.status != .active else { return target }
@@ -64,7 +71,7 @@ extension SQLiteStore {
     }
 
     public func setPromptStatus(id: Int64, status: PromptStatus, reason: String?) async throws -> PromptVersion {
-        try await write("setting the status of prompt \(id)") { db in
+        try await writePrompts("setting the status of prompt \(id)") { db in
             let target = try await SQLitePromptQueries.requirePrompt(id: id, on: db)
             guard target.status != status else { return target }
             let now = Date()
@@ -92,7 +99,7 @@ extension SQLiteStore {
     }
 
     public func rollbackPrompt(taskType: String, reason: String?) async throws -> PromptVersion {
-        try await write("rolling back the \(taskType) prompt") { db in
+        try await writePrompts("rolling back the \(taskType) prompt") { db in
             guard let current = try await SQLitePromptQueries.prompt(taskType: taskType, status: .active, on: db) else {
                 throw StoreError(.conflict, "cannot roll back \(taskType): it has no active prompt version")
             }
@@ -137,5 +144,19 @@ extension SQLiteStore {
                 at: try row.date("at")
             )
         }
+    }
+
+    /// A write to the prompts: once it has committed (or failed: it may have), this process
+    /// forgets the live prompts it kept and tells the others through the marker.
+    private func writePrompts<T>(_ operation: String, _ body: (SQLiteConnection) async throws -> T) async throws -> T {
+        defer {
+            livePrompts.invalidate()
+            if let marker = livePrompts.marker, let why = marker.touch() {
+                logger.warning("Other processes on this database see the prompt change within a second, not at once", metadata: [
+                    "store.path": "\(marker.path)", "error": "\(why)",
+                ])
+            }
+        }
+        return try await write(operation, body)
     }
 }

@@ -29,6 +29,8 @@ public final class SQLiteStore: Store {
     var reader: SQLiteConnection { readerConnector.connection }
     let gate = ConnectionGate()
     private let isClosed = Mutex(false)
+    /// The live prompt per task type, so a request does not query for it (see `LivePromptCache`).
+    let livePrompts: LivePromptCache
 
     private init(
         path: String, logger: Logger, busyTimeout: Duration, writer: SQLiteConnector, reader: SQLiteConnector
@@ -38,6 +40,7 @@ public final class SQLiteStore: Store {
         self.busyTimeout = busyTimeout
         self.writerConnector = writer
         self.readerConnector = reader
+        livePrompts = LivePromptCache(marker: path == ":memory:" ? nil : PromptChangeMarker(path: path + "-prompts"))
     }
 
     /// Opens (creating if needed) the database file in WAL mode with foreign keys on.

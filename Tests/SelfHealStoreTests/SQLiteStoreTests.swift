@@ -126,6 +126,31 @@ struct SQLiteStoreTests {
         #expect(error?.message.contains("migrate()") == true)
     }
 
+    /// A prompt edited outside selfheal (the `sqlite3` shell) leaves no mark for the live
+    /// prompt kept in memory: it shows after a while (a second, `LivePromptCache`), not never.
+    @Test(.timeLimit(.minutes(1))) func aPromptEditedOutsideSelfhealShowsSoon() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try await SQLiteStore.open(path: directory.file("edited.db"), logger: logger)
+        do {
+            try await store.migrate()
+            try await store.seedPrompts([StoreContract.seed("code_generation", "before")])
+            #expect(try await store.activePrompt(taskType: "code_generation")?.text == "before")
+            try await store.write("editing by hand") { db in _ = try await db.query("UPDATE prompts SET text = 'after'") }
+            let deadline = ContinuousClock.now + .seconds(10)
+            var seen = try await store.activePrompt(taskType: "code_generation")?.text
+            while seen != "after", ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                seen = try await store.activePrompt(taskType: "code_generation")?.text
+            }
+            #expect(seen == "after")
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+
     @Test func aWriterLockedOutPastTheTimeoutGetsUnavailable() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

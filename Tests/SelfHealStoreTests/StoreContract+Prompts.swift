@@ -13,7 +13,44 @@ extension StoreContract {
         StoreCheck("a new canary supersedes the running one", newCanarySupersedesOld),
         StoreCheck("20 racing activations leave exactly one active", racingActivationsLeaveOneActive),
         StoreCheck("every status change is in the history", statusChangesAreRecorded),
+        StoreCheck("the live prompt, read before, is the new one right after any handle changes it", liveChangesShowAtOnce),
     ]
+
+    /// A store may keep the live prompt in memory (the worker reads it on every request), but a
+    /// change made through another handle on the database (another process: `selfheal prompts
+    /// activate`, the optimizer's role) or through this one shows on the very next read.
+    static func liveChangesShowAtOnce(_ harness: StoreHarness) async throws {
+        let store = harness.store
+        let other = try await harness.openAnother()
+        try await store.seedPrompts([seed("code_generation"), seed("code_review")])
+        let v1 = try #require(try await store.activePrompt(taskType: "code_generation"))
+        #expect(try await store.activePrompt(taskType: "code_generation") == v1)
+        let review = try #require(try await store.activePrompt(taskType: "code_review"))
+
+        let v2 = try await other.createPrompt(NewPrompt(
+            taskType: "code_generation", text: "v2", status: .active, author: .operator, reason: "by hand"
+        ))
+        #expect(try await store.activePrompt(taskType: "code_generation") == v2)
+        let v3 = try await other.createPrompt(NewPrompt(
+            taskType: "code_generation", text: "v3", status: .candidate, author: .optimizer, reason: "replayed"
+        ))
+        #expect(try await store.activePrompt(taskType: "code_generation") == v2)
+        _ = try await other.activatePrompt(id: v3.id, reason: "promoted")
+        #expect(try await store.activePrompt(taskType: "code_generation")?.id == v3.id)
+        _ = try await other.rollbackPrompt(taskType: "code_generation", reason: "worse")
+        #expect(try await store.activePrompt(taskType: "code_generation")?.id == v2.id)
+        _ = try await other.setPromptStatus(id: v1.id, status: .active, reason: "back to the seed")
+        #expect(try await store.activePrompt(taskType: "code_generation")?.id == v1.id)
+        // Through this handle: both see it.
+        _ = try await store.activatePrompt(id: v3.id, reason: "again")
+        #expect(try await store.activePrompt(taskType: "code_generation")?.id == v3.id)
+        #expect(try await other.activePrompt(taskType: "code_generation")?.id == v3.id)
+        #expect(try await store.activePrompt(taskType: "code_review") == review)
+        // A task type with none yet, then one.
+        #expect(try await store.activePrompt(taskType: "sql") == nil)
+        try await other.seedPrompts([seed("sql")])
+        #expect(try await store.activePrompt(taskType: "sql")?.version == 1)
+    }
 
     static func seedingIsIdempotent(_ harness: StoreHarness) async throws {
         let store = harness.store

@@ -1,0 +1,73 @@
+import SelfHealCore
+import Synchronization
+
+/// The live (active) prompt of each task type, kept in memory so the worker does not query the
+/// database on every request, and dropped as soon as a prompt changes:
+/// - in this process, by the store's own writes (`invalidate`, after the commit);
+/// - in another process on the same file (`selfheal prompts activate`, another role), through
+///   `PromptChangeMarker`, checked with one `stat` per lookup;
+/// - by anything else (the `sqlite3` shell), within `refreshInterval`: an entry is re-read when
+///   it is older than that.
+/// A read that raced with a change is not kept: each entry remembers the generation and the
+/// marker it was read under, and counts only while both are unchanged.
+final class LivePromptCache: Sendable {
+    static let refreshInterval = Duration.seconds(1)
+
+    private struct Entry {
+        var prompt: PromptVersion?
+        var generation: UInt64
+        var marker: PromptChangeMarker.Stamp?
+        var readAt: ContinuousClock.Instant
+    }
+
+    private struct State {
+        var generation: UInt64 = 0
+        var entries: [String: Entry] = [:]
+    }
+
+    /// nil for a database no other process can open (`:memory:`).
+    let marker: PromptChangeMarker?
+    private let state = Mutex(State())
+
+    init(marker: PromptChangeMarker?) {
+        self.marker = marker
+    }
+
+    /// What a lookup needs to keep its read: the generation and the marker before the query.
+    struct Ticket {
+        fileprivate var generation: UInt64
+        fileprivate var marker: PromptChangeMarker.Stamp?
+        fileprivate var at: ContinuousClock.Instant
+    }
+
+    /// The cached prompt (`.some(nil)`: the task type has none), or nil with a ticket for
+    /// `keep` when it has to be read.
+    func lookup(taskType: String) -> (hit: PromptVersion??, ticket: Ticket) {
+        let stamp = marker?.stamp()
+        let now = ContinuousClock.now
+        return state.withLock { state in
+            let ticket = Ticket(generation: state.generation, marker: stamp, at: now)
+            guard let entry = state.entries[taskType], entry.generation == state.generation, entry.marker == stamp,
+                  now - entry.readAt < Self.refreshInterval
+            else { return (nil, ticket) }
+            return (.some(entry.prompt), ticket)
+        }
+    }
+
+    /// Keeps what was read under `ticket`, unless a change in this process came in between
+    /// (one in another process shows in the marker at the next lookup).
+    func keep(_ prompt: PromptVersion?, taskType: String, ticket: Ticket) {
+        state.withLock { state in
+            guard state.generation == ticket.generation else { return }
+            state.entries[taskType] = Entry(prompt: prompt, generation: ticket.generation, marker: ticket.marker, readAt: ticket.at)
+        }
+    }
+
+    /// A prompt changed (or may have): nothing cached counts any more.
+    func invalidate() {
+        state.withLock { state in
+            state.generation &+= 1
+            state.entries.removeAll()
+        }
+    }
+}
