@@ -5,11 +5,12 @@
 /// interpreter that has taken the pipes the host reads its stdout and stderr from and
 /// /dev/null as stdin, set the rlimits, dropped to the slot's uid, set no_new_privs and
 /// installed the filter (`confine`, the very code of a cold run), closed every descriptor but
-/// its link to the host, and waits. For each job the host
+/// its link to the host, and waits; and it has mounted fresh, empty tmpfs on `/tmp`,
+/// `/var/tmp` and `/dev/shm` with an empty `/tmp/job` (`mount_places`: nothing reaches the
+/// host's disk, nothing a job wrote is seen by the next; a mount namespace per job would cost
+/// more, its teardown waits on the kernel). For each job the host
 ///
-/// 1. mounts fresh, empty tmpfs on `/tmp`, `/var/tmp` and `/dev/shm` and writes the job's
-///    files into `/tmp/job` (nothing reaches the host's disk, nothing a job wrote is seen by
-///    the next; a mount namespace per job would cost more, its teardown waits on the kernel);
+/// 1. writes the job's files into `/tmp/job`;
 /// 2. sets the memory limit of its cgroups (which it shares with its checker, the spare and
 ///    the job) to what they hold now plus the run's limit (`limit_job_memory`; the OOM killer
 ///    picks a job's process before the host), then sends the spare its command; the spare
@@ -18,8 +19,8 @@
 ///    before an `os._exit`, which selfheal's harness ends with);
 /// 3. answers as soon as that status (or the process's end, or the deadline: the host kills
 ///    it) is known, then kills every other process of its pid namespace (it is pid 1 there)
-///    but its checker, reaps them, detaches the tmpfs mounts, forks the next spare, and says
-///    `clean`. selfheal sends the next job only after that.
+///    but its checker, reaps them, detaches the tmpfs mounts, mounts fresh ones, forks the
+///    next spare, and says `clean`. selfheal sends the next job only after that.
 ///
 /// A compile-only check of the built-in command may be answered by the host's checker
 /// (`start_checker`) without a fork. The environment, the same for every job, is set in the
@@ -93,12 +94,12 @@ enum WarmHostProgram {
                     return number
             return None
         PLACES = ("/tmp", "/var/tmp", "/dev/shm")
-        def prepare_places(files):
-            # Fresh, empty tmpfs mounts on the world-writable places, made by the host before
-            # the fork and detached after the job (mounting in the host's own namespace costs
-            # far less than a namespace per job, whose teardown waits on the kernel), and the
-            # job's files in /tmp/job there: nothing is left on the host's disk, and nothing a
-            # job wrote is seen by the next. Returns why it failed, or None.
+        def mount_places():
+            # Fresh, empty tmpfs mounts on the world-writable places and an empty /tmp/job, the
+            # job's, made ahead of each job (after the last one's processes are gone and its
+            # mounts detached): mounting in the host's own namespace costs far less than a
+            # namespace per job, whose teardown waits on the kernel. Returns why it failed, or
+            # None; a failure is the next job's `setup_failed`.
             try:
                 for path in PLACES:
                     # Not `mount()`: its failure would end the host, not fail the job.
@@ -106,6 +107,15 @@ enum WarmHostProgram {
                     if libc.mount(b"tmpfs", path.encode(), b"tmpfs", NOSUID | NODEV, options) != 0:
                         return "mounting a private %s: %s" % (path, os.strerror(ctypes.get_errno()))
                 os.mkdir("/tmp/job", 0o755)
+                owner = int(spec["uid"]) if "uid" in spec else -1
+                os.chown("/tmp/job", owner, owner)
+                return None
+            except OSError as error:
+                return str(error)
+        def write_files(files):
+            # The job's files in /tmp/job: nothing is left on the host's disk, and nothing a
+            # job wrote is seen by the next. Returns why it failed, or None.
+            try:
                 owner = int(spec["uid"]) if "uid" in spec else -1
                 for name, view in files:
                     if "/" in name or name in ("", ".", ".."):
@@ -116,10 +126,11 @@ enum WarmHostProgram {
                         view = view[os.write(descriptor, view):]
                     os.close(descriptor)
                     os.chown(path, owner, owner)
-                os.chown("/tmp/job", owner, owner)
                 return None
             except OSError as error:
                 return str(error)
+        # Why the places for the next job could not be made, or None when they are ready.
+        PLACES_FAILED = "not made yet"
         # The host's memory cgroup, which it shares with its checker, its spare and each job:
         # (usage descriptor, limit descriptor), or None without one.
         MEMORY = None
@@ -394,7 +405,7 @@ enum WarmHostProgram {
             # Answers the job, then clears up after it: the job's processes ending (the kernel
             # takes about a millisecond to tear one down), its places, the next spare. The loop
             # below says `clean` after each; selfheal sends the next job only then.
-            global ENVIRONMENT, GENERATION
+            global ENVIRONMENT, GENERATION, PLACES_FAILED
             cap = header["cap"]
             files = split_files(header, body)
             if header.get("compile_only") and len(files) == 1 and compiles(files[0][1]):
@@ -408,11 +419,12 @@ enum WarmHostProgram {
                 os.environ.update(ENVIRONMENT)
                 GENERATION += 1
                 gc.freeze()
-            why = prepare_places(files) or limit_job_memory()
+            why = PLACES_FAILED or write_files(files) or limit_job_memory()
             if why is not None:
                 # The host's failure, not the job's: selfheal stops this host and runs the job
                 # cold, so its verdict is a cold run's.
                 clear_places()
+                PLACES_FAILED = mount_places()
                 send({"setup_failed": why})
                 return
             pid, exited, link, out_r, err_r, _ = take_spare()
@@ -486,6 +498,7 @@ enum WarmHostProgram {
                 os.waitpid(pid, 0)
             end_leftovers()
             clear_places()
+            PLACES_FAILED = mount_places()
             for descriptor in (out_r, err_r, exited, link):
                 os.close(descriptor)
             fork_spare()
@@ -495,6 +508,7 @@ enum WarmHostProgram {
         build_view()
         os.chdir("/")
         start_checker()
+        PLACES_FAILED = mount_places()
         # Everything the host made so far is left alone by the collector: a job's collections
         # then never walk (and copy) the host's pages.
         gc.collect()
