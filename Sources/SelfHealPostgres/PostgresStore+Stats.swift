@@ -13,7 +13,7 @@ extension PostgresStore {
         """
 
     public func statsSummary(since: Date) async throws -> StatsSummary {
-        try await read("computing the stats summary") { db, logger in
+        try await read("computing the stats summary", bounded: false) { db, logger in
             // percentile_disc is the nearest-rank percentile: the first value whose cumulative
             // share reaches 0.95, i.e. the one at position ⌈0.95·n⌉.
             let row = try await db.query(
@@ -58,7 +58,7 @@ extension PostgresStore {
     }
 
     public func statsByTaskType(since: Date) async throws -> [TaskTypeStats] {
-        try await read("computing stats by task type") { db, logger in
+        try await read("computing stats by task type", bounded: false) { db, logger in
             try await db.query(
                 """
                 SELECT task_type, \(unescaped: Self.countColumns),
@@ -80,7 +80,7 @@ extension PostgresStore {
     }
 
     public func scoreDistribution(since: Date) async throws -> [ScoreBucket] {
-        let rows = try await read("computing the score distribution") { db, logger in
+        let rows = try await read("computing the score distribution", bounded: false) { db, logger in
             // floor(1.0 · 10) = 10 is clamped into the last bucket.
             try await db.query(
                 """
@@ -108,7 +108,7 @@ extension PostgresStore {
     }
 
     public func promptPerformance(since: Date) async throws -> [PromptPerformance] {
-        try await read("computing prompt performance") { db, logger in
+        try await read("computing prompt performance", bounded: false) { db, logger in
             // Aggregate first, then join the few resulting rows to prompts. A log may name a
             // prompt this database lacks (no foreign key); its own task type and version stand in.
             try await db.query(

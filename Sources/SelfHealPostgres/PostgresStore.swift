@@ -21,8 +21,9 @@ public final class PostgresStore: Store {
     /// `/health`) need a prompt `unavailable` instead.
     static let defaultAcquireTimeout = Duration.seconds(5)
     /// How long an operation may run once it has its connection before its caller gets an
-    /// `unavailable` (a request, well before its client gives up; the optimizer). Not for the
-    /// few that may rightly take long: the migration, a bulk load, a vacuum.
+    /// `unavailable` (a request, well before its client gives up; the optimizer). Not for those
+    /// that may rightly take long on a big table: the migration, a bulk load, a vacuum, the
+    /// dashboard's aggregates.
     static let defaultRunTimeout = Duration.seconds(15)
 
     /// Where the store connects, without the password; every error message names it.
