@@ -12,6 +12,7 @@ import Synchronization
 /// marker it was read under, and counts only while both are unchanged.
 final class LivePromptCache: Sendable {
     static let refreshInterval = Duration.seconds(1)
+    static let maxEntries = 64
 
     private struct Entry {
         var prompt: PromptVersion?
@@ -59,9 +60,15 @@ final class LivePromptCache: Sendable {
     func keep(_ prompt: PromptVersion?, taskType: String, ticket: Ticket) {
         state.withLock { state in
             guard state.generation == ticket.generation else { return }
+            // Task types are a short configured list; a caller naming many others (a worker's
+            // route, not validated there) must not grow this without bound.
+            if state.entries.count >= Self.maxEntries, state.entries[taskType] == nil { state.entries.removeAll() }
             state.entries[taskType] = Entry(prompt: prompt, generation: ticket.generation, marker: ticket.marker, readAt: ticket.at)
         }
     }
+
+    /// Task types kept now.
+    var count: Int { state.withLock { $0.entries.count } }
 
     /// A prompt changed (or may have): nothing cached counts any more.
     func invalidate() {

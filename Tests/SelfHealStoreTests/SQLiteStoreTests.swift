@@ -151,6 +151,26 @@ struct SQLiteStoreTests {
         try await store.close()
     }
 
+    /// The live prompts kept in memory stay few however many task types callers name.
+    @Test func theLivePromptsKeptAreBounded() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try await SQLiteStore.open(path: directory.file("many.db"), logger: logger)
+        do {
+            try await store.migrate()
+            try await store.seedPrompts([StoreContract.seed("code_generation", "live")])
+            for number in 0..<200 {
+                #expect(try await store.activePrompt(taskType: "unknown_\(number)") == nil)
+            }
+            #expect(store.livePrompts.count <= LivePromptCache.maxEntries)
+            #expect(try await store.activePrompt(taskType: "code_generation")?.text == "live")
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+
     @Test func aWriterLockedOutPastTheTimeoutGetsUnavailable() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
