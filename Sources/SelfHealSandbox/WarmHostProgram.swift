@@ -237,15 +237,23 @@ enum WarmHostProgram {
                 os._exit(0)
             header = json.loads(request)
             code = HARNESS_IDS.get(header.get("harness"))
-            real_exit = os._exit
+            me, real_exit = os.getpid(), os._exit
+            def report(status):
+                # The status, before the exit: the host answers without waiting for the kernel
+                # to tear this process down (about a millisecond). Only this process's end is
+                # the job's: a child the job forked (ending with `os._exit`, or running on to
+                # the end here) does not speak for it. The job's own code could send a report
+                # too, but only about itself, and no more than it could by exiting.
+                if os.getpid() == me:
+                    try:
+                        os.write(3, bytes((0x53, status)))
+                    except BaseException:
+                        pass
             def reporting_exit(status):
-                # selfheal's harness ends with `os._exit`: it reports too, so the host answers
-                # without waiting for the kernel's teardown of this process (about a
-                # millisecond). What a job's own call reports it could report by exiting.
-                try:
-                    os.write(3, bytes((0x53, status & 0xFF)))
-                except BaseException:
-                    pass
+                # selfheal's harness ends with `os._exit`: it reports too. A status `_exit`
+                # refuses (it raises) is not reported.
+                if isinstance(status, int) and -2**31 <= status < 2**31:
+                    report(status & 0xFF)
                 real_exit(status)
             os._exit = reporting_exit
             status = 0
@@ -286,14 +294,8 @@ enum WarmHostProgram {
                     stream.flush()
                 except BaseException:
                     pass
-            # The status, before the exit: the host answers without waiting for the kernel to
-            # tear this process down (about a millisecond). The job's own code could send one
-            # too, but only about itself, and no more than it could by exiting.
-            try:
-                os.write(3, bytes((0x53, status)))
-            except BaseException:
-                pass
-            os._exit(status)
+            report(status)
+            real_exit(status)
         def keep_tail(buffer, chunk, cap):
             buffer += chunk
             if len(buffer) > 2 * cap:

@@ -3,7 +3,8 @@ import Synchronization
 
 /// The live (active) prompt of each task type, kept in memory so the worker does not query the
 /// database on every request, and dropped as soon as a prompt changes:
-/// - in this process, by the store's own writes (`invalidate`, after the commit);
+/// - in this process, by the store's own writes (nothing is served from memory from the start
+///   of a prompt write until after its commit: `beginChange`, `endChange`);
 /// - in another process on the same file (`selfheal prompts activate`, another role), through
 ///   `PromptChangeMarker`, checked with one `stat` per lookup;
 /// - by anything else (the `sqlite3` shell), within `refreshInterval`: an entry is re-read when
@@ -23,6 +24,8 @@ final class LivePromptCache: Sendable {
 
     private struct State {
         var generation: UInt64 = 0
+        /// Prompt writes of this process under way.
+        var changing = 0
         var entries: [String: Entry] = [:]
     }
 
@@ -48,7 +51,7 @@ final class LivePromptCache: Sendable {
         let now = ContinuousClock.now
         return state.withLock { state in
             let ticket = Ticket(generation: state.generation, marker: stamp, at: now)
-            guard let entry = state.entries[taskType], entry.generation == state.generation, entry.marker == stamp,
+            guard state.changing == 0, let entry = state.entries[taskType], entry.generation == state.generation, entry.marker == stamp,
                   now - entry.readAt < Self.refreshInterval
             else { return (nil, ticket) }
             return (.some(entry.prompt), ticket)
@@ -59,7 +62,7 @@ final class LivePromptCache: Sendable {
     /// (one in another process shows in the marker at the next lookup).
     func keep(_ prompt: PromptVersion?, taskType: String, ticket: Ticket) {
         state.withLock { state in
-            guard state.generation == ticket.generation else { return }
+            guard state.changing == 0, state.generation == ticket.generation else { return }
             // Task types are a short configured list; a caller naming many others (a worker's
             // route, not validated there) must not grow this without bound.
             if state.entries.count >= Self.maxEntries, state.entries[taskType] == nil { state.entries.removeAll() }
@@ -70,9 +73,19 @@ final class LivePromptCache: Sendable {
     /// Task types kept now.
     var count: Int { state.withLock { $0.entries.count } }
 
-    /// A prompt changed (or may have): nothing cached counts any more.
-    func invalidate() {
+    /// A prompt write of this process starts: until it has ended, nothing is served from memory.
+    func beginChange() {
         state.withLock { state in
+            state.changing += 1
+            state.generation &+= 1
+            state.entries.removeAll()
+        }
+    }
+
+    /// The write has committed (or failed: it may have): nothing read before counts.
+    func endChange() {
+        state.withLock { state in
+            state.changing -= 1
             state.generation &+= 1
             state.entries.removeAll()
         }

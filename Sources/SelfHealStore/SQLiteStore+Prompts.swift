@@ -146,11 +146,13 @@ extension SQLiteStore {
         }
     }
 
-    /// A write to the prompts: once it has committed (or failed: it may have), this process
-    /// forgets the live prompts it kept and tells the others through the marker.
+    /// A write to the prompts: from its start until after its commit (or failure: it may have
+    /// committed) this process serves no live prompt from memory; then it tells the others
+    /// through the marker.
     private func writePrompts<T>(_ operation: String, _ body: (SQLiteConnection) async throws -> T) async throws -> T {
+        livePrompts.beginChange()
         defer {
-            livePrompts.invalidate()
+            livePrompts.endChange()
             if let marker = livePrompts.marker, let why = marker.touch() {
                 logger.warning("Other processes on this database see the prompt change within a second, not at once", metadata: [
                     "store.path": "\(marker.path)", "error": "\(why)",

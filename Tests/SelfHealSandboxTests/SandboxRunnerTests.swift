@@ -218,6 +218,27 @@ struct SandboxRunnerTests {
         }
     }
 
+    /// A child the answer forks and ends with `os._exit(0)` (as `multiprocessing` does) says
+    /// nothing about the run: the answer's own process goes on and is judged, on both paths.
+    @Test(arguments: SandboxPath.allCases)
+    func aForkedChildsExitIsNotTheRunsEnd(path: SandboxPath) async throws {
+        let fixture = try SandboxFixture(path: path)
+        let code = """
+            import os, time
+            child = os.fork()
+            if child == 0:
+                os._exit(0)
+            os.waitpid(child, 0)
+            time.sleep(0.2)
+            def add(a, b):
+                return a + b
+            """
+        let result = try await fixture.run(code, tests: "def check(candidate):\n    assert candidate(2, 3) == 5\n", entryPoint: "add")
+        #expect(result.passed, "\(result.stderrTail)")
+        let failing = try await fixture.run(code.replacingOccurrences(of: "a + b", with: "a - b"), tests: "def check(candidate):\n    assert candidate(2, 3) == 5\n", entryPoint: "add")
+        #expect(!failing.passed && failing.exitCode == 1, "\(failing.stderrTail)")
+    }
+
     @Test(arguments: SandboxPath.allCases)
     func stderrIsCappedToItsTail(path: SandboxPath) async throws {
         let fixture = try SandboxFixture(path: path)
