@@ -134,6 +134,14 @@ struct WarmHostTests {
         #expect(garbage.passed, "\(garbage.stderrTail)")
         let garbageWrong = try await fixture.run(report.replacingOccurrences(of: "%@", with: #"b"x1""#) + "def add(a, b):\n    return a - b\n", tests: addTests, entryPoint: "add")
         #expect(!garbageWrong.passed && garbageWrong.exitCode == 1, "\(garbageWrong.stderrTail)")
+        // The link taken away (closed, or another file in its place) before the harness reports:
+        // the process's end gives the verdict.
+        for takeover in ["import os\ntry:\n    os.close(3)\nexcept OSError:\n    pass\n", "import os\nos.dup2(os.open('/dev/null', os.O_WRONLY), 3)\n"] {
+            let right = try await fixture.run(takeover + addCode, tests: addTests, entryPoint: "add")
+            #expect(right.passed, "\(right.stderrTail)")
+            let wrong = try await fixture.run(takeover + "def add(a, b):\n    return a - b\n", tests: addTests, entryPoint: "add")
+            #expect(!wrong.passed && wrong.exitCode == 1, "\(wrong.stderrTail)")
+        }
         let after = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
         #expect(after.passed)
         let stats = try #require(fixture.runner.warmHostStats)

@@ -126,14 +126,25 @@ struct SQLiteStoreTests {
         #expect(error?.message.contains("migrate()") == true)
     }
 
+    /// A migrated store on a file of its own, closed however `body` ends.
+    func withMigratedStore(_ body: (SQLiteStore) async throws -> Void) async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try await SQLiteStore.open(path: directory.file("selfheal.db"), logger: logger)
+        do {
+            try await store.migrate()
+            try await body(store)
+        } catch {
+            try? await store.close()
+            throw error
+        }
+        try await store.close()
+    }
+
     /// A prompt edited outside selfheal (the `sqlite3` shell) leaves no mark for the live
     /// prompt kept in memory: it shows after a while (a second, `LivePromptCache`), not never.
     @Test(.timeLimit(.minutes(1))) func aPromptEditedOutsideSelfhealShowsSoon() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try await SQLiteStore.open(path: directory.file("edited.db"), logger: logger)
-        do {
-            try await store.migrate()
+        try await withMigratedStore { store in
             try await store.seedPrompts([StoreContract.seed("code_generation", "before")])
             #expect(try await store.activePrompt(taskType: "code_generation")?.text == "before")
             try await store.write("editing by hand") { db in _ = try await db.query("UPDATE prompts SET text = 'after'") }
@@ -144,31 +155,19 @@ struct SQLiteStoreTests {
                 seen = try await store.activePrompt(taskType: "code_generation")?.text
             }
             #expect(seen == "after")
-        } catch {
-            try? await store.close()
-            throw error
         }
-        try await store.close()
     }
 
     /// The live prompts kept in memory stay few however many task types callers name.
     @Test func theLivePromptsKeptAreBounded() async throws {
-        let directory = try TemporaryDirectory()
-        defer { directory.remove() }
-        let store = try await SQLiteStore.open(path: directory.file("many.db"), logger: logger)
-        do {
-            try await store.migrate()
+        try await withMigratedStore { store in
             try await store.seedPrompts([StoreContract.seed("code_generation", "live")])
             for number in 0..<200 {
                 #expect(try await store.activePrompt(taskType: "unknown_\(number)") == nil)
             }
             #expect(store.livePrompts.count <= LivePromptCache.maxEntries)
             #expect(try await store.activePrompt(taskType: "code_generation")?.text == "live")
-        } catch {
-            try? await store.close()
-            throw error
         }
-        try await store.close()
     }
 
     @Test func aWriterLockedOutPastTheTimeoutGetsUnavailable() async throws {
