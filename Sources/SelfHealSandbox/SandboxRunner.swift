@@ -185,10 +185,16 @@ public final class SandboxRunner: CodeRunning {
             let request = WarmHost.Request(
                 command: command, files: files, trustedMain: harness && job.kind != .syntax ? main : nil,
                 compileOnly: job.kind == .syntax && language.check == SandboxSettings.Language.python.check,
+                // Without the request's text, a smoke run is the import alone.
+                staticSmokeEntry: job.kind == .smoke && harness && !files.contains { $0.name == PythonHarness.requestFile }
+                    ? job.entryPoint ?? "" : nil,
                 environment: environment, timeout: timeout, outputCap: configuration.outputCap
             )
-            if let (outcome, memoryExceeded) = warm.run(slot: slot, request) {
-                return result(outcome, job: job, language: language, nonce: nonce, timeout: timeout, memoryExceeded: memoryExceeded)
+            if let (outcome, memoryExceeded, checker) = warm.run(slot: slot, request) {
+                return result(
+                    outcome, job: job, language: language, nonce: nonce, timeout: timeout, memoryExceeded: memoryExceeded,
+                    provenByChecker: checker && job.kind == .smoke
+                )
             }
             // The host failed to start, died or hung: the job's verdict comes from a cold run.
             logger.warning("A warm sandbox host could not run a job; it runs cold", metadata: ["sandbox.slot": "\(slot)"])
@@ -248,12 +254,13 @@ public final class SandboxRunner: CodeRunning {
 
     private func result(
         _ outcome: ChildProcess.Outcome, job: SandboxJob, language: SandboxSettings.Language, nonce: String, timeout: Duration,
-        memoryExceeded: Bool
+        memoryExceeded: Bool, provenByChecker: Bool = false
     ) -> ExecResult {
         // Under a harness, exit status 0 is not enough: the tests (or the smoke run's import)
-        // must have written their record.
+        // must have written their record, or, for a smoke run, the host's checker found that
+        // importing the answer can only bind names (nothing of it ran, so there is no record).
         let proven: Bool? = job.kind != .syntax && language.harness != nil
-            ? PythonHarness.completed(stdout: outcome.stdoutTail, nonce: nonce) : nil
+            ? provenByChecker || PythonHarness.completed(stdout: outcome.stdoutTail, nonce: nonce) : nil
         var kind = job.kind
         if kind == .smoke && language.harness != nil && PythonHarness.ranExamples(stdout: outcome.stdoutTail, nonce: nonce) {
             kind = .examples

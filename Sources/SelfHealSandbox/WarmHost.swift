@@ -37,6 +37,10 @@ final class WarmHost: @unchecked Sendable {
         /// The job is the built-in compile-only check of its one file: the host may answer it
         /// from its checker without a fork when the file compiles.
         var compileOnly = false
+        /// The job is a smoke run of the answer file without worked examples: the host may
+        /// answer it from its checker without a fork when importing the answer can only bind
+        /// names. The entry point, or "" for none.
+        var staticSmokeEntry: String?
         var environment: [String: String]
         var timeout: Duration
         var outputCap: Int
@@ -144,6 +148,11 @@ final class WarmHost: @unchecked Sendable {
             JSONWriter.appendString(trustedMain, to: &message)
         }
         if request.compileOnly { message += Array(",\"compile_only\":true".utf8) }
+        if let entry = request.staticSmokeEntry {
+            message += Array(",".utf8)
+            key("smoke_static")
+            JSONWriter.appendString(entry, to: &message)
+        }
         message += Array("}\n".utf8)
         for file in request.files { message += file.contents.utf8 }
         let length = UInt32(message.count - 4)

@@ -22,19 +22,25 @@
 ///    but its checker, reaps them, detaches the tmpfs mounts, mounts fresh ones, forks the
 ///    next spare, and says `clean`. selfheal sends the next job only after that.
 ///
-/// A compile-only check of the built-in command may be answered by the host's checker
+/// A compile-only check of the built-in command, and a smoke run of an answer whose import can
+/// only bind names (`PythonStaticSmoke`), may be answered by the host's checker
 /// (`start_checker`) without a fork. The environment, the same for every job, is set in the
 /// host once.
 ///
 /// Framing, both ways: a 4-byte big-endian length, then a JSON header line, then raw bytes.
 /// A request's header: `command`, `files` ([name, byte count] in the order the bytes follow),
-/// `trusted` (the main file, when it is selfheal's harness), `compile_only`, `env`,
+/// `trusted` (the main file, when it is selfheal's harness), `compile_only`, `smoke_static`
+/// (the entry point, or ""; the job is a smoke run without worked examples), `env`,
 /// `timeout_ms`, `cap`. The answer's: `status` or `signal`, `timed_out`, `checker`, `out` and
 /// `err` (byte counts of the stdout and stderr tails that follow), or `setup_failed` (why the
 /// host could not set the job up), then `{"clean": true}`.
 /// The first message the host sends is `{"ready": true}`.
 enum WarmHostProgram {
-    static let source = #"""
+    /// The host's program; `checks` is the Python of the checker's smoke checks
+    /// (`_selfheal_crude`, `_selfheal_import_binds_only`), defined before the checker forks.
+    static func source(checks: String) -> String { "\n" + checks + "\n" + program }
+
+    private static let program = #"""
 
         import json, select, signal, socket, time, traceback, atexit, ast, site, gc
         site.main()
@@ -364,9 +370,14 @@ enum WarmHostProgram {
                             os._exit(0)
                         chunks.append(chunk)
                         remaining -= len(chunk)
+                    payload = b"".join(chunks)
                     try:
-                        compile(b"".join(chunks).decode("utf-8"), "main.py", "exec")
-                        answer = b"1"
+                        if payload[:1] == b"s":
+                            entry, _, source = payload[1:].partition(b"\n")
+                            answer = b"1" if smoke_passes(source, entry.decode() or None) else b"0"
+                        else:
+                            compile(payload[1:].decode("utf-8"), "main.py", "exec")
+                            answer = b"1"
                     except MemoryError:
                         os.write(1, b"0")
                         os._exit(0)
@@ -376,14 +387,31 @@ enum WarmHostProgram {
             os.close(request_r)
             os.close(reply_w)
             CHECKER = (pid, request_w, reply_r)
-        def compiles(source):
-            # True when the checker compiled `source`; False sends the job down the forked path.
+        def smoke_passes(data, entry):
+            # In the checker: whether a smoke run of the answer `data` is known to pass without
+            # running it. It is read as the harness reads it (UTF-8, universal newlines), compiles
+            # without a warning (a warning would be on the run's stderr), the crude check finds no
+            # defect, and importing it can only bind names (`PythonStaticSmoke`). Else the fork
+            # decides, and gives the error text.
+            import warnings
+            source = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                tree = compile(source, "solution.py", "exec", ast.PyCF_ONLY_AST)
+                compile(tree, "solution.py", "exec")
+            if caught:
+                return False
+            return _selfheal_crude(tree) is None and _selfheal_import_binds_only(tree, entry)
+        def checker_says(payload):
+            # True when the checker answered yes for `payload` (b"c" and a program: it compiles;
+            # b"s", the entry point, a newline and an answer: its smoke run passes); False sends
+            # the job down the forked path.
             global CHECKER
             if CHECKER[0] < 0:
                 start_checker()
             pid, request_w, reply_r = CHECKER
             try:
-                message = struct.pack(">I", len(source)) + bytes(source)
+                message = struct.pack(">I", len(payload)) + payload
                 while message:
                     message = message[os.write(request_w, message):]
                 ready, _, _ = select.select([reply_r], [], [], 2.0)
@@ -410,7 +438,12 @@ enum WarmHostProgram {
             global ENVIRONMENT, GENERATION, PLACES_FAILED
             cap = header["cap"]
             files = split_files(header, body)
-            if header.get("compile_only") and len(files) == 1 and compiles(files[0][1]):
+            if header.get("compile_only") and len(files) == 1 and checker_says(b"c" + bytes(files[0][1])):
+                send({"timed_out": False, "out": 0, "err": 0, "status": 0, "checker": True})
+                return
+            entry = header.get("smoke_static")
+            answer = dict(files).get("solution.py") if isinstance(entry, str) and "\n" not in entry else None
+            if answer is not None and checker_says(b"s" + entry.encode() + b"\n" + bytes(answer)):
                 send({"timed_out": False, "out": 0, "err": 0, "status": 0, "checker": True})
                 return
             harness = trusted_harness(header, files)

@@ -15,7 +15,7 @@ public struct WarmHostStats: Codable, Sendable, Equatable {
     /// Jobs run warm, and jobs a host could not finish (they ran cold), since start.
     public var jobs: Int
     public var fellBack: Int
-    /// Compile-only checks a host's checker answered without a fork.
+    /// Compile-only checks and smoke runs a host's checker answered without a fork.
     public var checkedWithoutFork: Int
 
     enum CodingKeys: String, CodingKey {
@@ -134,8 +134,9 @@ final class WarmHosts: Sendable {
 
     /// Runs one job on `slot`'s host (the caller holds the slot). nil: no host could run it to
     /// an outcome (it failed to start, died or hung, and has been stopped): run it cold.
-    /// `memoryExceeded`: the kernel killed a process of the job for the cgroup's memory limit.
-    func run(slot: Int, _ request: WarmHost.Request) -> (outcome: ChildProcess.Outcome, memoryExceeded: Bool)? {
+    /// `memoryExceeded`: the kernel killed a process of the job for the cgroup's memory limit;
+    /// `checker`: the host's checker answered it without a fork.
+    func run(slot: Int, _ request: WarmHost.Request) -> (outcome: ChildProcess.Outcome, memoryExceeded: Bool, checker: Bool)? {
         guard case .success(let host) = prepare(slot: slot) else {
             state.withLock { $0.fellBack += 1 }
             return nil
@@ -152,7 +153,7 @@ final class WarmHosts: Sendable {
             case .success(let (outcome, checker)):
                 state.jobs += 1
                 if checker { state.checkedWithoutFork += 1 }
-                return (outcome, oomKilled)
+                return (outcome, oomKilled, checker)
             case .failure:
                 state.fellBack += 1
                 return nil

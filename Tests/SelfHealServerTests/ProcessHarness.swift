@@ -57,15 +57,16 @@ final class SelfhealProcess: @unchecked Sendable {
         try SelfhealProcess.start(arguments, port: port, environment: environment, logDirectory: logDirectory, name: name)
     }
 
-    /// Waits until `GET /health` answers 200; throws with the log's tail when the process
-    /// exits or the time runs out.
+    /// Waits until `GET /health` answers 200 from this process (it holds the listening
+    /// socket); throws with the log's tail when the process exits or the time runs out.
     func waitHealthy(within limit: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if !process.isRunning {
                 throw HarnessError("selfheal \(arguments.joined(separator: " ")) exited with \(process.terminationStatus) before it was healthy:\n\(logTail())")
             }
-            if (try? await fetch(.GET, port: port, path: "/health"))?.status == 200 { return }
+            // Only this process's answer counts: another test's server may hold the port.
+            if (try? await fetch(.GET, port: port, path: "/health"))?.status == 200, listens(pid: pid, on: port) { return }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw HarnessError("selfheal on port \(port) not healthy within \(limit):\n\(logTail())")

@@ -125,14 +125,6 @@ func json(_ object: [String: Any]) -> Data {
     try! JSONSerialization.data(withJSONObject: object)
 }
 
-/// A free port for a server to bind: bound once, then released. Only for a port a process is
-/// about to listen on; for "nothing listens here", use `RefusingPort`, which nobody can take.
-func closedPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    return try boundPort(fd)
-}
-
 /// A port bound on 127.0.0.1 but never listening: a connection to it is refused, and until
 /// `close()` no server can take it. A port that was merely free a moment ago can be taken by a
 /// server another test starts meanwhile, and then answers what that server says.
@@ -150,14 +142,3 @@ final class RefusingPort: @unchecked Sendable {
     func close() { _ = Glibc.close(fd) }
 }
 
-private func boundPort(_ fd: Int32) throws -> Int {
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-    return Int(UInt16(bigEndian: address.sin_port))
-}

@@ -1,0 +1,248 @@
+/// Python, run by a warm host's checker (never by a job): whether importing an answer can only
+/// bind names, so that a smoke run of it is known to pass without running it. A smoke run
+/// imports the answer and passes when the import returns (and the entry point is callable);
+/// for a module whose top level is only imports of modules the sandbox has already loaded,
+/// plain `def`s and `class`es, constants and an `if __name__ == "__main__":` block (which an
+/// import skips), nothing of the answer runs when it is imported, and nothing can fail.
+///
+/// Every check errs towards "not proven": a False sends the job down the forked path, which
+/// gives the verdict. What is evaluated here is never the answer's code: annotations (which
+/// `def` evaluates) are evaluated only when they are names, attributes, subscripts, `|` and
+/// constants over modules the sandbox has loaded, builtins, and stand-ins for the answer's
+/// own functions and classes (nothing of theirs is ever called: no subscript of them, no
+/// attribute of them); defaults and constants go through `ast.literal_eval`.
+enum PythonStaticSmoke {
+    static let source = #"""
+        def _selfheal_import_binds_only(tree, entry):
+            import ast, builtins, sys
+            future_annotations = False
+            # What each module-level name is bound to by the time a statement runs: the very
+            # object for imports and constants, a stand-in for the answer's defs and classes.
+            scope = {}
+            kinds = {}
+            classes = set()
+            bases_ok = (object, Exception, ValueError, TypeError, KeyError, IndexError, RuntimeError, LookupError,
+                        ArithmeticError, NotImplementedError, AttributeError, dict, list, str, int, float, tuple, set, frozenset)
+
+            def dunder(name):
+                return name.startswith("__") and name.endswith("__")
+
+            def resolve(name):
+                if name in scope:
+                    return True, scope[name]
+                if name in builtins.__dict__:
+                    return True, builtins.__dict__[name]
+                return False, None
+
+            def annotation_safe(node, answer_names):
+                # Only these shapes are evaluated; a name of the answer's own may only stand alone,
+                # in a tuple or list, or beside `|` (whose type-level meaning cannot call it).
+                if isinstance(node, ast.Constant):
+                    return node.value is None or isinstance(node.value, str)
+                if isinstance(node, ast.Name):
+                    return not dunder(node.id)
+                if isinstance(node, ast.Attribute):
+                    return (not node.attr.startswith("_") and isinstance(node.value, (ast.Name, ast.Attribute))
+                            and annotation_safe(node.value, answer_names) and not uses_answer(node.value, answer_names))
+                if isinstance(node, ast.Subscript):
+                    return (isinstance(node.value, (ast.Name, ast.Attribute)) and annotation_safe(node.value, answer_names)
+                            and not uses_answer(node.value, answer_names) and annotation_safe(node.slice, answer_names))
+                if isinstance(node, (ast.Tuple, ast.List)):
+                    return all(annotation_safe(element, answer_names) for element in node.elts)
+                if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+                    return all(not isinstance(side, ast.Constant) or side.value is None for side in (node.left, node.right)) \
+                        and annotation_safe(node.left, answer_names) and annotation_safe(node.right, answer_names)
+                return False
+
+            def uses_answer(node, answer_names):
+                return any(isinstance(n, ast.Name) and n.id in answer_names for n in ast.walk(node))
+
+            def annotation_ok(node, local_names=()):
+                # Evaluates as `def` would, over stand-ins; a name the class body binds itself
+                # (which would shadow the module's) is not followed.
+                if node is None or future_annotations:
+                    return True
+                names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+                if names & set(local_names):
+                    return False
+                answer_names = {name for name in names if kinds.get(name) in ("def", "class")}
+                if not annotation_safe(node, answer_names):
+                    return False
+                environment = {}
+                for name in names:
+                    found, value = resolve(name)
+                    if not found:
+                        return False
+                    environment[name] = value
+                def evaluate(part):
+                    return eval(compile(ast.Expression(part), "<annotation>", "eval"), {"__builtins__": {}}, environment)
+                try:
+                    # Only a type's or `typing`'s subscript: their meaning is the same here and in
+                    # the job (a dict's or `os.environ`'s contents need not be).
+                    for part in ast.walk(node):
+                        if isinstance(part, ast.Subscript):
+                            value = evaluate(part.value)
+                            if not (isinstance(value, type) or type(value).__module__ == "typing"):
+                                return False
+                    evaluate(node)
+                except BaseException:
+                    return False
+                return True
+
+            def constant_ok(node):
+                try:
+                    ast.literal_eval(node)
+                    return True
+                except BaseException:
+                    return False
+
+            def arguments_ok(arguments, local_names=()):
+                every = arguments.posonlyargs + arguments.args + arguments.kwonlyargs
+                every += [a for a in (arguments.vararg, arguments.kwarg) if a is not None]
+                if not all(annotation_ok(a.annotation, local_names) for a in every):
+                    return False
+                return all(constant_ok(d) for d in arguments.defaults + [d for d in arguments.kw_defaults if d is not None])
+
+            def function_ok(node, decorators_allowed=(), local_names=()):
+                if getattr(node, "type_params", None):
+                    return False
+                for decorator in node.decorator_list:
+                    if not (isinstance(decorator, ast.Name) and decorator.id in decorators_allowed
+                            and decorator.id not in scope and decorator.id not in local_names):
+                        return False
+                return arguments_ok(node.args, local_names) and annotation_ok(node.returns, local_names)
+
+            def class_ok(node):
+                if node.decorator_list or node.keywords or len(node.bases) > 1 or getattr(node, "type_params", None):
+                    return False
+                for base in node.bases:
+                    if not isinstance(base, ast.Name):
+                        return False
+                    found, value = resolve(base.id)
+                    if not found or not (base.id in classes or (base.id not in scope and any(value is b for b in bases_ok))):
+                        return False
+                local_names = set()
+                for statement in node.body:
+                    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        local_names.add(statement.name)
+                    elif isinstance(statement, ast.Assign):
+                        local_names.update(t.id for t in statement.targets if isinstance(t, ast.Name))
+                    elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
+                        local_names.add(statement.target.id)
+                if any(dunder(name) for name in local_names - {"__init__", "__repr__", "__str__", "__eq__", "__lt__",
+                                                               "__le__", "__gt__", "__ge__", "__hash__", "__len__",
+                                                               "__iter__", "__next__", "__contains__", "__getitem__",
+                                                               "__setitem__", "__call__", "__bool__", "__add__"}):
+                    return False
+                for statement in node.body:
+                    if isinstance(statement, ast.Pass) or (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)):
+                        continue
+                    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        if not function_ok(statement, ("staticmethod", "classmethod", "property"), local_names):
+                            return False
+                    elif isinstance(statement, ast.Assign):
+                        if not (all(isinstance(t, ast.Name) for t in statement.targets) and constant_ok(statement.value)):
+                            return False
+                    elif isinstance(statement, ast.AnnAssign):
+                        if not (isinstance(statement.target, ast.Name) and annotation_ok(statement.annotation, local_names)
+                                and (statement.value is None or constant_ok(statement.value))):
+                            return False
+                    else:
+                        return False
+                return True
+
+            def main_guard(node):
+                test = node.test
+                if node.orelse or not isinstance(test, ast.Compare) or len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+                    return False
+                sides = (test.left, test.comparators[0])
+                names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+                texts = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+                return len(names) == 1 and len(texts) == 1 and "__name__" not in scope
+
+            def loaded(name):
+                return sys.modules.get(name) is not None
+
+            for statement in tree.body:
+                if isinstance(statement, ast.Pass) or (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)):
+                    continue
+                if isinstance(statement, ast.Import):
+                    for alias in statement.names:
+                        if not loaded(alias.name):
+                            return False
+                        if alias.asname is not None:
+                            bound, value = alias.asname, sys.modules[alias.name]
+                        else:
+                            bound = alias.name.split(".")[0]
+                            value = sys.modules.get(bound)
+                            if value is None:
+                                return False
+                        scope[bound], kinds[bound] = value, "import"
+                        classes.discard(bound)
+                elif isinstance(statement, ast.ImportFrom):
+                    if statement.level != 0 or statement.module is None:
+                        return False
+                    if statement.module == "__future__":
+                        # Compile-time features, which the compile above has checked.
+                        future_annotations = future_annotations or any(a.name == "annotations" for a in statement.names)
+                        continue
+                    if not loaded(statement.module):
+                        return False
+                    module = sys.modules[statement.module]
+                    for alias in statement.names:
+                        if alias.name == "*":
+                            return False
+                        if hasattr(module, alias.name):
+                            value = getattr(module, alias.name)
+                        elif loaded(statement.module + "." + alias.name):
+                            value = sys.modules[statement.module + "." + alias.name]
+                        else:
+                            return False
+                        bound = alias.asname or alias.name
+                        scope[bound], kinds[bound] = value, "import"
+                        classes.discard(bound)
+                elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    if dunder(statement.name) or not function_ok(statement):
+                        return False
+                    def stand_in():
+                        pass
+                    scope[statement.name], kinds[statement.name] = stand_in, "def"
+                    classes.discard(statement.name)
+                elif isinstance(statement, ast.ClassDef):
+                    if dunder(statement.name) or not class_ok(statement):
+                        return False
+                    scope[statement.name], kinds[statement.name] = type("stand_in", (), {}), "class"
+                    classes.add(statement.name)
+                elif isinstance(statement, ast.Assign):
+                    if not all(isinstance(t, ast.Name) and not dunder(t.id) for t in statement.targets):
+                        return False
+                    try:
+                        value = ast.literal_eval(statement.value)
+                    except BaseException:
+                        return False
+                    for target in statement.targets:
+                        scope[target.id], kinds[target.id] = value, "constant"
+                        classes.discard(target.id)
+                elif isinstance(statement, ast.AnnAssign):
+                    if not (isinstance(statement.target, ast.Name) and not dunder(statement.target.id) and statement.simple):
+                        return False
+                    if not annotation_ok(statement.annotation):
+                        return False
+                    if statement.value is not None:
+                        try:
+                            value = ast.literal_eval(statement.value)
+                        except BaseException:
+                            return False
+                        scope[statement.target.id], kinds[statement.target.id] = value, "constant"
+                        classes.discard(statement.target.id)
+                elif isinstance(statement, ast.If):
+                    if not main_guard(statement):
+                        return False
+                else:
+                    return False
+            if entry is not None:
+                return kinds.get(entry) in ("def", "class") or (kinds.get(entry) == "import" and callable(scope[entry]))
+            return True
+
+        """#
+}

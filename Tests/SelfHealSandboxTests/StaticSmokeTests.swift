@@ -1,0 +1,92 @@
+import Foundation
+import SelfHealCore
+import Testing
+@testable import SelfHealSandbox
+
+/// A smoke run of an answer whose import can only bind names is answered by the warm host's
+/// checker without a fork; every other answer goes down the forked path. Either way the
+/// verdict is the cold path's.
+@Suite(.serialized, .timeLimit(.minutes(3)))
+struct StaticSmokeTests {
+    /// (name, answer, entry point, whether the checker may answer it without running it).
+    static let answers: [(name: String, code: String, entry: String?, withoutFork: Bool)] = [
+        ("a plain function", addCode, "add", true),
+        ("typing annotations over loaded modules", """
+            from typing import Dict, List, Optional
+            import math
+
+            def largest(values: List[int], names: Dict[str, int] | None = None) -> Optional[int]:
+                \"\"\"The largest value.\"\"\"
+                return max(values) if values else None
+            """, "largest", true),
+        ("a class with methods, a constant and a main block", """
+            class Stack:
+                \"\"\"A stack.\"\"\"
+                limit: int = 10
+
+                def __init__(self) -> None:
+                    self.items: list[int] = []
+
+                def push(self, item: int) -> None:
+                    self.items.append(item)
+
+                @property
+                def size(self) -> int:
+                    return len(self.items)
+
+            if __name__ == "__main__":
+                print(Stack().size)
+            """, "Stack", true),
+        ("postponed annotations naming nothing", "from __future__ import annotations\n\ndef f(x: Missing) -> Missing:\n    return x\n", "f", true),
+        ("constants and a subclass", "LIMIT = 10\nNAMES = ('a', 'b')\n\nclass Oops(ValueError):\n    pass\n\ndef f():\n    return LIMIT\n", "f", true),
+        ("a decorator runs", "from functools import lru_cache\n\n@lru_cache(maxsize=None)\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n", "fib", false),
+        ("a call at import", "print('hello')\n\ndef f():\n    return 1\n", "f", false),
+        ("a module the sandbox lacks", "import numpy\n\ndef f():\n    return 1\n", "f", false),
+        ("an annotation naming nothing", "def f(x: Foo) -> int:\n    return 1\n", "f", false),
+        ("a typing subscript with too few arguments", "from typing import Dict\n\ndef f(x: Dict[int]) -> int:\n    return 1\n", "f", false),
+        ("an environment variable as annotation", "import os\n\ndef f() -> os.environ['SELFHEAL_NOT_SET']:\n    return 1\n", "f", false),
+        ("a name its module lacks", "from collections import Countr\n\ndef f():\n    return 1\n", "f", false),
+        ("a relative import", "from . import helpers\n\ndef f():\n    return 1\n", "f", false),
+        ("no such entry point", addCode, "subtract", false),
+        ("an entry point that is a constant", "solve = 5\n", "solve", false),
+        ("slots that clash with a class variable", "class A:\n    __slots__ = ('x',)\n    x = 1\n", "A", false),
+        ("a method annotated with its class before it exists", "class Node:\n    def child(self) -> Node:\n        return self\n", "Node", false),
+        ("a class name shadowing a builtin in an annotation", "class A:\n    list = 3\n\n    def f(self) -> list[int]:\n        return []\n", "A", false),
+        ("a main block with an else", "def f():\n    return 1\n\nif __name__ == '__main__':\n    pass\nelse:\n    raise SystemExit(3)\n", "f", false),
+        ("a stub", "def f():\n    pass\n", "f", false),
+        ("a compile warning", "def f(x):\n    return x is 1\n", "f", false),
+        ("a base that cannot be subclassed", "class Flag(bool):\n    pass\n", "Flag", false),
+        ("an unhashable default", "def f(x={[1]: 2}):\n    return x\n", "f", false),
+        ("a syntax error", "def f(:\n    return 1\n", "f", false),
+    ]
+
+    @Test("each answer's smoke run gets the cold path's verdict, and only an import that can only bind names skips the fork")
+    func verdictsMatchTheColdPath() async throws {
+        let fixture = try SandboxFixture(timeout: .seconds(10), maxConcurrent: 1)
+        try #require(fixture.runner.warmHostStats != nil, "no warm hosts on this machine")
+        var mismatches: [String] = []
+        for answer in Self.answers {
+            var cold = SandboxJob(code: answer.code, entryPoint: answer.entry, smoke: true)
+            cold.warmHost = false
+            let expected = WarmHostTests.Verdict(try await fixture.runner.run(cold))
+            let before = fixture.runner.warmHostStats?.checkedWithoutFork ?? 0
+            let warm = WarmHostTests.Verdict(try await fixture.runner.run(SandboxJob(code: answer.code, entryPoint: answer.entry, smoke: true)))
+            let withoutFork = (fixture.runner.warmHostStats?.checkedWithoutFork ?? 0) > before
+            if warm != expected { mismatches.append("\(answer.name): warm \(warm), cold \(expected)") }
+            if withoutFork != answer.withoutFork { mismatches.append("\(answer.name): without a fork \(withoutFork), expected \(answer.withoutFork)") }
+            if answer.withoutFork && !expected.passed { mismatches.append("\(answer.name): the cold path fails it: \(expected)") }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
+        #expect(fixture.leftoverProcesses.isEmpty)
+    }
+
+    @Test("a smoke run with worked examples in the request runs them in a fork")
+    func examplesAreRun() async throws {
+        let fixture = try SandboxFixture(maxConcurrent: 1)
+        try #require(fixture.runner.warmHostStats != nil, "no warm hosts on this machine")
+        let wrong = SandboxJob(code: "def add(a, b):\n    return a * b\n", entryPoint: "add", smoke: true, requestText: "add(2, 3) == 5")
+        let result = try await fixture.runner.run(wrong)
+        #expect(!result.passed && result.kind == .examples, "\(result)")
+        #expect(fixture.runner.warmHostStats?.checkedWithoutFork == 0)
+    }
+}
