@@ -17,15 +17,15 @@
 /// doctest does; an expected value none of these can read leaves the example out.
 enum PythonExamples {
     static let source = #"""
-        def _selfheal_examples(text, namespace, entry):
-            """Returns (how many examples ran, the first failure or None)."""
-            import ast, builtins, contextlib, io, math
+        def _selfheal_example_candidates(text):
+            """Yields (kind, first, second) for each worked example the text may state, before any
+            is checked against an answer: ("doctest", source, output), ("assert", line, None),
+            ("io", input, output), ("prose", call, expected). Reads only the text."""
+            import ast
 
-            MAX_TEXT, MAX_PIECE, MAX_EXAMPLES, MAX_OUTPUT_LINES = 100000, 2000, 50, 20
+            MAX_TEXT, MAX_OUTPUT_LINES = 100000, 20
             SEPARATORS = (" ==> ", " => ", " -> ", " \u279e ", " \u2192 ", " == ")
             lines = text[:MAX_TEXT].splitlines()
-            defined = {name for name, value in namespace.items()
-                       if callable(value) and getattr(value, "__module__", None) == "solution" and not name.startswith("_")}
 
             def unquoted(piece):
                 piece = piece.strip()
@@ -60,71 +60,80 @@ enum PythonExamples {
                     return None
                 return left[start:]
 
-            def found():
-                pending_input = None
-                index = 0
-                while index < len(lines):
-                    line = lines[index]
-                    stripped = line.strip()
-                    index += 1
-                    if stripped.startswith(">>> ") or stripped == ">>>":
-                        source = [stripped[4:]]
-                        while index < len(lines) and lines[index].strip().startswith("... "):
-                            source.append(lines[index].strip()[4:])
-                            index += 1
-                        expected = []
-                        while index < len(lines) and len(expected) < MAX_OUTPUT_LINES:
-                            following = lines[index].strip()
-                            if not following or following.startswith(">>>") or following.startswith("```"):
+            pending_input = None
+            index = 0
+            while index < len(lines):
+                line = lines[index]
+                stripped = line.strip()
+                index += 1
+                if stripped.startswith(">>> ") or stripped == ">>>":
+                    source = [stripped[4:]]
+                    while index < len(lines) and lines[index].strip().startswith("... "):
+                        source.append(lines[index].strip()[4:])
+                        index += 1
+                    expected = []
+                    while index < len(lines) and len(expected) < MAX_OUTPUT_LINES:
+                        following = lines[index].strip()
+                        if not following or following.startswith(">>>") or following.startswith("```"):
+                            break
+                        expected.append(following)
+                        index += 1
+                    # In prose the output is often followed by more text with no blank line
+                    # between: the output is its shortest start that reads as a literal (a
+                    # repr over several lines), else its first line.
+                    output = expected[:1]
+                    if output and output[0].startswith("Traceback (most recent call last)"):
+                        # through the exception's own line: `ValueError: ...`
+                        for size in range(2, len(expected) + 1):
+                            head = expected[size - 1].split(":")[0]
+                            if head.replace(".", "").replace("_", "").isalnum() and not head[0].isdigit():
+                                output = expected[:size]
                                 break
-                            expected.append(following)
-                            index += 1
-                        # In prose the output is often followed by more text with no blank line
-                        # between: the output is its shortest start that reads as a literal (a
-                        # repr over several lines), else its first line.
-                        output = expected[:1]
-                        if output and output[0].startswith("Traceback (most recent call last)"):
-                            # through the exception's own line: `ValueError: ...`
-                            for size in range(2, len(expected) + 1):
-                                head = expected[size - 1].split(":")[0]
-                                if head.replace(".", "").replace("_", "").isalnum() and not head[0].isdigit():
-                                    output = expected[:size]
-                                    break
-                        for size in range(1, len(expected) + 1) if len(output) == 1 else ():
-                            try:
-                                ast.literal_eval("\n".join(expected[:size]))
-                            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-                                continue
-                            output = expected[:size]
-                            break
-                        index -= len(expected) - len(output)
-                        yield ("doctest", "\n".join(source), "\n".join(output))
-                        continue
-                    piece = unquoted(stripped)
-                    lowered = piece.lower()
-                    if piece.startswith("assert "):
-                        yield ("assert", piece, None)
-                        continue
-                    if lowered.startswith("input"):
-                        rest = piece[5:].lstrip(" :=")
-                        marker = rest.lower().find("output")
-                        if marker > 0:
-                            yield ("io", rest[:marker].strip().rstrip(",;").strip(), rest[marker + 6:].lstrip(" :=").strip())
-                        else:
-                            pending_input = rest
-                        continue
-                    if lowered.startswith("output") and pending_input is not None:
-                        yield ("io", pending_input, piece[6:].lstrip(" :=").strip())
-                        pending_input = None
-                        continue
+                    for size in range(1, len(expected) + 1) if len(output) == 1 else ():
+                        try:
+                            ast.literal_eval("\n".join(expected[:size]))
+                        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                            continue
+                        output = expected[:size]
+                        break
+                    index -= len(expected) - len(output)
+                    yield ("doctest", "\n".join(source), "\n".join(output))
+                    continue
+                piece = unquoted(stripped)
+                lowered = piece.lower()
+                if piece.startswith("assert "):
+                    yield ("assert", piece, None)
+                    continue
+                if lowered.startswith("input"):
+                    rest = piece[5:].lstrip(" :=")
+                    marker = rest.lower().find("output")
+                    if marker > 0:
+                        yield ("io", rest[:marker].strip().rstrip(",;").strip(), rest[marker + 6:].lstrip(" :=").strip())
+                    else:
+                        pending_input = rest
+                    continue
+                if lowered.startswith("output") and pending_input is not None:
+                    yield ("io", pending_input, piece[6:].lstrip(" :=").strip())
                     pending_input = None
-                    for separator in SEPARATORS:
-                        where = piece.find(separator)
-                        if where > 0:
-                            call = call_at_end(piece[:where])
-                            if call is not None:
-                                yield ("prose", call, piece[where + len(separator):].strip().strip("`").strip())
-                            break
+                    continue
+                pending_input = None
+                for separator in SEPARATORS:
+                    where = piece.find(separator)
+                    if where > 0:
+                        call = call_at_end(piece[:where])
+                        if call is not None:
+                            yield ("prose", call, piece[where + len(separator):].strip().strip("`").strip())
+                        break
+
+
+        def _selfheal_examples(text, namespace, entry, candidates=_selfheal_example_candidates):
+            """Returns (how many examples ran, the first failure or None). `candidates` is bound
+            when this is defined, before the answer runs: an answer cannot swap the finder."""
+            import ast, builtins, contextlib, io, math
+
+            MAX_PIECE, MAX_EXAMPLES = 2000, 50
+            defined = {name for name, value in namespace.items()
+                       if callable(value) and getattr(value, "__module__", None) == "solution" and not name.startswith("_")}
 
             def names_known(tree, bound):
                 for node in ast.walk(tree):
@@ -222,7 +231,7 @@ enum PythonExamples {
 
             ran, bound = 0, set()
             target = entry if entry in defined else (next(iter(defined)) if len(defined) == 1 else None)
-            for kind, first, second in found():
+            for kind, first, second in candidates(text):
                 if ran >= MAX_EXAMPLES:
                     break
                 if len(first) > MAX_PIECE or (second is not None and len(second) > MAX_PIECE):

@@ -14,7 +14,7 @@
 enum PythonStaticSmoke {
     static let source = #"""
         def _selfheal_import_binds_only(tree, entry):
-            import ast, builtins, sys
+            import ast, builtins, sys, types
             future_annotations = False
             # What each module-level name is bound to by the time a statement runs: the very
             # object for imports and constants, a stand-in for the answer's defs and classes.
@@ -40,7 +40,8 @@ enum PythonStaticSmoke {
                 if isinstance(node, ast.Constant):
                     return node.value is None or isinstance(node.value, str)
                 if isinstance(node, ast.Name):
-                    return not dunder(node.id)
+                    # `__x` in a class body is mangled to `_Class__x`: not followed.
+                    return not node.id.startswith("__")
                 if isinstance(node, ast.Attribute):
                     return (not node.attr.startswith("_") and isinstance(node.value, (ast.Name, ast.Attribute))
                             and annotation_safe(node.value, answer_names) and not uses_answer(node.value, answer_names))
@@ -53,6 +54,16 @@ enum PythonStaticSmoke {
                     return all(not isinstance(side, ast.Constant) or side.value is None for side in (node.left, node.right)) \
                         and annotation_safe(node.left, answer_names) and annotation_safe(node.right, answer_names)
                 return False
+
+            def chain(node, environment):
+                # A name, or a module's own attribute (from its dict: no module `__getattr__`,
+                # no attribute of anything but a module is followed).
+                if isinstance(node, ast.Name):
+                    return environment[node.id]
+                base = chain(node.value, environment)
+                if not isinstance(base, types.ModuleType) or node.attr not in vars(base):
+                    raise LookupError(node.attr)
+                return vars(base)[node.attr]
 
             def uses_answer(node, answer_names):
                 return any(isinstance(n, ast.Name) and n.id in answer_names for n in ast.walk(node))
@@ -80,8 +91,10 @@ enum PythonStaticSmoke {
                     # Only a type's or `typing`'s subscript: their meaning is the same here and in
                     # the job (a dict's or `os.environ`'s contents need not be).
                     for part in ast.walk(node):
+                        if isinstance(part, ast.Attribute):
+                            chain(part, environment)
                         if isinstance(part, ast.Subscript):
-                            value = evaluate(part.value)
+                            value = chain(part.value, environment)
                             if not (isinstance(value, type) or type(value).__module__ == "typing"):
                                 return False
                     evaluate(node)
@@ -89,9 +102,16 @@ enum PythonStaticSmoke {
                     return False
                 return True
 
+            def literal(node):
+                # The value of a constant expression, or raises. `literal_eval` reads `set()` as
+                # an empty set, but the import would call whatever `set` is bound to.
+                if any(isinstance(part, ast.Call) for part in ast.walk(node)):
+                    raise ValueError("a call")
+                return ast.literal_eval(node)
+
             def constant_ok(node):
                 try:
-                    ast.literal_eval(node)
+                    literal(node)
                     return True
                 except BaseException:
                     return False
@@ -161,7 +181,9 @@ enum PythonStaticSmoke {
                 return len(names) == 1 and len(texts) == 1 and "__name__" not in scope
 
             def loaded(name):
-                return sys.modules.get(name) is not None
+                # Standard modules the sandbox has loaded (not `__main__`, which is another module
+                # in a job).
+                return name.split(".")[0] in sys.stdlib_module_names and sys.modules.get(name) is not None
 
             for statement in tree.body:
                 if isinstance(statement, ast.Pass) or (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)):
@@ -171,11 +193,17 @@ enum PythonStaticSmoke {
                         if not loaded(alias.name):
                             return False
                         if alias.asname is not None:
+                            if dunder(alias.asname):
+                                return False
+                            # `import a.b as c` binds `a`'s attribute `b`.
+                            parent, _, last = alias.name.rpartition(".")
                             bound, value = alias.asname, sys.modules[alias.name]
+                            if parent and vars(sys.modules[parent]).get(last) is not value:
+                                return False
                         else:
                             bound = alias.name.split(".")[0]
                             value = sys.modules.get(bound)
-                            if value is None:
+                            if value is None or dunder(bound):
                                 return False
                         scope[bound], kinds[bound] = value, "import"
                         classes.discard(bound)
@@ -183,7 +211,10 @@ enum PythonStaticSmoke {
                     if statement.level != 0 or statement.module is None:
                         return False
                     if statement.module == "__future__":
-                        # Compile-time features, which the compile above has checked.
+                        # Compile-time features, which the compile above has checked; `as` would
+                        # bind a feature object.
+                        if any(a.asname is not None for a in statement.names):
+                            return False
                         future_annotations = future_annotations or any(a.name == "annotations" for a in statement.names)
                         continue
                     if not loaded(statement.module):
@@ -192,13 +223,15 @@ enum PythonStaticSmoke {
                     for alias in statement.names:
                         if alias.name == "*":
                             return False
-                        if hasattr(module, alias.name):
-                            value = getattr(module, alias.name)
+                        if alias.name in vars(module):
+                            value = vars(module)[alias.name]
                         elif loaded(statement.module + "." + alias.name):
                             value = sys.modules[statement.module + "." + alias.name]
                         else:
                             return False
                         bound = alias.asname or alias.name
+                        if dunder(bound):
+                            return False
                         scope[bound], kinds[bound] = value, "import"
                         classes.discard(bound)
                 elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -217,7 +250,7 @@ enum PythonStaticSmoke {
                     if not all(isinstance(t, ast.Name) and not dunder(t.id) for t in statement.targets):
                         return False
                     try:
-                        value = ast.literal_eval(statement.value)
+                        value = literal(statement.value)
                     except BaseException:
                         return False
                     for target in statement.targets:
@@ -230,7 +263,7 @@ enum PythonStaticSmoke {
                         return False
                     if statement.value is not None:
                         try:
-                            value = ast.literal_eval(statement.value)
+                            value = literal(statement.value)
                         except BaseException:
                             return False
                         scope[statement.target.id], kinds[statement.target.id] = value, "constant"

@@ -185,9 +185,7 @@ public final class SandboxRunner: CodeRunning {
             let request = WarmHost.Request(
                 command: command, files: files, trustedMain: harness && job.kind != .syntax ? main : nil,
                 compileOnly: job.kind == .syntax && language.check == SandboxSettings.Language.python.check,
-                // Without the request's text, a smoke run is the import alone.
-                staticSmokeEntry: job.kind == .smoke && harness && !files.contains { $0.name == PythonHarness.requestFile }
-                    ? job.entryPoint ?? "" : nil,
+                staticSmokeEntry: job.kind == .smoke && harness ? job.entryPoint ?? "" : nil,
                 environment: environment, timeout: timeout, outputCap: configuration.outputCap
             )
             if let (outcome, memoryExceeded, checker) = warm.run(slot: slot, request) {

@@ -37,9 +37,9 @@ final class WarmHost: @unchecked Sendable {
         /// The job is the built-in compile-only check of its one file: the host may answer it
         /// from its checker without a fork when the file compiles.
         var compileOnly = false
-        /// The job is a smoke run of the answer file without worked examples: the host may
-        /// answer it from its checker without a fork when importing the answer can only bind
-        /// names. The entry point, or "" for none.
+        /// The job is a smoke run of the answer file: the host may answer it from its checker
+        /// without a fork when the request's text states no worked example and importing the
+        /// answer can only bind names. The entry point, or "" for none.
         var staticSmokeEntry: String?
         var environment: [String: String]
         var timeout: Duration

@@ -30,14 +30,15 @@
 /// Framing, both ways: a 4-byte big-endian length, then a JSON header line, then raw bytes.
 /// A request's header: `command`, `files` ([name, byte count] in the order the bytes follow),
 /// `trusted` (the main file, when it is selfheal's harness), `compile_only`, `smoke_static`
-/// (the entry point, or ""; the job is a smoke run without worked examples), `env`,
+/// (the entry point, or ""; the job is a smoke run), `env`,
 /// `timeout_ms`, `cap`. The answer's: `status` or `signal`, `timed_out`, `checker`, `out` and
 /// `err` (byte counts of the stdout and stderr tails that follow), or `setup_failed` (why the
 /// host could not set the job up), then `{"clean": true}`.
 /// The first message the host sends is `{"ready": true}`.
 enum WarmHostProgram {
     /// The host's program; `checks` is the Python of the checker's smoke checks
-    /// (`_selfheal_crude`, `_selfheal_import_binds_only`), defined before the checker forks.
+    /// (`_selfheal_crude`, `_selfheal_example_candidates`, `_selfheal_import_binds_only`),
+    /// defined before the checker forks.
     static func source(checks: String) -> String { "\n" + checks + "\n" + program }
 
     private static let program = #"""
@@ -373,8 +374,11 @@ enum WarmHostProgram {
                     payload = b"".join(chunks)
                     try:
                         if payload[:1] == b"s":
-                            entry, _, source = payload[1:].partition(b"\n")
-                            answer = b"1" if smoke_passes(source, entry.decode() or None) else b"0"
+                            entry, _, rest = payload[1:].partition(b"\n")
+                            size, _, rest = rest.partition(b"\n")
+                            size = int(size)
+                            request = rest[size:] if size >= 0 and len(rest) > size else None
+                            answer = b"1" if smoke_passes(rest[:size], entry.decode() or None, request) else b"0"
                         else:
                             compile(payload[1:].decode("utf-8"), "main.py", "exec")
                             answer = b"1"
@@ -387,13 +391,18 @@ enum WarmHostProgram {
             os.close(request_r)
             os.close(reply_w)
             CHECKER = (pid, request_w, reply_r)
-        def smoke_passes(data, entry):
+        def smoke_passes(data, entry, request):
             # In the checker: whether a smoke run of the answer `data` is known to pass without
-            # running it. It is read as the harness reads it (UTF-8, universal newlines), compiles
-            # without a warning (a warning would be on the run's stderr), the crude check finds no
-            # defect, and importing it can only bind names (`PythonStaticSmoke`). Else the fork
-            # decides, and gives the error text.
+            # running it. The request's text (`request`, when the job has one) states no worked
+            # example, the answer is read as the harness reads it (UTF-8, universal newlines),
+            # compiles without a warning (a warning would be on the run's stderr), the crude
+            # check finds no defect, and importing it can only bind names (`PythonStaticSmoke`).
+            # Else the fork decides, and gives the error text.
             import warnings
+            if request is not None:
+                text = request.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
+                for _ in _selfheal_example_candidates(text):
+                    return False
             source = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
@@ -401,11 +410,20 @@ enum WarmHostProgram {
                 compile(tree, "solution.py", "exec")
             if caught:
                 return False
+            # A deep tree may compile here and not in the job, whose stack is deeper (the
+            # compiler's and the crude check's recursion limits count from the caller's depth).
+            pending = [(tree, 0)]
+            while pending:
+                node, depth = pending.pop()
+                if depth > 100:
+                    return False
+                pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
             return _selfheal_crude(tree) is None and _selfheal_import_binds_only(tree, entry)
-        def checker_says(payload):
+        def checker_says(payload, limit):
             # True when the checker answered yes for `payload` (b"c" and a program: it compiles;
-            # b"s", the entry point, a newline and an answer: its smoke run passes); False sends
-            # the job down the forked path.
+            # b"s", the entry point, the answer's byte count, each ended by a newline, the answer
+            # and the request's text, if any: its smoke run passes); False sends
+            # the job down the forked path, as does no answer within `limit` seconds.
             global CHECKER
             if CHECKER[0] < 0:
                 start_checker()
@@ -414,7 +432,7 @@ enum WarmHostProgram {
                 message = struct.pack(">I", len(payload)) + payload
                 while message:
                     message = message[os.write(request_w, message):]
-                ready, _, _ = select.select([reply_r], [], [], 2.0)
+                ready, _, _ = select.select([reply_r], [], [], limit)
                 answer = os.read(reply_r, 1) if ready else b""
             except OSError:
                 answer = b""
@@ -438,12 +456,17 @@ enum WarmHostProgram {
             global ENVIRONMENT, GENERATION, PLACES_FAILED
             cap = header["cap"]
             files = split_files(header, body)
-            if header.get("compile_only") and len(files) == 1 and checker_says(b"c" + bytes(files[0][1])):
+            # The checker has at most half the job's time: what it barely does in time could
+            # time out in the job.
+            limit = min(2.0, header["timeout_ms"] / 2000)
+            if header.get("compile_only") and len(files) == 1 and checker_says(b"c" + bytes(files[0][1]), limit):
                 send({"timed_out": False, "out": 0, "err": 0, "status": 0, "checker": True})
                 return
             entry = header.get("smoke_static")
-            answer = dict(files).get("solution.py") if isinstance(entry, str) and "\n" not in entry else None
-            if answer is not None and checker_says(b"s" + entry.encode() + b"\n" + bytes(answer)):
+            named = dict(files)
+            answer = named.get("solution.py") if isinstance(entry, str) and "\n" not in entry else None
+            request = bytes(named.get("request.txt", b""))
+            if answer is not None and checker_says(b"s%s\n%d\n" % (entry.encode(), len(answer)) + bytes(answer) + request, limit):
                 send({"timed_out": False, "out": 0, "err": 0, "status": 0, "checker": True})
                 return
             harness = trusted_harness(header, files)

@@ -58,6 +58,15 @@ struct StaticSmokeTests {
         ("a base that cannot be subclassed", "class Flag(bool):\n    pass\n", "Flag", false),
         ("an unhashable default", "def f(x={[1]: 2}):\n    return x\n", "f", false),
         ("a syntax error", "def f(:\n    return 1\n", "f", false),
+        // Found by a review: each of these once passed without a fork, and fails when imported.
+        ("a default that calls a rebound name", "set = 5\n\ndef solve(x=set()):\n    return x\n", "solve", false),
+        ("a name from __main__, another module in a job", "from __main__ import send as solve\n", "solve", false),
+        ("a __future__ feature bound to a builtin's name", "from __future__ import division as list\n\ndef solve(x: list[int]):\n    return x\n", "solve", false),
+        ("a module bound to __annotations__", "import os as __annotations__\nx: int = 1\n\ndef solve():\n    return x\n", "solve", false),
+        ("a private name mangled in a class body", "__T = 5\n\nclass A:\n    x: __T = 1\n\ndef solve():\n    return 1\n", "solve", false),
+        ("import a.b as c binds a's attribute", "import unittest.main as m\n\ndef solve(x: m.MAIN_EXAMPLES):\n    return 1\n", "solve", false),
+        ("an attribute of something not a module", "import ctypes\n\ndef solve(x: ctypes.cdll.selfheal_nothing):\n    return 1\n", "solve", false),
+        ("a tree deeper than the checker follows", "def solve(x):\n    return " + Array(repeating: "x", count: 150).joined(separator: " | ") + "\n", "solve", false),
     ]
 
     @Test("each answer's smoke run gets the cold path's verdict, and only an import that can only bind names skips the fork")
@@ -80,13 +89,21 @@ struct StaticSmokeTests {
         #expect(fixture.leftoverProcesses.isEmpty)
     }
 
-    @Test("a smoke run with worked examples in the request runs them in a fork")
+    @Test("a smoke run with worked examples in the request runs them in a fork; a request that states none needs no fork")
     func examplesAreRun() async throws {
         let fixture = try SandboxFixture(maxConcurrent: 1)
         try #require(fixture.runner.warmHostStats != nil, "no warm hosts on this machine")
-        let wrong = SandboxJob(code: "def add(a, b):\n    return a * b\n", entryPoint: "add", smoke: true, requestText: "add(2, 3) == 5")
-        let result = try await fixture.runner.run(wrong)
-        #expect(!result.passed && result.kind == .examples, "\(result)")
+        let wrong = "def add(a, b):\n    return a * b\n"
+        for text in ["add(2, 3) == 5", "Add two numbers.\n>>> add(2, 3)\n5\n", "assert add(2, 3) == 5", "Input: 2, 3\nOutput: 5", "add(2, 3) -> 5"] {
+            let result = try await fixture.runner.run(SandboxJob(code: wrong, entryPoint: "add", smoke: true, requestText: text))
+            #expect(!result.passed && result.kind == .examples, "\(text): \(result)")
+        }
         #expect(fixture.runner.warmHostStats?.checkedWithoutFork == 0)
+        // Parentheses, but no example: the import alone decides.
+        let plain = try await fixture.runner.run(SandboxJob(
+            code: addCode, entryPoint: "add", smoke: true, requestText: "Write a function add(a, b) that returns the sum of two numbers.\r\nÉcris-la."
+        ))
+        #expect(plain.passed && plain.kind == .smoke, "\(plain)")
+        #expect(fixture.runner.warmHostStats?.checkedWithoutFork == 1)
     }
 }
