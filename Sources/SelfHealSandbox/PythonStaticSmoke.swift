@@ -23,6 +23,11 @@ enum PythonStaticSmoke {
             classes = set()
             bases_ok = (object, Exception, ValueError, TypeError, KeyError, IndexError, RuntimeError, LookupError,
                         ArithmeticError, NotImplementedError, AttributeError, dict, list, str, int, float, tuple, set, frozenset)
+            # Decorators applied (to stand-ins) rather than refused: (object, may be called first).
+            functools, dataclasses = sys.modules.get("functools"), sys.modules.get("dataclasses")
+            functions_allowed = [(functools.cache, False), (functools.lru_cache, True)] if functools else []
+            methods_allowed = functions_allowed + [(staticmethod, False), (classmethod, False), (property, False)]
+            classes_allowed = [(dataclasses.dataclass, True)] if dataclasses else []
 
             def dunder(name):
                 return name.startswith("__") and name.endswith("__")
@@ -34,10 +39,13 @@ enum PythonStaticSmoke {
                     return True, builtins.__dict__[name]
                 return False, None
 
-            def annotation_safe(node, answer_names):
+            def annotation_safe(node, answer_names, subscripted=False):
                 # Only these shapes are evaluated; a name of the answer's own may only stand alone,
                 # in a tuple or list, or beside `|` (whose type-level meaning cannot call it).
                 if isinstance(node, ast.Constant):
+                    if subscripted and isinstance(node.value, str):
+                        # `typing` compiles it (a forward reference): only a short dotted name.
+                        return len(node.value) <= 100 and all(part.isidentifier() for part in node.value.split("."))
                     return node.value is None or isinstance(node.value, str)
                 if isinstance(node, ast.Name):
                     # `__x` in a class body is mangled to `_Class__x`: not followed.
@@ -47,12 +55,12 @@ enum PythonStaticSmoke {
                             and annotation_safe(node.value, answer_names) and not uses_answer(node.value, answer_names))
                 if isinstance(node, ast.Subscript):
                     return (isinstance(node.value, (ast.Name, ast.Attribute)) and annotation_safe(node.value, answer_names)
-                            and not uses_answer(node.value, answer_names) and annotation_safe(node.slice, answer_names))
+                            and not uses_answer(node.value, answer_names) and annotation_safe(node.slice, answer_names, True))
                 if isinstance(node, (ast.Tuple, ast.List)):
-                    return all(annotation_safe(element, answer_names) for element in node.elts)
+                    return all(annotation_safe(element, answer_names, subscripted) for element in node.elts)
                 if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
                     return all(not isinstance(side, ast.Constant) or side.value is None for side in (node.left, node.right)) \
-                        and annotation_safe(node.left, answer_names) and annotation_safe(node.right, answer_names)
+                        and annotation_safe(node.left, answer_names, subscripted) and annotation_safe(node.right, answer_names, subscripted)
                 return False
 
             def chain(node, environment):
@@ -69,21 +77,28 @@ enum PythonStaticSmoke {
                 return any(isinstance(n, ast.Name) and n.id in answer_names for n in ast.walk(node))
 
             def annotation_ok(node, local_names=()):
-                # Evaluates as `def` would, over stand-ins; a name the class body binds itself
-                # (which would shadow the module's) is not followed.
-                if node is None or future_annotations:
-                    return True
+                return annotation_value(node, local_names)[0]
+
+            def annotation_value(node, local_names=()):
+                # (whether it evaluates, its value) as `def` or a class body would evaluate it,
+                # over stand-ins; a name the class body binds itself (which would shadow the
+                # module's) is not followed. Postponed (`from __future__ import annotations`):
+                # the text, unevaluated.
+                if node is None:
+                    return True, None
+                if future_annotations:
+                    return True, ast.unparse(node)
                 names = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
                 if names & set(local_names):
-                    return False
+                    return False, None
                 answer_names = {name for name in names if kinds.get(name) in ("def", "class")}
                 if not annotation_safe(node, answer_names):
-                    return False
+                    return False, None
                 environment = {}
                 for name in names:
                     found, value = resolve(name)
                     if not found:
-                        return False
+                        return False, None
                     environment[name] = value
                 def evaluate(part):
                     return eval(compile(ast.Expression(part), "<annotation>", "eval"), {"__builtins__": {}}, environment)
@@ -96,11 +111,10 @@ enum PythonStaticSmoke {
                         if isinstance(part, ast.Subscript):
                             value = chain(part.value, environment)
                             if not (isinstance(value, type) or type(value).__module__ == "typing"):
-                                return False
-                    evaluate(node)
+                                return False, None
+                    return True, evaluate(node)
                 except BaseException:
-                    return False
-                return True
+                    return False, None
 
             def literal(node):
                 # The value of a constant expression, or raises. `literal_eval` reads `set()` as
@@ -123,24 +137,74 @@ enum PythonStaticSmoke {
                     return False
                 return all(constant_ok(d) for d in arguments.defaults + [d for d in arguments.kw_defaults if d is not None])
 
-            def function_ok(node, decorators_allowed=(), local_names=()):
-                if getattr(node, "type_params", None):
-                    return False
-                for decorator in node.decorator_list:
-                    if not (isinstance(decorator, ast.Name) and decorator.id in decorators_allowed
-                            and decorator.id not in scope and decorator.id not in local_names):
-                        return False
-                return arguments_ok(node.args, local_names) and annotation_ok(node.returns, local_names)
+            def decorator_value(node, allowed, local_names=()):
+                # What a decorator expression evaluates to, when that is one of `allowed`: pairs
+                # of (object, whether it may be called with constant arguments first); else None.
+                call = node if isinstance(node, ast.Call) else None
+                target = call.func if call is not None else node
+                root = target
+                while isinstance(root, ast.Attribute):
+                    root = root.value
+                if not isinstance(root, ast.Name) or root.id in local_names or root.id.startswith("__"):
+                    return None
+                found, base = resolve(root.id)
+                if not found:
+                    return None
+                try:
+                    value = chain(target, {root.id: base})
+                    if not any(value is known and (call is None or callable_first) for known, callable_first in allowed):
+                        return None
+                    if call is None:
+                        return value
+                    if any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
+                        return None
+                    return value(*[literal(a) for a in call.args], **{k.arg: literal(k.value) for k in call.keywords})
+                except BaseException:
+                    return None
 
-            def class_ok(node):
-                if node.decorator_list or node.keywords or len(node.bases) > 1 or getattr(node, "type_params", None):
-                    return False
+            def decorated(node, value, allowed, local_names=()):
+                # `value` with the node's decorators applied as the import would (bottom-up), all
+                # of them stdlib or builtins code on a stand-in; None when one is not allowed or
+                # fails.
+                for decorator in reversed(node.decorator_list):
+                    apply = decorator_value(decorator, allowed, local_names)
+                    if apply is None:
+                        return None
+                    try:
+                        value = apply(value)
+                    except BaseException:
+                        return None
+                return value
+
+            def function_stand_in(node, allowed, local_names=()):
+                # A stand-in for the function (never called), decorated; None when the `def`
+                # could fail or run anything of the answer's.
+                if getattr(node, "type_params", None):
+                    return None
+                if not (arguments_ok(node.args, local_names) and annotation_ok(node.returns, local_names)):
+                    return None
+                if dunder(node.name) and node.decorator_list:
+                    return None
+                def stand_in(*args, **kwargs):
+                    pass
+                stand_in.__name__ = stand_in.__qualname__ = node.name
+                stand_in.__module__ = "solution"
+                return decorated(node, stand_in, allowed, local_names)
+
+            def class_stand_in(node):
+                # A class made as the class statement would make it, from stand-ins for its
+                # methods and the very constants and annotations of its body, decorated; None
+                # when the statement could fail or run anything of the answer's.
+                if node.keywords or len(node.bases) > 1 or getattr(node, "type_params", None):
+                    return None
+                bases = []
                 for base in node.bases:
                     if not isinstance(base, ast.Name):
-                        return False
+                        return None
                     found, value = resolve(base.id)
                     if not found or not (base.id in classes or (base.id not in scope and any(value is b for b in bases_ok))):
-                        return False
+                        return None
+                    bases.append(value)
                 local_names = set()
                 for statement in node.body:
                     if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -153,23 +217,54 @@ enum PythonStaticSmoke {
                                                                "__le__", "__gt__", "__ge__", "__hash__", "__len__",
                                                                "__iter__", "__next__", "__contains__", "__getitem__",
                                                                "__setitem__", "__call__", "__bool__", "__add__"}):
-                    return False
+                    return None
+                if node.decorator_list and "__init__" in local_names:
+                    # A decorator (a dataclass) reads `__init__`'s signature: the stand-in's is not it.
+                    return None
+                namespace = {"__module__": "solution", "__qualname__": node.name}
+                annotations = {}
                 for statement in node.body:
-                    if isinstance(statement, ast.Pass) or (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant)):
+                    if isinstance(statement, ast.Pass):
+                        continue
+                    if isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+                        if statement is node.body[0] and isinstance(statement.value.value, str):
+                            namespace["__doc__"] = statement.value.value
                         continue
                     if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                        if not function_ok(statement, ("staticmethod", "classmethod", "property"), local_names):
-                            return False
+                        method = function_stand_in(statement, methods_allowed, local_names)
+                        if method is None:
+                            return None
+                        namespace[statement.name] = method
                     elif isinstance(statement, ast.Assign):
-                        if not (all(isinstance(t, ast.Name) for t in statement.targets) and constant_ok(statement.value)):
-                            return False
+                        if not all(isinstance(t, ast.Name) for t in statement.targets):
+                            return None
+                        try:
+                            value = literal(statement.value)
+                        except BaseException:
+                            return None
+                        for target in statement.targets:
+                            namespace[target.id] = value
                     elif isinstance(statement, ast.AnnAssign):
-                        if not (isinstance(statement.target, ast.Name) and annotation_ok(statement.annotation, local_names)
-                                and (statement.value is None or constant_ok(statement.value))):
-                            return False
+                        if not (isinstance(statement.target, ast.Name) and statement.simple):
+                            return None
+                        ok, annotation = annotation_value(statement.annotation, local_names)
+                        if not ok:
+                            return None
+                        annotations[statement.target.id] = annotation
+                        if statement.value is not None:
+                            try:
+                                namespace[statement.target.id] = literal(statement.value)
+                            except BaseException:
+                                return None
                     else:
-                        return False
-                return True
+                        return None
+                if annotations:
+                    namespace["__annotations__"] = annotations
+                try:
+                    made = type(node.name, tuple(bases), namespace)
+                except BaseException:
+                    return None
+                return decorated(node, made, classes_allowed)
 
             def main_guard(node):
                 test = node.test
@@ -235,16 +330,16 @@ enum PythonStaticSmoke {
                         scope[bound], kinds[bound] = value, "import"
                         classes.discard(bound)
                 elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    if dunder(statement.name) or not function_ok(statement):
+                    value = None if dunder(statement.name) else function_stand_in(statement, functions_allowed)
+                    if value is None:
                         return False
-                    def stand_in():
-                        pass
-                    scope[statement.name], kinds[statement.name] = stand_in, "def"
+                    scope[statement.name], kinds[statement.name] = value, "def"
                     classes.discard(statement.name)
                 elif isinstance(statement, ast.ClassDef):
-                    if dunder(statement.name) or not class_ok(statement):
+                    value = None if dunder(statement.name) else class_stand_in(statement)
+                    if value is None:
                         return False
-                    scope[statement.name], kinds[statement.name] = type("stand_in", (), {}), "class"
+                    scope[statement.name], kinds[statement.name] = value, "class"
                     classes.add(statement.name)
                 elif isinstance(statement, ast.Assign):
                     if not all(isinstance(t, ast.Name) and not dunder(t.id) for t in statement.targets):
@@ -274,7 +369,7 @@ enum PythonStaticSmoke {
                 else:
                     return False
             if entry is not None:
-                return kinds.get(entry) in ("def", "class") or (kinds.get(entry) == "import" and callable(scope[entry]))
+                return entry in scope and callable(scope[entry])
             return True
 
         """#

@@ -263,6 +263,13 @@ enum WarmHostProgram {
                     report(status & 0xFF)
                 real_exit(status)
             os._exit = reporting_exit
+            # The job's code gets a cold run's room under the recursion limit: the frames of
+            # the host and of this spare above it are not its own (a cold run's main module is
+            # the third frame: the jail, `run_here`, the module; here it is two below this one).
+            depth, frame = 0, sys._getframe()
+            while frame is not None:
+                depth, frame = depth + 1, frame.f_back
+            sys.setrecursionlimit(sys.getrecursionlimit() + depth - 1)
             status = 0
             try:
                 os.chdir("/tmp/job")
@@ -380,7 +387,8 @@ enum WarmHostProgram {
                             request = rest[size:] if size >= 0 and len(rest) > size else None
                             answer = b"1" if smoke_passes(rest[:size], entry.decode() or None, request) else b"0"
                         else:
-                            compile(payload[1:].decode("utf-8"), "main.py", "exec")
+                            # Deeper than a job compiles (see `smoke_passes`).
+                            at_depth(30, lambda: compile(payload[1:].decode("utf-8"), "main.py", "exec"))
                             answer = b"1"
                     except MemoryError:
                         os.write(1, b"0")
@@ -404,21 +412,26 @@ enum WarmHostProgram {
                 for _ in _selfheal_example_candidates(text):
                     return False
             source = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                tree = compile(source, "solution.py", "exec", ast.PyCF_ONLY_AST)
-                compile(tree, "solution.py", "exec")
-            if caught:
-                return False
-            # A deep tree may compile here and not in the job, whose stack is deeper (the
-            # compiler's and the crude check's recursion limits count from the caller's depth).
-            pending = [(tree, 0)]
-            while pending:
-                node, depth = pending.pop()
-                if depth > 100:
-                    return False
-                pending.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
-            return _selfheal_crude(tree) is None and _selfheal_import_binds_only(tree, entry)
+            def judged():
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    tree = compile(source, "solution.py", "exec", ast.PyCF_ONLY_AST)
+                    if caught or not _selfheal_import_binds_only(tree, entry):
+                        return False
+                    compile(tree, "solution.py", "exec")
+                # A warning would be on the run's stderr.
+                return not caught and _selfheal_crude(tree) is None
+            # Judged 30 calls deeper than here, deeper than a job's harness compiles: the
+            # compiler's and the crude check's recursion limits count from the caller's depth,
+            # so a tree too deep for the job is too deep here too.
+            try:
+                return at_depth(30, judged)
+            finally:
+                # Annotations fill typing's caches: a later answer must not find its work done.
+                for clear in getattr(sys.modules.get("typing"), "_cleanups", ()):
+                    clear()
+        def at_depth(frames, work):
+            return work() if frames <= 0 else at_depth(frames - 1, work)
         def checker_says(payload, limit):
             # True when the checker answered yes for `payload` (b"c" and a program: it compiles;
             # b"s", the entry point, the answer's byte count, each ended by a newline, the answer

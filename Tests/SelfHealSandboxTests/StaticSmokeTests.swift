@@ -39,7 +39,14 @@ struct StaticSmokeTests {
             """, "Stack", true),
         ("postponed annotations naming nothing", "from __future__ import annotations\n\ndef f(x: Missing) -> Missing:\n    return x\n", "f", true),
         ("constants and a subclass", "LIMIT = 10\nNAMES = ('a', 'b')\n\nclass Oops(ValueError):\n    pass\n\ndef f():\n    return LIMIT\n", "f", true),
-        ("a decorator runs", "from functools import lru_cache\n\n@lru_cache(maxsize=None)\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n", "fib", false),
+        ("a cache decorator, applied to a stand-in", "from functools import lru_cache\n\n@lru_cache(maxsize=None)\ndef fib(n):\n    return n if n < 2 else fib(n - 1) + fib(n - 2)\n", "fib", true),
+        ("a dataclass, made from stand-ins", "from dataclasses import dataclass\nfrom typing import ClassVar\n\n@dataclass(order=True)\nclass Point:\n    made: ClassVar[int] = 0\n    x: int\n    y: float = 0.0\n\n    def norm(self) -> float:\n        return abs(self.x) + abs(self.y)\n", "Point", true),
+        ("the 60-line benchmark answer", BenchmarkAnswer.code, "summarize", true),
+        ("a cache decorator given a wrong argument", "from functools import lru_cache\n\n@lru_cache('x')\ndef fib(n):\n    return n\n", "fib", false),
+        ("a dataclass with a mutable default", "from dataclasses import dataclass\n\n@dataclass\nclass P:\n    x: list = []\n", "P", false),
+        ("a dataclass field without a default after one with", "from dataclasses import dataclass\n\n@dataclass\nclass P:\n    x: int = 1\n    y: int\n", "P", false),
+        ("a dataclass told to overwrite a method it has", "from dataclasses import dataclass\n\n@dataclass(order=True)\nclass P:\n    x: int\n\n    def __lt__(self, other):\n        return True\n", "P", false),
+        ("a decorator name rebound by the answer", "from functools import lru_cache\nlru_cache = 3\n\n@lru_cache\ndef f():\n    return 1\n", "f", false),
         ("a call at import", "print('hello')\n\ndef f():\n    return 1\n", "f", false),
         ("a module the sandbox lacks", "import numpy\n\ndef f():\n    return 1\n", "f", false),
         ("an annotation naming nothing", "def f(x: Foo) -> int:\n    return 1\n", "f", false),
@@ -66,7 +73,9 @@ struct StaticSmokeTests {
         ("a private name mangled in a class body", "__T = 5\n\nclass A:\n    x: __T = 1\n\ndef solve():\n    return 1\n", "solve", false),
         ("import a.b as c binds a's attribute", "import unittest.main as m\n\ndef solve(x: m.MAIN_EXAMPLES):\n    return 1\n", "solve", false),
         ("an attribute of something not a module", "import ctypes\n\ndef solve(x: ctypes.cdll.selfheal_nothing):\n    return 1\n", "solve", false),
-        ("a tree deeper than the checker follows", "def solve(x):\n    return " + Array(repeating: "x", count: 150).joined(separator: " | ") + "\n", "solve", false),
+        ("a deep tree that compiles", "def solve(x):\n    return " + Array(repeating: "x", count: 150).joined(separator: " | ") + "\n", "solve", true),
+        ("a forward reference typing compiles near its limit", "import typing\nx: typing.List[\"" + String(repeating: "-", count: 2946) + "1\"]\n\ndef solve():\n    return 1\n", "solve", false),
+        ("a tree too deep for the job's compiler", "def solve(x):\n    return " + Array(repeating: "x", count: 1200).joined(separator: " | ") + "\n", "solve", false),
     ]
 
     @Test("each answer's smoke run gets the cold path's verdict, and only an import that can only bind names skips the fork")

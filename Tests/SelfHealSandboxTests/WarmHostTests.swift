@@ -231,6 +231,18 @@ struct WarmHostTests {
         #expect(stats.fellBack == 1 && stats.restarted == 1 && stats.jobs == 1, "\(stats)")
     }
 
+    @Test("a job has a cold run's room under the recursion limit", .enabled(if: warmHere, "no warm hosts on this machine"))
+    func recursionRoomIsTheColdPaths() async throws {
+        let fixture = try SandboxFixture(maxConcurrent: 1)
+        // Prints how many more frames it may open: the limit less the frames above it.
+        let code = "import sys\nframe, depth = sys._getframe(), 0\nwhile frame is not None:\n    frame, depth = frame.f_back, depth + 1\nraise SystemExit('room %d' % (sys.getrecursionlimit() - depth))\n"
+        var cold = SandboxJob(code: code, tests: "")
+        cold.warmHost = false
+        let coldRoom = try await fixture.runner.run(cold).lastLine
+        let warmRoom = try await fixture.runner.run(SandboxJob(code: code, tests: "")).lastLine
+        #expect(coldRoom.contains("room") && warmRoom == coldRoom, "warm: \(warmRoom), cold: \(coldRoom)")
+    }
+
     @Test("a compile-only check that compiles is answered without a fork; one that does not gets the forked path's error")
     func compileOnlyWithoutAFork() async throws {
         let fixture = try SandboxFixture(maxConcurrent: 1)
@@ -252,6 +264,9 @@ struct WarmHostTests {
         ("deeply nested blocks", (0..<120).map { String(repeating: " ", count: $0) + "if True:\n" }.joined() + String(repeating: " ", count: 120) + "pass\n"),
         ("not UTF-8", "x = '\u{FFFD}'\n# \u{0}\n"),
         ("a null byte", "x = 1\u{0}\n"),
+        // Near the compiler's recursion limit, which counts from the caller's stack depth: the
+        // checker must not be shallower than a job (found by a review).
+        ("a chain of unary minus near the compiler's limit", "x = " + String(repeating: "-", count: 2985) + "1\n"),
     ]
 
     @Test("inputs that exhaust the compiler get the cold path's compile-only verdict, and the runner goes on", arguments: hostileToTheCompiler.map(\.name))
