@@ -28,6 +28,10 @@ enum PythonStaticSmoke {
             functions_allowed = [(functools.cache, False), (functools.lru_cache, True)] if functools else []
             methods_allowed = functions_allowed + [(staticmethod, False), (classmethod, False), (property, False)]
             classes_allowed = [(dataclasses.dataclass, True)] if dataclasses else []
+            lru_wrapper = type(functools.lru_cache(lambda: None)) if functools else type(None)
+            # Stand-in classes whose body defines `__init__`: a dataclass over them may read its
+            # signature, which the stand-in's is not.
+            hand_init = set()
 
             def dunder(name):
                 return name.startswith("__") and name.endswith("__")
@@ -170,6 +174,11 @@ enum PythonStaticSmoke {
                     apply = decorator_value(decorator, allowed, local_names)
                     if apply is None:
                         return None
+                    if any(apply is wrapper for wrapper in (classmethod, staticmethod, property)) and \
+                            not isinstance(value, (types.FunctionType, lru_wrapper)):
+                        # `classmethod` passes `__get__` through: over a property, reading the
+                        # attribute (as a dataclass does) would run the answer's getter.
+                        return None
                     try:
                         value = apply(value)
                     except BaseException:
@@ -213,6 +222,10 @@ enum PythonStaticSmoke {
                         local_names.update(t.id for t in statement.targets if isinstance(t, ast.Name))
                     elif isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):
                         local_names.add(statement.target.id)
+                # `__x` in a class body is mangled to `_Class__x` (targets, names, annotation keys):
+                # not followed.
+                if any(name.startswith("__") and not dunder(name) for name in local_names):
+                    return None
                 if any(dunder(name) for name in local_names - {"__init__", "__repr__", "__str__", "__eq__", "__lt__",
                                                                "__le__", "__gt__", "__ge__", "__hash__", "__len__",
                                                                "__iter__", "__next__", "__contains__", "__getitem__",
@@ -264,6 +277,13 @@ enum PythonStaticSmoke {
                     made = type(node.name, tuple(bases), namespace)
                 except BaseException:
                     return None
+                if "__init__" in local_names:
+                    hand_init.add(made)
+                if node.decorator_list:
+                    # A dataclass reads string annotations through `sys.modules["solution"]`, which
+                    # the checker lacks, and a hand-written `__init__`'s signature.
+                    if any(isinstance(a, str) for a in annotations.values()) or any(c in hand_init for c in made.__mro__):
+                        return None
                 return decorated(node, made, classes_allowed)
 
             def main_guard(node):

@@ -73,6 +73,11 @@ struct StaticSmokeTests {
         ("a private name mangled in a class body", "__T = 5\n\nclass A:\n    x: __T = 1\n\ndef solve():\n    return 1\n", "solve", false),
         ("import a.b as c binds a's attribute", "import unittest.main as m\n\ndef solve(x: m.MAIN_EXAMPLES):\n    return 1\n", "solve", false),
         ("an attribute of something not a module", "import ctypes\n\ndef solve(x: ctypes.cdll.selfheal_nothing):\n    return 1\n", "solve", false),
+        // Found by a third review, of the decorators applied to stand-ins.
+        ("a dataclass reading string annotations through its module", "import dataclasses\n\n@dataclasses.dataclass\nclass solve:\n    a: 'dataclasses.KW_ONLY'\n    b: 'dataclasses.KW_ONLY'\n", "solve", false),
+        ("a classmethod over a property a dataclass reads", "from dataclasses import dataclass\n\n@dataclass\nclass solve:\n    x: int\n\n    @classmethod\n    @property\n    def x(cls):\n        return []\n", "solve", false),
+        ("a field name mangled in a dataclass", "from dataclasses import dataclass\n\n@dataclass\nclass solve:\n    __y: int\n    _solve__y = []\n", "solve", false),
+        ("a dataclass over a hand-written __init__", "from dataclasses import dataclass\n\nclass A:\n    def __init__():\n        return None\n\n@dataclass(init=False)\nclass solve(A):\n    x: int = 0\n", "solve", false),
         ("a deep tree that compiles", "def solve(x):\n    return " + Array(repeating: "x", count: 150).joined(separator: " | ") + "\n", "solve", true),
         ("a forward reference typing compiles near its limit", "import typing\nx: typing.List[\"" + String(repeating: "-", count: 2946) + "1\"]\n\ndef solve():\n    return 1\n", "solve", false),
         ("a tree too deep for the job's compiler", "def solve(x):\n    return " + Array(repeating: "x", count: 1200).joined(separator: " | ") + "\n", "solve", false),
