@@ -106,7 +106,19 @@ enum PythonStaticSmoke {
                     environment[name] = value
                 def evaluate(part):
                     return eval(compile(ast.Expression(part), "<annotation>", "eval"), {"__builtins__": {}}, environment)
+                # What a name or attribute stands for is a type, a typing object, None or one of
+                # the answer's own functions and classes: the job keeps every annotation's value,
+                # this check drops each, so nothing may be built from data (`X | X` copies a dict,
+                # `collections.abc.Callable[X, int]` a list) whose size the source does not bound.
+                parents = {child: parent for parent in ast.walk(node) for child in ast.iter_child_nodes(parent)}
                 try:
+                    for part in ast.walk(node):
+                        if isinstance(part, (ast.Name, ast.Attribute)) and not isinstance(parents.get(part), ast.Attribute):
+                            value = chain(part, environment)
+                            if not (value is None or isinstance(value, (type, types.GenericAlias, types.UnionType))
+                                    or type(value).__module__ == "typing"
+                                    or (isinstance(part, ast.Name) and kinds.get(part.id) in ("def", "class"))):
+                                return False, None
                     # Only a type's or `typing`'s subscript: their meaning is the same here and in
                     # the job (a dict's or `os.environ`'s contents need not be).
                     for part in ast.walk(node):

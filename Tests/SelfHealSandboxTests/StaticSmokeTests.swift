@@ -78,6 +78,9 @@ struct StaticSmokeTests {
         ("a classmethod over a property a dataclass reads", "from dataclasses import dataclass\n\n@dataclass\nclass solve:\n    x: int\n\n    @classmethod\n    @property\n    def x(cls):\n        return []\n", "solve", false),
         ("a field name mangled in a dataclass", "from dataclasses import dataclass\n\n@dataclass\nclass solve:\n    __y: int\n    _solve__y = []\n", "solve", false),
         ("a dataclass over a hand-written __init__", "from dataclasses import dataclass\n\nclass A:\n    def __init__():\n        return None\n\n@dataclass(init=False)\nclass solve(A):\n    x: int = 0\n", "solve", false),
+        // Found by a fourth review: the job keeps every annotation's value, the checker dropped each.
+        ("annotations that together exhaust the job's memory", "X = {" + (0..<30000).map { "\($0): 0" }.joined(separator: ", ") + "}\n"
+            + (0..<500).map { "a\($0): X | X\n" }.joined() + "\ndef solve(x):\n    return x\n", "solve", false),
         ("a deep tree that compiles", "def solve(x):\n    return " + Array(repeating: "x", count: 150).joined(separator: " | ") + "\n", "solve", true),
         ("a forward reference typing compiles near its limit", "import typing\nx: typing.List[\"" + String(repeating: "-", count: 2946) + "1\"]\n\ndef solve():\n    return 1\n", "solve", false),
         ("a tree too deep for the job's compiler", "def solve(x):\n    return " + Array(repeating: "x", count: 1200).joined(separator: " | ") + "\n", "solve", false),
