@@ -92,8 +92,13 @@ struct OverheadBenchmark {
                 pad(["", "p50 ms", "p99 ms", "req/s", "selfheal CPU", "errors"]),
             ]
             let clientCPU = baseline[levels.min()!]!.cpu
-            for (label, tests, level) in [("tests, 1", true, 1), ("tests, 8", true, 8), ("\(withoutTests), 1", false, 1)] {
-                let measured = try await measure(url: evaluate, concurrency: level, client: client, bodies: Self.evaluateBodies(tests: tests))
+            // The last row's request states a worked example, which a smoke run runs in a fork; the
+            // row before it states none, and its smoke run may need no fork.
+            for (label, tests, level, example) in [
+                ("tests, 1", true, 1, false), ("tests, 8", true, 8, false), ("\(withoutTests), 1", false, 1, false),
+                ("\(withoutTests), example stated, 1", false, 1, true),
+            ] {
+                let measured = try await measure(url: evaluate, concurrency: level, client: client, bodies: Self.evaluateBodies(tests: tests, example: example))
                 lines.append(pad([
                     label, format(measured.p50), format(measured.p99), format(measured.rate, digits: 0),
                     format(measured.cpu - clientCPU), "\(measured.errors)",
@@ -182,10 +187,12 @@ struct OverheadBenchmark {
         }
     }
 
-    /// An answer with or without tests (without: a smoke run, compiled, read and imported).
-    private static func evaluateBodies(tests: Bool) -> [ByteBuffer] {
+    /// An answer with or without tests (without: a smoke run, compiled, read and imported), for
+    /// a request that states a worked example or none.
+    private static func evaluateBodies(tests: Bool, example: Bool = false) -> [ByteBuffer] {
         var body = [
-            "task_type": "code_generation", "user_input": "Write a function add(a, b) that returns the sum of two numbers.",
+            "task_type": "code_generation",
+            "user_input": "Write a function add(a, b) that returns the sum of two numbers." + (example ? "\nFor example: add(2, 3) == 5" : ""),
             "output": "```python\ndef add(a, b):\n    \"\"\"Return the sum of a and b.\"\"\"\n    return a + b\n```", "entry_point": "add",
         ]
         if tests { body["tests"] = "def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(-1, 1) == 0\n" }
