@@ -59,7 +59,7 @@ struct OverheadBenchTests {
         }
         let rows = lines.enumerated().filter { index, line in
             guard !(inside + 2..<inside + 2 + stages.count).contains(index), let first = line.split(separator: " ").first else { return false }
-            return Int(first) != nil || ["tests,", "smoke"].contains(String(first))
+            return Int(first) != nil || ["tests,", "smoke", "examples,"].contains(String(first))
         }.map(\.element)
         #expect(rows.count == 2 + 2 + 4, "\(report)")
         for row in rows {

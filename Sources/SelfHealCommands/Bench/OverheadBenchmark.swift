@@ -88,15 +88,16 @@ struct OverheadBenchmark {
             // The evaluator alone, as a client that brings its own answer calls it: the sandbox
             // run (warm where the machine allows) is most of it.
             lines += [
-                "", "POST /api/v1/evaluate of a 6-line answer (rules, the judge: one LLM call, the sandbox):",
+                "", "POST /api/v1/evaluate of a 6-line answer (rules, the judge: one LLM call, the sandbox; examples: the request states one):",
                 pad(["", "p50 ms", "p99 ms", "req/s", "selfheal CPU", "errors"]),
             ]
             let clientCPU = baseline[levels.min()!]!.cpu
-            // The last row's request states a worked example, which a smoke run runs in a fork; the
-            // row before it states none, and its smoke run may need no fork.
+            // The last row's request states a worked example, which a smoke run runs in a fork
+            // (labels are cut at 13 characters); the row before it states none, and its smoke run
+            // may need no fork.
             for (label, tests, level, example) in [
                 ("tests, 1", true, 1, false), ("tests, 8", true, 8, false), ("\(withoutTests), 1", false, 1, false),
-                ("\(withoutTests), example stated, 1", false, 1, true),
+                ("examples, 1", false, 1, true),
             ] {
                 let measured = try await measure(url: evaluate, concurrency: level, client: client, bodies: Self.evaluateBodies(tests: tests, example: example))
                 lines.append(pad([
