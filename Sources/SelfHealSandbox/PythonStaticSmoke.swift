@@ -113,17 +113,15 @@ enum PythonStaticSmoke {
                 parents = {child: parent for parent in ast.walk(node) for child in ast.iter_child_nodes(parent)}
                 try:
                     for part in ast.walk(node):
+                        # A whole attribute chain (`chain` checks each of its links).
                         if isinstance(part, (ast.Name, ast.Attribute)) and not isinstance(parents.get(part), ast.Attribute):
                             value = chain(part, environment)
                             if not (value is None or isinstance(value, (type, types.GenericAlias, types.UnionType))
                                     or type(value).__module__ == "typing"
                                     or (isinstance(part, ast.Name) and kinds.get(part.id) in ("def", "class"))):
                                 return False, None
-                    # Only a type's or `typing`'s subscript: their meaning is the same here and in
-                    # the job (a dict's or `os.environ`'s contents need not be).
-                    for part in ast.walk(node):
-                        if isinstance(part, ast.Attribute):
-                            chain(part, environment)
+                        # Only a type's or `typing`'s subscript: their meaning is the same here and
+                        # in the job (a dict's or `os.environ`'s contents need not be).
                         if isinstance(part, ast.Subscript):
                             value = chain(part.value, environment)
                             if not (isinstance(value, type) or type(value).__module__ == "typing"):
@@ -138,6 +136,15 @@ enum PythonStaticSmoke {
                 if any(isinstance(part, ast.Call) for part in ast.walk(node)):
                     raise ValueError("a call")
                 return ast.literal_eval(node)
+
+            def constant_assignment(statement):
+                # (the names `a = b = constant` binds, the constant), or None.
+                if not all(isinstance(t, ast.Name) for t in statement.targets):
+                    return None
+                try:
+                    return [t.id for t in statement.targets], literal(statement.value)
+                except BaseException:
+                    return None
 
             def constant_ok(node):
                 try:
@@ -261,14 +268,11 @@ enum PythonStaticSmoke {
                             return None
                         namespace[statement.name] = method
                     elif isinstance(statement, ast.Assign):
-                        if not all(isinstance(t, ast.Name) for t in statement.targets):
+                        assigned = constant_assignment(statement)
+                        if assigned is None:
                             return None
-                        try:
-                            value = literal(statement.value)
-                        except BaseException:
-                            return None
-                        for target in statement.targets:
-                            namespace[target.id] = value
+                        for name in assigned[0]:
+                            namespace[name] = assigned[1]
                     elif isinstance(statement, ast.AnnAssign):
                         if not (isinstance(statement.target, ast.Name) and statement.simple):
                             return None
@@ -374,15 +378,12 @@ enum PythonStaticSmoke {
                     scope[statement.name], kinds[statement.name] = value, "class"
                     classes.add(statement.name)
                 elif isinstance(statement, ast.Assign):
-                    if not all(isinstance(t, ast.Name) and not dunder(t.id) for t in statement.targets):
+                    assigned = constant_assignment(statement)
+                    if assigned is None or any(dunder(name) for name in assigned[0]):
                         return False
-                    try:
-                        value = literal(statement.value)
-                    except BaseException:
-                        return False
-                    for target in statement.targets:
-                        scope[target.id], kinds[target.id] = value, "constant"
-                        classes.discard(target.id)
+                    for name in assigned[0]:
+                        scope[name], kinds[name] = assigned[1], "constant"
+                        classes.discard(name)
                 elif isinstance(statement, ast.AnnAssign):
                     if not (isinstance(statement.target, ast.Name) and not dunder(statement.target.id) and statement.simple):
                         return False

@@ -66,7 +66,7 @@ struct SandboxLauncher: Sendable {
         _ command: [String], jobDirectory: String?, slot: Int, cgroupProcs: [String] = [], hostMemory: [String] = [],
         configuration c: SandboxConfiguration
     ) -> (executable: String, arguments: [String]) {
-        let source = jobDirectory == nil ? SandboxJail.source + WarmHostProgram.source(checks: PythonCrudeCheck.source + PythonExamples.source + PythonStaticSmoke.source) : SandboxJail.source
+        let source = jobDirectory == nil ? SandboxJail.source + WarmHostProgram.source : SandboxJail.source
         var jail = [tools.python, "-I", "-S", "-c", source, jobDirectory.map { "job=\($0)" } ?? "host=1"] + cgroupProcs.map { "cgroup=\($0)" }
         jail += [
             "cpu=\(c.cpuSeconds)", "as=\(c.memoryBytes)", "nproc=\(c.maxProcesses)", "fsize=\(c.maxFileBytes)",

@@ -36,10 +36,10 @@
 /// host could not set the job up), then `{"clean": true}`.
 /// The first message the host sends is `{"ready": true}`.
 enum WarmHostProgram {
-    /// The host's program; `checks` is the Python of the checker's smoke checks
-    /// (`_selfheal_crude`, `_selfheal_example_candidates`, `_selfheal_import_binds_only`),
-    /// defined before the checker forks.
-    static func source(checks: String) -> String { "\n" + checks + "\n" + program }
+    /// The host's program, after the checker's smoke checks (`_selfheal_crude`,
+    /// `_selfheal_example_candidates`, `_selfheal_import_binds_only`), defined before the
+    /// checker forks.
+    static let source = "\n" + PythonCrudeCheck.source + PythonExamples.source + PythonStaticSmoke.source + "\n" + program
 
     private static let program = #"""
 
@@ -232,6 +232,13 @@ enum WarmHostProgram {
                 os.closerange(4, 4096)
             except BaseException as error:
                 fail("setting the job up", error)
+            # The job's code gets a cold run's room under the recursion limit: the frames of
+            # the host and of this spare above it are not its own (a cold run's main module is
+            # the third frame: the jail, `run_here`, the module; here it is two below this one).
+            depth, frame = 0, sys._getframe()
+            while frame is not None:
+                depth, frame = depth + 1, frame.f_back
+            sys.setrecursionlimit(sys.getrecursionlimit() + depth - 1)
             request = bytearray()
             while True:
                 chunk = os.read(3, 65536)
@@ -263,13 +270,6 @@ enum WarmHostProgram {
                     report(status & 0xFF)
                 real_exit(status)
             os._exit = reporting_exit
-            # The job's code gets a cold run's room under the recursion limit: the frames of
-            # the host and of this spare above it are not its own (a cold run's main module is
-            # the third frame: the jail, `run_here`, the module; here it is two below this one).
-            depth, frame = 0, sys._getframe()
-            while frame is not None:
-                depth, frame = depth + 1, frame.f_back
-            sys.setrecursionlimit(sys.getrecursionlimit() + depth - 1)
             status = 0
             try:
                 os.chdir("/tmp/job")
@@ -477,8 +477,8 @@ enum WarmHostProgram {
                 return
             entry = header.get("smoke_static")
             named = dict(files)
-            answer = named.get("solution.py") if isinstance(entry, str) and "\n" not in entry else None
-            request = bytes(named.get("request.txt", b""))
+            answer = named.get("\#(PythonHarness.answerFile)") if isinstance(entry, str) and "\n" not in entry else None
+            request = bytes(named.get("\#(PythonHarness.requestFile)", b""))
             if answer is not None and checker_says(b"s%s\n%d\n" % (entry.encode(), len(answer)) + bytes(answer) + request, limit):
                 send({"timed_out": False, "out": 0, "err": 0, "status": 0, "checker": True})
                 return

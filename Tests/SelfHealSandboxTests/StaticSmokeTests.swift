@@ -68,6 +68,7 @@ struct StaticSmokeTests {
         // Found by a review: each of these once passed without a fork, and fails when imported.
         ("a default that calls a rebound name", "set = 5\n\ndef solve(x=set()):\n    return x\n", "solve", false),
         ("a name from __main__, another module in a job", "from __main__ import send as solve\n", "solve", false),
+        ("an attribute of __main__ in an annotation", "import __main__ as m\n\ndef solve(x: m.CHECKER):\n    return 1\n", "solve", false),
         ("a __future__ feature bound to a builtin's name", "from __future__ import division as list\n\ndef solve(x: list[int]):\n    return x\n", "solve", false),
         ("a module bound to __annotations__", "import os as __annotations__\nx: int = 1\n\ndef solve():\n    return x\n", "solve", false),
         ("a private name mangled in a class body", "__T = 5\n\nclass A:\n    x: __T = 1\n\ndef solve():\n    return 1\n", "solve", false),
