@@ -13,6 +13,8 @@ struct HTTPExchange: Sendable {
     let redactor: SecretRedactor
     /// Largest answer accepted; a chat completion is a few kilobytes.
     var maxResponseBytes = 8 << 20
+    /// Takes the calls to `http://` URLs (a model server, a gateway); nil: `client` takes all.
+    var plainClient: PlainHTTPClient? = .shared
 
     struct Answer {
         var status: Int
@@ -23,6 +25,9 @@ struct HTTPExchange: Sendable {
     /// POSTs `body` to `url`. A deadline bounds waiting for the answer's head; the caller's
     /// timeout (task cancellation) bounds the whole exchange, body included.
     func post(url: String, headers: [(String, String)], body: Data, deadline: Duration) async throws -> Answer {
+        if let plainClient, let target = PlainHTTPTarget(url: url) {
+            return try await post(target, url: url, client: plainClient, headers: headers, body: body, deadline: deadline)
+        }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -42,6 +47,29 @@ struct HTTPExchange: Sendable {
         } catch let error as HTTPClientError where error == .cancelled && Task.isCancelled {
             throw CancellationError()
         } catch {
+            throw failure(.unavailable, "the provider cannot be reached", detail: "\(url): \(error)")
+        }
+    }
+
+    private func post(
+        _ target: PlainHTTPTarget, url: String, client: PlainHTTPClient, headers: [(String, String)], body: Data, deadline: Duration
+    ) async throws -> Answer {
+        let all = [("Content-Type", "application/json"), ("Accept", "application/json")] + headers
+        do {
+            let response = try await client.post(
+                target, headers: all, body: ByteBuffer(bytes: body), timeout: deadline, maxResponseBytes: maxResponseBytes
+            )
+            return Answer(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
+        } catch PlainHTTPClient.Failure.tooLarge {
+            throw failure(.malformed, "the answer exceeds \(maxResponseBytes) bytes", detail: url)
+        } catch PlainHTTPClient.Failure.timedOut {
+            throw failure(.timeout, "no answer within \(deadline.secondsText)", detail: url)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch PlainHTTPClient.Failure.connection(let why) {
+            throw failure(.unavailable, "the provider cannot be reached", detail: "\(url): \(why)")
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
             throw failure(.unavailable, "the provider cannot be reached", detail: "\(url): \(error)")
         }
     }

@@ -1,0 +1,192 @@
+import NIOConcurrencyHelpers
+public import NIOCore
+public import NIOHTTP1
+import NIOPosix
+
+/// A small HTTP/1.1 client for `http://` LLM endpoints (a model server or a gateway beside
+/// selfheal): one POST at a time per connection, connections kept alive and reused. It does
+/// what an LLM call needs and nothing else (no TLS, no redirects, no proxies, no compression:
+/// `https://` goes through AsyncHTTPClient), and does it with less work per call: the
+/// connection is taken from a list under one lock, the exchange runs on the connection's event
+/// loop, which a new connection shares with the calling task (`bench overhead`: selfheal's
+/// two LLM calls were a quarter of its CPU per request through AsyncHTTPClient).
+public final class PlainHTTPClient: Sendable {
+    /// One client for the life of the process.
+    public static let shared = PlainHTTPClient()
+
+    public struct Response: Sendable {
+        public var status: Int
+        public var headers: HTTPHeaders
+        public var body: ByteBuffer
+    }
+
+    public enum Failure: Error, Equatable {
+        /// No whole answer before the deadline.
+        case timedOut
+        /// The answer's body is longer than the caller accepts.
+        case tooLarge(limit: Int)
+        /// The connection could not be made or broke before the answer was whole.
+        case connection(String)
+    }
+
+    /// Idle connections kept per host and port; more are closed when they come back.
+    let maxIdlePerHost: Int
+    private let idle = NIOLockedValueBox([String: [PlainHTTPConnection]]())
+
+    public init(maxIdlePerHost: Int = 64) {
+        self.maxIdlePerHost = maxIdlePerHost
+    }
+
+    /// POSTs `body` to `target` and collects the answer, all of it within `timeout`.
+    /// Cancelling the calling task closes the connection and throws `CancellationError`.
+    public func post(
+        _ target: PlainHTTPTarget, headers: [(String, String)], body: ByteBuffer, timeout: Duration, maxResponseBytes: Int
+    ) async throws -> Response {
+        let deadline = NIODeadline.now() + .nanoseconds(timeout.nanoseconds)
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: target.path)
+        head.headers.add(name: "Host", value: target.hostHeader)
+        head.headers.add(name: "Content-Length", value: String(body.readableBytes))
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        // A connection kept from an earlier call may have been closed by the server meanwhile
+        // (its idle timeout) just as this call was written on it; the answer then never
+        // started, and the call goes once more on a new connection.
+        if let reused = takeIdle(target.key) {
+            do {
+                return try await exchange(on: reused, target: target, head: head, body: body, deadline: deadline, maxResponseBytes: maxResponseBytes)
+            } catch let failure as PlainHTTPConnection.Broken where !failure.answerStarted {
+                try Task.checkCancellation()
+            }
+        }
+        let connection = try await connect(target, deadline: deadline)
+        do {
+            return try await exchange(on: connection, target: target, head: head, body: body, deadline: deadline, maxResponseBytes: maxResponseBytes)
+        } catch let failure as PlainHTTPConnection.Broken {
+            try Task.checkCancellation()
+            throw Failure.connection(failure.reason)
+        }
+    }
+
+    /// Closes every idle connection (tests; a process exiting need not).
+    public func closeIdle() {
+        let all = idle.withLockedValue { idle in
+            defer { idle.removeAll() }
+            return idle.values.flatMap { $0 }
+        }
+        for connection in all { connection.channel.close(promise: nil) }
+    }
+
+    /// Idle connections now, for tests.
+    var idleCount: Int { idle.withLockedValue { $0.values.reduce(0) { $0 + $1.count } } }
+
+    private func exchange(
+        on connection: PlainHTTPConnection, target: PlainHTTPTarget, head: HTTPRequestHead, body: ByteBuffer, deadline: NIODeadline,
+        maxResponseBytes: Int
+    ) async throws -> Response {
+        let response = try await connection.exchange(head: head, body: body, deadline: deadline, maxResponseBytes: maxResponseBytes)
+        if response.keepAlive {
+            giveBack(connection, key: target.key)
+        } else {
+            connection.channel.close(promise: nil)
+        }
+        return response.response
+    }
+
+    private func takeIdle(_ key: String) -> PlainHTTPConnection? {
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop
+        return idle.withLockedValue { idle in
+            guard var list = idle[key], !list.isEmpty else { return nil }
+            defer { idle[key] = list }
+            // Closed ones (the server's idle timeout) are dropped on the way; one on the calling
+            // task's own event loop is preferred (no hop between threads).
+            list.removeAll { !$0.channel.isActive }
+            if let loop, let index = list.lastIndex(where: { $0.channel.eventLoop === loop }) {
+                return list.remove(at: index)
+            }
+            return list.popLast()
+        }
+    }
+
+    private func giveBack(_ connection: PlainHTTPConnection, key: String) {
+        let kept = idle.withLockedValue { idle in
+            var list = idle[key, default: []]
+            guard list.count < maxIdlePerHost else { return false }
+            list.append(connection)
+            idle[key] = list
+            return true
+        }
+        if !kept { connection.channel.close(promise: nil) }
+    }
+
+    private func connect(_ target: PlainHTTPTarget, deadline: NIODeadline) async throws -> PlainHTTPConnection {
+        let left = deadline - .now()
+        guard left > .zero else { throw Failure.timedOut }
+        let collector = PlainHTTPConnection.Collector()
+        // The calling task's event loop when it runs on one: the exchanges then stay on its thread.
+        let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton.any())
+            .connectTimeout(min(left, .seconds(10)))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(collector)
+                }
+            }
+        do {
+            let channel = try await bootstrap.connect(host: target.host, port: target.port).get()
+            return PlainHTTPConnection(channel: channel, collector: collector)
+        } catch let error as ChannelError where error == .connectTimeout(min(left, .seconds(10))) {
+            throw left <= .seconds(10) ? Failure.timedOut : Failure.connection("\(error)")
+        } catch {
+            throw Failure.connection("\(error)")
+        }
+    }
+}
+
+/// Where a plain-HTTP call goes, read from its URL once.
+public struct PlainHTTPTarget: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    /// The path and query, "/" at least.
+    public var path: String
+
+    /// nil unless `url` is `http://host[:port][/path]` (an IPv6 host in brackets).
+    public init?(url: String) {
+        guard url.lowercased().hasPrefix("http://") else { return nil }
+        let rest = url.dropFirst("http://".count)
+        let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
+        let authority = rest[..<authorityEnd]
+        var path = String(rest[authorityEnd...])
+        if let fragment = path.firstIndex(of: "#") { path = String(path[..<fragment]) }
+        if path.isEmpty || path.first == "?" { path = "/" + path }
+        guard !authority.isEmpty, !authority.contains("@") else { return nil }
+        let hostPart: Substring, portPart: Substring?
+        if authority.first == "[" {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            hostPart = authority[authority.index(after: authority.startIndex)..<close]
+            let after = authority[authority.index(after: close)...]
+            guard after.isEmpty || after.first == ":" else { return nil }
+            portPart = after.isEmpty ? nil : after.dropFirst()
+        } else {
+            let pieces = authority.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+            hostPart = pieces[0]
+            portPart = pieces.count > 1 ? pieces[1] : nil
+        }
+        guard !hostPart.isEmpty else { return nil }
+        var port = 80
+        if let portPart {
+            guard let value = Int(portPart), (1...65535).contains(value) else { return nil }
+            port = value
+        }
+        host = String(hostPart)
+        self.port = port
+        self.path = path
+    }
+
+    /// The `Host` header: the port only when it is not 80.
+    var hostHeader: String {
+        let name = host.contains(":") ? "[\(host)]" : host
+        return port == 80 ? name : "\(name):\(port)"
+    }
+
+    var key: String { "\(host)|\(port)" }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import NIOCore
+@testable import SelfHealLLM
+import SelfHealTestSupport
+import Testing
+
+/// The lean client `http://` LLM calls go through: it keeps connections alive and reuses
+/// them, recovers from a server that dropped an idle one, and fails every other way with the
+/// error the provider layer turns into a clear message.
+@Suite("Plain HTTP client", .timeLimit(.minutes(1)))
+struct PlainHTTPClientTests {
+    let body = ByteBuffer(string: #"{"model": "m"}"#)
+
+    func target(_ server: RawHTTPServer) -> PlainHTTPTarget {
+        PlainHTTPTarget(url: "http://127.0.0.1:\(server.port)/v1/chat/completions")!
+    }
+
+    @Test("URLs: host, port, path and query read once; anything but plain http is left to AsyncHTTPClient")
+    func targets() {
+        let full = PlainHTTPTarget(url: "http://127.0.0.1:8080/v1/chat/completions?api-version=2")
+        #expect(full?.host == "127.0.0.1")
+        #expect(full?.port == 8080)
+        #expect(full?.path == "/v1/chat/completions?api-version=2")
+        #expect(full?.hostHeader == "127.0.0.1:8080")
+        let bare = PlainHTTPTarget(url: "HTTP://models.internal")
+        #expect(bare?.port == 80)
+        #expect(bare?.path == "/")
+        #expect(bare?.hostHeader == "models.internal")
+        let six = PlainHTTPTarget(url: "http://[::1]:9000/v1#part")
+        #expect(six?.host == "::1")
+        #expect(six?.path == "/v1")
+        #expect(six?.hostHeader == "[::1]:9000")
+        for url in ["https://api.openai.com/v1", "http://user:pass@host/v1", "http://host:0/", "http://host:99999/", "http://host:x/", "http:///v1", "http://[::1/v1"] {
+            #expect(PlainHTTPTarget(url: url) == nil, "\(url)")
+        }
+    }
+
+    @Test("sequential calls share one kept-alive connection")
+    func keepsConnectionsAlive() async throws {
+        let server = try await RawHTTPServer.start { index in .answer(status: 200, body: #"{"n": \#(index)}"#) }
+        let client = PlainHTTPClient()
+        for index in 0..<5 {
+            let response = try await client.post(target(server), headers: [("X-Test", "1")], body: body, timeout: .seconds(5), maxResponseBytes: 1 << 20)
+            #expect(response.status == 200)
+            #expect(String(buffer: response.body) == #"{"n": \#(index)}"#)
+        }
+        #expect(server.connections == 1)
+        #expect(server.requests == 5)
+        #expect(client.idleCount == 1)
+        client.closeIdle()
+        await server.stop()
+    }
+
+    @Test("a server that says Connection: close gets a new connection per call, and none is kept")
+    func honoursConnectionClose() async throws {
+        let server = try await RawHTTPServer.start { _ in .answer(status: 200, body: "{}", close: true) }
+        let client = PlainHTTPClient()
+        for _ in 0..<3 {
+            let response = try await client.post(target(server), headers: [], body: body, timeout: .seconds(5), maxResponseBytes: 1 << 20)
+            #expect(response.status == 200)
+        }
+        #expect(server.connections == 3)
+        #expect(client.idleCount == 0)
+        await server.stop()
+    }
+
+    @Test("a kept connection the server dropped without a word: the call goes again on a new one, once")
+    func retriesAStaleConnectionOnce() async throws {
+        // Each connection answers its first request and hangs up on the next: the second call
+        // finds its kept connection dead only once it has written on it.
+        let server = try await RawHTTPServer.start { index in index == 0 ? .answer(status: 200, body: #"{"ok": true}"#) : .hangUp }
+        let client = PlainHTTPClient()
+        for _ in 0..<3 {
+            let response = try await client.post(target(server), headers: [], body: body, timeout: .seconds(5), maxResponseBytes: 1 << 20)
+            #expect(String(buffer: response.body) == #"{"ok": true}"#)
+        }
+        #expect(server.connections == 3)
+        #expect(server.requests == 5)
+        client.closeIdle()
+        await server.stop()
+    }
+
+    @Test("a fresh connection the server drops is an error that says so, not a retry")
+    func aDroppedFreshConnectionFails() async throws {
+        let server = try await RawHTTPServer.start { _ in .hangUp }
+        let client = PlainHTTPClient()
+        do {
+            _ = try await client.post(target(server), headers: [], body: body, timeout: .seconds(5), maxResponseBytes: 1 << 20)
+            Issue.record("a call whose connection was dropped succeeded")
+        } catch let failure as PlainHTTPClient.Failure {
+            guard case .connection = failure else { Issue.record("\(failure)"); return }
+        }
+        #expect(server.requests == 1)
+        await server.stop()
+    }
+
+    @Test("no answer within the timeout: timedOut, promptly, and the connection is closed")
+    func timesOut() async throws {
+        let server = try await RawHTTPServer.start { _ in .silence }
+        let client = PlainHTTPClient()
+        let started = ContinuousClock.now
+        await #expect(throws: PlainHTTPClient.Failure.timedOut) {
+            try await client.post(target(server), headers: [], body: body, timeout: .milliseconds(200), maxResponseBytes: 1 << 20)
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        #expect(await eventually(within: .seconds(5)) { server.closed == 1 })
+        #expect(client.idleCount == 0)
+        await server.stop()
+    }
+
+    @Test("an answer longer than the caller accepts: tooLarge, and the connection is closed")
+    func refusesTooLargeAnswers() async throws {
+        let server = try await RawHTTPServer.start { _ in .answer(status: 200, body: String(repeating: "x", count: 100_000)) }
+        let client = PlainHTTPClient()
+        await #expect(throws: PlainHTTPClient.Failure.tooLarge(limit: 1000)) {
+            try await client.post(target(server), headers: [], body: body, timeout: .seconds(5), maxResponseBytes: 1000)
+        }
+        #expect(await eventually(within: .seconds(5)) { server.closed == 1 })
+        #expect(client.idleCount == 0)
+        await server.stop()
+    }
+
+    @Test("cancelling the calling task closes the connection and throws CancellationError")
+    func cancellationClosesTheConnection() async throws {
+        let server = try await RawHTTPServer.start { _ in .silence }
+        let client = PlainHTTPClient()
+        let call = Task { [body] in
+            try await client.post(target(server), headers: [], body: body, timeout: .seconds(30), maxResponseBytes: 1 << 20)
+        }
+        #expect(await eventually(within: .seconds(5)) { server.requests == 1 })
+        call.cancel()
+        await #expect(throws: CancellationError.self) { try await call.value }
+        #expect(await eventually(within: .seconds(5)) { server.closed == 1 })
+        await server.stop()
+    }
+
+    @Test("nothing listening: a connection failure")
+    func refusedConnection() async throws {
+        let server = try await RawHTTPServer.start { _ in .silence }
+        let port = server.port
+        await server.stop()
+        let client = PlainHTTPClient()
+        do {
+            _ = try await client.post(
+                PlainHTTPTarget(url: "http://127.0.0.1:\(port)/v1")!, headers: [], body: body, timeout: .seconds(5), maxResponseBytes: 1 << 20
+            )
+            Issue.record("a call to a closed port succeeded")
+        } catch let failure as PlainHTTPClient.Failure {
+            guard case .connection = failure else { Issue.record("\(failure)"); return }
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// An HTTP/1.1 server on a bare NIO pipeline, for the connection behaviour a Hummingbird
+/// server hides: it counts the connections it accepts, and `answer` decides per request
+/// (its index on its connection) what to send, or to close, or to say nothing.
+final class RawHTTPServer: Sendable {
+    enum Reply: Sendable {
+        case answer(status: Int, body: String, close: Bool = false)
+        /// Closes the connection without a word.
+        case hangUp
+        /// Never answers.
+        case silence
+    }
+
+    private let channel: any Channel
+    private let counts: NIOLockedValueBox<(connections: Int, requests: Int, closed: Int)>
+    var port: Int { channel.localAddress?.port ?? 0 }
+    var connections: Int { counts.withLockedValue { $0.connections } }
+    var requests: Int { counts.withLockedValue { $0.requests } }
+    /// Connections the client (or this server) has closed.
+    var closed: Int { counts.withLockedValue { $0.closed } }
+
+    static func start(_ reply: @escaping @Sendable (_ indexOnConnection: Int) -> Reply) async throws -> RawHTTPServer {
+        let counts = NIOLockedValueBox((connections: 0, requests: 0, closed: 0))
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(Handler(reply: reply, counts: counts))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        return RawHTTPServer(channel: channel, counts: counts)
+    }
+
+    private init(channel: any Channel, counts: NIOLockedValueBox<(connections: Int, requests: Int, closed: Int)>) {
+        self.channel = channel
+        self.counts = counts
+    }
+
+    func stop() async {
+        try? await channel.close()
+    }
+
+    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let reply: @Sendable (Int) -> Reply
+        let counts: NIOLockedValueBox<(connections: Int, requests: Int, closed: Int)>
+        var index = 0
+
+        init(reply: @escaping @Sendable (Int) -> Reply, counts: NIOLockedValueBox<(connections: Int, requests: Int, closed: Int)>) {
+            self.reply = reply
+            self.counts = counts
+        }
+
+        func channelActive(context: ChannelHandlerContext) {
+            counts.withLockedValue { $0.connections += 1 }
+            context.fireChannelActive()
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            counts.withLockedValue { $0.closed += 1 }
+            context.fireChannelInactive()
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            guard case .end = unwrapInboundIn(data) else { return }
+            counts.withLockedValue { $0.requests += 1 }
+            defer { index += 1 }
+            switch reply(index) {
+            case .answer(let status, let body, let close):
+                var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(body.utf8.count)")])
+                if close { headers.add(name: "Connection", value: "close") }
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: headers))), promise: nil)
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                if close { context.close(promise: nil) }
+            case .hangUp:
+                context.close(promise: nil)
+            case .silence:
+                break
+            }
+        }
+    }
+}
