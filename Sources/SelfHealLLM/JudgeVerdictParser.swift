@@ -63,8 +63,7 @@ public enum JudgeVerdictParser {
                 index += 1
                 continue
             }
-            let data = Data(characters[index...end])
-            if let object = try? JSONDecoder().decode([String: JSONValue].self, from: data) {
+            if case .object(let object)? = try? JSONValue.parse(characters[index...end]) {
                 objects.append(object)
                 index = end + 1
             } else {

@@ -48,7 +48,7 @@ public struct OpenAICompatibleProvider: LLMAttempting {
     private func completion(from body: Data, request: LLMRequest) throws -> LLMCompletion {
         let response: OpenAIWire.Response
         do {
-            response = try JSONDecoder().decode(OpenAIWire.Response.self, from: body)
+            response = try OpenAIWire.Response(json: body)
         } catch {
             throw exchange.failure(.malformed, "the answer is not a chat completion: \(ProviderErrorBody.excerpt(body) ?? "empty body")", detail: url)
         }

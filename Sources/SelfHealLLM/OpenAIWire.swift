@@ -20,31 +20,64 @@ enum OpenAIWire {
         }
     }
 
-    struct Response: Decodable {
-        struct Choice: Decodable {
-            struct Message: Decodable {
+    /// Read from the answer's JSON as `Codable` would read it (absent or null fields are nil,
+    /// a field of the wrong type makes the whole answer unreadable), in one pass over the bytes.
+    struct Response {
+        struct Choice {
+            struct Message {
                 var content: String?
                 var refusal: String?
             }
             var message: Message?
             var finishReason: String?
-
-            enum CodingKeys: String, CodingKey {
-                case message
-                case finishReason = "finish_reason"
-            }
         }
-        struct Usage: Decodable {
+        struct Usage {
             var promptTokens: Int?
             var completionTokens: Int?
-
-            enum CodingKeys: String, CodingKey {
-                case promptTokens = "prompt_tokens"
-                case completionTokens = "completion_tokens"
-            }
         }
         var choices: [Choice]?
         var usage: Usage?
+
+        struct Unreadable: Error {}
+
+        init(json bytes: some Collection<UInt8>) throws {
+            guard case .object(let root) = try JSONValue.parse(bytes) else { throw Unreadable() }
+            choices = try Self.optional(root["choices"]) { value in
+                guard case .array(let items) = value else { throw Unreadable() }
+                return try items.map { item in
+                    guard case .object(let choice) = item else { throw Unreadable() }
+                    let message = try Self.optional(choice["message"]) { value in
+                        guard case .object(let message) = value else { throw Unreadable() }
+                        return Choice.Message(content: try Self.string(message["content"]), refusal: try Self.string(message["refusal"]))
+                    }
+                    return Choice(message: message, finishReason: try Self.string(choice["finish_reason"]))
+                }
+            }
+            usage = try Self.optional(root["usage"]) { value in
+                guard case .object(let usage) = value else { throw Unreadable() }
+                return Usage(promptTokens: try Self.int(usage["prompt_tokens"]), completionTokens: try Self.int(usage["completion_tokens"]))
+            }
+        }
+
+        private static func optional<T>(_ value: JSONValue?, _ read: (JSONValue) throws -> T) throws -> T? {
+            guard let value, value != .null else { return nil }
+            return try read(value)
+        }
+
+        private static func string(_ value: JSONValue?) throws -> String? {
+            try optional(value) { value in
+                guard case .string(let text) = value else { throw Unreadable() }
+                return text
+            }
+        }
+
+        /// A whole number that fits an `Int`, as `JSONDecoder` accepts (`12`, `12.0`, `1.2e1`).
+        private static func int(_ value: JSONValue?) throws -> Int? {
+            try optional(value) { value in
+                guard case .number(let number) = value, let whole = Int(exactly: number) else { throw Unreadable() }
+                return whole
+            }
+        }
     }
 }
 

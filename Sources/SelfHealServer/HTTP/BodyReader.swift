@@ -19,9 +19,9 @@ struct JSONBody {
         }
         let value: JSONValue
         do {
-            value = try JSONDecoder().decode(JSONValue.self, from: Data(buffer.readableBytesView))
+            value = try JSONValue.parse(buffer.readableBytesView)
         } catch {
-            throw APIError.badRequest("request body is not valid JSON")
+            throw APIError.badRequest("request body is not valid JSON: \(error)")
         }
         guard case .object(let fields) = value else {
             throw APIError.badRequest("request body must be a JSON object, got \(value.typeName)")

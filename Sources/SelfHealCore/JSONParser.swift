@@ -1,0 +1,293 @@
+/// Where and why a document is not JSON.
+public struct JSONParseError: Error, CustomStringConvertible, Equatable {
+    /// Byte offset of the problem in the document.
+    public let offset: Int
+    public let reason: String
+    public var description: String { "\(reason) at byte \(offset)" }
+
+    public init(offset: Int, reason: String) {
+        self.offset = offset
+        self.reason = reason
+    }
+}
+
+/// A strict JSON (RFC 8259) reader straight into `JSONValue`, for the documents read on every
+/// request: the client's body, each LLM answer, the judge's verdict. `JSONDecoder` through
+/// `Codable` cost about 5 % of selfheal's CPU per request on those (`bench overhead`); this
+/// reads the same documents in a single pass over the bytes.
+///
+/// Strict where JSON is (one trailing comma aside, as JSONDecoder): no comments, no NaN, no unescaped control
+/// characters, no lone surrogates, valid UTF-8 only, nothing after the value. Nesting is
+/// bounded (`maxDepth`), so a hostile body cannot exhaust the stack.
+extension JSONValue {
+    public static let maxDepth = 512
+
+    /// The one JSON value `bytes` holds (whitespace around it allowed, a UTF-8 byte-order mark
+    /// before it skipped).
+    public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
+        let result = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(JSONParseError) in try parse(buffer: buffer) }
+        }
+        if let result { return try result.get() }
+        let copy = Array(bytes)
+        return try copy.withUnsafeBufferPointer { buffer throws(JSONParseError) in try parse(buffer: buffer) }
+    }
+
+    public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
+        try parse(Array(text.utf8))
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        var reader = JSONReader(bytes: buffer)
+        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { reader.index = 3 }
+        reader.skipWhitespace()
+        let value = try reader.value(depth: 0)
+        reader.skipWhitespace()
+        guard reader.index == buffer.count else { throw reader.error("unexpected data after the JSON value") }
+        return value
+    }
+}
+
+private struct JSONReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    func error(_ reason: String, at offset: Int? = nil) -> JSONParseError {
+        JSONParseError(offset: offset ?? index, reason: reason)
+    }
+
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x0A, 0x0D, 0x09: index += 1
+            default: return
+            }
+        }
+    }
+
+    mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard index < bytes.count else { throw error("unexpected end of the document") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return try object(depth: depth + 1)
+        case UInt8(ascii: "["): return try array(depth: depth + 1)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+        default: throw error("unexpected character '\(Self.show(bytes[index]))'")
+        }
+    }
+
+    private static func show(_ byte: UInt8) -> String {
+        (0x21...0x7E).contains(byte) ? String(UnicodeScalar(byte)) : "\\u{\(String(byte, radix: 16))}"
+    }
+
+    private mutating func literal(_ word: StaticString) throws(JSONParseError) {
+        let count = word.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw error("unexpected end of the document") }
+        let expected = UnsafeBufferPointer(start: word.utf8Start, count: count)
+        for offset in 0..<count where bytes[index + offset] != expected[offset] {
+            throw error("unexpected character '\(Self.show(bytes[index + offset]))'", at: index + offset)
+        }
+        index += count
+    }
+
+    private mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard depth <= JSONValue.maxDepth else { throw error("nested deeper than \(JSONValue.maxDepth) levels") }
+        index += 1
+        var fields: [String: JSONValue] = [:]
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(fields)
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of the document") }
+            guard bytes[index] == UInt8(ascii: "\"") else { throw error("expected a field name in quotes") }
+            let key = try string()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a field name") }
+            index += 1
+            skipWhitespace()
+            let value = try value(depth: depth)
+            // The first of a repeated name counts, as with JSONDecoder.
+            if fields[key] == nil { fields[key] = value }
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of the document") }
+            switch bytes[index] {
+            case UInt8(ascii: ","):
+                index += 1
+                if closes(UInt8(ascii: "}")) { return .object(fields) }
+            case UInt8(ascii: "}"): index += 1; return .object(fields)
+            default: throw error("expected ',' or '}' in an object")
+            }
+        }
+    }
+
+    private mutating func array(depth: Int) throws(JSONParseError) -> JSONValue {
+        guard depth <= JSONValue.maxDepth else { throw error("nested deeper than \(JSONValue.maxDepth) levels") }
+        index += 1
+        var items: [JSONValue] = []
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return .array(items)
+        }
+        while true {
+            skipWhitespace()
+            items.append(try value(depth: depth))
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of the document") }
+            switch bytes[index] {
+            case UInt8(ascii: ","):
+                index += 1
+                if closes(UInt8(ascii: "]")) { return .array(items) }
+            case UInt8(ascii: "]"): index += 1; return .array(items)
+            default: throw error("expected ',' or ']' in an array")
+            }
+        }
+    }
+
+    /// A comma before the closing bracket, which JSONDecoder lets pass (and so does this, so
+    /// that a body or a verdict it took is still taken).
+    private mutating func closes(_ bracket: UInt8) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == bracket else { return false }
+        index += 1
+        return true
+    }
+
+    private mutating func number() throws(JSONParseError) -> Double {
+        let start = index
+        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        guard index < bytes.count, Self.isDigit(bytes[index]) else { throw error("expected a digit") }
+        if bytes[index] == UInt8(ascii: "0") {
+            index += 1
+            if index < bytes.count, Self.isDigit(bytes[index]) { throw error("a number cannot start with 0") }
+        } else {
+            skipDigits()
+        }
+        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+            index += 1
+            guard index < bytes.count, Self.isDigit(bytes[index]) else { throw error("expected a digit after '.'") }
+            skipDigits()
+        }
+        if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
+            index += 1
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            guard index < bytes.count, Self.isDigit(bytes[index]) else { throw error("expected a digit in the exponent") }
+            skipDigits()
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        guard let number = Double(text), number.isFinite else { throw error("number \(text) is out of range", at: start) }
+        return number
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte &- UInt8(ascii: "0") < 10 }
+
+    private mutating func skipDigits() {
+        while index < bytes.count, Self.isDigit(bytes[index]) { index += 1 }
+    }
+
+    /// A string at `index` (its opening quote), unescaped.
+    private mutating func string() throws(JSONParseError) -> String {
+        index += 1
+        let start = index
+        // Most strings have no escape: find the closing quote, then check the bytes once.
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                defer { index += 1 }
+                return try text(start..<index)
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("unescaped control character in a string") }
+            index += 1
+        }
+        guard index < bytes.count else { throw error("unterminated string", at: start - 1) }
+        var unescaped = Array(bytes[start..<index])
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""):
+                index += 1
+                return try unescaped.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+                    guard let string = String(validating: buffer, as: UTF8.self) else {
+                        throw error("a string is not valid UTF-8", at: start)
+                    }
+                    return string
+                }
+            case UInt8(ascii: "\\"):
+                index += 1
+                try escape(into: &unescaped)
+            case 0..<0x20:
+                throw error("unescaped control character in a string")
+            default:
+                unescaped.append(byte)
+                index += 1
+            }
+        }
+        throw error("unterminated string", at: start - 1)
+    }
+
+    private func text(_ range: Range<Int>) throws(JSONParseError) -> String {
+        let slice = UnsafeBufferPointer(rebasing: bytes[range])
+        guard let string = String(validating: slice, as: UTF8.self) else { throw error("a string is not valid UTF-8", at: range.lowerBound) }
+        return string
+    }
+
+    /// The escape after a backslash (at `index`), appended as UTF-8.
+    private mutating func escape(into output: inout [UInt8]) throws(JSONParseError) {
+        guard index < bytes.count else { throw error("unterminated string") }
+        let byte = bytes[index]
+        index += 1
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): output.append(byte)
+        case UInt8(ascii: "b"): output.append(0x08)
+        case UInt8(ascii: "f"): output.append(0x0C)
+        case UInt8(ascii: "n"): output.append(0x0A)
+        case UInt8(ascii: "r"): output.append(0x0D)
+        case UInt8(ascii: "t"): output.append(0x09)
+        case UInt8(ascii: "u"):
+            var scalar = UInt32(try hex4())
+            if (0xD800..<0xDC00).contains(scalar) {
+                guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                    throw error("a \\u escape is half of a surrogate pair")
+                }
+                index += 2
+                let low = UInt32(try hex4())
+                guard (0xDC00..<0xE000).contains(low) else { throw error("a \\u escape is half of a surrogate pair") }
+                scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+            } else if (0xDC00..<0xE000).contains(scalar) {
+                throw error("a \\u escape is half of a surrogate pair")
+            }
+            output.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+        default:
+            throw error("invalid escape '\\\(Self.show(byte))'", at: index - 2)
+        }
+    }
+
+    private mutating func hex4() throws(JSONParseError) -> UInt16 {
+        guard index + 4 <= bytes.count else { throw error("unterminated \\u escape") }
+        var value: UInt16 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw error("expected 4 hex digits after \\u")
+            }
+            value = value << 4 | UInt16(digit)
+            index += 1
+        }
+        return value
+    }
+}

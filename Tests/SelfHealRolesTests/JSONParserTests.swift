@@ -1,0 +1,68 @@
+import Foundation
+import SelfHealCore
+import Testing
+
+/// `JSONValue.parse` reads the client's body, every LLM answer and the judge's verdict: it must
+/// accept exactly what `JSONDecoder` accepts, read it to the same value, and say where a
+/// document goes wrong.
+@Suite("JSON parser")
+struct JSONParserTests {
+    static let valid = [
+        #"{}"#, #"[]"#, #""""#, #"0"#, #"-0"#, #"12"#, #"-12.5e-3"#, #"1E+2"#, #"0.5"#, #"true"#, #"false"#, #"null"#,
+        #" { "a" : [1, 2.5, "x", true, false, null, {"b": {}}, []] } "#,
+        #"{"text": "line\nnext\ttab \"quoted\" back\\slash \/ \b\f\r"}"#,
+        #"{"unicode": "\u00e9\u4e2d\ud83d\ude00 é中😀", "nul": "a\u0000b"}"#,
+        #"{"dup": 1, "dup": 2}"#, #"{"a": 1,}"#, "[1, 2 , ]",
+        #"{"choices":[{"index":0,"message":{"role":"assistant","content":"```python\ndef f():\n    return 1\n```"},"finish_reason":"stop"}],"usage":{"prompt_tokens":40,"completion_tokens":30}}"#,
+        "\u{FEFF}{\"bom\": true}",
+        "[1.7976931348623157e308, 5e-324, 123456789012345678901234567890]",
+    ]
+
+    static let invalid = [
+        "", " ", "{", "[", "]", "}", #"{"a"}"#, #"{"a":}"#, "[,]", "{,}", "[1,,]", #"{"a":1,,}"#, "[1 2]", #"{a: 1}"#, "{'a': 1}",
+        "01", "1.", ".5", "-", "+1", "1e", "1e+", "0x10", "NaN", "Infinity", "-Infinity", "tru", "nul", "True",
+        #""abc"#, "\"a\u{01}b\"", #""\x41""#, #""\u12G4""#, #""\ud83d""#, #""\ude00""#, #""\ud83dx""#, #"{"a":1} x"#, "[1] [2]",
+        "/* comment */ 1", "1 // comment", "[1e400]",
+    ]
+
+    @Test("accepts what JSONDecoder accepts (a trailing comma too), with the same value (the first of a repeated name)")
+    func validDocuments() throws {
+        for text in Self.valid {
+            let expected = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+            #expect(try JSONValue.parse(text) == expected, "\(text)")
+        }
+        let read = try JSONValue.parse(#"{"unicode": "\u00e9\ud83d\ude00", "n": -12.5e-3}"#)
+        #expect(read == .object(["unicode": .string("é😀"), "n": .number(-0.0125)]))
+    }
+
+    @Test("refuses what JSONDecoder refuses")
+    func invalidDocuments() {
+        for text in Self.invalid {
+            #expect((try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) == nil, "JSONDecoder took \(text)")
+            #expect((try? JSONValue.parse(text)) == nil, "\(text)")
+        }
+        // Bytes that are not UTF-8, inside a string and outside one.
+        for bytes: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0xC3, 0x22], [0xFF], [0x5B, 0xED, 0xA0, 0x80, 0x5D]] {
+            #expect((try? JSONValue.parse(bytes)) == nil, "\(bytes)")
+        }
+    }
+
+    @Test("an error names what is wrong and where")
+    func errorsSayWhere() {
+        #expect(throws: JSONParseError(offset: 8, reason: "expected ',' or '}' in an object")) { try JSONValue.parse(#"{"a": 1 "b": 2}"#) }
+        #expect(throws: JSONParseError(offset: 1, reason: "unexpected character '''")) { try JSONValue.parse("['x']") }
+        #expect(throws: JSONParseError(offset: 5, reason: "unexpected data after the JSON value")) { try JSONValue.parse("true false") }
+        #expect(throws: JSONParseError(offset: 0, reason: "unterminated string")) { try JSONValue.parse(#""abc"#) }
+        #expect("\(JSONParseError(offset: 3, reason: "expected a digit"))" == "expected a digit at byte 3")
+    }
+
+    @Test("nesting is bounded: a hostile document is an error, not a crashed stack")
+    func depthIsBounded() throws {
+        let deepest = String(repeating: "[", count: JSONValue.maxDepth) + String(repeating: "]", count: JSONValue.maxDepth)
+        _ = try JSONValue.parse(deepest)
+        #expect(throws: JSONParseError.self) {
+            try JSONValue.parse(String(repeating: "[", count: JSONValue.maxDepth + 1) + String(repeating: "]", count: JSONValue.maxDepth + 1))
+        }
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(String(repeating: #"{"a":"#, count: 200_000)) }
+    }
+}
