@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 import Metrics
+import NIOCore
 public import NIOPosix
 public import SelfHealCore
 public import SelfHealLua
@@ -69,7 +70,9 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
 
     public func score(_ context: RuleContext) async -> RuleSetScore {
         do {
-            return try await threadPool.runIfActive { self.scoreBlocking(context) }
+            // Back on the caller's event loop (the one its connection is on), not on any loop.
+            guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return try await threadPool.runIfActive { self.scoreBlocking(context) } }
+            return try await threadPool.runIfActive(eventLoop: loop) { self.scoreBlocking(context) }.get()
         } catch {
             // The pool has been shut down (process exit): still answer, on this thread.
             return scoreBlocking(context)

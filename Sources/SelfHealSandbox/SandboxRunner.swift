@@ -1,6 +1,7 @@
 import Foundation
 public import Logging
 import Metrics
+import NIOCore
 import NIOPosix
 public import SelfHealCore
 
@@ -174,7 +175,9 @@ public final class SandboxRunner: CodeRunning {
     /// whose manager thread wakes for its pool's bookkeeping too (`bench overhead`).
     private func blocking<T: Sendable>(_ body: @escaping @Sendable () -> Result<T, SandboxError>) async -> Result<T, SandboxError> {
         do {
-            return try await threads.runIfActive(body)
+            // Back on the caller's event loop (the one its connection is on), not on any loop.
+            guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return try await threads.runIfActive(body) }
+            return try await threads.runIfActive(eventLoop: loop, body).get()
         } catch {
             return .failure(.launchFailed("the sandbox is shutting down"))
         }
