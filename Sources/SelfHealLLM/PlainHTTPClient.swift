@@ -48,13 +48,15 @@ public final class PlainHTTPClient: Sendable {
         head.headers.add(name: "Content-Length", value: String(body.readableBytes))
         for (name, value) in headers { head.headers.add(name: name, value: value) }
         // A connection kept from an earlier call may have been closed by the server meanwhile
-        // (its idle timeout) just as this call was written on it; the answer then never
-        // started, and the call goes once more on a new connection.
+        // (its idle timeout) just as this call was being written on it. When the request did
+        // not all go out, the server cannot have taken it, and it goes once more on a new
+        // connection; when it did, the call fails (the server may be working on it).
         if let reused = takeIdle(target.key) {
             do {
                 return try await exchange(on: reused, target: target, head: head, body: body, deadline: deadline, maxResponseBytes: maxResponseBytes)
-            } catch let failure as PlainHTTPConnection.Broken where !failure.answerStarted {
+            } catch let failure as PlainHTTPConnection.Broken {
                 try Task.checkCancellation()
+                if failure.requestSent { throw Failure.connection(failure.reason) }
             }
         }
         let connection = try await connect(target, deadline: deadline)

@@ -10,8 +10,9 @@ struct PlainHTTPConnection: Sendable {
     /// The connection broke (closed, reset, a decoding error) before the answer was whole.
     struct Broken: Error {
         var reason: String
-        /// Some of the answer had arrived: the request was taken, and is not sent again.
-        var answerStarted: Bool
+        /// The whole request had been written: the server may have taken it, so it is not sent
+        /// again (an LLM call may cost money; `ResilientProvider` decides on retries).
+        var requestSent: Bool
     }
 
     struct Answer: Sendable {
@@ -24,10 +25,12 @@ struct PlainHTTPConnection: Sendable {
         let promise = channel.eventLoop.makePromise(of: Answer.self)
         let channel = self.channel, collector = self.collector
         let send: @Sendable () -> Void = {
-            collector.expect(promise, deadline: deadline, maxResponseBytes: maxResponseBytes)
+            guard collector.expect(promise, deadline: deadline, maxResponseBytes: maxResponseBytes) else { return }
             channel.write(HTTPClientRequestPart.head(head), promise: nil)
             channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
-            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            let written = channel.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenSuccess { collector.requestWritten() }
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: written)
         }
         if channel.eventLoop.inEventLoop { send() } else { channel.eventLoop.execute(send) }
         return try await withTaskCancellationHandler {
@@ -43,6 +46,8 @@ struct PlainHTTPConnection: Sendable {
         typealias InboundIn = HTTPClientResponsePart
 
         private var promise: EventLoopPromise<Answer>?
+        /// The waiting call's request is all written.
+        private var sent = false
         private var head: HTTPResponseHead?
         private var body = ByteBuffer()
         private var limit = 0
@@ -52,21 +57,33 @@ struct PlainHTTPConnection: Sendable {
         func handlerAdded(context: ChannelHandlerContext) { self.context = context }
         func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
-        func expect(_ promise: EventLoopPromise<Answer>, deadline: NIODeadline, maxResponseBytes: Int) {
+        /// Readies for `promise`'s answer; false (and `promise` failed) when the connection is
+        /// closed already.
+        func expect(_ promise: EventLoopPromise<Answer>, deadline: NIODeadline, maxResponseBytes: Int) -> Bool {
             guard let context, context.channel.isActive else {
-                promise.fail(Broken(reason: "the connection is closed", answerStarted: false))
-                return
+                promise.fail(Broken(reason: "the connection is closed", requestSent: false))
+                return false
             }
             self.promise = promise
+            sent = false
             head = nil
             body.clear()
             limit = maxResponseBytes
             timer = context.eventLoop.scheduleTask(deadline: deadline) { [weak self] in
                 self?.finish(.failure(PlainHTTPClient.Failure.timedOut))
             }
+            return true
         }
 
+        func requestWritten() { sent = true }
+
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            // Bytes nobody asked for (an unsolicited 408, a body longer than announced) would
+            // be read as the next call's answer: such a connection is not used again.
+            guard promise != nil else {
+                context.close(promise: nil)
+                return
+            }
             switch unwrapInboundIn(data) {
             case .head(let received):
                 // An informational answer (100 Continue) comes before the real one.
@@ -81,7 +98,11 @@ struct PlainHTTPConnection: Sendable {
                 body.writeBuffer(&part)
             case .end:
                 guard let head else { return }
-                let answer = Answer(response: .init(status: Int(head.status.code), headers: head.headers, body: body), keepAlive: head.isKeepAlive)
+                // An answer that came before the request was all written (the server did not
+                // wait for the body) leaves the rest of the body on the wire: not kept.
+                let answer = Answer(
+                    response: .init(status: Int(head.status.code), headers: head.headers, body: body), keepAlive: head.isKeepAlive && sent
+                )
                 body = ByteBuffer()
                 self.head = nil
                 finish(.success(answer), close: false)
@@ -89,23 +110,25 @@ struct PlainHTTPConnection: Sendable {
         }
 
         func channelInactive(context: ChannelHandlerContext) {
-            finish(.failure(Broken(reason: "the server closed the connection", answerStarted: head != nil)))
+            finish(.failure(Broken(reason: "the server closed the connection", requestSent: sent)))
             context.fireChannelInactive()
         }
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
-            finish(.failure(Broken(reason: "\(error)", answerStarted: head != nil)))
+            finish(.failure(Broken(reason: "\(error)", requestSent: sent)))
         }
 
-        /// Answers the waiting call, once; a connection whose call failed is closed (what is
-        /// left of its answer would be read as the next one's).
+        /// Answers the waiting call, if any, once; a connection that failed is closed, with or
+        /// without a call waiting (what is left of an answer would be read as the next one's,
+        /// and HTTP's decoder stays failed).
         private func finish(_ result: Result<Answer, any Error>, close: Bool = true) {
             timer?.cancel()
             timer = nil
-            guard let promise else { return }
-            self.promise = nil
+            // Taken first: closing calls `channelInactive`, which must not answer it instead.
+            let waiting = promise
+            promise = nil
             if close { context?.close(promise: nil) }
-            promise.completeWith(result)
+            waiting?.completeWith(result)
         }
     }
 }

@@ -64,18 +64,48 @@ struct PlainHTTPClientTests {
         await server.stop()
     }
 
-    @Test("a kept connection the server dropped without a word: the call goes again on a new one, once")
-    func retriesAStaleConnectionOnce() async throws {
-        // Each connection answers its first request and hangs up on the next: the second call
-        // finds its kept connection dead only once it has written on it.
-        let server = try await RawHTTPServer.start { index in index == 0 ? .answer(status: 200, body: #"{"ok": true}"#) : .hangUp }
+    @Test("a kept connection the server closed while it was idle is not used: the call goes on a new one")
+    func dropsConnectionsClosedWhileIdle() async throws {
+        let server = try await RawHTTPServer.start { _ in .answerThenIdleClose(body: #"{"ok": true}"#, after: .milliseconds(50)) }
         let client = PlainHTTPClient()
-        for _ in 0..<3 {
+        for _ in 0..<2 {
             let response = try await client.post(target(server), headers: [], body: body, timeout: .seconds(5), maxResponseBytes: 1 << 20)
             #expect(String(buffer: response.body) == #"{"ok": true}"#)
+            #expect(await eventually(within: .seconds(5)) { server.closed == server.connections })
         }
-        #expect(server.connections == 3)
-        #expect(server.requests == 5)
+        #expect(server.connections == 2)
+        #expect(server.requests == 2)
+        await server.stop()
+    }
+
+    @Test("a kept connection the server dropped after taking the request: an error, and the request is not sent again")
+    func doesNotResendATakenRequest() async throws {
+        // Each connection answers its first request and hangs up on the next, having read it.
+        let server = try await RawHTTPServer.start { index in index == 0 ? .answer(status: 200, body: #"{"ok": true}"#) : .hangUp }
+        let client = PlainHTTPClient()
+        _ = try await client.post(target(server), headers: [], body: body, timeout: .seconds(5), maxResponseBytes: 1 << 20)
+        do {
+            _ = try await client.post(target(server), headers: [], body: body, timeout: .seconds(5), maxResponseBytes: 1 << 20)
+            Issue.record("a call whose connection was dropped succeeded")
+        } catch let failure as PlainHTTPClient.Failure {
+            guard case .connection = failure else { Issue.record("\(failure)"); return }
+        }
+        #expect(server.connections == 1)
+        #expect(server.requests == 2)
+        await server.stop()
+    }
+
+    @Test("bytes after an answer (more body than announced) close the connection: the next call is not read from them")
+    func unsolicitedBytesRetireTheConnection() async throws {
+        let server = try await RawHTTPServer.start { index in .answer(status: 200, body: #"{"n": \#(index)}"#, trailing: index == 0 ? "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n" : "") }
+        let client = PlainHTTPClient()
+        let first = try await client.post(target(server), headers: [], body: body, timeout: .seconds(5), maxResponseBytes: 1 << 20)
+        #expect(String(buffer: first.body) == #"{"n": 0}"#)
+        let second = try await client.post(target(server), headers: [], body: body, timeout: .seconds(5), maxResponseBytes: 1 << 20)
+        #expect(second.status == 200)
+        #expect(String(buffer: second.body) == #"{"n": 0}"#)
+        #expect(server.connections == 2)
+        #expect(server.requests == 2)
         client.closeIdle()
         await server.stop()
     }

@@ -8,7 +8,10 @@ import NIOPosix
 /// (its index on its connection) what to send, or to close, or to say nothing.
 final class RawHTTPServer: Sendable {
     enum Reply: Sendable {
-        case answer(status: Int, body: String, close: Bool = false)
+        /// `trailing`: bytes sent after the body its Content-Length announces.
+        case answer(status: Int, body: String, close: Bool = false, trailing: String = "")
+        /// Answers, keeps the connection open, and closes it after `after` (an idle timeout).
+        case answerThenIdleClose(body: String, after: TimeAmount)
         /// Closes the connection without a word.
         case hangUp
         /// Never answers.
@@ -73,13 +76,20 @@ final class RawHTTPServer: Sendable {
             counts.withLockedValue { $0.requests += 1 }
             defer { index += 1 }
             switch reply(index) {
-            case .answer(let status, let body, let close):
+            case .answer(let status, let body, let close, let trailing):
                 var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(body.utf8.count)")])
                 if close { headers.add(name: "Connection", value: "close") }
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: headers))), promise: nil)
-                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body + trailing)))), promise: nil)
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
                 if close { context.close(promise: nil) }
+            case .answerThenIdleClose(let body, let after):
+                let headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(body.utf8.count)")])
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                let channel = context.channel
+                context.eventLoop.scheduleTask(in: after) { channel.close(promise: nil) }
             case .hangUp:
                 context.close(promise: nil)
             case .silence:

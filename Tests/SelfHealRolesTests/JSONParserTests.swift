@@ -3,7 +3,8 @@ import SelfHealCore
 import Testing
 
 /// `JSONValue.parse` reads the client's body, every LLM answer and the judge's verdict: it must
-/// accept exactly what `JSONDecoder` accepts, read it to the same value, and say where a
+/// accept what `JSONDecoder` accepts, read it to the same value, refuse what it refuses (but
+/// where RFC 8259 and JSONDecoder part: underflowing numbers, `0e1`, UTF-16), and say where a
 /// document goes wrong.
 @Suite("JSON parser")
 struct JSONParserTests {
@@ -48,12 +49,17 @@ struct JSONParserTests {
     }
 
     @Test("an error names what is wrong and where")
-    func errorsSayWhere() {
+    func errorsSayWhere() throws {
         #expect(throws: JSONParseError(offset: 8, reason: "expected ',' or '}' in an object")) { try JSONValue.parse(#"{"a": 1 "b": 2}"#) }
         #expect(throws: JSONParseError(offset: 1, reason: "unexpected character '''")) { try JSONValue.parse("['x']") }
         #expect(throws: JSONParseError(offset: 5, reason: "unexpected data after the JSON value")) { try JSONValue.parse("true false") }
         #expect(throws: JSONParseError(offset: 0, reason: "unterminated string")) { try JSONValue.parse(#""abc"#) }
         #expect("\(JSONParseError(offset: 3, reason: "expected a digit"))" == "expected a digit at byte 3")
+        // A huge number is quoted by its start only (the message goes back in a 400).
+        #expect(throws: JSONParseError(offset: 1, reason: "number 1\(String(repeating: "0", count: 31))… is out of range")) {
+            try JSONValue.parse("[1" + String(repeating: "0", count: 2000) + "]")
+        }
+        #expect(try JSONValue.parse("[1e-400, 0e1]") == .array([.number(0), .number(0)]))
     }
 
     @Test("nesting is bounded: a hostile document is an error, not a crashed stack")
