@@ -39,7 +39,7 @@ extension JSONValue {
     }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
-        try parse(Array(text.utf8))
+        try parse(text.utf8)
     }
 
     private static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
@@ -276,7 +276,8 @@ private struct JSONReader {
             } else if (0xDC00..<0xE000).contains(scalar) {
                 throw error("a \\u escape is half of a surrogate pair")
             }
-            output.append(contentsOf: String(Character(Unicode.Scalar(scalar)!)).utf8)
+            // Surrogates were handled above, so this is a scalar.
+            UTF8.encode(Unicode.Scalar(scalar)!) { output.append($0) }
         default:
             throw error("invalid escape '\\\(Self.show(byte))'", at: index - 2)
         }

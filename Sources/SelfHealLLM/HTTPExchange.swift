@@ -16,6 +16,9 @@ struct HTTPExchange: Sendable {
     /// Takes the calls to `http://` URLs (a model server, a gateway); nil: `client` takes all.
     var plainClient: PlainHTTPClient? = .shared
 
+    /// Every call sends and accepts JSON.
+    private static let jsonHeaders = [("Content-Type", "application/json"), ("Accept", "application/json")]
+
     struct Answer {
         var status: Int
         var headers: HTTPHeaders
@@ -30,9 +33,7 @@ struct HTTPExchange: Sendable {
         }
         var request = HTTPClientRequest(url: url)
         request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "Accept", value: "application/json")
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        for (name, value) in Self.jsonHeaders + headers { request.headers.add(name: name, value: value) }
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
             let response = try await client.execute(request, timeout: .nanoseconds(deadline.nanoseconds))
@@ -54,10 +55,9 @@ struct HTTPExchange: Sendable {
     private func post(
         _ target: PlainHTTPTarget, url: String, client: PlainHTTPClient, headers: [(String, String)], body: Data, deadline: Duration
     ) async throws -> Answer {
-        let all = [("Content-Type", "application/json"), ("Accept", "application/json")] + headers
         do {
             let response = try await client.post(
-                target, headers: all, body: ByteBuffer(bytes: body), timeout: deadline, maxResponseBytes: maxResponseBytes
+                target, headers: Self.jsonHeaders + headers, body: ByteBuffer(bytes: body), timeout: deadline, maxResponseBytes: maxResponseBytes
             )
             return Answer(status: response.status, headers: response.headers, body: Data(response.body.readableBytesView))
         } catch PlainHTTPClient.Failure.tooLarge {

@@ -122,10 +122,12 @@ public final class PlainHTTPClient: Sendable {
     private func connect(_ target: PlainHTTPTarget, deadline: NIODeadline) async throws -> PlainHTTPConnection {
         let left = deadline - .now()
         guard left > .zero else { throw Failure.timedOut }
+        // The call's own deadline when it comes first: its timeout is then the call's.
+        let connectLimit = TimeAmount.seconds(10)
         let collector = PlainHTTPConnection.Collector()
         // The calling task's event loop when it runs on one: the exchanges then stay on its thread.
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton.any())
-            .connectTimeout(min(left, .seconds(10)))
+            .connectTimeout(min(left, connectLimit))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -136,15 +138,16 @@ public final class PlainHTTPClient: Sendable {
         do {
             let channel = try await bootstrap.connect(host: target.host, port: target.port).get()
             return PlainHTTPConnection(channel: channel, collector: collector)
-        } catch let error as ChannelError where error == .connectTimeout(min(left, .seconds(10))) {
-            throw left <= .seconds(10) ? Failure.timedOut : Failure.connection("\(error)")
+        } catch ChannelError.connectTimeout(let after) {
+            throw left <= connectLimit ? Failure.timedOut : Failure.connection("no connection within \(after)")
         } catch {
             throw Failure.connection("\(error)")
         }
     }
 }
 
-/// Where a plain-HTTP call goes, read from its URL once.
+/// Where a plain-HTTP call goes, read from its URL (per call: a short scan, no allocation
+/// beyond the parts it keeps).
 public struct PlainHTTPTarget: Sendable, Equatable {
     public var host: String
     public var port: Int
@@ -153,8 +156,15 @@ public struct PlainHTTPTarget: Sendable, Equatable {
 
     /// nil unless `url` is `http://host[:port][/path]` (an IPv6 host in brackets).
     public init?(url: String) {
-        guard url.lowercased().hasPrefix("http://") else { return nil }
-        let rest = url.dropFirst("http://".count)
+        let scheme = "http://"
+        guard url.utf8.count > scheme.utf8.count,
+              // Case-insensitive on the scheme's letters, without lowercasing the whole URL.
+              url.utf8.prefix(scheme.utf8.count).elementsEqual(scheme.utf8, by: { $0 == $1 || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($1) && $0 == $1 - 0x20 })
+        else { return nil }
+        // The scheme's seven characters are its seven bytes (no combining mark joins its "/").
+        let schemePart = url.prefix(scheme.count)
+        guard schemePart.utf8.count == scheme.utf8.count else { return nil }
+        let rest = url[schemePart.endIndex...]
         let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
         let authority = rest[..<authorityEnd]
         var path = String(rest[authorityEnd...])

@@ -22,6 +22,7 @@ struct PlainHTTPClientTests {
         #expect(full?.port == 8080)
         #expect(full?.path == "/v1/chat/completions?api-version=2")
         #expect(full?.hostHeader == "127.0.0.1:8080")
+        #expect(PlainHTTPTarget(url: "hTtP://models.internal:8000/v1")?.port == 8000)
         let bare = PlainHTTPTarget(url: "HTTP://models.internal")
         #expect(bare?.port == 80)
         #expect(bare?.path == "/")
@@ -30,7 +31,7 @@ struct PlainHTTPClientTests {
         #expect(six?.host == "::1")
         #expect(six?.path == "/v1")
         #expect(six?.hostHeader == "[::1]:9000")
-        for url in ["https://api.openai.com/v1", "http://user:pass@host/v1", "http://host:0/", "http://host:99999/", "http://host:x/", "http:///v1", "http://[::1/v1"] {
+        for url in ["https://api.openai.com/v1", "http://user:pass@host/v1", "http://host:0/", "http://host:99999/", "http://host:x/", "http:///v1", "http://[::1/v1", "http://\u{301}host/v1", "http:/", "http://", "http:\u{1A}//host/v1", "hTtP:\u{0F}/host/v1"] {
             #expect(PlainHTTPTarget(url: url) == nil, "\(url)")
         }
     }

@@ -18,6 +18,18 @@ struct ValidationTests {
             let notJSON = try await role.fetch(path: path, body: Data("user_input=hello".utf8))
             #expect(notJSON.status == 400)
             #expect(notJSON.errorMessage?.contains("not valid JSON") == true)
+            // Hostile bodies of the same class: nesting past the parser's bound (arrays, and
+            // objects), bytes that are not UTF-8, a lone surrogate. Each a 400 that says why.
+            for (body, reason) in [
+                (Data((String(repeating: "[", count: 600) + String(repeating: "]", count: 600)).utf8), "nested deeper than 512 levels"),
+                (Data(String(repeating: #"{"a":"#, count: 600).utf8), "nested deeper than 512 levels"),
+                (Data([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D]), "not valid UTF-8"),
+                (Data(#"{"user_input": "\ud83d", "task_type": "code_generation"}"#.utf8), "half of a surrogate pair"),
+            ] {
+                let hostile = try await role.fetch(path: path, body: body)
+                #expect(hostile.status == 400)
+                #expect(hostile.errorMessage?.contains(reason) == true, "\(hostile.errorMessage ?? "no message")")
+            }
 
             let array = try await role.fetch(path: path, body: Data("[1,2]".utf8))
             #expect(array.status == 400)
