@@ -195,13 +195,20 @@ struct SandboxRunnerTests {
         try await expectCleanAndStillServing(fixture)
     }
 
+    /// No variable of selfheal's own environment reaches a program: only the configured ones
+    /// and HOME/TMPDIR. The variables looked for are the test process's own, as it started:
+    /// setting one here (`setenv`) raced with Foundation's `Process.run` in other suites, which
+    /// copies the environment, and once crashed the test process.
     @Test(arguments: SandboxPath.allCases)
     func environmentIsScrubbed(path: SandboxPath) async throws {
         let fixture = try SandboxFixture(path: path)
-        setenv("SELFHEAL_SANDBOX_TEST_SECRET", "leaked", 1)
-        defer { unsetenv("SELFHEAL_SANDBOX_TEST_SECRET") }
-        let result = try await fixture.run("import os\nassert 'SELFHEAL_SANDBOX_TEST_SECRET' not in os.environ\n", tests: "")
-        #expect(result.passed)
+        let allowed = Set(fixture.runner.configuration.environment.keys).union(["HOME", "TMPDIR"])
+        let isName = try Regex("^[A-Za-z_][A-Za-z0-9_]*$")
+        let ours = ProcessInfo.processInfo.environment.keys.filter { !allowed.contains($0) && $0.wholeMatch(of: isName) != nil }.sorted()
+        try #require(!ours.isEmpty, "the test process has no variable of its own to look for")
+        let names = ours.map { "'\($0)'" }.joined(separator: ", ")
+        let result = try await fixture.run("import os\nleaked = [n for n in [\(names)] if n in os.environ]\nassert not leaked, leaked\n", tests: "")
+        #expect(result.passed, "\(result.stderrTail)")
     }
 
     /// A program that ends itself with `os._exit`: the status (as the kernel keeps it, the low
