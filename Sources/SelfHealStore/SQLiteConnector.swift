@@ -35,7 +35,7 @@ struct SQLiteConnector: Sendable {
         let opened = SQLiteConnector(connection: connection, pool: pool)
         do {
             for pragma in pragmas(busyTimeout: busyTimeout, role: role) {
-                _ = try await connection.query(pragma)
+                _ = try await connection.rows(pragma)
             }
         } catch {
             await opened.close()
@@ -91,5 +91,18 @@ struct SQLiteConnector: Sendable {
     func close() async {
         try? await connection.close()
         try? await pool.shutdownGracefully()
+    }
+}
+
+extension SQLiteConnection {
+    /// The rows of one statement, run on the connection's thread, the calling task resuming
+    /// straight from there. sqlite-nio's `query(_:_:) -> [SQLiteRow]` goes through its futures:
+    /// a task handed to the connection's event loop per row, then the end on that loop, then
+    /// the task resumed: two threads woken where one is enough.
+    func rows(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
+        // Appended on the connection's thread before the task resumes, as sqlite-nio does.
+        nonisolated(unsafe) var rows: [SQLiteRow] = []
+        try await query(sql, binds) { rows.append($0) }
+        return rows
     }
 }

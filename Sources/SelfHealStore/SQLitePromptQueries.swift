@@ -25,11 +25,11 @@ enum SQLitePromptQueries {
     }
 
     static func prompt(id: Int64, on db: SQLiteConnection) async throws -> PromptVersion? {
-        try await db.query("SELECT \(columns) FROM prompts WHERE id = ?", [.int64(id)]).first.map(decode)
+        try await db.rows("SELECT \(columns) FROM prompts WHERE id = ?", [.int64(id)]).first.map(decode)
     }
 
     static func prompt(taskType: String, status: PromptStatus, on db: SQLiteConnection) async throws -> PromptVersion? {
-        try await db.query(
+        try await db.rows(
             "SELECT \(columns) FROM prompts WHERE task_type = ? AND status = ? ORDER BY id DESC LIMIT 1",
             [.text(taskType), .text(status.rawValue)]
         ).first.map(decode)
@@ -43,7 +43,7 @@ enum SQLitePromptQueries {
     }
 
     static func hasAnyPrompt(taskType: String, on db: SQLiteConnection) async throws -> Bool {
-        try await !db.query("SELECT 1 FROM prompts WHERE task_type = ? LIMIT 1", [.text(taskType)]).isEmpty
+        try await !db.rows("SELECT 1 FROM prompts WHERE task_type = ? LIMIT 1", [.text(taskType)]).isEmpty
     }
 
     /// Writes a new version; the caller runs this inside a transaction.
@@ -74,7 +74,7 @@ enum SQLitePromptQueries {
         } else {
             parentId = active?.id
         }
-        let version = try await db.query(
+        let version = try await db.rows(
             "SELECT coalesce(max(version), 0) + 1 AS next FROM prompts WHERE task_type = ?", [.text(new.taskType)]
         ).first?.int("next") ?? 1
 
@@ -86,7 +86,7 @@ enum SQLitePromptQueries {
             try await setStatus(canary, to: .rejected, reason: "superseded by canary version \(version)", at: now, on: db)
         }
 
-        let row = try await db.query(
+        let row = try await db.rows(
             """
             INSERT INTO prompts (task_type, version, text, status, parent_id, author, reason, evidence, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING \(columns)
@@ -110,14 +110,14 @@ enum SQLitePromptQueries {
     static func setStatus(
         _ prompt: PromptVersion, to status: PromptStatus, reason: String?, at now: Date, on db: SQLiteConnection
     ) async throws {
-        _ = try await db.query("UPDATE prompts SET status = ? WHERE id = ?", [.text(status.rawValue), .int64(prompt.id)])
+        _ = try await db.rows("UPDATE prompts SET status = ? WHERE id = ?", [.text(status.rawValue), .int64(prompt.id)])
         try await recordHistory(promptId: prompt.id, status: status, reason: reason, at: now, on: db)
     }
 
     static func recordHistory(
         promptId: Int64, status: PromptStatus, reason: String?, at now: Date, on db: SQLiteConnection
     ) async throws {
-        _ = try await db.query(
+        _ = try await db.rows(
             "INSERT INTO prompt_status_history (prompt_id, status, reason, at) VALUES (?, ?, ?, ?)",
             [.int64(promptId), .text(status.rawValue), .textOrNull(reason), .date(now)]
         )
@@ -137,7 +137,7 @@ enum SQLitePromptQueries {
     /// bring back what the first one removed.
     static func rollbackTarget(from current: PromptVersion, on db: SQLiteConnection) async throws -> PromptVersion? {
         let excluded = [PromptStatus.rolledBack.rawValue, PromptStatus.rejected.rawValue]
-        let previous = try await db.query(
+        let previous = try await db.rows(
             """
             SELECT \(joinedColumns)
             FROM prompt_status_history h JOIN prompts p ON p.id = h.prompt_id

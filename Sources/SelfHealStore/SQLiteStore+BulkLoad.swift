@@ -20,7 +20,7 @@ extension SQLiteStore: BulkLogLoading {
                 for log in chunk {
                     binds += Self.logInsertValues(log)
                 }
-                _ = try await db.query(
+                _ = try await db.rows(
                     "INSERT INTO execution_logs (\(Self.logInsertColumns)) VALUES \(placeholders.joined(separator: ", "))", binds
                 )
                 start = chunk.endIndex

@@ -39,7 +39,7 @@ extension SQLiteStore {
         return try await write("appending an execution log") { db in
             // Checked inside the write transaction, so no other writer can slip the same key in
             // between; the unique index backs this up.
-            if try await !db.query("SELECT 1 FROM execution_logs WHERE idempotency_key = ?", [.text(key)]).isEmpty {
+            if try await !db.rows("SELECT 1 FROM execution_logs WHERE idempotency_key = ?", [.text(key)]).isEmpty {
                 throw StoreError(.conflict, "an execution log with idempotency key \"\(key)\" already exists")
             }
             return try await insert(log, on: db)
@@ -47,7 +47,7 @@ extension SQLiteStore {
     }
 
     private func insert(_ log: ExecutionLog, on db: SQLiteConnection) async throws -> Int64 {
-        let row = try await db.query(
+        let row = try await db.rows(
             """
             INSERT INTO execution_logs (\(Self.logInsertColumns))
             VALUES \(Self.logInsertRow)
@@ -63,7 +63,7 @@ extension SQLiteStore {
 
     public func log(idempotencyKey: String) async throws -> ExecutionLog? {
         try await read("reading the execution log for an idempotency key") { db in
-            try await db.query(
+            try await db.rows(
                 "SELECT \(Self.logColumns) FROM execution_logs WHERE idempotency_key = ?", [.text(idempotencyKey)]
             ).first.map(Self.decodeLog)
         }
@@ -71,7 +71,7 @@ extension SQLiteStore {
 
     public func log(id: Int64) async throws -> ExecutionLog? {
         try await read("reading execution log \(id)") { db in
-            try await db.query("SELECT \(Self.logColumns) FROM execution_logs WHERE id = ?", [.int64(id)])
+            try await db.rows("SELECT \(Self.logColumns) FROM execution_logs WHERE id = ?", [.int64(id)])
                 .first.map(Self.decodeLog)
         }
     }
@@ -82,7 +82,7 @@ extension SQLiteStore {
             let rows: [SQLiteRow]
             // Both shapes are served by an index: (task_type, created_at) or (created_at).
             if let taskType {
-                rows = try await db.query(
+                rows = try await db.rows(
                     """
                     SELECT \(Self.logColumns) FROM execution_logs WHERE task_type = ? AND created_at >= ?
                     ORDER BY created_at DESC, id DESC LIMIT ?
@@ -90,7 +90,7 @@ extension SQLiteStore {
                     [.text(taskType), .date(since), .int64(Int64(limit))]
                 )
             } else {
-                rows = try await db.query(
+                rows = try await db.rows(
                     """
                     SELECT \(Self.logColumns) FROM execution_logs WHERE created_at >= ?
                     ORDER BY created_at DESC, id DESC LIMIT ?

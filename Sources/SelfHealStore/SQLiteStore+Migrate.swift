@@ -29,7 +29,7 @@ extension SQLiteStore {
     private func setWriterBusyTimeout(_ timeout: Duration) async throws {
         await gate.acquire()
         do {
-            _ = try await writer.query(SQLiteConnector.busyTimeoutPragma(timeout))
+            _ = try await writer.rows(SQLiteConnector.busyTimeoutPragma(timeout))
             await gate.release()
         } catch {
             await gate.release()
@@ -40,15 +40,15 @@ extension SQLiteStore {
     private func applyAll(_ steps: [SQLiteMigration]) async throws {
         for step in steps {
             let applied = try await write("applying migration \(step.version) (\(step.name))") { db in
-                _ = try await db.query(SQLiteMigrations.bookkeeping)
-                let done = try await db.query(
+                _ = try await db.rows(SQLiteMigrations.bookkeeping)
+                let done = try await db.rows(
                     "SELECT 1 FROM schema_migrations WHERE version = ?", [.int64(Int64(step.version))]
                 )
                 guard done.isEmpty else { return false }
                 for statement in step.statements {
-                    _ = try await db.query(statement)
+                    _ = try await db.rows(statement)
                 }
-                _ = try await db.query(
+                _ = try await db.rows(
                     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                     [.int64(Int64(step.version)), .text(step.name), .date(Date())]
                 )
@@ -62,7 +62,7 @@ extension SQLiteStore {
             }
         }
         let newest = try await read("reading schema_migrations") { db in
-            try await db.query("SELECT max(version) AS version FROM schema_migrations")
+            try await db.rows("SELECT max(version) AS version FROM schema_migrations")
         }.first.flatMap { try? $0.optionalInt("version") } ?? 0
         if let known = steps.last?.version, newest > known {
             // A newer build migrated this file. Tables only grow, so this build keeps working.
@@ -76,7 +76,7 @@ extension SQLiteStore {
     /// The versions recorded in `schema_migrations`, oldest first.
     func appliedMigrations() async throws -> [Int] {
         try await read("reading schema_migrations") { db in
-            try await db.query("SELECT version FROM schema_migrations ORDER BY version")
+            try await db.rows("SELECT version FROM schema_migrations ORDER BY version")
         }.map { try $0.int("version") }
     }
 }

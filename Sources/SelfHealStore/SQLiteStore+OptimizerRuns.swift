@@ -8,7 +8,7 @@ extension SQLiteStore {
     /// Appends a run; `run.id` is ignored and the new id returned.
     public func appendOptimizerRun(_ run: OptimizerRun) async throws -> Int64 {
         try await write("appending an optimizer run") { db in
-            let row = try await db.query(
+            let row = try await db.rows(
                 """
                 INSERT INTO optimizer_runs (task_type, decision, trigger, prompt_id, candidate_id, evidence, details, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
@@ -30,12 +30,12 @@ extension SQLiteStore {
         return try await read("listing optimizer runs") { db in
             let rows: [SQLiteRow]
             if let taskType {
-                rows = try await db.query(
+                rows = try await db.rows(
                     "SELECT \(Self.runColumns) FROM optimizer_runs WHERE task_type = ? ORDER BY created_at DESC, id DESC LIMIT ?",
                     [.text(taskType), .int64(Int64(limit))]
                 )
             } else {
-                rows = try await db.query(
+                rows = try await db.rows(
                     "SELECT \(Self.runColumns) FROM optimizer_runs ORDER BY created_at DESC, id DESC LIMIT ?",
                     [.int64(Int64(limit))]
                 )

@@ -44,11 +44,11 @@ extension SQLiteStore {
             let columns = SQLitePromptQueries.columns
             let rows: [SQLiteRow]
             if let taskType {
-                rows = try await db.query(
+                rows = try await db.rows(
                     "SELECT \(columns) FROM prompts WHERE task_type = ? ORDER BY id DESC", [.text(taskType)]
                 )
             } else {
-                rows = try await db.query("SELECT \(columns) FROM prompts ORDER BY id DESC")
+                rows = try await db.rows("SELECT \(columns) FROM prompts ORDER BY id DESC")
             }
             return try rows.map(SQLitePromptQueries.decode)
         }
@@ -124,7 +124,7 @@ extension SQLiteStore {
     public func promptHistory(id: Int64) async throws -> [PromptStatusChange] {
         let rows = try await read("reading the history of prompt \(id)") { db in
             // The LEFT JOIN tells an unknown id (one row of nulls) from a version without history (no rows).
-            try await db.query(
+            try await db.rows(
                 """
                 SELECT p.id AS known, h.prompt_id, h.status, h.reason, h.at
                 FROM prompts p LEFT JOIN prompt_status_history h ON h.prompt_id = p.id

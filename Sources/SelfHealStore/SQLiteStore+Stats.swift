@@ -20,7 +20,7 @@ extension SQLiteStore {
         let row = try await read("computing the stats summary") { db in
             // ?1 is used three times. The p95 is the value at offset ⌈0.95·n⌉ - 1, computed in
             // integers ((95n + 99) / 100) so no floating-point rounding can pick a neighbour.
-            try await db.query(
+            try await db.rows(
                 """
                 SELECT \(Self.countColumns),
                     avg(rule_score) AS avg_rules, avg(judge_score) AS avg_judge, avg(final_score) AS avg_final,
@@ -38,12 +38,12 @@ extension SQLiteStore {
             throw StoreError(.unavailable, "SQLite database \(path) returned no row for the stats summary")
         }
         let active = try await read("reading the active prompt versions") { db in
-            try await db.query("SELECT task_type, id, version FROM prompts WHERE status = 'active' ORDER BY task_type")
+            try await db.rows("SELECT task_type, id, version FROM prompts WHERE status = 'active' ORDER BY task_type")
         }.map { row in
             ActivePromptSummary(taskType: try row.string("task_type"), id: try row.int64("id"), version: try row.int("version"))
         }
         let decisions = try await read("counting optimizer runs") { db in
-            try await db.query(
+            try await db.rows(
                 "SELECT decision, count(*) AS runs FROM optimizer_runs WHERE created_at >= ? GROUP BY decision",
                 [.date(since)]
             )
@@ -70,7 +70,7 @@ extension SQLiteStore {
 
     public func statsByTaskType(since: Date) async throws -> [TaskTypeStats] {
         try await read("computing stats by task type") { db in
-            try await db.query(
+            try await db.rows(
                 """
                 SELECT task_type, \(Self.countColumns), avg(final_score) AS avg_final, avg(latency_total_ms) AS avg_latency
                 FROM execution_logs INDEXED BY execution_logs_stats WHERE created_at >= ? GROUP BY task_type ORDER BY task_type
@@ -91,7 +91,7 @@ extension SQLiteStore {
     public func scoreDistribution(since: Date) async throws -> [ScoreBucket] {
         let rows = try await read("computing the score distribution") { db in
             // CAST truncates: 0.95 → bucket 9; 1.0 → 10, clamped into the last bucket.
-            try await db.query(
+            try await db.rows(
                 """
                 SELECT min(max(CAST(final_score * 10 AS INTEGER), 0), 9) AS bucket, count(*) AS scores
                 FROM execution_logs INDEXED BY execution_logs_stats WHERE created_at >= ? AND final_score IS NOT NULL GROUP BY bucket
@@ -110,7 +110,7 @@ extension SQLiteStore {
         guard limit > 0 else { return [] }
         return try await read("reading recent failures") { db in
             // The WHERE term matches the partial index execution_logs_failures word for word.
-            try await db.query(
+            try await db.rows(
                 """
                 SELECT \(Self.logColumns) FROM execution_logs WHERE status <> 'ok' OR passed = 0
                 ORDER BY created_at DESC, id DESC LIMIT ?
@@ -124,7 +124,7 @@ extension SQLiteStore {
         try await read("computing prompt performance") { db in
             // Aggregate first, then join the few resulting rows to prompts. A log may name a
             // prompt this database lacks (no foreign key); its own task type and version stand in.
-            try await db.query(
+            try await db.rows(
                 """
                 SELECT l.prompt_id, coalesce(p.task_type, l.task_type) AS task_type,
                     coalesce(p.version, l.prompt_version, 0) AS version, p.status, l.samples, l.passed,

@@ -68,7 +68,7 @@ public final class SQLiteStore: Store {
 
     public func ping() async throws {
         _ = try await read("checking the database") { db in
-            try await db.query("SELECT count(*) FROM sqlite_schema")
+            try await db.rows("SELECT count(*) FROM sqlite_schema")
         }
     }
 
@@ -120,15 +120,15 @@ public final class SQLiteStore: Store {
     private func inTransaction<T>(_ body: (SQLiteConnection) async throws -> T) async throws -> T {
         // IMMEDIATE takes the write lock up front (waiting out other processes) so the reads a
         // transaction makes cannot be invalidated by another writer before it writes.
-        _ = try await writer.query("BEGIN IMMEDIATE")
+        _ = try await writer.rows("BEGIN IMMEDIATE")
         do {
             let result = try await body(writer)
-            _ = try await writer.query("COMMIT")
+            _ = try await writer.rows("COMMIT")
             return result
         } catch {
             // After some errors (disk full, I/O) SQLite has already rolled back; then ROLLBACK
             // only reports that no transaction is open, which adds nothing to the first error.
-            _ = try? await writer.query("ROLLBACK")
+            _ = try? await writer.rows("ROLLBACK")
             throw error
         }
     }
