@@ -7,6 +7,11 @@ public import SelfHealCore
 public struct MeteredProvider: LLMProvider {
     public let inner: any LLMProvider
     let factory: any MetricsFactory
+    /// The handles every call records to, made once: a handle made per call is a lookup in the
+    /// metrics registry under its lock, two calls per request. The token counters are made on a
+    /// call's success, so a provider that never answered shows no tokens at all.
+    private let duration: Metrics.Timer
+    private let succeeded: Counter
 
     public var name: String { inner.name }
     public var model: String { inner.model }
@@ -14,18 +19,19 @@ public struct MeteredProvider: LLMProvider {
     /// `factory` defaults to the process-wide metrics system; tests pass their own.
     public init(_ inner: any LLMProvider, factory: (any MetricsFactory)? = nil) {
         self.inner = inner
-        self.factory = factory ?? MetricsSystem.factory
+        let factory = factory ?? MetricsSystem.factory
+        self.factory = factory
+        let name = inner.name
+        duration = Metrics.Timer(label: "selfheal_llm_request_duration_seconds", dimensions: [("provider", name)], factory: factory)
+        succeeded = Counter(label: "selfheal_llm_requests_total", dimensions: [("provider", name), ("status", "ok")], factory: factory)
     }
 
     public func complete(_ request: LLMRequest) async throws -> LLMCompletion {
         let started = ContinuousClock.now
-        defer {
-            Metrics.Timer(label: "selfheal_llm_request_duration_seconds", dimensions: [("provider", name)], factory: factory)
-                .recordInterval(since: started)
-        }
+        defer { duration.recordInterval(since: started) }
         do {
             let completion = try await inner.complete(request)
-            count(status: "ok")
+            succeeded.increment()
             Counter(label: "selfheal_llm_tokens_total", dimensions: [("provider", name), ("direction", "input")], factory: factory)
                 .increment(by: completion.tokens.input)
             Counter(label: "selfheal_llm_tokens_total", dimensions: [("provider", name), ("direction", "output")], factory: factory)
@@ -43,6 +49,7 @@ public struct MeteredProvider: LLMProvider {
         }
     }
 
+    /// A failure's status; rare, so its handle is made when needed.
     private func count(status: String) {
         Counter(label: "selfheal_llm_requests_total", dimensions: [("provider", name), ("status", status)], factory: factory)
             .increment()

@@ -12,6 +12,15 @@ public struct Evaluator: Evaluating {
     let runner: (any CodeRunning)?
     /// The `sandbox` table of the live rules, read per request so an edit applies on reload.
     let sandboxSettings: @Sendable () -> SandboxSettings
+    private let scores = ScoreRecorders()
+
+    /// `selfheal_evaluation_score` by kind, made with the evaluator: a handle made per
+    /// evaluation is a lookup in the metrics registry under its lock.
+    private struct ScoreRecorders {
+        let rules = Recorder(label: "selfheal_evaluation_score", dimensions: [("kind", "rules")], aggregate: true)
+        let judge = Recorder(label: "selfheal_evaluation_score", dimensions: [("kind", "judge")], aggregate: true)
+        let final = Recorder(label: "selfheal_evaluation_score", dimensions: [("kind", "final")], aggregate: true)
+    }
 
     public init(
         rules: any RuleScoring, judge: any Judging, logger: Logger,
@@ -61,12 +70,12 @@ public struct Evaluator: Evaluating {
         Counter(label: "selfheal_evaluations_total", dimensions: [("task_type", taskType), ("passed", String(final.passed))])
             .increment()
         if let rules = scored.ruleScore {
-            Recorder(label: "selfheal_evaluation_score", dimensions: [("kind", "rules")], aggregate: true).record(rules)
+            scores.rules.record(rules)
         }
         if judge.available, let score = judge.score {
-            Recorder(label: "selfheal_evaluation_score", dimensions: [("kind", "judge")], aggregate: true).record(score)
+            scores.judge.record(score)
         }
-        Recorder(label: "selfheal_evaluation_score", dimensions: [("kind", "final")], aggregate: true).record(final.finalScore)
+        scores.final.record(final.finalScore)
         if !judge.available {
             logger.warning("Judge unavailable", metadata: ["task_type": "\(taskType)", "judge.feedback": "\(judge.feedback)"])
         }

@@ -24,6 +24,17 @@ public final class SandboxRunner: CodeRunning {
     /// only a slot's holder runs any, so none ever waits for a thread.
     private let threads: NIOThreadPool
     private let logger: Logger
+    private let runs = RunCounters()
+
+    /// `selfheal_sandbox_runs_total` by result, made once: a handle made per run is a lookup in
+    /// the metrics registry under its lock.
+    private struct RunCounters {
+        let passed = Counter(label: "selfheal_sandbox_runs_total", dimensions: [("result", "passed")])
+        let failed = Counter(label: "selfheal_sandbox_runs_total", dimensions: [("result", "failed")])
+        let timedOut = Counter(label: "selfheal_sandbox_runs_total", dimensions: [("result", "timed_out")])
+        let error = Counter(label: "selfheal_sandbox_runs_total", dimensions: [("result", "error")])
+        let busy = Counter(label: "selfheal_sandbox_runs_total", dimensions: [("result", "busy")])
+    }
 
     /// The warm hosts' state, for `/health` and `/metrics`; nil when there are none.
     public var warmHostStats: WarmHostStats? { warm?.stats }
@@ -150,7 +161,7 @@ public final class SandboxRunner: CodeRunning {
         do {
             slot = try await slots.acquire()
         } catch {
-            Counter(label: "selfheal_sandbox_runs_total", dimensions: [("result", "busy")]).increment()
+            runs.busy.increment()
             throw error
         }
         defer { slots.release(slot) }
@@ -160,11 +171,10 @@ public final class SandboxRunner: CodeRunning {
         }
         switch result {
         case .success(let exec):
-            let outcome = exec.timedOut ? "timed_out" : exec.passed ? "passed" : "failed"
-            Counter(label: "selfheal_sandbox_runs_total", dimensions: [("result", outcome)]).increment()
+            (exec.timedOut ? runs.timedOut : exec.passed ? runs.passed : runs.failed).increment()
             return exec
         case .failure(let error):
-            Counter(label: "selfheal_sandbox_runs_total", dimensions: [("result", "error")]).increment()
+            runs.error.increment()
             logger.error("Sandbox could not run a job", metadata: ["error": "\(error)"])
             throw error
         }

@@ -48,6 +48,22 @@ final class WarmHosts: Sendable {
     /// Prefix of the hosts' cgroup names: the runner's, so a later runner's sweep finds them.
     private let cgroupPrefix: String
     let jobsPerHost: Int
+    private let gauges: Gauges
+
+    /// The `/metrics` handles, made once: `publish` runs after every job, and a handle made
+    /// there is a lookup in the metrics registry under its lock, six or more per job.
+    private struct Gauges {
+        let warm = Gauge(label: "selfheal_sandbox_warm_hosts", dimensions: [("state", "warm")])
+        let busy = Gauge(label: "selfheal_sandbox_warm_hosts", dimensions: [("state", "busy")])
+        let restarts = Gauge(label: "selfheal_sandbox_warm_host_restarts")
+        let jobs = Gauge(label: "selfheal_sandbox_warm_jobs", dimensions: [("path", "warm")])
+        let fellBack = Gauge(label: "selfheal_sandbox_warm_jobs", dimensions: [("path", "fell_back_to_cold")])
+        let jobsPerSlot: [Gauge]
+
+        init(slots: Int) {
+            jobsPerSlot = (0..<slots).map { Gauge(label: "selfheal_sandbox_warm_host_jobs", dimensions: [("slot", "\($0)")]) }
+        }
+    }
 
     init(launcher: SandboxLauncher, cgroups: RunCgroups, configuration: SandboxConfiguration, cgroupPrefix: String) {
         self.launcher = launcher
@@ -55,6 +71,7 @@ final class WarmHosts: Sendable {
         self.configuration = configuration
         self.cgroupPrefix = cgroupPrefix
         jobsPerHost = max(1, configuration.warmJobsPerHost)
+        gauges = Gauges(slots: configuration.maxConcurrent)
         state = Mutex(State(hosts: Array(repeating: nil, count: configuration.maxConcurrent)))
     }
 
@@ -84,13 +101,13 @@ final class WarmHosts: Sendable {
     /// jobs per host by slot.
     private func publish() {
         let stats = self.stats
-        Gauge(label: "selfheal_sandbox_warm_hosts", dimensions: [("state", "warm")]).record(stats.warm)
-        Gauge(label: "selfheal_sandbox_warm_hosts", dimensions: [("state", "busy")]).record(stats.busy)
-        Gauge(label: "selfheal_sandbox_warm_host_restarts").record(stats.restarted)
-        Gauge(label: "selfheal_sandbox_warm_jobs", dimensions: [("path", "warm")]).record(stats.jobs)
-        Gauge(label: "selfheal_sandbox_warm_jobs", dimensions: [("path", "fell_back_to_cold")]).record(stats.fellBack)
-        for (slot, jobs) in stats.jobsPerHost.enumerated() {
-            Gauge(label: "selfheal_sandbox_warm_host_jobs", dimensions: [("slot", "\(slot)")]).record(jobs)
+        gauges.warm.record(stats.warm)
+        gauges.busy.record(stats.busy)
+        gauges.restarts.record(stats.restarted)
+        gauges.jobs.record(stats.jobs)
+        gauges.fellBack.record(stats.fellBack)
+        for (gauge, jobs) in zip(gauges.jobsPerSlot, stats.jobsPerHost) {
+            gauge.record(jobs)
         }
     }
 
