@@ -11,14 +11,20 @@ public import SelfHealCore
 /// An optional `confidence` in [0, 1] scales the judge's weight in the final score.
 public enum JudgeVerdictParser {
     public static func parse(_ answer: String) -> JudgeVerdict {
-        let candidates = jsonObjects(in: answer).filter { $0["score"] != nil }
+        guard let objects = jsonObjects(in: answer) else {
+            return .unavailable("judge answer has too many braces that do not form JSON to be read: \(preview(answer))")
+        }
         var distinct: [[String: JSONValue]] = []
-        for candidate in candidates where !distinct.contains(candidate) { distinct.append(candidate) }
+        // Two different verdicts already make the answer ambiguous: no need to compare more.
+        for candidate in objects where candidate["score"] != nil && !distinct.contains(candidate) {
+            distinct.append(candidate)
+            if distinct.count > 1 { break }
+        }
         guard let object = distinct.first else {
             return .unavailable("judge answer was not a JSON verdict: \(preview(answer))")
         }
         if distinct.count > 1 {
-            return .unavailable("judge answer was ambiguous: \(distinct.count) different JSON verdicts: \(preview(answer))")
+            return .unavailable("judge answer was ambiguous: more than one different JSON verdict: \(preview(answer))")
         }
         guard case .number(let score)? = object["score"] else {
             return .unavailable("judge score is not a number: \(object["score"]?.summary ?? "missing")")
@@ -53,46 +59,101 @@ public enum JudgeVerdictParser {
         String(answer.trimmingCharacters(in: .whitespacesAndNewlines).prefix(200))
     }
 
-    /// Every top-level balanced `{...}` span (string-aware) that decodes as a JSON object.
-    static func jsonObjects(in text: String) -> [[String: JSONValue]] {
-        let characters = Array(text.utf8)
+    /// Every top-level balanced `{...}` span (string-aware) that decodes as a JSON object; nil
+    /// when reading them would take more than a bounded amount of work (see `Scan`).
+    static func jsonObjects(in text: String) -> [[String: JSONValue]]? {
+        var scan = Scan(Array(text.utf8))
         var objects: [[String: JSONValue]] = []
         var index = 0
-        while index < characters.count {
-            guard characters[index] == UInt8(ascii: "{"), let end = matchingBrace(in: characters, from: index) else {
+        while index < scan.characters.count {
+            guard scan.characters[index] == UInt8(ascii: "{") else {
                 index += 1
                 continue
             }
-            if case .object(let object)? = try? JSONValue.parse(characters[index...end]) {
-                objects.append(object)
-                index = end + 1
-            } else {
+            guard let end = scan.matchingBrace(from: index) else {
+                if scan.exhausted { return nil }
                 index += 1
+                continue
             }
+            do {
+                let value = try JSONValue.parse(scan.characters[index...end])
+                scan.spend(end - index + 1)
+                if case .object(let object) = value {
+                    objects.append(object)
+                    index = end + 1
+                    continue
+                }
+            } catch {
+                // The parser stops at the first problem: that much was read.
+                scan.spend(error.offset + 1)
+            }
+            if scan.exhausted { return nil }
+            index += 1
         }
         return objects
     }
 
-    /// Index of the brace closing the one at `start`, skipping braces inside JSON strings.
-    private static func matchingBrace(in characters: [UInt8], from start: Int) -> Int? {
-        var depth = 0
-        var inString = false
-        var escaped = false
-        for index in start..<characters.count {
-            let character = characters[index]
-            if inString {
-                if escaped { escaped = false } else if character == UInt8(ascii: "\\") { escaped = true } else if character == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch character {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "{"): depth += 1
-            case UInt8(ascii: "}"):
-                depth -= 1
-                if depth == 0 { return index }
-            default: break
-            }
+    /// Finds the brace closing each `{`, with the work bounded by the answer's length.
+    ///
+    /// Tried from every `{` in turn, a scan to the end of the answer for each unclosed one would
+    /// take time quadratic in the answer (`{{{{...`). A scan records what it learns on the way:
+    /// the brace closing each `{` it passed outside a string, and, when it reaches the end
+    /// unclosed, that every such `{` is unclosed too (from one of them a scan reads the same
+    /// strings and never returns to its depth). Whatever an answer still makes it do beyond
+    /// `budget` bytes read (scans and parse attempts together) ends the search: such an answer
+    /// is not a verdict a model writes.
+    struct Scan {
+        let characters: [UInt8]
+        /// Per byte: -1 not known; -2 a `{` with no closing brace; else the closing brace's index.
+        private var closing: [Int]
+        private var budget: Int
+        private(set) var exhausted = false
+
+        init(_ characters: [UInt8]) {
+            self.characters = characters
+            closing = Array(repeating: -1, count: characters.count)
+            budget = 16 * characters.count + 65_536
         }
-        return nil
+
+        mutating func spend(_ bytes: Int) {
+            budget -= bytes
+            if budget < 0 { exhausted = true }
+        }
+
+        /// Index of the brace closing the one at `start`, skipping braces inside JSON strings.
+        mutating func matchingBrace(from start: Int) -> Int? {
+            switch closing[start] {
+            case -2: return nil
+            case -1: break
+            case let known: return known
+            }
+            var open: [Int] = []
+            var inString = false
+            var escaped = false
+            var index = start
+            while index < characters.count {
+                let character = characters[index]
+                index += 1
+                if inString {
+                    if escaped { escaped = false } else if character == UInt8(ascii: "\\") { escaped = true } else if character == UInt8(ascii: "\"") { inString = false }
+                    continue
+                }
+                switch character {
+                case UInt8(ascii: "\""): inString = true
+                case UInt8(ascii: "{"): open.append(index - 1)
+                case UInt8(ascii: "}"):
+                    let opened = open.removeLast()
+                    closing[opened] = index - 1
+                    if open.isEmpty {
+                        spend(index - start)
+                        return index - 1
+                    }
+                default: break
+                }
+            }
+            for opened in open { closing[opened] = -2 }
+            spend(index - start)
+            return nil
+        }
     }
 }

@@ -87,4 +87,43 @@ import Testing
         let answer = "{\"score\": 0.6, \"feedback\": \"ok\"}\nAgain: {\"score\": 0.6, \"feedback\": \"ok\"}"
         #expect(JudgeVerdictParser.parse(answer).score == 0.6)
     }
+
+    // Hostile shapes of answer: each would have been read in time quadratic in its length
+    // (a scan to the end per `{`, a parse attempt per nested `{`). A judge's answer is bounded
+    // only by its model's output.
+
+    @Test(.timeLimit(.minutes(1)))
+    func aVerdictAfterAMillionUnclosedBracesIsFound() {
+        let answer = String(repeating: "{", count: 1_000_000) + #" {"score": 0.5, "feedback": "ok"}"#
+        #expect(JudgeVerdictParser.parse(answer).score == 0.5)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aVerdictAfterBracesHalfInsideStringsIsFound() {
+        // `{"{"{"...`: every other brace is inside a string, seen from the first one.
+        let answer = String(repeating: #"{""#, count: 400_000) + #"{"score": 0.5, "feedback": "ok"}"#
+        #expect(JudgeVerdictParser.parse(answer).score == 0.5)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aVerdictAfterDeeplyNestedEmptyBracesIsFound() {
+        let answer = String(repeating: "{", count: 300_000) + String(repeating: "}", count: 300_000) + #" {"score": 0.5}"#
+        #expect(JudgeVerdictParser.parse(answer).score == 0.5)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func nestedObjectsThatNeverCloseAsJSONAreUnavailableNotSlow() {
+        // Each `{` opens an object that parses far before it fails; there are 100,000 of them.
+        let answer = String(repeating: #"{"a":"#, count: 100_000) + "1 X" + String(repeating: "}", count: 100_000)
+        let verdict = JudgeVerdictParser.parse(answer)
+        #expect(!verdict.available)
+        #expect(verdict.feedback.hasPrefix("judge answer has too many braces that do not form JSON to be read: {\"a\":"))
+    }
+
+    @Test func manyDifferentVerdictsAreAmbiguous() {
+        let answer = (0..<5_000).map { #"{"score": \#(Double($0) / 5_000)}"# }.joined(separator: " ")
+        let verdict = JudgeVerdictParser.parse(answer)
+        #expect(!verdict.available)
+        #expect(verdict.feedback.hasPrefix("judge answer was ambiguous"))
+    }
 }
