@@ -1,5 +1,5 @@
 import SelfHealCore
-import SelfHealLLM
+@testable import SelfHealLLM
 import Testing
 
 @Suite struct JudgeVerdictParserTests {
@@ -88,42 +88,98 @@ import Testing
         #expect(JudgeVerdictParser.parse(answer).score == 0.6)
     }
 
-    // Hostile shapes of answer: each would have been read in time quadratic in its length
-    // (a scan to the end per `{`, a parse attempt per nested `{`). A judge's answer is bounded
-    // only by its model's output.
+    // Hostile shapes of answer. Read by trying every `{` afresh, each would cost time quadratic
+    // in its length (a scan to the end per `{`, a parse attempt per nested `{`); the reader stops
+    // after 16 bytes read per byte of answer, so at these sizes an answer that still needed that
+    // would come back unreadable instead of with its verdict. Small on purpose: the whole suite
+    // shares two threads with servers other tests wait on.
 
-    @Test(.timeLimit(.minutes(1)))
-    func aVerdictAfterAMillionUnclosedBracesIsFound() {
-        let answer = String(repeating: "{", count: 1_000_000) + #" {"score": 0.5, "feedback": "ok"}"#
+    @Test func aVerdictAfterUnclosedBracesIsFound() {
+        let answer = String(repeating: "{", count: 50_000) + #" {"score": 0.5, "feedback": "ok"}"#
         #expect(JudgeVerdictParser.parse(answer).score == 0.5)
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func aVerdictAfterBracesHalfInsideStringsIsFound() {
+    @Test func aVerdictAfterBracesHalfInsideStringsIsFound() {
         // `{"{"{"...`: every other brace is inside a string, seen from the first one.
-        let answer = String(repeating: #"{""#, count: 400_000) + #"{"score": 0.5, "feedback": "ok"}"#
+        let answer = String(repeating: #"{""#, count: 20_000) + #"{"score": 0.5, "feedback": "ok"}"#
         #expect(JudgeVerdictParser.parse(answer).score == 0.5)
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func aVerdictAfterDeeplyNestedEmptyBracesIsFound() {
-        let answer = String(repeating: "{", count: 300_000) + String(repeating: "}", count: 300_000) + #" {"score": 0.5}"#
+    @Test func aVerdictAfterDeeplyNestedEmptyBracesIsFound() {
+        let answer = String(repeating: "{", count: 20_000) + String(repeating: "}", count: 20_000) + #" {"score": 0.5}"#
         #expect(JudgeVerdictParser.parse(answer).score == 0.5)
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func nestedObjectsThatNeverCloseAsJSONAreUnavailableNotSlow() {
-        // Each `{` opens an object that parses far before it fails; there are 100,000 of them.
-        let answer = String(repeating: #"{"a":"#, count: 100_000) + "1 X" + String(repeating: "}", count: 100_000)
+    @Test func nestedObjectsThatNeverCloseAsJSONAreUnavailable() {
+        // Each `{` opens an object that parses far before it fails (up to the nesting bound).
+        let answer = String(repeating: #"{"a":"#, count: 5_000) + "1 X" + String(repeating: "}", count: 5_000)
         let verdict = JudgeVerdictParser.parse(answer)
         #expect(!verdict.available)
         #expect(verdict.feedback.hasPrefix("judge answer has too many braces that do not form JSON to be read: {\"a\":"))
     }
 
     @Test func manyDifferentVerdictsAreAmbiguous() {
-        let answer = (0..<5_000).map { #"{"score": \#(Double($0) / 5_000)}"# }.joined(separator: " ")
+        let answer = (0..<500).map { #"{"score": \#(Double($0) / 500)}"# }.joined(separator: " ")
         let verdict = JudgeVerdictParser.parse(answer)
         #expect(!verdict.available)
         #expect(verdict.feedback.hasPrefix("judge answer was ambiguous"))
+    }
+
+    @Test func findsTheSameObjectsAsAScanFromEveryBrace() {
+        // Random short answers over the characters that matter: the bounded reader must find
+        // exactly what trying every `{` afresh (the reader before it) finds.
+        var generator = SplitMix(seed: 31)
+        let alphabet = Array(#"{}{}""\a:1, "#.utf8)
+        for _ in 0..<5_000 {
+            let length = Int(generator.next() % 40)
+            let answer = String(decoding: (0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }, as: UTF8.self)
+            #expect(JudgeVerdictParser.jsonObjects(in: answer) == Self.everyBrace(answer), "\(answer)")
+        }
+    }
+
+    /// The reference: from every `{`, a scan to its closing brace, then a parse.
+    private static func everyBrace(_ text: String) -> [[String: JSONValue]] {
+        let characters = Array(text.utf8)
+        var objects: [[String: JSONValue]] = []
+        var index = 0
+        while index < characters.count {
+            var end: Int?
+            if characters[index] == UInt8(ascii: "{") {
+                var depth = 0, inString = false, escaped = false
+                for position in index..<characters.count where end == nil {
+                    let character = characters[position]
+                    if inString {
+                        if escaped { escaped = false } else if character == UInt8(ascii: "\\") { escaped = true } else if character == UInt8(ascii: "\"") { inString = false }
+                    } else if character == UInt8(ascii: "\"") {
+                        inString = true
+                    } else if character == UInt8(ascii: "{") {
+                        depth += 1
+                    } else if character == UInt8(ascii: "}") {
+                        depth -= 1
+                        if depth == 0 { end = position }
+                    }
+                }
+            }
+            if let end, case .object(let object)? = try? JSONValue.parse(characters[index...end]) {
+                objects.append(object)
+                index = end + 1
+            } else {
+                index += 1
+            }
+        }
+        return objects
+    }
+}
+
+/// A small seeded generator, so a failing answer can be found again.
+private struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
