@@ -1,4 +1,3 @@
-import NIOConcurrencyHelpers
 public import NIOCore
 public import NIOHTTP1
 import NIOPosix
@@ -29,16 +28,18 @@ public final class PlainHTTPClient: Sendable {
         case connection(String)
     }
 
-    /// Idle connections kept per host and port; more are closed when they come back.
-    let maxIdlePerHost: Int
-    private let idle = NIOLockedValueBox([String: [PlainHTTPConnection]]())
+    /// Connections per host and port: at most `maxPerHost` open, `maxIdlePerHost` of them kept
+    /// idle (more are closed when they come back); calls beyond wait their turn.
+    private let pool: PlainHTTPHostPool
+    var maxIdlePerHost: Int { pool.maxIdlePerHost }
 
-    public init(maxIdlePerHost: Int = 64) {
-        self.maxIdlePerHost = maxIdlePerHost
+    public init(maxPerHost: Int = 64, maxIdlePerHost: Int = 64) {
+        pool = PlainHTTPHostPool(maxPerHost: maxPerHost, maxIdlePerHost: maxIdlePerHost)
     }
 
-    /// POSTs `body` to `target` and collects the answer, all of it within `timeout`.
-    /// Cancelling the calling task closes the connection and throws `CancellationError`.
+    /// POSTs `body` to `target` and collects the answer, all of it within `timeout` (waiting for
+    /// a connection included). Cancelling the calling task closes the connection and throws
+    /// `CancellationError`.
     public func post(
         _ target: PlainHTTPTarget, headers: [(String, String)], body: ByteBuffer, timeout: Duration, maxResponseBytes: Int
     ) async throws -> Response {
@@ -50,73 +51,58 @@ public final class PlainHTTPClient: Sendable {
         // A connection kept from an earlier call may have been closed by the server meanwhile
         // (its idle timeout) just as this call was being written on it. When the request did
         // not all go out, the server cannot have taken it, and it goes once more on a new
-        // connection; when it did, the call fails (the server may be working on it).
-        if let reused = takeIdle(target.key) {
+        // connection, in the same place under the limit; when it did, the call fails (the
+        // server may be working on it).
+        if case .reuse(let reused) = try await pool.acquire(target.key, deadline: deadline) {
             do {
                 return try await exchange(on: reused, target: target, head: head, body: body, deadline: deadline, maxResponseBytes: maxResponseBytes)
+            } catch let failure as PlainHTTPConnection.Broken where !failure.requestSent && !Task.isCancelled {
+                reused.channel.close(promise: nil)
             } catch let failure as PlainHTTPConnection.Broken {
+                pool.release(reused, key: target.key, keep: false)
                 try Task.checkCancellation()
-                if failure.requestSent { throw Failure.connection(failure.reason) }
+                throw Failure.connection(failure.reason)
+            } catch {
+                pool.release(reused, key: target.key, keep: false)
+                throw error
             }
         }
-        let connection = try await connect(target, deadline: deadline)
+        let connection: PlainHTTPConnection
+        do {
+            connection = try await connect(target, deadline: deadline)
+        } catch {
+            pool.giveUp(target.key)
+            throw error
+        }
         do {
             return try await exchange(on: connection, target: target, head: head, body: body, deadline: deadline, maxResponseBytes: maxResponseBytes)
         } catch let failure as PlainHTTPConnection.Broken {
+            pool.release(connection, key: target.key, keep: false)
             try Task.checkCancellation()
             throw Failure.connection(failure.reason)
+        } catch {
+            pool.release(connection, key: target.key, keep: false)
+            throw error
         }
     }
 
     /// Closes every idle connection (tests; a process exiting need not).
-    public func closeIdle() {
-        let all = idle.withLockedValue { idle in
-            defer { idle.removeAll() }
-            return idle.values.flatMap { $0 }
-        }
-        for connection in all { connection.channel.close(promise: nil) }
-    }
+    public func closeIdle() { pool.closeIdle() }
 
-    /// Idle connections now, for tests.
-    var idleCount: Int { idle.withLockedValue { $0.values.reduce(0) { $0 + $1.count } } }
+    /// Idle connections now, connections counted against the limit, calls waiting: for tests.
+    var idleCount: Int { pool.idleCount }
+    var openCount: Int { pool.openCount }
+    var waitingCount: Int { pool.waitingCount }
 
+    /// The exchange; on success the connection goes back to the pool (kept or closed as the
+    /// server said). On failure the caller decides what becomes of it.
     private func exchange(
         on connection: PlainHTTPConnection, target: PlainHTTPTarget, head: HTTPRequestHead, body: ByteBuffer, deadline: NIODeadline,
         maxResponseBytes: Int
     ) async throws -> Response {
         let response = try await connection.exchange(head: head, body: body, deadline: deadline, maxResponseBytes: maxResponseBytes)
-        if response.keepAlive {
-            giveBack(connection, key: target.key)
-        } else {
-            connection.channel.close(promise: nil)
-        }
+        pool.release(connection, key: target.key, keep: response.keepAlive)
         return response.response
-    }
-
-    private func takeIdle(_ key: String) -> PlainHTTPConnection? {
-        let loop = MultiThreadedEventLoopGroup.currentEventLoop
-        return idle.withLockedValue { idle in
-            guard var list = idle[key], !list.isEmpty else { return nil }
-            defer { idle[key] = list }
-            // Closed ones (the server's idle timeout) are dropped on the way; one on the calling
-            // task's own event loop is preferred (no hop between threads).
-            list.removeAll { !$0.channel.isActive }
-            if let loop, let index = list.lastIndex(where: { $0.channel.eventLoop === loop }) {
-                return list.remove(at: index)
-            }
-            return list.popLast()
-        }
-    }
-
-    private func giveBack(_ connection: PlainHTTPConnection, key: String) {
-        let kept = idle.withLockedValue { idle in
-            var list = idle[key, default: []]
-            guard list.count < maxIdlePerHost else { return false }
-            list.append(connection)
-            idle[key] = list
-            return true
-        }
-        if !kept { connection.channel.close(promise: nil) }
     }
 
     private func connect(_ target: PlainHTTPTarget, deadline: NIODeadline) async throws -> PlainHTTPConnection {

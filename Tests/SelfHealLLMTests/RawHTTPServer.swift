@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SelfHealLLM
 
 /// An HTTP/1.1 server on a bare NIO pipeline, for the connection behaviour a Hummingbird
 /// server hides: it counts the connections it accepts, and `answer` decides per request
@@ -12,6 +13,8 @@ final class RawHTTPServer: Sendable {
         case answer(status: Int, body: String, close: Bool = false, trailing: String = "")
         /// Answers, keeps the connection open, and closes it after `after` (an idle timeout).
         case answerThenIdleClose(body: String, after: TimeAmount)
+        /// Answers after `delay` (a model at work), and closes the connection after if `close`.
+        case answerAfter(delay: TimeAmount, body: String, close: Bool = false)
         /// Closes the connection without a word.
         case hangUp
         /// Never answers.
@@ -19,15 +22,19 @@ final class RawHTTPServer: Sendable {
     }
 
     private let channel: any Channel
-    private let counts: NIOLockedValueBox<(connections: Int, requests: Int, closed: Int)>
+    private let counts: NIOLockedValueBox<(connections: Int, requests: Int, closed: Int, peak: Int)>
     var port: Int { channel.localAddress?.port ?? 0 }
+    /// Where a chat completion to this server goes.
+    var target: PlainHTTPTarget { PlainHTTPTarget(url: "http://127.0.0.1:\(port)/v1/chat/completions")! }
     var connections: Int { counts.withLockedValue { $0.connections } }
     var requests: Int { counts.withLockedValue { $0.requests } }
     /// Connections the client (or this server) has closed.
     var closed: Int { counts.withLockedValue { $0.closed } }
+    /// The most connections open at once.
+    var peak: Int { counts.withLockedValue { $0.peak } }
 
     static func start(_ reply: @escaping @Sendable (_ indexOnConnection: Int) -> Reply) async throws -> RawHTTPServer {
-        let counts = NIOLockedValueBox((connections: 0, requests: 0, closed: 0))
+        let counts = NIOLockedValueBox((connections: 0, requests: 0, closed: 0, peak: 0))
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
@@ -40,7 +47,7 @@ final class RawHTTPServer: Sendable {
         return RawHTTPServer(channel: channel, counts: counts)
     }
 
-    private init(channel: any Channel, counts: NIOLockedValueBox<(connections: Int, requests: Int, closed: Int)>) {
+    private init(channel: any Channel, counts: NIOLockedValueBox<(connections: Int, requests: Int, closed: Int, peak: Int)>) {
         self.channel = channel
         self.counts = counts
     }
@@ -53,16 +60,19 @@ final class RawHTTPServer: Sendable {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         let reply: @Sendable (Int) -> Reply
-        let counts: NIOLockedValueBox<(connections: Int, requests: Int, closed: Int)>
+        let counts: NIOLockedValueBox<(connections: Int, requests: Int, closed: Int, peak: Int)>
         var index = 0
 
-        init(reply: @escaping @Sendable (Int) -> Reply, counts: NIOLockedValueBox<(connections: Int, requests: Int, closed: Int)>) {
+        init(reply: @escaping @Sendable (Int) -> Reply, counts: NIOLockedValueBox<(connections: Int, requests: Int, closed: Int, peak: Int)>) {
             self.reply = reply
             self.counts = counts
         }
 
         func channelActive(context: ChannelHandlerContext) {
-            counts.withLockedValue { $0.connections += 1 }
+            counts.withLockedValue { counts in
+                counts.connections += 1
+                counts.peak = max(counts.peak, counts.connections - counts.closed)
+            }
             context.fireChannelActive()
         }
 
@@ -90,11 +100,25 @@ final class RawHTTPServer: Sendable {
                 context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
                 let channel = context.channel
                 context.eventLoop.scheduleTask(in: after) { channel.close(promise: nil) }
+            case .answerAfter(let delay, let body, let close):
+                let context = NIOLoopBound(context, eventLoop: context.eventLoop)
+                context.value.eventLoop.scheduleTask(in: delay) {
+                    self.answer(context: context.value, body: body, close: close)
+                }
             case .hangUp:
                 context.close(promise: nil)
             case .silence:
                 break
             }
+        }
+
+        private func answer(context: ChannelHandlerContext, body: String, close: Bool) {
+            var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(body.utf8.count)")])
+            if close { headers.add(name: "Connection", value: "close") }
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            if close { context.close(promise: nil) }
         }
     }
 }
