@@ -54,6 +54,13 @@ public final class PlainHTTPClient: Sendable {
         // connection, in the same place under the limit; when it did, the call fails (the
         // server may be working on it).
         if case .reuse(let reused) = try await pool.acquire(target.key, deadline: deadline) {
+            // Handed over just as the call was cancelled or its time ran out while it waited:
+            // the request is not sent (it may be a billed call), and the connection stays good.
+            if Task.isCancelled || deadline <= .now() {
+                pool.release(reused, key: target.key, keep: true)
+                try Task.checkCancellation()
+                throw Failure.timedOut
+            }
             do {
                 return try await exchange(on: reused, target: target, head: head, body: body, deadline: deadline, maxResponseBytes: maxResponseBytes)
             } catch let failure as PlainHTTPConnection.Broken where !failure.requestSent && !Task.isCancelled {
@@ -70,6 +77,8 @@ public final class PlainHTTPClient: Sendable {
         let connection: PlainHTTPConnection
         do {
             connection = try await connect(target, deadline: deadline)
+            // A connect does not stop for a cancellation; the request is not sent after one.
+            try Task.checkCancellation()
         } catch {
             pool.giveUp(target.key)
             throw error

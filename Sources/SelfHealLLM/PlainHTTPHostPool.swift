@@ -86,16 +86,8 @@ final class PlainHTTPHostPool: Sendable {
     func release(_ connection: PlainHTTPConnection, key: String, keep: Bool) {
         let keep = keep && connection.channel.isActive
         let (waiter, grant, close) = state.withLockedValue { state -> (Waiter?, Grant, Bool) in
-            var host = state.hosts[key, default: Host()]
-            defer { state.hosts[key] = host }
-            if keep, !host.waiters.isEmpty {
-                return (host.waiters.removeFirst(), .reuse(connection), false)
-            }
-            if keep, host.idle.count < maxIdlePerHost {
-                host.idle.append(connection)
-                return (nil, .connect, false)
-            }
-            return (Self.freePlace(&host), .connect, true)
+            // In place: a copy of the host out of the table would copy its lists per call.
+            Self.release(connection, keep: keep, from: &state.hosts[key, default: Host()], maxIdle: maxIdlePerHost)
         }
         if close { connection.channel.close(promise: nil) }
         if let waiter {
@@ -146,6 +138,17 @@ final class PlainHTTPHostPool: Sendable {
         guard host.waiters.isEmpty, host.open < limit else { return nil }
         host.open += 1
         return .connect
+    }
+
+    private static func release(_ connection: PlainHTTPConnection, keep: Bool, from host: inout Host, maxIdle: Int) -> (Waiter?, Grant, Bool) {
+        if keep, !host.waiters.isEmpty {
+            return (host.waiters.removeFirst(), .reuse(connection), false)
+        }
+        if keep, host.idle.count < maxIdle {
+            host.idle.append(connection)
+            return (nil, .connect, false)
+        }
+        return (freePlace(&host), .connect, true)
     }
 
     /// One connection fewer; the first waiting call, if any, takes its place.

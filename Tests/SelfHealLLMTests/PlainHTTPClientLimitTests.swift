@@ -16,7 +16,7 @@ struct PlainHTTPClientLimitTests {
         return String(buffer: response.body)
     }
 
-    @Test("ten calls at once through a limit of two: all answered, never more than two connections, both kept")
+    @Test("ten calls at once through a limit of two: all answered, never more than two connections, those kept")
     func callsBeyondTheLimitWaitForAConnection() async throws {
         let server = try await RawHTTPServer.start { _ in .answerAfter(delay: .milliseconds(50), body: "ok") }
         let client = PlainHTTPClient(maxPerHost: 2)
@@ -26,9 +26,10 @@ struct PlainHTTPClientLimitTests {
         }
         #expect(answers == Array(repeating: "ok", count: 10))
         #expect(server.requests == 10)
-        #expect(server.connections == 2)
-        #expect(server.peak == 2)
-        #expect(client.idleCount == 2 && client.openCount == 2)
+        // Two unless a stall let the first call finish before the second asked (then one).
+        #expect((1...2).contains(server.connections))
+        #expect(server.peak <= 2)
+        #expect(client.idleCount == server.connections && client.openCount == server.connections)
         client.closeIdle()
         await server.stop()
     }
@@ -43,7 +44,7 @@ struct PlainHTTPClientLimitTests {
         }
         #expect(answers == Array(repeating: "ok", count: 4))
         #expect(server.connections == 4)
-        #expect(server.peak == 1)
+        #expect(server.peak <= 1)
         #expect(client.openCount == 0)
         await server.stop()
     }
@@ -54,7 +55,10 @@ struct PlainHTTPClientLimitTests {
         let client = PlainHTTPClient(maxPerHost: 1)
         let first = Task { try await post(client, server, timeout: .seconds(30)) }
         #expect(await eventually(within: .seconds(5)) { server.requests == 1 })
+        let started = ContinuousClock.now
         await #expect(throws: PlainHTTPClient.Failure.timedOut) { try await post(client, server, timeout: .milliseconds(200)) }
+        // At its own deadline, not when the first call's place (30 s) comes free.
+        #expect(ContinuousClock.now - started < .seconds(20))
         #expect(server.connections == 1)
         #expect(client.openCount == 1)
         first.cancel()
@@ -92,15 +96,26 @@ struct PlainHTTPClientLimitTests {
         await server.stop()
         let client = PlainHTTPClient(maxPerHost: 1)
         let target = PlainHTTPTarget(url: "http://127.0.0.1:\(port)/v1")!
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        // Each call's own connect fails; one stuck behind a place never freed would time out instead.
+        let failures = try await withThrowingTaskGroup(of: PlainHTTPClient.Failure?.self) { group in
             for _ in 0..<3 {
                 group.addTask { [body] in
-                    await #expect(throws: PlainHTTPClient.Failure.self) {
-                        try await client.post(target, headers: [], body: body, timeout: .seconds(10), maxResponseBytes: 1 << 20)
+                    do {
+                        _ = try await client.post(target, headers: [], body: body, timeout: .seconds(30), maxResponseBytes: 1 << 20)
+                        return nil
+                    } catch let failure as PlainHTTPClient.Failure {
+                        return failure
                     }
                 }
             }
-            try await group.waitForAll()
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(failures.count == 3)
+        for failure in failures {
+            guard case .connection? = failure else {
+                Issue.record("expected a connection failure, got \(String(describing: failure))")
+                continue
+            }
         }
         #expect(client.openCount == 0)
     }
