@@ -65,34 +65,33 @@ public final class PlainHTTPClient: Sendable {
                 return try await exchange(on: reused, target: target, head: head, body: body, deadline: deadline, maxResponseBytes: maxResponseBytes)
             } catch let failure as PlainHTTPConnection.Broken where !failure.requestSent && !Task.isCancelled {
                 reused.channel.close(promise: nil)
-            } catch let failure as PlainHTTPConnection.Broken {
-                pool.release(reused, key: target.key, keep: false)
-                try Task.checkCancellation()
-                throw Failure.connection(failure.reason)
             } catch {
-                pool.release(reused, key: target.key, keep: false)
-                throw error
+                throw failed(error, on: reused, key: target.key)
             }
         }
         let connection: PlainHTTPConnection
         do {
             connection = try await connect(target, deadline: deadline)
-            // A connect does not stop for a cancellation; the request is not sent after one.
-            try Task.checkCancellation()
         } catch {
             pool.giveUp(target.key)
             throw error
         }
+        // A connect does not stop for a cancellation; the request is not sent after one.
+        if Task.isCancelled { throw failed(CancellationError(), on: connection, key: target.key) }
         do {
             return try await exchange(on: connection, target: target, head: head, body: body, deadline: deadline, maxResponseBytes: maxResponseBytes)
-        } catch let failure as PlainHTTPConnection.Broken {
-            pool.release(connection, key: target.key, keep: false)
-            try Task.checkCancellation()
-            throw Failure.connection(failure.reason)
         } catch {
-            pool.release(connection, key: target.key, keep: false)
-            throw error
+            throw failed(error, on: connection, key: target.key)
         }
+    }
+
+    /// A call on `connection` failed: the connection is closed, its place given back, and the
+    /// error the caller gets returned (a broken connection said as such, or the cancellation
+    /// that broke it).
+    private func failed(_ error: any Error, on connection: PlainHTTPConnection, key: String) -> any Error {
+        pool.release(connection, key: key, keep: false)
+        guard let broken = error as? PlainHTTPConnection.Broken else { return error }
+        return Task.isCancelled ? CancellationError() : Failure.connection(broken.reason)
     }
 
     /// Closes every idle connection (tests; a process exiting need not).

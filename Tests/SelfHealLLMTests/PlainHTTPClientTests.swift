@@ -161,6 +161,23 @@ struct PlainHTTPClientTests {
         await server.stop()
     }
 
+    @Test("a call cancelled before it starts sends nothing, and the connection it made is closed and not counted")
+    func cancelledBeforeItStarts() async throws {
+        let server = try await RawHTTPServer.start { _ in .answer(status: 200, body: "ok") }
+        let client = PlainHTTPClient()
+        let call = Task { [body] in
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await client.post(server.target, headers: [], body: body, timeout: .seconds(5), maxResponseBytes: 1 << 20)
+        }
+        await #expect(throws: CancellationError.self) { try await call.value }
+        // The connect is not stopped by the cancellation; what it made must not stay open.
+        #expect(await eventually(within: .seconds(5)) { server.connections == 1 })
+        #expect(await eventually(within: .seconds(5)) { server.closed == 1 })
+        #expect(server.requests == 0)
+        #expect(client.openCount == 0 && client.idleCount == 0)
+        await server.stop()
+    }
+
     @Test("nothing listening: a connection failure")
     func refusedConnection() async throws {
         let server = try await RawHTTPServer.start { _ in .silence }
