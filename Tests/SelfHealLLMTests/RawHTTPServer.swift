@@ -87,17 +87,9 @@ final class RawHTTPServer: Sendable {
             defer { index += 1 }
             switch reply(index) {
             case .answer(let status, let body, let close, let trailing):
-                var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(body.utf8.count)")])
-                if close { headers.add(name: "Connection", value: "close") }
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: headers))), promise: nil)
-                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body + trailing)))), promise: nil)
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-                if close { context.close(promise: nil) }
+                answer(context: context, status: status, body: body, close: close, trailing: trailing)
             case .answerThenIdleClose(let body, let after):
-                let headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(body.utf8.count)")])
-                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
-                context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                answer(context: context, body: body)
                 let channel = context.channel
                 context.eventLoop.scheduleTask(in: after) { channel.close(promise: nil) }
             case .answerAfter(let delay, let body, let close):
@@ -112,11 +104,12 @@ final class RawHTTPServer: Sendable {
             }
         }
 
-        private func answer(context: ChannelHandlerContext, body: String, close: Bool) {
+        /// `trailing`: bytes after the body its Content-Length announces.
+        private func answer(context: ChannelHandlerContext, status: Int = 200, body: String, close: Bool = false, trailing: String = "") {
             var headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(body.utf8.count)")])
             if close { headers.add(name: "Connection", value: "close") }
-            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
-            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .init(statusCode: status), headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body + trailing)))), promise: nil)
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             if close { context.close(promise: nil) }
         }
