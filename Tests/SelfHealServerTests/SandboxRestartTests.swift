@@ -23,6 +23,15 @@ struct SandboxRestartTests {
         return found
     }
 
+    /// None of `pids` still runs as one of `uids`. A killed process whose parent has not reaped
+    /// it yet (a zombie) runs nothing; `kill(pid, 0)` would still find it.
+    static func noneRuns(_ pids: [pid_t], asUIDs uids: ClosedRange<Int>) -> Bool {
+        let running = Set(uids.flatMap { ProcessSweep.processes(ofUID: $0) })
+        return pids.allSatisfy { !running.contains($0) }
+    }
+
+    static func noneRuns(_ pids: [pid_t], asUID uid: Int) -> Bool { noneRuns(pids, asUIDs: uid...uid) }
+
     /// The shipped rules with warm hosts turned off (`sandbox.warm_hosts = false`), in `directory`.
     static func coldRules(in directory: URL) throws -> String {
         let rules = directory.appendingPathComponent("rules-cold")
@@ -63,13 +72,14 @@ struct SandboxRestartTests {
                 let running = await eventually(within: .seconds(20)) { !ProcessSweep.processes(ofUID: job.uid).isEmpty }
                 try #require(running, "the run's program never started:\n\(evaluator.logTail())")
             }
+            // Taken while the evaluator holds the run's uid: once it is killed, a runner in this
+            // test process may claim that uid (killing the program, the same cleanup) and run jobs
+            // of its own as it, which are not the killed server's.
+            let programsLeft = geteuid() == 0 ? ProcessSweep.processes(ofUID: job.uid) : []
             try await evaluator.killHard()
 
             // Without a sweep this stays: the server that would have removed it is gone.
             #expect(FileManager.default.fileExists(atPath: job.path))
-            // Its program outlives it, until some runner claims its uids (another runner in this
-            // test process may do so before the restart: that is the same cleanup).
-            let programsLeft = geteuid() == 0 ? ProcessSweep.processes(ofUID: job.uid) : []
 
             let again = try running.restart(evaluator, name: "evaluator-restarted")
             try await again.waitHealthy()
@@ -78,7 +88,7 @@ struct SandboxRestartTests {
             let runners = try FileManager.default.contentsOfDirectory(atPath: "\(sandbox)/runners")
             #expect(runners.count == 1, "runner directories: \(runners)")
             if geteuid() == 0 {
-                let stopped = await eventually(within: .seconds(5)) { programsLeft.allSatisfy { kill($0, 0) != 0 } }
+                let stopped = await eventually(within: .seconds(5)) { Self.noneRuns(programsLeft, asUID: job.uid) }
                 #expect(stopped, "the killed server's program still runs: \(programsLeft)")
             }
             #expect(again.logTail().contains("Removed what stopped sandbox runners left"))
@@ -111,7 +121,7 @@ struct SandboxRestartTests {
             try await evaluator.killHard()
 
             // The host sees its evaluator gone and ends every process of the job, restart or not.
-            let stopped = await eventually(within: .seconds(5)) { left.allSatisfy { kill($0, 0) != 0 } }
+            let stopped = await eventually(within: .seconds(5)) { Self.noneRuns(left, asUIDs: first...last) }
             #expect(stopped, "the killed server's program still runs: \(left)")
             let again = try running.restart(evaluator, name: "evaluator-restarted")
             try await again.waitHealthy()
