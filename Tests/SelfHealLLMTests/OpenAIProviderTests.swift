@@ -119,7 +119,9 @@ struct OpenAIProviderTests {
 
     @Test("nothing listening: unavailable; the address is in the log detail, not the client message")
     func connectionRefused() async throws {
-        let port = try await closedPort()
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
+        let port = refusing.port
         let provider = OpenAICompatibleProvider(baseURL: "http://127.0.0.1:\(port)/v1", apiKey: secretKey, model: "m", client: LLMHTTPClient.shared)
 
         let error = try #require(await llmError {

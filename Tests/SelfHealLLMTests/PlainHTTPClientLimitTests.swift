@@ -54,7 +54,7 @@ struct PlainHTTPClientLimitTests {
         let server = try await RawHTTPServer.start { _ in .silence }
         let client = PlainHTTPClient(maxPerHost: 1)
         let first = Task { try await post(client, server, timeout: .seconds(30)) }
-        #expect(await eventually(within: .seconds(5)) { server.requests == 1 })
+        #expect(await eventually(within: .seconds(30)) { server.requests == 1 })
         let started = ContinuousClock.now
         await #expect(throws: PlainHTTPClient.Failure.timedOut) { try await post(client, server, timeout: .milliseconds(200)) }
         // At its own deadline, not when the first call's place (30 s) comes free.
@@ -75,9 +75,9 @@ struct PlainHTTPClientLimitTests {
         }
         let client = PlainHTTPClient(maxPerHost: 1)
         let first = Task { try await post(client, server, timeout: .seconds(30)) }
-        #expect(await eventually(within: .seconds(5)) { server.requests == 1 })
+        #expect(await eventually(within: .seconds(30)) { server.requests == 1 })
         let waiting = Task { try await post(client, server) }
-        #expect(await eventually(within: .seconds(5)) { client.waitingCount == 1 })
+        #expect(await eventually(within: .seconds(30)) { client.waitingCount == 1 })
         waiting.cancel()
         await #expect(throws: CancellationError.self) { try await waiting.value }
         #expect(client.waitingCount == 0 && client.openCount == 1)
@@ -91,9 +91,9 @@ struct PlainHTTPClientLimitTests {
 
     @Test("a failed connect gives its place back: calls waiting behind it get to try")
     func aFailedConnectFreesItsPlace() async throws {
-        let server = try await RawHTTPServer.start { _ in .silence }
-        let port = server.port
-        await server.stop()
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
+        let port = refusing.port
         let client = PlainHTTPClient(maxPerHost: 1)
         let target = PlainHTTPTarget(url: "http://127.0.0.1:\(port)/v1")!
         // Each call's own connect fails; one stuck behind a place never freed would time out instead.

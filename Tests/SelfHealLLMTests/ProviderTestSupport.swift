@@ -14,8 +14,11 @@ let chatRequest = LLMRequest(
 )
 
 extension ResiliencePolicy {
-    /// Short backoffs so retry tests take milliseconds, not seconds.
-    static let fast = ResiliencePolicy(timeout: .seconds(5), maxRetries: 2, baseDelay: .milliseconds(10), maxDelay: .milliseconds(40))
+    /// Short backoffs so retry tests take milliseconds, not seconds. The deadline is long: no
+    /// test of it is about the deadline, and in the suite's first seconds every test's work
+    /// queues on two cores (a trivial test there takes 5 s to finish); a fake server's answer
+    /// that waits its turn is not an answer that did not come.
+    static let fast = ResiliencePolicy(timeout: .seconds(60), maxRetries: 2, baseDelay: .milliseconds(10), maxDelay: .milliseconds(40))
 }
 
 func openAIProvider(
@@ -38,11 +41,4 @@ func llmError(_ call: () async throws -> LLMCompletion) async -> LLMError? {
     } catch {
         return LLMError(.malformed, provider: "test", message: "unexpected error type: \(error)")
     }
-}
-
-/// A port nothing listens on: a fake server's, once stopped.
-func closedPort() async throws -> Int {
-    let server = try await FakeLLMServer.start { _ in .json("{}") }
-    await server.stop()
-    return server.port
 }

@@ -93,7 +93,7 @@ struct ResilienceTests {
             call.index < 2 ? FakeLLMServer.Reply.openAIError(503, "upstream overloaded") : FakeLLMServer.Reply.openAI("back")
         }) { server in
             let breaker = CircuitBreaker(failureThreshold: 2, cooldown: .seconds(1))
-            let provider = openAIProvider(server, policy: ResiliencePolicy(timeout: .seconds(5), maxRetries: 0), breaker: breaker)
+            let provider = openAIProvider(server, policy: ResiliencePolicy(timeout: .seconds(60), maxRetries: 0), breaker: breaker)
 
             #expect(await llmError { try await provider.complete(chatRequest) }?.kind == .unavailable)
             #expect(breaker.state == .closed)
@@ -120,7 +120,7 @@ struct ResilienceTests {
     func failedProbe() async throws {
         try await FakeLLMServer.with({ _ in FakeLLMServer.Reply.openAIError(500, "still down") }) { server in
             let breaker = CircuitBreaker(failureThreshold: 1, cooldown: .seconds(1))
-            let provider = openAIProvider(server, policy: ResiliencePolicy(timeout: .seconds(5), maxRetries: 0), breaker: breaker)
+            let provider = openAIProvider(server, policy: ResiliencePolicy(timeout: .seconds(60), maxRetries: 0), breaker: breaker)
 
             _ = await llmError { try await provider.complete(chatRequest) }
             #expect(breaker.state == .open)

@@ -2,6 +2,7 @@ import Foundation
 import SelfHealCommands
 import SelfHealCore
 @testable import SelfHealServer
+import SelfHealTestSupport
 import Testing
 
 /// A client's error names the problem in its own terms; where it happened (database files,

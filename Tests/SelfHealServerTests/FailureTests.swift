@@ -5,6 +5,7 @@ import SelfHealCore
 import SelfHealRoles
 import SelfHealServer
 import SelfHealStore
+import SelfHealTestSupport
 import Testing
 
 @Suite("Failures of other roles reach the client clearly and are logged")

@@ -88,7 +88,7 @@ struct SandboxRestartTests {
             let runners = try FileManager.default.contentsOfDirectory(atPath: "\(sandbox)/runners")
             #expect(runners.count == 1, "runner directories: \(runners)")
             if geteuid() == 0 {
-                let stopped = await eventually(within: .seconds(5)) { Self.noneRuns(programsLeft, asUID: job.uid) }
+                let stopped = await eventually(within: .seconds(30)) { Self.noneRuns(programsLeft, asUID: job.uid) }
                 #expect(stopped, "the killed server's program still runs: \(programsLeft)")
             }
             #expect(again.logTail().contains("Removed what stopped sandbox runners left"))
@@ -121,7 +121,7 @@ struct SandboxRestartTests {
             try await evaluator.killHard()
 
             // The host sees its evaluator gone and ends every process of the job, restart or not.
-            let stopped = await eventually(within: .seconds(5)) { Self.noneRuns(left, asUIDs: first...last) }
+            let stopped = await eventually(within: .seconds(30)) { Self.noneRuns(left, asUIDs: first...last) }
             #expect(stopped, "the killed server's program still runs: \(left)")
             let again = try running.restart(evaluator, name: "evaluator-restarted")
             try await again.waitHealthy()

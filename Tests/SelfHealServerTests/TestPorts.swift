@@ -1,4 +1,5 @@
 import Foundation
+import SelfHealTestSupport
 import Synchronization
 
 /// Ports `closedPort` has handed out in this test run: none is handed out twice.
@@ -33,19 +34,6 @@ func closedPort() throws -> Int {
 private func ephemeralPortsStart() -> Int {
     let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
     return text.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } ?? 32768
-}
-
-/// Binds `fd` to 127.0.0.1:`port` (0: one the kernel picks) and returns the port bound.
-func boundPort(_ fd: Int32, port: Int = 0) throws -> Int {
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = UInt16(port).bigEndian
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-    guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
-    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// Whether process `pid` holds a socket listening on TCP `port` (from `/proc/net/tcp{,6}` and

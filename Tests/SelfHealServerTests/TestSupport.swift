@@ -125,20 +125,3 @@ func json(_ object: [String: Any]) -> Data {
     try! JSONSerialization.data(withJSONObject: object)
 }
 
-/// A port bound on 127.0.0.1 but never listening: a connection to it is refused, and until
-/// `close()` no server can take it. A port that was merely free a moment ago can be taken by a
-/// server another test starts meanwhile, and then answers what that server says.
-final class RefusingPort: @unchecked Sendable {
-    let port: Int
-    private let fd: Int32
-
-    init() throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        port = try boundPort(fd)
-    }
-
-    var url: String { "http://127.0.0.1:\(port)" }
-
-    func close() { _ = Glibc.close(fd) }
-}
-
