@@ -6,14 +6,14 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(2)))
 struct SandboxCapacityTests {
     @Test func fullQueueIsTurnedAwayAsBusy() async throws {
-        let fixture = try SandboxFixture(timeout: .seconds(20), maxConcurrent: 1, queueLength: 1)
+        let fixture = try SandboxFixture(timeout: .seconds(40), maxConcurrent: 1, queueLength: 1)
         // Long enough that the second is still waiting when it is looked at, however slowly
         // a loaded machine (all suites at once under `make test`) gets both going.
-        let slow = SandboxJob(code: "import time\ntime.sleep(8)\n", tests: "")
+        let slow = SandboxJob(code: "import time\ntime.sleep(15)\n", tests: "")
         async let first = fixture.runner.run(slow)
         async let second = fixture.runner.run(slow)
         // Not a fixed pause: on a loaded machine the two may not have arrived yet after one.
-        let deadline = ContinuousClock.now + .seconds(7)
+        let deadline = ContinuousClock.now + .seconds(12)
         while fixture.runner.occupancy != (1, 1) && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }

@@ -21,7 +21,7 @@ struct ProviderFaultTests {
     /// The environment a user would set, with a short timeout and one retry.
     /// `timeout`: short only where a test waits it out (a hanging server); elsewhere long, so a
     /// busy machine running the whole suite never turns a prompt answer into a timeout.
-    static func environment(_ provider: String, server: FakeLLMServer, path: String, timeout: String = "10") -> [String: String] {
+    static func environment(_ provider: String, server: FakeLLMServer, path: String, timeout: String = "60") -> [String: String] {
         [
             "LLM_PROVIDER": provider, "LLM_BASE_URL": server.baseURL + path, "LLM_API_KEY": "sk-fault-test-key",
             "LLM_MODEL": "fake-model", "LLM_TIMEOUT_SECONDS": timeout, "LLM_MAX_RETRIES": "1",
@@ -134,7 +134,7 @@ struct ProviderFaultTests {
         defer { refusing.close() }
         let port = refusing.port
         let environment = [
-            "LLM_PROVIDER": "openai", "LLM_BASE_URL": "http://127.0.0.1:\(port)/v1", "LLM_MAX_RETRIES": "1", "LLM_TIMEOUT_SECONDS": "5",
+            "LLM_PROVIDER": "openai", "LLM_BASE_URL": "http://127.0.0.1:\(port)/v1", "LLM_MAX_RETRIES": "1", "LLM_TIMEOUT_SECONDS": "60",
         ]
         try await Self.withAll(environment) { role in
 

@@ -116,7 +116,7 @@ struct SamplesCommandTests {
             call.index == 0 ? .init(body: #"{"request_id": "r1", "evaluation": {"passed": true, "final_score": 0.9}}"#) : .hang
         }
         let suite = try SampleSuite.load(directory: samplesDirectory, categories: ["easy"])
-        let report = try await SampleRunner(baseURL: server.baseURL, concurrency: 1, timeoutSeconds: 1).run(suite, order: ["easy"])
+        let report = try await SampleRunner(baseURL: server.baseURL, concurrency: 1, timeoutSeconds: 5).run(suite, order: ["easy"])
         await server.stop()
 
         #expect(report.results.count == 2)

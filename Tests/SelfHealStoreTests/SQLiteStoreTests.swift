@@ -178,17 +178,19 @@ struct SQLiteStoreTests {
         let waiter = try await SQLiteStore.open(path: path, logger: logger, busyTimeout: .milliseconds(200))
         try await holder.migrate()
 
-        // The holder keeps its write transaction open well past the waiter's timeout, as a
-        // stuck process would.
+        // The holder keeps its write transaction open until the waiter has given up, as a stuck
+        // process would (a fixed hold could end before a busy machine lets the waiter try).
         let (locked, lockedSignal) = AsyncStream.makeStream(of: Void.self)
+        let (gaveUp, gaveUpSignal) = AsyncStream.makeStream(of: Void.self)
         async let held: Void = holder.write("holding the lock") { _ in
             lockedSignal.yield()
-            try await Task.sleep(for: .seconds(1))
+            for await _ in gaveUp { break }
         }
         for await _ in locked { break }
         let error = await StoreContract.expectStoreError(.unavailable) {
             try await waiter.appendLog(ExecutionLog(requestId: "r", taskType: "code_generation", userInput: "x", status: .ok))
         }
+        gaveUpSignal.finish()
         try await held
         #expect(error?.message.contains(path) == true)
         #expect(error?.message.contains("locked") == true)
