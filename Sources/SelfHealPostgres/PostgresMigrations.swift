@@ -142,5 +142,10 @@ enum PostgresMigrations {
         PostgresMigration(version: 6, name: "idempotency_fingerprint", statements: [
             "ALTER TABLE execution_logs ADD COLUMN request_fingerprint TEXT",
         ]),
+        // Every index is written with every row; no query looks rows up by prompt (the stats
+        // queries group by it within their window, on execution_logs_stats).
+        PostgresMigration(version: 7, name: "drop_unread_log_indexes", statements: [
+            "DROP INDEX IF EXISTS execution_logs_prompt_id",
+        ]),
     ]
 }

@@ -141,5 +141,12 @@ enum SQLiteMigrations {
         SQLiteMigration(version: 6, name: "idempotency_fingerprint", statements: [
             "ALTER TABLE execution_logs ADD COLUMN request_fingerprint TEXT",
         ]),
+        // Every index is written with every row (a page, so a WAL frame, per index per row).
+        // No query reads these two: the stats queries run on execution_logs_stats, failures on
+        // execution_logs_failures, and nothing looks rows up by prompt or by verdict alone.
+        SQLiteMigration(version: 7, name: "drop_unread_log_indexes", statements: [
+            "DROP INDEX IF EXISTS execution_logs_passed_created_at",
+            "DROP INDEX IF EXISTS execution_logs_prompt_id",
+        ]),
     ]
 }
