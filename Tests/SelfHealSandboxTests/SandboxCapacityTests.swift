@@ -44,7 +44,7 @@ struct SandboxCapacityTests {
         }
         #expect(results.count == 6)
         for (n, result) in results { #expect(result.passed == (n == 3)) }
-        #expect(fixture.leftoverProcesses.isEmpty)
+        #expect(await fixture.leftoverProcesses().isEmpty)
         #expect(fixture.leftoverFiles.isEmpty)
     }
 
@@ -78,7 +78,7 @@ struct SandboxCapacityTests {
         #expect(loop.timedOut)
         let daemon = "import os, time\nif os.fork() == 0:\n    os.setsid()\n    time.sleep(600)\n"
         _ = try await fixture.run(daemon, tests: "")
-        #expect(fixture.leftoverProcesses.isEmpty)
+        #expect(await fixture.leftoverProcesses().isEmpty)
         #expect(fixture.leftoverFiles.isEmpty)
     }
 }

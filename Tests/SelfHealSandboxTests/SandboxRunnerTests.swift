@@ -9,7 +9,8 @@ import Testing
 struct SandboxRunnerTests {
     /// After each hostile program: nothing left, and the same runner still passes good code.
     private func expectCleanAndStillServing(_ fixture: SandboxFixture) async throws {
-        #expect(fixture.leftoverProcesses.isEmpty, "processes left: \(fixture.leftoverProcesses)")
+        let processesLeft = await fixture.leftoverProcesses()
+        #expect(processesLeft.isEmpty, "processes left: \(processesLeft)")
         #expect(fixture.leftoverFiles.isEmpty, "files left: \(fixture.leftoverFiles)")
         let after = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
         #expect(after.passed)

@@ -47,10 +47,11 @@ final class SandboxFixture: Sendable {
     /// Processes still alive under any of the runner's sandbox uids.
     /// A warm host's spare (the next job's first process, waiting as its slot's uid: at most
     /// one per slot, a child of its host) is not left over; a job's process beside it is. A
-    /// warm host answers first and then ends what the job left, so they are given 5 seconds
+    /// warm host answers first and then ends what the job left, so they are given 30 seconds
     /// to go (a cold run ends them before it returns).
-    var leftoverProcesses: [pid_t] {
-        let deadline = ContinuousClock.now + .seconds(5)
+    func leftoverProcesses() async -> [pid_t] {
+        // Waits without holding a thread: the suite's tests share two.
+        let deadline = ContinuousClock.now + .seconds(30)
         while true {
             let left = (0..<runner.configuration.maxConcurrent).compactMap { runner.uid(forSlot: $0) }.flatMap { uid in
                 var pids = ProcessSweep.processes(ofUID: uid)
@@ -58,7 +59,7 @@ final class SandboxFixture: Sendable {
                 return pids
             }
             if left.isEmpty || ContinuousClock.now > deadline { return left }
-            usleep(10_000)
+            try? await Task.sleep(for: .milliseconds(10))
         }
     }
 

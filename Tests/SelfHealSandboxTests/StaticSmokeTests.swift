@@ -104,7 +104,7 @@ struct StaticSmokeTests {
             if answer.withoutFork && !expected.passed { mismatches.append("\(answer.name): the cold path fails it: \(expected)") }
         }
         #expect(mismatches.isEmpty, "\(mismatches.joined(separator: "\n"))")
-        #expect(fixture.leftoverProcesses.isEmpty)
+        #expect(await fixture.leftoverProcesses().isEmpty)
     }
 
     @Test("a smoke run with worked examples in the request runs them in a fork; a request that states none needs no fork")

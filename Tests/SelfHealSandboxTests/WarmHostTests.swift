@@ -1,5 +1,6 @@
 import Foundation
 import SelfHealCore
+import SelfHealTestSupport
 import Testing
 @testable import SelfHealSandbox
 
@@ -91,7 +92,8 @@ struct WarmHostTests {
         #expect(left.passed, "\(left.stderrTail)")
         let found = try await fixture.run(Self.finder, tests: "")
         #expect(found.passed, "\(found.stderrTail)")
-        #expect(fixture.leftoverProcesses.isEmpty, "processes left: \(fixture.leftoverProcesses)")
+        let processesLeft = await fixture.leftoverProcesses()
+        #expect(processesLeft.isEmpty, "processes left: \(processesLeft)")
     }
 
     @Test("a job cannot kill its host: the next job runs in the same host", .enabled(if: warmHere, "no warm hosts on this machine"))
@@ -201,14 +203,17 @@ struct WarmHostTests {
 
     @Test("a host killed under a running job: the job's verdict comes from a cold run, and a new host serves the next", .enabled(if: warmHere, "no warm hosts on this machine"))
     func hostDeathFallsBackToACold() async throws {
-        let fixture = try SandboxFixture(timeout: .seconds(10), maxConcurrent: 1)
+        let fixture = try SandboxFixture(timeout: .seconds(30), maxConcurrent: 1)
         let warmUp = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
         #expect(warmUp.passed)
         let hostPids = try Self.hostProcesses(of: fixture)
         try #require(hostPids.count == 1, "host cgroups hold \(hostPids)")
-        // The job sleeps, then passes; the host dies while it sleeps.
-        async let result = fixture.run("import time\ntime.sleep(1)\n" + addCode, tests: addTests, entryPoint: "add")
-        try await Task.sleep(for: .milliseconds(400))
+        // The job sleeps, then passes; the host dies while it sleeps (once the host has it: a
+        // host killed before would be replaced and run the job warm).
+        async let result = fixture.run("import time\ntime.sleep(5)\n" + addCode, tests: addTests, entryPoint: "add")
+        let running = await eventually(within: .seconds(30)) { fixture.runner.warmHostStats?.busy == 1 }
+        #expect(running, "the job never reached the host")
+        try await Task.sleep(for: .milliseconds(200))
         kill(hostPids[0], SIGKILL)
         let verdict = try await result
         #expect(verdict.passed, "\(verdict.stderrTail)")
@@ -344,7 +349,7 @@ struct WarmHostTests {
         #expect(mismatches.isEmpty, "\(mismatches.count) differ: \(mismatches.prefix(5))")
         let stats = try #require(fixture.runner.warmHostStats)
         #expect(stats.jobs >= 1000 && stats.fellBack == 0, "\(stats)")
-        #expect(fixture.leftoverProcesses.isEmpty)
+        #expect(await fixture.leftoverProcesses().isEmpty)
     }
 
     /// The hosts' pids in their cgroups: root (jobs and checkers never are), and not children of
