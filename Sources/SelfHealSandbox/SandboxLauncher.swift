@@ -117,9 +117,12 @@ struct SandboxLauncher: Sendable {
         guard let directory = try? SandboxWorkDirectory(root: root, owner: uid(forSlot: 0)) else { return false }
         defer { directory.remove() }
         let (executable, arguments) = command(["true"], jobDirectory: directory.path, slot: 0, configuration: configuration)
+        // Isolation that does not work here fails at once; a probe that only ran slowly (a
+        // machine busy starting everything at once) must not cost the service its isolation
+        // for its whole life, so it is given as long as a start may take.
         let child = ChildProcess(
             executable: executable, arguments: arguments, environment: configuration.environment,
-            timeout: .seconds(5), outputCap: 4096
+            timeout: .seconds(30), outputCap: 4096
         )
         guard let outcome = try? child.run() else { return false }
         return outcome.termination == .exited(0)

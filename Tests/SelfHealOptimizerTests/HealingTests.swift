@@ -27,7 +27,7 @@ import Testing
             let before = harness.plugins.status.version
             try harness.editPlugin("trigger.lua", replacing: "if window.failed >= 3 then", with: "if window.failed >= 2 then")
             try harness.editPlugin("canary.lua", replacing: "canary_share = 0.2,", with: "canary_share = 0,")
-            let deadline = ContinuousClock.now + .seconds(5)
+            let deadline = ContinuousClock.now + .seconds(30)
             while harness.plugins.status.version == before, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(20))
             }

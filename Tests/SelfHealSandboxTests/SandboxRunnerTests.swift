@@ -76,7 +76,8 @@ struct SandboxRunnerTests {
         let elapsed = ContinuousClock.now - start
         #expect(result.timedOut && !result.passed)
         #expect(result.stderrTail.contains("wall-clock timeout"))
-        #expect(elapsed >= .seconds(3) && elapsed < .seconds(6))
+        // Killed at its 3 s timeout, not left to run: well before the suite's own limit.
+        #expect(elapsed >= .seconds(3) && elapsed < .seconds(20))
         try await expectCleanAndStillServing(fixture)
     }
 

@@ -53,13 +53,14 @@ struct FaultTests {
             for process in [worker, evaluator, manager] { try await process.waitHealthy() }
 
             async let inFlight = Self.request("Write a function that adds two numbers", port: manager.port)
-            let reached = await eventually(within: .seconds(15)) { fake.callCount >= 1 }
+            let reached = await eventually(within: .seconds(60)) { fake.callCount >= 1 }
             try #require(reached, "the worker never called the LLM:\n\(worker.logTail())")
             let killedAt = ContinuousClock.now
             try await worker.killHard()
 
             let answer = try await inFlight
-            #expect(ContinuousClock.now - killedAt < .seconds(10), "the manager kept the client waiting after the worker died")
+            // Not the manager's 180 s wait for a role's answer.
+            #expect(ContinuousClock.now - killedAt < .seconds(60), "the manager kept the client waiting after the worker died")
             #expect([502, 503].contains(answer.status), "status \(answer.status): \(String(decoding: answer.body, as: UTF8.self))")
             #expect(answer.errorCode?.hasPrefix("worker") == true, "code \(answer.errorCode ?? "none")")
             #expect(answer.errorMessage?.contains("worker") == true, "message does not name the worker: \(answer.errorMessage ?? "")")
@@ -101,7 +102,7 @@ struct FaultTests {
             for process in [worker, evaluator, manager] { try await process.waitHealthy() }
 
             async let inFlight = Self.request(port: manager.port)
-            let reached = await eventually(within: .seconds(15)) { fake.callCount >= 1 }
+            let reached = await eventually(within: .seconds(60)) { fake.callCount >= 1 }
             try #require(reached, "the evaluator never called the judge:\n\(evaluator.logTail())")
             try await evaluator.killHard()
 
@@ -229,32 +230,32 @@ struct FaultTests {
             let originalVersion = try #require(try await Self.rulesVersion(port: server.port))
             try replaceAtomically(scoring, with: edited)
             var editedVersion: String?
-            _ = try await eventually(within: .seconds(5)) {
+            _ = try await eventually(within: .seconds(30)) {
                 let version = try await Self.rulesVersion(port: server.port)
                 if version != originalVersion { editedVersion = version }
                 return editedVersion != nil
             }
-            let alternate = try #require(editedVersion, "the edit was not picked up within 5 s")
+            let alternate = try #require(editedVersion, "the edit was not picked up within 30 s")
             try replaceAtomically(scoring, with: original)
-            #expect(try await eventually(within: .seconds(5)) { try await Self.rulesVersion(port: server.port) == originalVersion })
+            #expect(try await eventually(within: .seconds(30)) { try await Self.rulesVersion(port: server.port) == originalVersion })
             let weightsByVersion = [originalVersion: 0.4, alternate: 0.5]
 
+            // Counted, not timed: 30 rewrites of the file 100 ms apart, and requests from three
+            // clients all the while (at least 7 each), however slowly a loaded machine serves them.
+            final class Flag: Sendable { let done = Atomic<Bool>(false) }
+            let writerDone = Flag()
             let writing = Task {
-                var writes = 0
-                let stopAt = ContinuousClock.now + .seconds(6)
-                while ContinuousClock.now < stopAt {
+                defer { writerDone.done.store(true, ordering: .sequentiallyConsistent) }
+                for writes in 0..<30 {
                     try replaceAtomically(scoring, with: writes % 2 == 0 ? edited : original)
-                    writes += 1
                     try await Task.sleep(for: .milliseconds(100))
                 }
-                return writes
             }
             let answers = try await withThrowingTaskGroup(of: [HTTPAnswer].self) { group in
                 for client in 0..<3 {
                     group.addTask {
                         var mine: [HTTPAnswer] = []
-                        let stopAt = ContinuousClock.now + .seconds(6)
-                        while ContinuousClock.now < stopAt, mine.count < 500 {
+                        while (!writerDone.done.load(ordering: .sequentiallyConsistent) || mine.count < 7) && mine.count < 500 {
                             mine.append(try await Self.request("Write a function number \(client)-\(mine.count) that adds two numbers", port: server.port))
                         }
                         return mine
@@ -262,9 +263,7 @@ struct FaultTests {
                 }
                 return try await group.reduce(into: []) { $0 += $1 }
             }
-            let writes = try await writing.value
-            #expect(writes >= 30)
-            #expect(answers.count >= 20, "only \(answers.count) requests in 6 s")
+            try await writing.value
 
             var seen: [String: Int] = [:]
             for answer in answers {
@@ -280,7 +279,7 @@ struct FaultTests {
             #expect(seen.count == 2, "the reloads did not reach the requests: versions seen \(seen)")
             let health = try await fetch(.GET, port: server.port, path: "/health")
             #expect((health.json["rules"] as? [String: Any])?["last_error"] == nil, "a reload failed: \(String(decoding: health.body, as: UTF8.self))")
-            print("rules reload under load: \(answers.count) requests, \(writes) writes, versions \(seen)")
+            print("rules reload under load: \(answers.count) requests, 30 writes, versions \(seen)")
         }
     }
 

@@ -23,14 +23,14 @@ struct RequestIdTests {
             #expect(answer.status == 200)
             let id = try #require(answer.json["request_id"] as? String)
             for (name, process) in [("manager", manager), ("worker", worker), ("evaluator", evaluator)] {
-                let found = await eventually(within: .seconds(10)) { Self.lines(of: process, withRequestId: id).count > 0 }
+                let found = await eventually(within: .seconds(30)) { Self.lines(of: process, withRequestId: id).count > 0 }
                 #expect(found, "no \(name) log line names request \(id):\n\(process.logTail())")
             }
             // Another request's id is not on this one's lines: the id is per request, not per process.
             let second = try await FaultTests.request("Write a function called `sub` that subtracts two numbers.", port: manager.port)
             let secondId = try #require(second.json["request_id"] as? String)
             #expect(secondId != id)
-            let evaluated = await eventually(within: .seconds(10)) { Self.lines(of: evaluator, withRequestId: secondId).count > 0 }
+            let evaluated = await eventually(within: .seconds(30)) { Self.lines(of: evaluator, withRequestId: secondId).count > 0 }
             #expect(evaluated)
             #expect(Self.lines(of: worker, withRequestId: secondId).count == Self.lines(of: worker, withRequestId: id).count)
 
@@ -43,7 +43,7 @@ struct RequestIdTests {
                 ]), headers: ["X-Request-Id": value])
                 #expect(answer.status == 200, "\(value): \(answer.status)")
             }
-            let taken = await eventually(within: .seconds(10)) { Self.lines(of: evaluator, withRequestId: "ok-id_1.2").count > 0 }
+            let taken = await eventually(within: .seconds(30)) { Self.lines(of: evaluator, withRequestId: "ok-id_1.2").count > 0 }
             #expect(taken)
             for value in hostile {
                 #expect(Self.lines(of: evaluator, withRequestId: value).isEmpty, "\(value) reached a log line")

@@ -64,12 +64,12 @@ struct SandboxRestartTests {
             // A program that would outlive any timeout nobody enforces any more.
             let inFlight = Task { try? await fetch(port: evaluator.port, path: "/api/v1/evaluate", body: Self.sleeper) }
             defer { inFlight.cancel() }
-            let started = await eventually(within: .seconds(20)) { !Self.jobDirectories(in: sandbox).isEmpty }
+            let started = await eventually(within: .seconds(60)) { !Self.jobDirectories(in: sandbox).isEmpty }
             try #require(started, "no run started:\n\(evaluator.logTail())")
             let job = try #require(Self.jobDirectories(in: sandbox).first)
             if geteuid() == 0 {
                 // The program runs as the run's uid once it is past the launcher.
-                let running = await eventually(within: .seconds(20)) { !ProcessSweep.processes(ofUID: job.uid).isEmpty }
+                let running = await eventually(within: .seconds(60)) { !ProcessSweep.processes(ofUID: job.uid).isEmpty }
                 try #require(running, "the run's program never started:\n\(evaluator.logTail())")
             }
             // Taken while the evaluator holds the run's uid: once it is killed, a runner in this
@@ -115,7 +115,7 @@ struct SandboxRestartTests {
 
             let inFlight = Task { try? await fetch(port: evaluator.port, path: "/api/v1/evaluate", body: Self.sleeper) }
             defer { inFlight.cancel() }
-            let started = await eventually(within: .seconds(20)) { !programs().isEmpty }
+            let started = await eventually(within: .seconds(60)) { !programs().isEmpty }
             try #require(started, "the run's program never started:\n\(evaluator.logTail())")
             let left = programs()
             try await evaluator.killHard()

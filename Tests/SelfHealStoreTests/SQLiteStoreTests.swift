@@ -148,7 +148,7 @@ struct SQLiteStoreTests {
             try await store.seedPrompts([StoreContract.seed("code_generation", "before")])
             #expect(try await store.activePrompt(taskType: "code_generation")?.text == "before")
             try await store.write("editing by hand") { db in _ = try await db.query("UPDATE prompts SET text = 'after'") }
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(30)
             var seen = try await store.activePrompt(taskType: "code_generation")?.text
             while seen != "after", ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
