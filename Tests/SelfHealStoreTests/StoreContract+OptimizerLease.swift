@@ -36,10 +36,11 @@ extension StoreContract {
     static func expiredLeaseIsTakenOver(_ harness: StoreHarness) async throws {
         let store = harness.store
         // A TTL long enough that the check right after cannot outlive it on a loaded machine (1 s
-        // did once, with two builds beside the tests on two cores).
-        #expect(try await store.acquireOptimizerLease(taskType: "code_generation", owner: "crashed", ttl: .seconds(3)))
+        // did once, with two builds beside the tests on two cores; in the suite's first seconds a
+        // test's next step may wait 5 s for a thread).
+        #expect(try await store.acquireOptimizerLease(taskType: "code_generation", owner: "crashed", ttl: .seconds(10)))
         #expect(try await !store.acquireOptimizerLease(taskType: "code_generation", owner: "b", ttl: .seconds(60)))
-        try await Task.sleep(for: .milliseconds(3500))
+        try await Task.sleep(for: .milliseconds(10_500))
         #expect(try await store.acquireOptimizerLease(taskType: "code_generation", owner: "b", ttl: .seconds(60)))
         #expect(try await !store.acquireOptimizerLease(taskType: "code_generation", owner: "crashed", ttl: .seconds(60)))
     }
