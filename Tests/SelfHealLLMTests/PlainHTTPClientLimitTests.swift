@@ -93,9 +93,8 @@ struct PlainHTTPClientLimitTests {
     func aFailedConnectFreesItsPlace() async throws {
         let refusing = try RefusingPort()
         defer { refusing.close() }
-        let port = refusing.port
         let client = PlainHTTPClient(maxPerHost: 1)
-        let target = PlainHTTPTarget(url: "http://127.0.0.1:\(port)/v1")!
+        let target = PlainHTTPTarget(url: refusing.url + "/v1")!
         // Each call's own connect fails; one stuck behind a place never freed would time out instead.
         let failures = try await withThrowingTaskGroup(of: PlainHTTPClient.Failure?.self) { group in
             for _ in 0..<3 {

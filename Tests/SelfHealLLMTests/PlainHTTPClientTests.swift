@@ -182,11 +182,10 @@ struct PlainHTTPClientTests {
     func refusedConnection() async throws {
         let refusing = try RefusingPort()
         defer { refusing.close() }
-        let port = refusing.port
         let client = PlainHTTPClient()
         do {
             _ = try await client.post(
-                PlainHTTPTarget(url: "http://127.0.0.1:\(port)/v1")!, headers: [], body: body, timeout: .seconds(60), maxResponseBytes: 1 << 20
+                PlainHTTPTarget(url: refusing.url + "/v1")!, headers: [], body: body, timeout: .seconds(60), maxResponseBytes: 1 << 20
             )
             Issue.record("a call to a closed port succeeded")
         } catch let failure as PlainHTTPClient.Failure {

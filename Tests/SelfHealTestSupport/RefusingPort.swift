@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -7,20 +8,20 @@ import Glibc
 /// `close()` (or the end of the object) no server can take it. A port that was merely free a
 /// moment ago (a stopped server's) can be taken by a server another test starts meanwhile, and
 /// then answers what that server says.
-public final class RefusingPort: @unchecked Sendable {
+public final class RefusingPort: Sendable {
     public let port: Int
-    private let fd: Int32
-    private let closed = NSLock()
-    private var isOpen = true
+    /// -1 once closed: `close()` may come from the test and again from `deinit`.
+    private let fd: Atomic<Int32>
 
     public init() throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         do {
             port = try boundPort(fd)
         } catch {
             _ = Glibc.close(fd)
             throw error
         }
+        self.fd = Atomic(fd)
     }
 
     deinit { close() }
@@ -28,11 +29,8 @@ public final class RefusingPort: @unchecked Sendable {
     public var url: String { "http://127.0.0.1:\(port)" }
 
     public func close() {
-        closed.withLock {
-            guard isOpen else { return }
-            isOpen = false
-            _ = Glibc.close(fd)
-        }
+        let fd = fd.exchange(-1, ordering: .relaxed)
+        if fd >= 0 { _ = Glibc.close(fd) }
     }
 }
 
