@@ -214,7 +214,10 @@ let package = Package(
         .testTarget(name: "SelfHealLuaTests", dependencies: ["SelfHealLua", "CLua"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SelfHealRulesTests",
-            dependencies: ["SelfHealRules", "SelfHealCore", "SelfHealLua", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "SelfHealRules", "SelfHealCore", "SelfHealLua", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

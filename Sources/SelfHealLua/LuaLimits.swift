@@ -37,8 +37,11 @@ public struct LuaLimits: Sendable, Equatable {
         return "\(seconds * 1000 + attoseconds / 1_000_000_000_000_000) ms"
     }
 
-    var wallClockNanoseconds: UInt64 {
-        let (seconds, attoseconds) = wallClock.components
+    var wallClockNanoseconds: UInt64 { Self.nanoseconds(wallClock) }
+
+    /// A non-negative duration in whole nanoseconds.
+    static func nanoseconds(_ duration: Duration) -> UInt64 {
+        let (seconds, attoseconds) = duration.components
         return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
     }
 }

@@ -91,7 +91,10 @@ public final class LuaState: @unchecked Sendable {
 
     /// Calls `function` with a fresh copy of `table` (two levels deep, so the callee cannot
     /// change what the next callee sees) within the limits; returns at most `maxResults` results.
-    public func call(_ function: LuaFunction, withCopyOf table: LuaRef, maxResults: Int = 2, chunk: String) throws(LuaError) -> [LuaValue] {
+    /// `wallClock`, when given, replaces the limits' wall clock for this call if it is shorter.
+    public func call(
+        _ function: LuaFunction, withCopyOf table: LuaRef, maxResults: Int = 2, wallClock: Duration? = nil, chunk: String
+    ) throws(LuaError) -> [LuaValue] {
         let top = lua_gettop(L)
         defer { lua_settop(L, top) }
         _ = lua_checkstack(L, Int32(maxResults) + 8)
@@ -100,7 +103,7 @@ public final class LuaState: @unchecked Sendable {
         shim_copy_table2(L, -1)
         lua_rotate(L, -2, 1)
         shim_pop(L, 1)
-        try protectedCall(nargs: 1, nresults: Int32(maxResults), chunk: chunk)
+        try protectedCall(nargs: 1, nresults: Int32(maxResults), wallClock: wallClock, chunk: chunk)
         return (0..<maxResults).map { value(at: top + 1 + Int32($0), depth: 1) }
     }
 
@@ -126,11 +129,16 @@ public final class LuaState: @unchecked Sendable {
 
     /// Runs the function below `nargs` arguments with every bound armed: instructions,
     /// library steps, wall clock, memory.
-    private func protectedCall(nargs: Int32, nresults: Int32, chunk: String) throws(LuaError) {
+    private func protectedCall(nargs: Int32, nresults: Int32, wallClock: Duration? = nil, chunk: String) throws(LuaError) {
         let used = limits.pointee.used
         let cap = luaLimits.memoryBytes
         limits.pointee.limit = used > .max - cap ? .max : used + cap
-        lsb_arm(L, Int64(luaLimits.instructionBudget), Int64(luaLimits.librarySteps), luaLimits.wallClockNanoseconds)
+        var wallNanoseconds = luaLimits.wallClockNanoseconds
+        if let wallClock, wallClock < luaLimits.wallClock {
+            // At least 1 ns: 0 would mean no deadline at all.
+            wallNanoseconds = max(1, LuaLimits.nanoseconds(max(.zero, wallClock)))
+        }
+        lsb_arm(L, Int64(luaLimits.instructionBudget), Int64(luaLimits.librarySteps), wallNanoseconds)
         let status = shim_pcall(L, nargs, nresults)
         lsb_disarm(L)
         limits.pointee.limit = .max

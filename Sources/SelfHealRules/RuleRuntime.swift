@@ -18,6 +18,15 @@ final class RuleRuntime: Sendable {
     /// Runs every rule that applies to the context's task type. A rule that fails in any way
     /// scores 0 with a reason saying how; the others carry on.
     func evaluate(_ context: RuleContext) -> [RuleOutcome] {
+        // Without a pass deadline no pass is cut short.
+        evaluate(context, passDeadline: nil) ?? []
+    }
+
+    /// As `evaluate(_:)`, but the whole pass must end by `passDeadline`, which shortens each
+    /// rule's own wall clock. nil when the deadline cut a rule short: that rule's outcome is not
+    /// the one its own bounds would give, so the pass says nothing and is run again elsewhere.
+    /// A state whose pass was cut is left half-way through a rule; the caller drops it.
+    func evaluate(_ context: RuleContext, passDeadline: ContinuousClock.Instant?) -> [RuleOutcome]? {
         let ctx = state.makeTable(Self.table(for: context))
         defer { state.release(ctx) }
         var outcomes: [RuleOutcome] = []
@@ -25,11 +34,17 @@ final class RuleRuntime: Sendable {
         let clock = ContinuousClock()
         for (index, rule) in set.rules.enumerated() where rule.applies(to: context.taskType) {
             let start = clock.now
+            var wallClock: Duration?
+            if let passDeadline {
+                guard start < passDeadline else { return nil }
+                wallClock = passDeadline - start
+            }
             let outcome: (score: Double, reason: String, failure: LuaError?)?
             do {
-                let values = try state.call(checks[index], withCopyOf: ctx, chunk: rule.chunkName)
+                let values = try state.call(checks[index], withCopyOf: ctx, wallClock: wallClock, chunk: rule.chunkName)
                 outcome = Self.interpret(values, rule: rule)
             } catch {
+                if error.kind == .timeLimitExceeded, let wallClock, wallClock < state.luaLimits.wallClock { return nil }
                 outcome = (0, Self.reason(for: error, rule: rule, limits: state.luaLimits), error)
             }
             let elapsed = clock.now - start

@@ -24,6 +24,15 @@ final class RuleStatePool: Sendable {
         return try RuleSetLoader.runtime(for: set, limits: limits)
     }
 
+    /// An idle state for `set`, or nil: never builds one (building takes milliseconds, too long
+    /// for an event loop).
+    func checkOutIdle(for set: RuleSet) -> RuleRuntime? {
+        idle.withLock { states in
+            guard let index = states.lastIndex(where: { $0.set === set }) else { return nil }
+            return states.remove(at: index)
+        }
+    }
+
     /// Takes a state back if it still belongs to the live set and there is room.
     func checkIn(_ runtime: RuleRuntime, live: RuleSet) {
         guard runtime.set === live else { return }

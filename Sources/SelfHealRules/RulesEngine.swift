@@ -9,7 +9,8 @@ import Synchronization
 
 /// Scores outputs with the live rule set of a `rules/` folder and reloads it when the files
 /// change. Lua runs on its own NIOThreadPool (`luaThreads`), never on Swift's cooperative pool:
-/// a rule is CPU-bound and may run to its full bound.
+/// a rule is CPU-bound and may run to its full bound. The one exception is a short pass called
+/// from an event loop, which runs there, cut at a millisecond (`InlinePassGate`).
 public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
     public let directory: String
     public let limits: LuaLimits
@@ -19,13 +20,17 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
     private let reloader: LuaFolderReloader<RuleSet>
     private let ruleTimer = Metrics.Timer(label: "selfheal_rule_duration_seconds")
     private let watch = InFlightWatch()
+    let inline: InlinePassGate
 
     /// Loads and validates `directory`; throws `RuleLoadError` (naming file and line) or
     /// `LuaFolderError` when the initial set is unusable, since there is no last good set yet.
+    /// `inlineCut`: the longest a pass called from an event loop may run there before it is cut
+    /// and run on a Lua thread instead.
     public init(
         directory: String, limits: LuaLimits = .default, threadPool: NIOThreadPool = RulesEngine.luaThreads,
-        logger: Logger
+        inlineCut: Duration = .milliseconds(1), logger: Logger
     ) throws {
+        self.inline = InlinePassGate(cut: inlineCut)
         self.directory = directory
         self.limits = limits
         self.logger = logger
@@ -70,8 +75,9 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
 
     public func score(_ context: RuleContext) async -> RuleSetScore {
         do {
-            // Back on the caller's event loop (the one its connection is on), not on any loop.
             guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return try await threadPool.runIfActive { self.scoreBlocking(context) } }
+            if let score = scoreInline(context) { return score }
+            // Back on the caller's event loop (the one its connection is on), not on any loop.
             return try await threadPool.runIfActive(eventLoop: loop) { self.scoreBlocking(context) }.get()
         } catch {
             // The pool has been shut down (process exit): still answer, on this thread.
@@ -87,14 +93,25 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
         return Self.combine(outcomes.map(\.result), set: set)
     }
 
+    /// Scores on the calling thread, an event loop, when `inline` allows it and an idle state is
+    /// at hand; nil when it did not or the pass was cut short (the caller runs it on a Lua thread).
+    func scoreInline(_ context: RuleContext) -> RuleSetScore? {
+        let now = ContinuousClock.now
+        guard inline.allows(at: now) else { return nil }
+        let set = current
+        guard let runtime = pool.checkOutIdle(for: set) else { return nil }
+        guard let outcomes = evaluate(context, with: runtime, passDeadline: now + inline.cut) else {
+            inline.cutShort()
+            logger.debug("A rules pass was too long for an event loop; passes run on the Lua threads for a while", metadata: [
+                "rules.version": "\(set.version)", "rules.inline_cut": "\(inline.cut)",
+            ])
+            return nil
+        }
+        return Self.combine(outcomes.map(\.result), set: set)
+    }
+
     /// Every applicable rule's outcome, with failures and timings, on `set`.
     func evaluate(_ context: RuleContext, on set: RuleSet) -> [RuleOutcome] {
-        let start = ContinuousClock.now
-        let ticket = watch.begin(at: start)
-        defer {
-            watch.end(ticket)
-            ruleTimer.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
-        }
         let runtime: RuleRuntime
         do {
             runtime = try pool.checkOut(for: set)
@@ -107,7 +124,20 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
                             failure: LuaError(kind: .stateCreation, message: "\(error)"), seconds: 0)
             }
         }
-        let outcomes = runtime.evaluate(context)
+        // Without a pass deadline no pass is cut short.
+        return evaluate(context, with: runtime, passDeadline: nil) ?? []
+    }
+
+    /// One pass on `runtime`, which goes back to the pool after it; nil, and the state dropped
+    /// (it stopped half-way through a rule), when `passDeadline` cut the pass short.
+    private func evaluate(_ context: RuleContext, with runtime: RuleRuntime, passDeadline: ContinuousClock.Instant?) -> [RuleOutcome]? {
+        let start = ContinuousClock.now
+        let ticket = watch.begin(at: start)
+        defer { watch.end(ticket) }
+        guard let outcomes = runtime.evaluate(context, passDeadline: passDeadline) else { return nil }
+        let elapsed = ContinuousClock.now - start
+        ruleTimer.recordNanoseconds(elapsed.nanoseconds)
+        inline.record(elapsed)
         pool.checkIn(runtime, live: current)
         for outcome in outcomes {
             if let bound = outcome.failure.flatMap(Self.bound) {

@@ -1,0 +1,45 @@
+import Synchronization
+
+/// Whether a rules pass may run on the caller's event loop instead of on a Lua thread.
+///
+/// Handing a pass to a Lua thread and back wakes two threads, which on a small VM costs about
+/// as much CPU as a whole pass of the shipped rules over a short answer (`bench overhead`).
+/// So a pass runs inline when the passes before it were short, and is cut at `cut` however
+/// its rules are bounded: a loop is never held longer than that. A pass that is cut runs again
+/// on a Lua thread under its rules' own bounds, and passes stay there for `cooldown`, so a slow
+/// rule set costs the loops one cut per cooldown at most.
+final class InlinePassGate: Sendable {
+    /// The longest an inline pass may hold a loop.
+    let cut: Duration
+    /// How long passes stay on the Lua threads after one was cut.
+    let cooldown: Duration
+    private let origin = ContinuousClock.now
+    /// The duration of the last whole pass, inline or not, in nanoseconds.
+    private let lastPass = Atomic<Int64>(0)
+    /// Until when (nanoseconds since `origin`) passes stay off the loops.
+    private let offUntil = Atomic<Int64>(0)
+
+    init(cut: Duration = .milliseconds(1), cooldown: Duration = .seconds(10)) {
+        self.cut = cut
+        self.cooldown = cooldown
+    }
+
+    /// Inline when the last pass took at most a quarter of `cut` and none was cut lately.
+    func allows(at now: ContinuousClock.Instant = .now) -> Bool {
+        lastPass.load(ordering: .relaxed) <= cut.nanoseconds / 4 && offset(now) >= offUntil.load(ordering: .relaxed)
+    }
+
+    /// A whole pass, on either path, took `duration`.
+    func record(_ duration: Duration) {
+        lastPass.store(duration.nanoseconds, ordering: .relaxed)
+    }
+
+    /// An inline pass was cut short at `now`.
+    func cutShort(at now: ContinuousClock.Instant = .now) {
+        offUntil.store(offset(now) + cooldown.nanoseconds, ordering: .relaxed)
+    }
+
+    private func offset(_ instant: ContinuousClock.Instant) -> Int64 {
+        (instant - origin).nanoseconds
+    }
+}
