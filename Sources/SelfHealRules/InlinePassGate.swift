@@ -4,10 +4,12 @@ import Synchronization
 ///
 /// Handing a pass to a Lua thread and back wakes two threads, which on a small VM costs about
 /// as much CPU as a whole pass of the shipped rules over a short answer (`bench overhead`).
-/// So a pass runs inline when the passes before it were short, and is cut at `cut` however
-/// its rules are bounded: a loop is never held longer than that. A pass that is cut runs again
-/// on a Lua thread under its rules' own bounds, and passes stay there for `cooldown`, so a slow
-/// rule set costs the loops one cut per cooldown at most.
+/// So a pass runs inline when the last pass was short, and is cut at `cut` however its rules
+/// are bounded: a loop is never held longer than that. A pass that is cut runs again on a Lua
+/// thread under its rules' own bounds, and passes stay there for `cooldown`, then for as long
+/// as they stay long. The cooldown is short because most cuts on a busy machine are the
+/// loop's thread losing its core mid-pass, not a slow rule; a slow rule set shows as long
+/// passes on the threads and keeps the gate shut without more cuts.
 final class InlinePassGate: Sendable {
     /// The longest an inline pass may hold a loop.
     let cut: Duration
@@ -19,14 +21,16 @@ final class InlinePassGate: Sendable {
     /// Until when (nanoseconds since `origin`) passes stay off the loops.
     private let offUntil = Atomic<Int64>(0)
 
-    init(cut: Duration = .milliseconds(1), cooldown: Duration = .seconds(10)) {
+    init(cut: Duration = .milliseconds(2), cooldown: Duration = .seconds(1)) {
         self.cut = cut
         self.cooldown = cooldown
     }
 
-    /// Inline when the last pass took at most a quarter of `cut` and none was cut lately.
+    /// Inline when the last pass took at most half of `cut` and none was cut lately. (A quarter
+    /// sent about one pass in five to the threads: passes of the shipped rules over a generated
+    /// answer vary around a few hundred microseconds here.)
     func allows(at now: ContinuousClock.Instant = .now) -> Bool {
-        lastPass.load(ordering: .relaxed) <= cut.nanoseconds / 4 && offset(now) >= offUntil.load(ordering: .relaxed)
+        lastPass.load(ordering: .relaxed) <= cut.nanoseconds / 2 && offset(now) >= offUntil.load(ordering: .relaxed)
     }
 
     /// A whole pass, on either path, took `duration`.

@@ -10,7 +10,7 @@ import Synchronization
 /// Scores outputs with the live rule set of a `rules/` folder and reloads it when the files
 /// change. Lua runs on its own NIOThreadPool (`luaThreads`), never on Swift's cooperative pool:
 /// a rule is CPU-bound and may run to its full bound. The one exception is a short pass called
-/// from an event loop, which runs there, cut at a millisecond (`InlinePassGate`).
+/// from an event loop, which runs there, cut at 2 ms (`InlinePassGate`).
 public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
     public let directory: String
     public let limits: LuaLimits
@@ -28,7 +28,7 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
     /// and run on a Lua thread instead.
     public init(
         directory: String, limits: LuaLimits = .default, threadPool: NIOThreadPool = RulesEngine.luaThreads,
-        inlineCut: Duration = .milliseconds(1), logger: Logger
+        inlineCut: Duration = .milliseconds(2), logger: Logger
     ) throws {
         self.inline = InlinePassGate(cut: inlineCut)
         self.directory = directory

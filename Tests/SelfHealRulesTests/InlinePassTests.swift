@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func aPassTooLongForALoopIsCutThereAndScoredOnALuaThread() async throws {
-        // About 3 million Lua additions: far more than the inline cut of a millisecond, far
+        // About 3 million Lua additions: far more than the inline cut of 2 ms, far
         // less than this rule's own 10 s bound, so on a Lua thread it passes.
         let folder = try TempFolder([
             "scoring.lua": scoring(),
@@ -34,14 +34,14 @@ import Testing
 
         let cut = try await loop.submit { engine.scoreInline(context) }.get()
         #expect(cut == nil, "a pass longer than the cut gives no score from the loop")
-        #expect(!engine.inline.allows(), "after a cut, passes stay off the loops")
 
         let score = await engine.score(context)
         #expect(score.result("slow")?.score == 1)
         #expect(score.result("slow")?.reason == "counted")
         #expect(score.result("quick")?.score == 0.5)
         #expect(score.ruleScore == 0.75)
-        // The cooldown holds: the loop is not tried again.
+        // The pass on the Lua thread was long too, so the loop is not tried again (whether or
+        // not the cooldown after the cut has passed: a step of a test may wait seconds here).
         #expect(try await loop.submit { engine.scoreInline(context) }.get() == nil)
     }
 
@@ -69,8 +69,8 @@ import Testing
         let now = ContinuousClock.now
         #expect(gate.allows(at: now), "open before any pass")
         gate.record(.microseconds(600))
-        #expect(!gate.allows(at: now), "a pass longer than a quarter of the cut closes it")
-        gate.record(.microseconds(100))
+        #expect(!gate.allows(at: now), "a pass longer than half the cut closes it")
+        gate.record(.microseconds(400))
         #expect(gate.allows(at: now))
         gate.cutShort(at: now)
         #expect(!gate.allows(at: now + .seconds(9)))
