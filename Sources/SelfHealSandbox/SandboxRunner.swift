@@ -57,7 +57,9 @@ public final class SandboxRunner: CodeRunning {
             for _ in 0..<slots.count {
                 group.addTask {
                     guard let slot = try? await self.slots.acquire() else { return }
-                    if case .failure(let error) = await self.blocking({ warm.prepare(slot: slot) }) {
+                    // Its socket on this loop, or on one of NIO's loops when not called from one.
+                    let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
+                    if case .failure(let error) = await self.blocking({ warm.prepare(slot: slot, on: loop) }) {
                         self.logger.warning("A warm sandbox host did not start; jobs run cold until one does", metadata: ["error": "\(error)"])
                     }
                     self.slots.release(slot)
@@ -118,7 +120,9 @@ public final class SandboxRunner: CodeRunning {
         // it), switches each job to the slot's uid, and lives in cgroups that bound it with its
         // jobs: without all three, every job runs cold.
         if configuration.warmHosts, launcher.mode == .namespaces, launcher.switchesUser, let cgroups {
-            warm = WarmHosts(launcher: launcher, cgroups: cgroups, configuration: configuration, cgroupPrefix: "selfheal-\(state.name)-")
+            warm = WarmHosts(
+                launcher: launcher, cgroups: cgroups, configuration: configuration, cgroupPrefix: "selfheal-\(state.name)-", threads: threads
+            )
         } else {
             warm = nil
         }
@@ -147,14 +151,14 @@ public final class SandboxRunner: CodeRunning {
         var adjusted = job
         if adjusted.kind == .smoke && language.harness == nil { adjusted.kind = .syntax }  // a smoke run needs the harness
         let job = adjusted
-        let command: [String]
+        let base: [String]
         switch job.kind {
-        case .tests, .smoke, .examples: command = language.run
+        case .tests, .smoke, .examples: base = language.run
         case .syntax:
             guard let check = language.check else { throw SandboxError.noCheckCommand(job.language) }
-            command = check
+            base = check
         }
-        guard !command.isEmpty else { throw SandboxError.unsupportedLanguage(job.language) }
+        guard !base.isEmpty else { throw SandboxError.unsupportedLanguage(job.language) }
         // Routes refuse such a name already; a job from anywhere else is held to the same rule.
         if job.kind != .syntax, let entryPoint = job.entryPoint, !EntryPoint.isValid(entryPoint) { throw SandboxError.invalidEntryPoint(entryPoint) }
         let slot: Int
@@ -166,8 +170,35 @@ public final class SandboxRunner: CodeRunning {
         }
         defer { slots.release(slot) }
         let timeout = job.timeoutSeconds.map { Duration.milliseconds(Int64(max(0.1, $0) * 1000)) } ?? configuration.timeout
+        let nonce = PythonHarness.nonce()
+        let (files, main, arguments, harness) = job.files(for: language, nonce: nonce)
+        // A compile-only check runs the language's check command on the program alone.
+        let command = job.kind == .syntax ? base + [main] : base + [main] + arguments
+        if job.warmHost, let warm, SandboxLauncher.runsInProcess(command) {
+            var environment = configuration.environment
+            environment["HOME"] = "/tmp/job"
+            environment["TMPDIR"] = "/tmp/job"
+            let request = WarmHost.Request(
+                command: command, files: files, trustedMain: harness && job.kind != .syntax ? main : nil,
+                compileOnly: job.kind == .syntax && language.check == SandboxSettings.Language.python.check,
+                staticSmokeEntry: job.kind == .smoke && harness ? job.entryPoint ?? "" : nil,
+                environment: environment, timeout: timeout, outputCap: configuration.outputCap
+            )
+            if let (outcome, memoryExceeded, checker) = await warm.run(slot: slot, request) {
+                let exec = result(
+                    outcome, job: job, language: language, nonce: nonce, timeout: timeout, memoryExceeded: memoryExceeded,
+                    provenByChecker: checker && job.kind == .smoke
+                )
+                (exec.timedOut ? runs.timedOut : exec.passed ? runs.passed : runs.failed).increment()
+                return exec
+            }
+            // The host failed to start, died or hung: the job's verdict comes from a cold run.
+            logger.warning("A warm sandbox host could not run a job; it runs cold", metadata: ["sandbox.slot": "\(slot)"])
+        }
         let result = await blocking {
-            Result { () throws(SandboxError) in try self.runBlocking(job, command: command, language: language, slot: slot, timeout: timeout) }
+            Result { () throws(SandboxError) in
+                try self.runCold(job, command: command, files: files, language: language, nonce: nonce, slot: slot, timeout: timeout)
+            }
         }
         switch result {
         case .success(let exec):
@@ -191,35 +222,6 @@ public final class SandboxRunner: CodeRunning {
         } catch {
             return .failure(.launchFailed("the sandbox is shutting down"))
         }
-    }
-
-    private func runBlocking(
-        _ job: SandboxJob, command: [String], language: SandboxSettings.Language, slot: Int, timeout: Duration
-    ) throws(SandboxError) -> ExecResult {
-        let nonce = PythonHarness.nonce()
-        let (files, main, arguments, harness) = job.files(for: language, nonce: nonce)
-        // A compile-only check runs the language's check command on the program alone.
-        let command = job.kind == .syntax ? command + [main] : command + [main] + arguments
-        if job.warmHost, let warm, SandboxLauncher.runsInProcess(command) {
-            var environment = configuration.environment
-            environment["HOME"] = "/tmp/job"
-            environment["TMPDIR"] = "/tmp/job"
-            let request = WarmHost.Request(
-                command: command, files: files, trustedMain: harness && job.kind != .syntax ? main : nil,
-                compileOnly: job.kind == .syntax && language.check == SandboxSettings.Language.python.check,
-                staticSmokeEntry: job.kind == .smoke && harness ? job.entryPoint ?? "" : nil,
-                environment: environment, timeout: timeout, outputCap: configuration.outputCap
-            )
-            if let (outcome, memoryExceeded, checker) = warm.run(slot: slot, request) {
-                return result(
-                    outcome, job: job, language: language, nonce: nonce, timeout: timeout, memoryExceeded: memoryExceeded,
-                    provenByChecker: checker && job.kind == .smoke
-                )
-            }
-            // The host failed to start, died or hung: the job's verdict comes from a cold run.
-            logger.warning("A warm sandbox host could not run a job; it runs cold", metadata: ["sandbox.slot": "\(slot)"])
-        }
-        return try runCold(job, command: command, files: files, language: language, nonce: nonce, slot: slot, timeout: timeout)
     }
 
     /// A run in a fresh interpreter of its own: a job directory on disk, cgroups made for it.

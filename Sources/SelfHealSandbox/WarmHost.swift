@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import SelfHealCore
 #if canImport(Glibc)
 import Glibc
@@ -11,8 +12,8 @@ import Glibc
 final class WarmHost: @unchecked Sendable {
     /// The `unshare` process; the host is its child, pid 1 of the new pid namespace.
     private let pid: pid_t
-    /// Our end of the host's descriptor 3.
-    private let control: Int32
+    /// Our end of the host's descriptor 3, on an event loop (set once the host has started).
+    private var link: WarmHostLink?
     /// The host's stderr, read only when it fails to start or dies.
     private let stderr: Int32
     /// The cgroups the host lives in from its start, with each job's processes.
@@ -51,9 +52,8 @@ final class WarmHost: @unchecked Sendable {
         let description: String
     }
 
-    private init(pid: pid_t, control: Int32, stderr: Int32, cgroup: RunCgroups.Run?) {
+    private init(pid: pid_t, stderr: Int32, cgroup: RunCgroups.Run?) {
         self.pid = pid
-        self.control = control
         self.stderr = stderr
         self.cgroup = cgroup
         oomEvents = cgroup.map { open($0.oomEventsFile, O_RDONLY | O_CLOEXEC) } ?? -1
@@ -61,9 +61,10 @@ final class WarmHost: @unchecked Sendable {
 
     deinit { stop() }
 
-    /// Starts a host and waits (up to `startTimeout`) until it says it is ready.
+    /// Starts a host, hands its socket to `loop`, and waits (up to `startTimeout`) until it says
+    /// it is ready. Blocks: call it from a thread, never from an event loop.
     static func start(
-        executable: String, arguments: [String], environment: [String: String], cgroup: RunCgroups.Run?,
+        executable: String, arguments: [String], environment: [String: String], cgroup: RunCgroups.Run?, on loop: any EventLoop,
         startTimeout: Duration = .seconds(10)
     ) throws(SandboxError) -> WarmHost {
         var pair: [Int32] = [-1, -1]
@@ -92,25 +93,74 @@ final class WarmHost: @unchecked Sendable {
             close(pair[0]); close(errPipe[0])
             throw error
         }
-        let host = WarmHost(pid: pid, control: pair[0], stderr: errPipe[0], cgroup: cgroup)
-        switch host.readMessage(until: .now + startTimeout) {
-        case .success(let (header, _)) where header["ready"] as? Bool == true:
-            return host
-        case .success:
+        let host = WarmHost(pid: pid, stderr: errPipe[0], cgroup: cgroup)
+        let link: WarmHostLink
+        do {
+            link = try WarmHostLink.attach(descriptor: pair[0], to: loop)
+        } catch {
+            host.stop()
+            throw .launchFailed("the warm sandbox host's socket could not join an event loop: \(error)")
+        }
+        host.link = link
+        let ready: HostMessage
+        do {
+            ready = try loop.flatSubmit { link.next(by: .after(startTimeout)) }.wait()
+        } catch {
+            let why = host.failure(error, doing: "while starting")
+            host.stop()
+            throw .launchFailed("the warm sandbox host did not start: \(why.description)")
+        }
+        guard ready.header["ready"] as? Bool == true else {
             host.stop()
             throw .launchFailed("the warm sandbox host sent something other than its ready message")
-        case .failure(let failure):
-            throw .launchFailed("the warm sandbox host did not start: \(failure.description)")
         }
+        return host
     }
 
-    /// Runs one job; a failure means the host is gone (stopped here) and the job did not run
-    /// to an outcome the host could report.
-    func run(_ request: Request) -> Result<(outcome: ChildProcess.Outcome, checker: Bool), Failure> {
-        guard alive else { return .failure(Failure(description: "the host has stopped")) }
-        // `WarmHosts.prepare` settled the host (or replaced it) before handing it a job.
+    /// Runs one job; a failure means the job did not run to an outcome the host could report,
+    /// and the host must be stopped (`stop`, on a thread: it may wait for its cgroups).
+    func run(_ request: Request) async -> Result<(outcome: ChildProcess.Outcome, checker: Bool), Failure> {
+        guard alive, let link else { return .failure(Failure(description: "the host has stopped")) }
+        // `WarmHosts` settled the host (or replaced it) before handing it a job.
         guard !clearingUp else { return .failure(Failure(description: "the host has not cleared up after its last job")) }
         let start = ContinuousClock.now
+        let message = Self.encode(request)
+        jobs += 1
+        clearingUp = true
+        // The host enforces the job's deadline itself; this one only catches a host that hangs.
+        let deadline = NIODeadline.after(request.timeout + .seconds(5))
+        let answer: HostMessage
+        do {
+            answer = try await link.onLoop { link.send(message).flatMap { link.next(by: deadline) } }.get()
+        } catch {
+            return .failure(failure(error, doing: "while it ran a job"))
+        }
+        if let why = answer.header["setup_failed"] as? String {
+            // Its mounts or the job's memory limit: the job never started. A host that
+            // cannot set jobs up is replaced; this one runs cold.
+            return .failure(Failure(description: "the host could not set the job up: \(why)"))
+        }
+        let tails = answer.body
+        let outCount = answer.header["out"] as? Int ?? 0
+        guard (0...tails.count).contains(outCount) else { return .failure(died("with a malformed answer")) }
+        let termination: ChildProcess.Termination
+        // Out-of-range numbers from a host gone wrong are a malformed answer, not a trap.
+        if let signal = answer.header["signal"] as? Int {
+            guard let signal = Int32(exactly: signal) else { return .failure(died("with a malformed answer")) }
+            termination = .signaled(signal)
+        } else {
+            guard let status = Int32(exactly: answer.header["status"] as? Int ?? 1) else { return .failure(died("with a malformed answer")) }
+            termination = .exited(status)
+        }
+        let outcome = ChildProcess.Outcome(
+            termination: termination, timedOut: answer.header["timed_out"] as? Bool ?? false,
+            stdoutTail: Array(tails[..<outCount]), stderrTail: Array(tails[outCount...]), duration: .now - start
+        )
+        return .success((outcome, answer.header["checker"] as? Bool ?? false))
+    }
+
+    /// A job's message: its length, a JSON header, then its files' bytes.
+    private static func encode(_ request: Request) -> [UInt8] {
         // The header by hand: JSONSerialization (through NSDictionary) cost more than the rest of
         // the Swift side of a job.
         var message: [UInt8] = [0, 0, 0, 0]
@@ -160,55 +210,24 @@ final class WarmHost: @unchecked Sendable {
         message[1] = UInt8((length >> 16) & 0xFF)
         message[2] = UInt8((length >> 8) & 0xFF)
         message[3] = UInt8(length & 0xFF)
-        guard writeAll(message) else { return .failure(died("writing the job")) }
-        jobs += 1
-        clearingUp = true
-        // The host enforces the job's deadline itself; this one only catches a host that hangs.
-        switch readMessage(until: start + request.timeout + .seconds(5)) {
-        case .failure(let failure):
-            return .failure(failure)
-        case .success(let (answer, tails)):
-            if let why = answer["setup_failed"] as? String {
-                // Its mounts or the job's memory limit: the job never started. A host that
-                // cannot set jobs up is replaced; this one runs cold.
-                stop()
-                return .failure(Failure(description: "the host could not set the job up: \(why)"))
-            }
-            let outCount = answer["out"] as? Int ?? 0
-            guard (0...tails.count).contains(outCount) else { return .failure(died("a malformed answer")) }
-            let termination: ChildProcess.Termination
-            // Out-of-range numbers from a host gone wrong are a malformed answer, not a trap.
-            if let signal = answer["signal"] as? Int {
-                guard let signal = Int32(exactly: signal) else { return .failure(died("a malformed answer")) }
-                termination = .signaled(signal)
-            } else {
-                guard let status = Int32(exactly: answer["status"] as? Int ?? 1) else { return .failure(died("a malformed answer")) }
-                termination = .exited(status)
-            }
-            let outcome = ChildProcess.Outcome(
-                termination: termination, timedOut: answer["timed_out"] as? Bool ?? false,
-                stdoutTail: Array(tails[..<outCount]), stderrTail: Array(tails[outCount...]), duration: .now - start
-            )
-            return .success((outcome, answer["checker"] as? Bool ?? false))
-        }
+        return message
     }
 
     /// Waits until the host has cleared up after its last job (it answers first, then ends the
     /// job's processes and forks the next spare), and makes sure nothing of that job ran into
-    /// the memory limit meanwhile (the host may have lost pages then). A failure stops the host.
-    func settle() -> Result<Void, Failure> {
-        guard alive else { return .failure(Failure(description: "the host has stopped")) }
+    /// the memory limit meanwhile (the host may have lost pages then). A failure: stop the host.
+    func settle() async -> Result<Void, Failure> {
+        guard alive, let link else { return .failure(Failure(description: "the host has stopped")) }
         guard clearingUp else { return .success(()) }
-        switch readMessage(until: .now + .seconds(5)) {
-        case .failure(let failure):
-            return .failure(failure)
-        case .success(let (header, _)) where header["clean"] as? Bool == true:
+        let deadline = NIODeadline.after(.seconds(5))
+        do {
+            let message = try await link.onLoop { link.next(by: deadline) }.get()
+            guard message.header["clean"] as? Bool == true else { return .failure(died("with something other than `clean` after a job")) }
             clearingUp = false
-        case .success:
-            return .failure(died("with something other than `clean` after a job"))
+        } catch {
+            return .failure(failure(error, doing: "while it cleared up after a job"))
         }
         if oomKilledSinceLastLook() {
-            stop()
             return .failure(Failure(description: "a process of the last job ran into the memory limit after the job was answered"))
         }
         return .success(())
@@ -224,11 +243,12 @@ final class WarmHost: @unchecked Sendable {
         return now > oomKillsSeen
     }
 
-    /// Stops the host and everything in its namespace, and removes its cgroups.
+    /// Stops the host and everything in its namespace, and removes its cgroups. Blocks until
+    /// they are gone (up to their removal's limit): call it from a thread.
     func stop() {
         guard alive else { return }
         alive = false
-        close(control)
+        link?.close()
         close(stderr)
         if oomEvents >= 0 { close(oomEvents) }
         oomEvents = -1
@@ -239,13 +259,22 @@ final class WarmHost: @unchecked Sendable {
         cgroup?.destroy()
     }
 
+    /// What a failed read or write of the link says about the host.
+    private func failure(_ error: any Error, doing: String) -> Failure {
+        switch error as? HostLinkError {
+        case .timedOut: Failure(description: "the host did not answer in time")
+        case .badLength(let length): died("with a message of \(length) bytes")
+        case .notJSON: died("with a message that is not JSON")
+        case .closed, nil: died(doing)
+        }
+    }
+
     private func died(_ doing: String) -> Failure {
-        let why = Failure(description: "the host died \(doing)\(stderrText())")
-        stop()
-        return why
+        Failure(description: "the host died \(doing)\(stderrText())")
     }
 
     private func stderrText() -> String {
+        guard alive else { return "" }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         var fds = [pollfd(fd: stderr, events: Int16(POLLIN), revents: 0)]
@@ -257,60 +286,12 @@ final class WarmHost: @unchecked Sendable {
         let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "" : ": \(text)"
     }
+}
 
-    private func writeAll(_ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { send(control, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += written
-        }
-        return true
-    }
-
-    /// One framed message: its JSON header and the bytes after it. Any failure stops the host.
-    private func readMessage(until deadline: ContinuousClock.Instant) -> Result<([String: Any], [UInt8]), Failure> {
-        let prefix: [UInt8], message: [UInt8]
-        switch readExactly(4, until: deadline) {
-        case .success(let bytes): prefix = bytes
-        case .failure(let failure): return .failure(failure)
-        }
-        let length = prefix.reduce(0) { $0 << 8 | Int($1) }
-        guard length > 0, length <= 64 << 20 else { return .failure(died("with an answer of \(length) bytes")) }
-        switch readExactly(length, until: deadline) {
-        case .success(let bytes): message = bytes
-        case .failure(let failure): return .failure(failure)
-        }
-        guard let split = message.firstIndex(of: UInt8(ascii: "\n")),
-              let header = WireText.flatObject(message[..<split])
-                ?? (try? JSONSerialization.jsonObject(with: Data(message[..<split]))) as? [String: Any]
-        else { return .failure(died("with an answer that is not JSON")) }
-        return .success((header, Array(message[(split + 1)...])))
-    }
-
-    private func readExactly(_ count: Int, until deadline: ContinuousClock.Instant) -> Result<[UInt8], Failure> {
-        var bytes = [UInt8](repeating: 0, count: count)
-        var filled = 0
-        var fds = [pollfd(fd: control, events: Int16(POLLIN), revents: 0)]
-        while filled < count {
-            let remaining = deadline - .now
-            if remaining <= .zero {
-                stop()
-                return .failure(Failure(description: "the host did not answer in time"))
-            }
-            let ready = poll(&fds, 1, Int32(min(1000, max(1, remaining.milliseconds))))
-            if ready < 0 && errno != EINTR { return .failure(died("while it was polled")) }
-            guard ready > 0 else { continue }
-            let got = bytes[filled...].withUnsafeMutableBytes { read(control, $0.baseAddress, $0.count) }
-            if got > 0 {
-                filled += got
-            } else if got == 0 || (errno != EINTR && errno != EAGAIN) {
-                return .failure(died("while it ran a job"))
-            }
-        }
-        return .success(bytes)
+extension NIODeadline {
+    /// `duration` from now.
+    static func after(_ duration: Duration) -> NIODeadline {
+        let (seconds, attoseconds) = duration.components
+        return .now() + .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }

@@ -1,4 +1,6 @@
 import Metrics
+import NIOCore
+import NIOPosix
 import SelfHealCore
 import Synchronization
 
@@ -49,6 +51,8 @@ final class WarmHosts: Sendable {
     private let cgroupPrefix: String
     let jobsPerHost: Int
     private let gauges: Gauges
+    /// The runner's threads, for what blocks: starting and stopping hosts.
+    private let threads: NIOThreadPool
 
     /// The `/metrics` handles, made once: `publish` runs after every job, and a handle made
     /// there is a lookup in the metrics registry under its lock, six or more per job.
@@ -65,7 +69,8 @@ final class WarmHosts: Sendable {
         }
     }
 
-    init(launcher: SandboxLauncher, cgroups: RunCgroups, configuration: SandboxConfiguration, cgroupPrefix: String) {
+    init(launcher: SandboxLauncher, cgroups: RunCgroups, configuration: SandboxConfiguration, cgroupPrefix: String, threads: NIOThreadPool) {
+        self.threads = threads
         self.launcher = launcher
         self.cgroups = cgroups
         self.configuration = configuration
@@ -111,14 +116,22 @@ final class WarmHosts: Sendable {
         }
     }
 
-    /// Makes sure `slot` has a ready host (the caller holds the slot).
+    /// Makes sure `slot` has a live host, started on `loop` if it has none (the caller holds
+    /// the slot). Blocks while a host starts: call it from a thread.
     @discardableResult
-    func prepare(slot: Int) -> Result<WarmHost, SandboxError> {
+    func prepare(slot: Int, on loop: any EventLoop) -> Result<WarmHost, SandboxError> {
+        let current = state.withLock { $0.hosts[slot] }
+        if let current, current.alive, current.jobs < jobsPerHost { return .success(current) }
+        return replace(slot: slot, on: loop)
+    }
+
+    /// Stops `slot`'s host if it has one, and starts a new one whose socket is on `loop`.
+    /// Blocks: call it from a thread.
+    private func replace(slot: Int, on loop: any EventLoop) -> Result<WarmHost, SandboxError> {
         let (current, generation) = state.withLock { state -> (WarmHost?, Int) in
             state.generation += 1
             return (state.hosts[slot], state.generation)
         }
-        if let current, current.alive, current.jobs < jobsPerHost, case .success = current.settle() { return .success(current) }
         current?.stop()
         do throws(SandboxError) {
             // The host and its checker (about 15 MiB) live in the cgroups beside each job. This
@@ -131,7 +144,9 @@ final class WarmHosts: Sendable {
             let (executable, arguments) = launcher.hostCommand(slot: slot, cgroup: cgroup, memoryBound: memoryBound, configuration: configuration)
             let host: WarmHost
             do {
-                host = try WarmHost.start(executable: executable, arguments: arguments, environment: configuration.environment, cgroup: cgroup)
+                host = try WarmHost.start(
+                    executable: executable, arguments: arguments, environment: configuration.environment, cgroup: cgroup, on: loop
+                )
             } catch {
                 cgroup.destroy()
                 throw error
@@ -149,21 +164,36 @@ final class WarmHosts: Sendable {
         }
     }
 
+    /// `slot`'s host, cleared up after its last job; or a new one, started on a thread with its
+    /// socket on the caller's loop, when it has none, has died, misbehaved or served its share.
+    private func ready(slot: Int) async -> WarmHost? {
+        let current = state.withLock { $0.hosts[slot] }
+        if let current, current.alive, current.jobs < jobsPerHost, case .success = await current.settle() { return current }
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
+        guard case .success(let host) = await blocking({ self.replace(slot: slot, on: loop) }) else { return nil }
+        return host
+    }
+
     /// Runs one job on `slot`'s host (the caller holds the slot). nil: no host could run it to
     /// an outcome (it failed to start, died or hung, and has been stopped): run it cold.
     /// `memoryExceeded`: the kernel killed a process of the job for the cgroup's memory limit;
-    /// `checker`: the host's checker answered it without a fork.
-    func run(slot: Int, _ request: WarmHost.Request) -> (outcome: ChildProcess.Outcome, memoryExceeded: Bool, checker: Bool)? {
-        guard case .success(let host) = prepare(slot: slot) else {
+    /// `checker`: the host's checker answered it without a fork. The job itself is written and
+    /// its answer read on the host's event loop; only starting and stopping a host take a thread.
+    func run(slot: Int, _ request: WarmHost.Request) async -> (outcome: ChildProcess.Outcome, memoryExceeded: Bool, checker: Bool)? {
+        guard let host = await ready(slot: slot) else {
             state.withLock { $0.fellBack += 1 }
+            publish()
             return nil
         }
         state.withLock { _ = $0.busy.insert(slot) }
         defer { publish() }
-        let result = host.run(request)
+        let result = await host.run(request)
         let oomKilled = host.oomKilledSinceLastLook()
-        // A host whose job ran into the memory limit may have lost pages of its own: replace it.
-        if oomKilled { host.stop() }
+        // A host that failed a job is gone or not to be trusted; one whose job ran into the
+        // memory limit may have lost pages of its own: either is replaced.
+        if oomKilled || (try? result.get()) == nil {
+            _ = await blocking { host.stop() }
+        }
         return state.withLock { state in
             state.busy.remove(slot)
             switch result {
@@ -175,6 +205,18 @@ final class WarmHosts: Sendable {
                 state.fellBack += 1
                 return nil
             }
+        }
+    }
+
+    /// Runs `body` on the runner's threads (starting and stopping a host block); on this thread
+    /// if they have been shut down (the runner is going away).
+    private func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        do {
+            // Back on the caller's event loop (the one its connection is on), not on any loop.
+            guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return try await threads.runIfActive(body) }
+            return try await threads.runIfActive(eventLoop: loop, body).get()
+        } catch {
+            return body()
         }
     }
 }

@@ -1,0 +1,158 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// One framed message from a warm host: its JSON header and the bytes after it.
+struct HostMessage: @unchecked Sendable {
+    /// Flat JSON values (`Bool`, `Int`, `String`), as `WireText.flatObject` reads them.
+    let header: [String: Any]
+    let body: [UInt8]
+}
+
+/// Why no message came from a host.
+enum HostLinkError: Error, Equatable {
+    /// The host closed its end (it died), or selfheal closed the link.
+    case closed
+    /// The deadline passed first.
+    case timedOut
+    /// A frame with no length or longer than `HostFrameDecoder.maximumLength`.
+    case badLength(Int)
+    /// A header that is not JSON.
+    case notJSON
+}
+
+/// A warm host's control socket (its descriptor 3) on an event loop, so a job is written and
+/// its answer read there: no thread of the runner wakes for it. Messages the host sends when
+/// nobody waits (its `clean` after a job) wait in an inbox for the next `next(by:)`.
+/// Everything but `attach` and `close` runs on the link's loop.
+final class WarmHostLink: @unchecked Sendable {
+    let eventLoop: any EventLoop
+    private var channel: (any Channel)?
+    private var inbox: [Result<HostMessage, HostLinkError>] = []
+    private var waiter: (promise: EventLoopPromise<HostMessage>, timer: Scheduled<Void>)?
+    /// Set once the host's end has closed: every later `next` fails at once with it.
+    private var ended: HostLinkError?
+
+    private init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    /// Hands `descriptor` (a connected stream socket) to `loop`; from then on NIO owns it and
+    /// closes it, whether this succeeds or not. Blocks until the channel is registered, so
+    /// call it from a thread, never from an event loop.
+    static func attach(descriptor: Int32, to loop: any EventLoop) throws -> WarmHostLink {
+        let link = WarmHostLink(eventLoop: loop)
+        _ = try ClientBootstrap(group: loop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    link.channel = channel
+                    try channel.pipeline.syncOperations.addHandlers(ByteToMessageHandler(HostFrameDecoder()), HostLinkHandler(link: link))
+                }
+            }
+            .withConnectedSocket(descriptor).wait()
+        return link
+    }
+
+    /// Runs `body` on the link's loop: at once when already there, which is where a job's
+    /// caller usually is (`WarmHosts` starts a slot's host on the loop that asked for it).
+    func onLoop<T: Sendable>(_ body: @escaping @Sendable () -> EventLoopFuture<T>) -> EventLoopFuture<T> {
+        eventLoop.inEventLoop ? body() : eventLoop.flatSubmit(body)
+    }
+
+    /// The next message, or why none came by `deadline`. On the link's loop.
+    func next(by deadline: NIODeadline) -> EventLoopFuture<HostMessage> {
+        eventLoop.preconditionInEventLoop()
+        precondition(waiter == nil, "one reader at a time")
+        if !inbox.isEmpty {
+            return eventLoop.makeCompletedFuture(inbox.removeFirst().mapError { $0 as any Error })
+        }
+        if let ended { return eventLoop.makeFailedFuture(ended) }
+        let promise = eventLoop.makePromise(of: HostMessage.self)
+        let timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
+            guard let waiter, waiter.promise.futureResult === promise.futureResult else { return }
+            self.waiter = nil
+            promise.fail(HostLinkError.timedOut)
+        }
+        waiter = (promise, timer)
+        return promise.futureResult
+    }
+
+    /// Writes `bytes` to the host. On the link's loop.
+    func send(_ bytes: [UInt8]) -> EventLoopFuture<Void> {
+        eventLoop.preconditionInEventLoop()
+        guard let channel, ended == nil else { return eventLoop.makeFailedFuture(ended ?? .closed) }
+        return channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
+    }
+
+    /// Closes selfheal's end; from any thread.
+    func close() {
+        eventLoop.execute { [self] in
+            deliver(.failure(.closed), ending: true)
+            channel?.close(promise: nil)
+        }
+    }
+
+    /// A message or failure from the handler; `ending`: nothing more will come.
+    fileprivate func deliver(_ result: Result<HostMessage, HostLinkError>, ending: Bool = false) {
+        if ending, case .failure(let why) = result {
+            guard ended == nil else { return }
+            ended = why
+        }
+        if let (promise, timer) = waiter {
+            waiter = nil
+            timer.cancel()
+            promise.completeWith(result.mapError { $0 as any Error })
+        } else if !ending {
+            inbox.append(result)
+        }
+    }
+
+    /// The pipeline's end: turns frames into messages for the link.
+    private final class HostLinkHandler: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        let link: WarmHostLink
+
+        init(link: WarmHostLink) {
+            self.link = link
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var frame = unwrapInboundIn(data)
+            let bytes = frame.readBytes(length: frame.readableBytes) ?? []
+            guard let split = bytes.firstIndex(of: UInt8(ascii: "\n")),
+                  let header = WireText.flatObject(bytes[..<split])
+                    ?? (try? JSONSerialization.jsonObject(with: Data(bytes[..<split]))) as? [String: Any]
+            else {
+                link.deliver(.failure(.notJSON), ending: true)
+                context.close(promise: nil)
+                return
+            }
+            link.deliver(.success(HostMessage(header: header, body: Array(bytes[(split + 1)...]))))
+        }
+
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            link.deliver(.failure((error as? HostLinkError) ?? .closed), ending: true)
+            context.close(promise: nil)
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            link.deliver(.failure(.closed), ending: true)
+        }
+    }
+}
+
+/// The host's framing: a 4-byte big-endian length, then that many bytes.
+struct HostFrameDecoder: ByteToMessageDecoder {
+    typealias InboundOut = ByteBuffer
+    /// Longer is a host gone wrong: an answer carries at most two capped output tails.
+    static let maximumLength = 64 << 20
+
+    mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
+        guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }
+        guard length > 0, length <= Self.maximumLength else { throw HostLinkError.badLength(Int(length)) }
+        guard buffer.readableBytes >= 4 + Int(length) else { return .needMoreData }
+        buffer.moveReaderIndex(forwardBy: 4)
+        context.fireChannelRead(NIOAny(buffer.readSlice(length: Int(length))!))
+        return .continue
+    }
+}
