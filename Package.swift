@@ -259,7 +259,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SelfHealSandboxTests",
-            dependencies: ["SelfHealSandbox", "SelfHealCore", "SelfHealTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "SelfHealSandbox", "SelfHealCore", "SelfHealTestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,102 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Testing
+@testable import SelfHealSandbox
+
+/// The warm host's socket on an event loop: frames however the bytes arrive, and every way a
+/// host can go wrong on the wire ends in a failure the runner can act on, never a hang.
+@Suite(.timeLimit(.minutes(1)))
+struct WarmHostLinkTests {
+    /// A link on one of NIO's loops, and the host's end of the socket pair.
+    private func linked() async throws -> (link: WarmHostLink, host: Int32) {
+        var pair: [Int32] = [-1, -1]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0)
+        let ours = pair[0]
+        // attach blocks until the channel is registered: on a thread made for blocking.
+        let link = try await NIOThreadPool.singleton.runIfActive {
+            try WarmHostLink.attach(descriptor: ours, to: MultiThreadedEventLoopGroup.singleton.next())
+        }
+        return (link, pair[1])
+    }
+
+    private func frame(_ header: String, _ body: String = "") -> [UInt8] {
+        let payload = Array((header + "\n" + body).utf8)
+        let length = UInt32(payload.count)
+        return [UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)] + payload
+    }
+
+    private func write(_ descriptor: Int32, _ bytes: [UInt8]) {
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+        #expect(written == bytes.count)
+    }
+
+    private func next(_ link: WarmHostLink, within duration: Duration = .seconds(30)) async -> Result<HostMessage, HostLinkError> {
+        do {
+            return .success(try await link.onLoop { link.next(by: .after(duration)) }.get())
+        } catch {
+            return .failure(error as? HostLinkError ?? .closed)
+        }
+    }
+
+    @Test("frames split across writes, and two in one write, arrive whole and in order; one nobody waits for is kept")
+    func framing() async throws {
+        let (link, host) = try await linked()
+        defer { close(host); link.close() }
+        let first = frame(#"{"timed_out": false, "out": 3, "status": 0}"#, "outerr")
+        write(host, Array(first[..<2]))
+        write(host, Array(first[2..<9]))
+        write(host, Array(first[9...]) + frame(#"{"clean": true}"#))
+        let answer = try await next(link).get()
+        #expect(answer.header["out"] as? Int == 3)
+        #expect(answer.body == Array("outerr".utf8))
+        // The `clean` came with the answer, before anyone asked for it.
+        let clean = try await next(link).get()
+        #expect(clean.header["clean"] as? Bool == true)
+    }
+
+    @Test("a frame longer than the bound fails the read, and every read after it")
+    func tooLong() async throws {
+        let (link, host) = try await linked()
+        defer { close(host); link.close() }
+        write(host, [0xFF, 0xFF, 0xFF, 0xFF])
+        #expect(await next(link).failure == .badLength(Int(UInt32.max)))
+        #expect(await next(link).failure == .badLength(Int(UInt32.max)))
+    }
+
+    @Test("a header that is not JSON fails the read")
+    func notJSON() async throws {
+        let (link, host) = try await linked()
+        defer { close(host); link.close() }
+        write(host, frame("{not json"))
+        #expect(await next(link).failure == .notJSON)
+    }
+
+    @Test("a host that closes its end fails the read waiting for it, and the next")
+    func closed() async throws {
+        let (link, host) = try await linked()
+        defer { link.close() }
+        async let waiting = next(link)
+        try await Task.sleep(for: .milliseconds(50))
+        close(host)
+        #expect(await waiting.failure == .closed)
+        #expect(await next(link).failure == .closed)
+    }
+
+    @Test("a host that says nothing fails the read at its deadline")
+    func silent() async throws {
+        let (link, host) = try await linked()
+        defer { close(host); link.close() }
+        #expect(await next(link, within: .milliseconds(100)).failure == .timedOut)
+        // The link still reads what comes after.
+        write(host, frame(#"{"clean": true}"#))
+        #expect(try await next(link).get().header["clean"] as? Bool == true)
+    }
+}
+
+extension Result {
+    var failure: Failure? {
+        if case .failure(let failure) = self { return failure }
+        return nil
+    }
+}
