@@ -53,12 +53,14 @@ public final class SandboxRunner: CodeRunning {
     /// host being started under it). Jobs that arrive first simply wait for their slot.
     public func warmUp() async {
         guard let warm else { return }
+        // The hosts' sockets spread over NIO's loops, which serve the connections too: a job
+        // from any of them finds a host on its own loop when one is free (`WarmHosts.rank`).
+        let loops = Array(MultiThreadedEventLoopGroup.singleton.makeIterator())
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<slots.count {
                 group.addTask {
                     guard let slot = try? await self.slots.acquire() else { return }
-                    // Its socket on this loop, or on one of NIO's loops when not called from one.
-                    let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
+                    let loop = loops[slot % loops.count]
                     if case .failure(let error) = await self.blocking({ warm.prepare(slot: slot, on: loop) }) {
                         self.logger.warning("A warm sandbox host did not start; jobs run cold until one does", metadata: ["error": "\(error)"])
                     }
@@ -163,7 +165,7 @@ public final class SandboxRunner: CodeRunning {
         if job.kind != .syntax, let entryPoint = job.entryPoint, !EntryPoint.isValid(entryPoint) { throw SandboxError.invalidEntryPoint(entryPoint) }
         let slot: Int
         do {
-            slot = try await slots.acquire()
+            slot = try await slots.acquire(rank: job.warmHost ? warm?.rank(for: MultiThreadedEventLoopGroup.currentEventLoop) ?? [] : [])
         } catch {
             runs.busy.increment()
             throw error

@@ -4,8 +4,9 @@ import Synchronization
 /// At most `count` sandboxes at once, each with its own slot number (its uid offset); a
 /// bounded line of waiters behind them; anyone beyond that is turned away at once, because a
 /// request that waits without bound only moves the overload to the client's timeout. A free
-/// slot is taken in the order slots were freed: a warm host clears up after answering, so the
-/// slot idle longest is the one most likely ready at once.
+/// slot is taken by the caller's rank (`WarmHosts.rank`), then in the order slots were freed:
+/// a warm host clears up after answering, so the slot idle longest is the one most likely
+/// ready at once.
 final class SandboxSlots: Sendable {
     private struct State {
         var free: [Int]
@@ -22,11 +23,19 @@ final class SandboxSlots: Sendable {
         state = Mutex(State(free: Array(0..<count)))
     }
 
-    func acquire() async throws -> Int {
+    /// A slot: of the free ones, the first (in the order they were freed) of the lowest
+    /// `rank`, which the caller computes just before (`rank[slot]`; empty: no preference).
+    func acquire(rank: [Int] = []) async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
             enum Decision { case run(Int), wait, busy(Int) }
             let decision = state.withLock { state -> Decision in
-                if !state.free.isEmpty { return .run(state.free.removeFirst()) }
+                if !state.free.isEmpty {
+                    var best = state.free.startIndex
+                    if rank.count == count {
+                        for index in state.free.indices where rank[state.free[index]] < rank[state.free[best]] { best = index }
+                    }
+                    return .run(state.free.remove(at: best))
+                }
                 if state.waiters.count < queueLength {
                     state.waiters.append(continuation)
                     return .wait

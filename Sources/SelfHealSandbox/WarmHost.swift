@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import SelfHealCore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,8 +26,20 @@ final class WarmHost: @unchecked Sendable {
     /// The host's memory cgroup's OOM counter, open for the host's life (-1 once stopped):
     /// read twice per job.
     private var oomEvents: Int32
-    /// The host answered a job and is clearing up after it; it says `clean` when done.
-    private var clearingUp = false
+    /// The host answered a job and is clearing up after it; it says `clean` when done. Atomic
+    /// because `readyHint` reads it from other threads than the holder's.
+    private let clearing = Atomic<Bool>(false)
+    private var clearingUp: Bool {
+        get { clearing.load(ordering: .relaxed) }
+        set { clearing.store(newValue, ordering: .relaxed) }
+    }
+
+    /// The loop the host's socket is on.
+    var eventLoop: (any EventLoop)? { link?.eventLoop }
+
+    /// Whether the next job would start without waiting for the host to clear up (or to be
+    /// found dead). Read by others than the slot's holder, so only a hint.
+    var readyHint: Bool { !clearingUp || link?.hasUnread == true }
 
     /// What one job hands the host.
     struct Request {

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// One framed message from a warm host: its JSON header and the bytes after it.
 struct HostMessage: @unchecked Sendable {
@@ -28,10 +29,18 @@ enum HostLinkError: Error, Equatable {
 final class WarmHostLink: @unchecked Sendable {
     let eventLoop: any EventLoop
     private var channel: (any Channel)?
-    private var inbox: [Result<HostMessage, HostLinkError>] = []
+    private var inbox: [Result<HostMessage, HostLinkError>] = [] {
+        didSet { unread.store(!inbox.isEmpty || ended != nil, ordering: .relaxed) }
+    }
+    /// Whether a read now would return at once (a message is waiting, or the link has ended):
+    /// for choosing a host from any thread.
+    private let unread = Atomic<Bool>(false)
+    var hasUnread: Bool { unread.load(ordering: .relaxed) }
     private var waiter: (promise: EventLoopPromise<HostMessage>, timer: Scheduled<Void>)?
     /// Set once the host's end has closed: every later `next` fails at once with it.
-    private var ended: HostLinkError?
+    private var ended: HostLinkError? {
+        didSet { unread.store(!inbox.isEmpty || ended != nil, ordering: .relaxed) }
+    }
 
     private init(eventLoop: any EventLoop) {
         self.eventLoop = eventLoop

@@ -174,6 +174,25 @@ final class WarmHosts: Sendable {
         return host
     }
 
+    /// Each slot's rank for a job from `loop` (lower first, `SandboxSlots.acquire`): a host that
+    /// is on that loop and has cleared up runs the job with no thread woken but the host; one
+    /// on another loop wakes that loop and this one again; one still clearing up keeps the job
+    /// waiting. A slot with no host comes last: starting one takes milliseconds.
+    func rank(for loop: (any EventLoop)?) -> [Int] {
+        state.withLock { state in
+            state.hosts.map { host in
+                guard let host, host.alive else { return 4 }
+                let here = loop != nil && host.eventLoop === loop
+                switch (host.readyHint, here) {
+                case (true, true): return 0
+                case (true, false): return 1
+                case (false, true): return 2
+                case (false, false): return 3
+                }
+            }
+        }
+    }
+
     /// Runs one job on `slot`'s host (the caller holds the slot). nil: no host could run it to
     /// an outcome (it failed to start, died or hung, and has been stopped): run it cold.
     /// `memoryExceeded`: the kernel killed a process of the job for the cgroup's memory limit;
