@@ -223,7 +223,7 @@ let package = Package(
         .testTarget(
             name: "SelfHealStoreTests",
             dependencies: [
-                "SelfHealStore", "SelfHealPostgres", "SelfHealCore",
+                "SelfHealStore", "SelfHealPostgres", "SelfHealCore", "SelfHealTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

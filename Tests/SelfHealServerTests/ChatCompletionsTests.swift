@@ -131,11 +131,7 @@ struct ChatCompletionsTests {
     }
 
     static let pythonClient: Bool = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import openai"]
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
+        guard let process = try? SpawnedProgram("/usr/bin/env", ["python3", "-c", "import openai"]) else { return false }
         process.waitUntilExit()
         return process.terminationStatus == 0
     }()

@@ -74,19 +74,20 @@ struct CommandLineTests {
         let database = try TempDatabase()
         defer { database.cleanup() }
         let port = try closedPort()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: selfhealBinary)
-        process.arguments = ["--role", "all", "--port", "\(port)", "--database", database.url, "--rules", shippedRules]
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
+        let err = try SpawnedProgram.pipe()
         let collected = Mutex(Data())
-        err.fileHandleForReading.readabilityHandler = { handle in
+        err.read.readabilityHandler = { handle in
             let chunk = handle.availableData
             collected.withLock { $0.append(chunk) }
         }
-        try process.run()
-        defer { if process.isRunning { process.terminate() } }
+        let process: SpawnedProgram
+        do {
+            defer { close(err.write) }
+            process = try SpawnedProgram(
+                selfhealBinary, ["--role", "all", "--port", "\(port)", "--database", database.url, "--rules", shippedRules], stderr: err.write
+            )
+        }
+        defer { process.terminate() }
 
         // As long as any started binary is given (waitHealthy): a debug build starting beside
         // the whole suite may take seconds.
@@ -105,9 +106,9 @@ struct CommandLineTests {
         #expect(metrics.contains("route=\"/api/v1/request\""))
 
         process.terminate()  // SIGTERM
-        while process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+        await process.exit()
         #expect(process.terminationStatus == 0)
-        err.fileHandleForReading.readabilityHandler = nil
+        err.read.readabilityHandler = nil
         let logText = String(decoding: collected.withLock { $0 }, as: UTF8.self)
         let lines = logText.split(separator: "\n")
         #expect(!lines.isEmpty)

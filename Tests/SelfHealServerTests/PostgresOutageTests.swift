@@ -1,6 +1,7 @@
 import Foundation
 import SelfHealCommands
 import SelfHealServer
+import SelfHealTestSupport
 import Testing
 
 /// PostgreSQL stopped under a running role: clients get "the database is unavailable", never
@@ -51,12 +52,7 @@ struct PostgresOutageTests {
     /// Runs an operator's command with none of the test runner's descriptors: a server it
     /// starts must not hold the runner's output open for its whole life.
     func shell(_ command: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done; "# + command]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try SpawnedProgram("/bin/bash", ["-c", command])
         process.waitUntilExit()
         #expect(process.terminationStatus == 0, "`\(command)` exited with \(process.terminationStatus)")
     }

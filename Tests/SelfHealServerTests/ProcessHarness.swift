@@ -15,15 +15,15 @@ final class SelfhealProcess: @unchecked Sendable {
     let logFile: URL
     // Only `run()` (in `start`) mutates it; afterwards it is read-only apart from its own
     // monitoring of the child, which Foundation synchronises.
-    private let process: Process
+    private let process: SpawnedProgram
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
     var baseURL: String { "http://127.0.0.1:\(port)" }
     var isRunning: Bool { process.isRunning }
     /// The exit status once it has exited (see `waitForExit`).
     var terminationStatus: Int32 { process.terminationStatus }
 
-    private init(arguments: [String], environment: [String: String], port: Int, logFile: URL, process: Process) {
+    private init(arguments: [String], environment: [String: String], port: Int, logFile: URL, process: SpawnedProgram) {
         self.arguments = arguments
         self.environment = environment
         self.port = port
@@ -35,20 +35,15 @@ final class SelfhealProcess: @unchecked Sendable {
     /// variables are dropped so a developer's key or CI's database cannot change what runs;
     /// `environment` adds the ones a test wants.
     static func start(_ arguments: [String], port: Int, environment: [String: String] = [:], logDirectory: URL, name: String) throws -> SelfhealProcess {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: selfhealBinary)
-        process.arguments = arguments + ["--port", "\(port)"]
         var inherited = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("LLM_") && !$0.key.hasPrefix("SELFHEAL_") }
         inherited.merge(environment) { $1 }
-        process.environment = inherited
         let logFile = logDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8)).log")
         FileManager.default.createFile(atPath: logFile.path, contents: nil)
         let log = try FileHandle(forWritingTo: logFile)
-        process.standardError = log
-        process.standardOutput = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        try? log.close()  // the child holds its own descriptor
+        defer { try? log.close() }  // the child holds its own descriptor
+        let process = try SpawnedProgram(
+            selfhealBinary, arguments + ["--port", "\(port)"], environment: inherited, stdout: log.fileDescriptor, stderr: log.fileDescriptor
+        )
         return SelfhealProcess(arguments: arguments, environment: environment, port: port, logFile: logFile, process: process)
     }
 
@@ -74,7 +69,7 @@ final class SelfhealProcess: @unchecked Sendable {
 
     /// `kill -9`: no graceful shutdown, no flushing; the kernel closes its sockets.
     func killHard() async throws {
-        kill(process.processIdentifier, SIGKILL)
+        kill(process.pid, SIGKILL)
         try await waitForExit(within: .seconds(10))
     }
 
@@ -86,7 +81,7 @@ final class SelfhealProcess: @unchecked Sendable {
         guard process.isRunning else { return }
         process.terminate()
         if (try? await waitForExit(within: grace)) == nil {
-            kill(process.processIdentifier, SIGKILL)
+            kill(process.pid, SIGKILL)
             try? await waitForExit(within: .seconds(5))
         }
     }
@@ -181,16 +176,14 @@ func runShell(_ command: String, in directory: URL) async throws -> (code: Int32
             continuation.resume(with: Result {
                 let outputFile = directory.appendingPathComponent("shell-\(UUID().uuidString.prefix(8)).out")
                 FileManager.default.createFile(atPath: outputFile.path, contents: nil)
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/bash")
-                let closeInherited = #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done; "#
-                process.arguments = ["-c", closeInherited + command]
-                process.standardInput = FileHandle.nullDevice
                 let handle = try FileHandle(forWritingTo: outputFile)
-                process.standardOutput = handle
-                process.standardError = handle
-                try process.run()
-                try? handle.close()
+                let process: SpawnedProgram
+                do {
+                    defer { try? handle.close() }  // the child holds its own descriptor
+                    process = try SpawnedProgram(
+                        "/bin/bash", ["-c", command], stdout: handle.fileDescriptor, stderr: handle.fileDescriptor
+                    )
+                }
                 process.waitUntilExit()
                 let output = (try? String(contentsOf: outputFile, encoding: .utf8)) ?? ""
                 return (process.terminationStatus, output)

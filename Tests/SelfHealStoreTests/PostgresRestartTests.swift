@@ -1,5 +1,6 @@
 import Foundation
 import SelfHealCore
+import SelfHealTestSupport
 import Testing
 
 @testable import SelfHealPostgres
@@ -53,17 +54,9 @@ enum PostgresRestartCommands {
     }()
 
     static func shell(_ command: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        // Foundation notices the child's exit when a descriptor it shares with the child closes.
-        // A server started by the command would inherit that descriptor and keep it open for
-        // its whole life, so every descriptor above stderr is closed before running the command.
-        let closeInherited = #"for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-" 2>/dev/null; done; "#
-        process.arguments = ["-c", closeInherited + command]
-        // The server started here must not hold the test runner's output open either.
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        // Only /dev/null and none of the test process's descriptors: a server the command starts
+        // must not hold the runner's output open for its whole life.
+        let process = try SpawnedProgram("/bin/bash", ["-c", command])
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw StoreError(.unavailable, "`\(command)` exited with \(process.terminationStatus)")

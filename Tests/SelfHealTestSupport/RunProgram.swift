@@ -22,22 +22,21 @@ public func runProgram(
     try await withCheckedThrowingContinuation { continuation in
         DispatchQueue.global().async {
             continuation.resume(with: Result {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: executable)
-                process.arguments = arguments
-                if let environment { process.environment = environment }
-                if let directory { process.currentDirectoryURL = directory }
-                let out = Pipe(), err = Pipe()
-                process.standardOutput = out
-                process.standardError = err
-                try process.run()
-                let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+                let out = try SpawnedProgram.pipe(), err = try SpawnedProgram.pipe()
+                let process: SpawnedProgram
+                do {
+                    defer { close(out.write); close(err.write) }
+                    process = try SpawnedProgram(
+                        executable, arguments, environment: environment, directory: directory?.path, stdout: out.write, stderr: err.write
+                    )
+                }
+                let watchdog = DispatchWorkItem { process.terminate() }
                 let (seconds, attoseconds) = timeout.components
                 DispatchQueue.global().asyncAfter(deadline: .now() + Double(seconds) + Double(attoseconds) / 1e18, execute: watchdog)
                 let stderrRead = DispatchGroup()
                 nonisolated(unsafe) var stderr = Data()
-                DispatchQueue.global().async(group: stderrRead) { stderr = err.fileHandleForReading.readDataToEndOfFile() }
-                let stdout = out.fileHandleForReading.readDataToEndOfFile()
+                DispatchQueue.global().async(group: stderrRead) { stderr = err.read.readDataToEndOfFile() }
+                let stdout = out.read.readDataToEndOfFile()
                 stderrRead.wait()
                 process.waitUntilExit()
                 watchdog.cancel()
