@@ -4,8 +4,10 @@ import Synchronization
 ///
 /// Handing a pass to a Lua thread and back wakes two threads, which on a small VM costs about
 /// as much CPU as a whole pass of the shipped rules over a short answer (`bench overhead`).
-/// So a pass runs inline when the last pass was short, and is cut at `cut` however its rules
-/// are bounded: a loop is never held longer than that. A pass that is cut runs again on a Lua
+/// So a pass runs inline when the last pass was short, and its Lua calls are cut at `cut`
+/// however its rules are bounded. (Around them: building `ctx`, and a C function the library
+/// step count does not see, which runs to its end, bounded by the memory cap; a cut pass's
+/// state is closed on a Lua thread.) A pass that is cut runs again on a Lua
 /// thread under its rules' own bounds, and passes stay there for `cooldown`, then for as long
 /// as they stay long. The cooldown is short because most cuts on a busy machine are the
 /// loop's thread losing its core mid-pass, not a slow rule; a slow rule set shows as long

@@ -102,6 +102,8 @@ public final class RulesEngine: RuleScoring, ReloadableLuaFolder, Sendable {
         guard let runtime = pool.checkOutIdle(for: set) else { return nil }
         guard let outcomes = evaluate(context, with: runtime, passDeadline: now + inline.cut) else {
             inline.cutShort()
+            // Closing a state may free up to its memory cap: on a Lua thread, not this loop.
+            threadPool.submit { _ in withExtendedLifetime(runtime) {} }
             logger.debug("A rules pass was too long for an event loop; passes run on the Lua threads for a while", metadata: [
                 "rules.version": "\(set.version)", "rules.inline_cut": "\(inline.cut)",
             ])

@@ -19,8 +19,12 @@ final class WarmHost: @unchecked Sendable {
     private let stderr: Int32
     /// The cgroups the host lives in from its start, with each job's processes.
     let cgroup: RunCgroups.Run?
-    private(set) var jobs = 0
-    private(set) var alive = true
+    /// Jobs sent, and whether the host runs: written by the slot's holder, read by `/health`
+    /// and by `WarmHosts.rank` from any thread.
+    private let jobCount = Atomic<Int>(0)
+    private let running = Atomic<Bool>(true)
+    var jobs: Int { jobCount.load(ordering: .relaxed) }
+    var alive: Bool { running.load(ordering: .relaxed) }
     /// OOM kills in the host's cgroups when last looked (a new cgroup has none).
     private var oomKillsSeen = 0
     /// The host's memory cgroup's OOM counter, open for the host's life (-1 once stopped):
@@ -138,13 +142,13 @@ final class WarmHost: @unchecked Sendable {
         guard !clearingUp else { return .failure(Failure(description: "the host has not cleared up after its last job")) }
         let start = ContinuousClock.now
         let message = Self.encode(request)
-        jobs += 1
+        jobCount.add(1, ordering: .relaxed)
         clearingUp = true
         // The host enforces the job's deadline itself; this one only catches a host that hangs.
         let deadline = NIODeadline.after(request.timeout + .seconds(5))
         let answer: HostMessage
         do {
-            answer = try await link.onLoop { link.send(message).flatMap { link.next(by: deadline) } }.get()
+            answer = try await link.onLoop { link.exchange(message, by: deadline) }.get()
         } catch {
             return .failure(failure(error, doing: "while it ran a job"))
         }
@@ -259,8 +263,7 @@ final class WarmHost: @unchecked Sendable {
     /// Stops the host and everything in its namespace, and removes its cgroups. Blocks until
     /// they are gone (up to their removal's limit): call it from a thread.
     func stop() {
-        guard alive else { return }
-        alive = false
+        guard running.exchange(false, ordering: .relaxed) else { return }
         link?.close()
         close(stderr)
         if oomEvents >= 0 { close(oomEvents) }
@@ -278,6 +281,7 @@ final class WarmHost: @unchecked Sendable {
         case .timedOut: Failure(description: "the host did not answer in time")
         case .badLength(let length): died("with a message of \(length) bytes")
         case .notJSON: died("with a message that is not JSON")
+        case .unasked: died("with a message nobody asked for")
         case .closed, nil: died(doing)
         }
     }

@@ -18,14 +18,18 @@ enum HostLinkError: Error, Equatable {
     case timedOut
     /// A frame with no length or longer than `HostFrameDecoder.maximumLength`.
     case badLength(Int)
-    /// A header that is not JSON.
+    /// A header that is not JSON, or longer than `HostFrameDecoder.maximumHeader`.
     case notJSON
+    /// A message while one nobody asked for was already waiting, or when a job was sent: the
+    /// host says only `clean` unasked, once per job.
+    case unasked
 }
 
 /// A warm host's control socket (its descriptor 3) on an event loop, so a job is written and
-/// its answer read there: no thread of the runner wakes for it. Messages the host sends when
-/// nobody waits (its `clean` after a job) wait in an inbox for the next `next(by:)`.
-/// Everything but `attach` and `close` runs on the link's loop.
+/// its answer read there: no thread of the runner wakes for it. A message the host sends when
+/// nobody waits (its `clean` after a job) waits for the next `next(by:)`; a second one ends the
+/// link (a host gone wrong must not fill selfheal's memory, nor have a message it sent early
+/// taken for the next job's answer). Everything but `attach` and `close` runs on the link's loop.
 final class WarmHostLink: @unchecked Sendable {
     let eventLoop: any EventLoop
     private var channel: (any Channel)?
@@ -46,9 +50,10 @@ final class WarmHostLink: @unchecked Sendable {
         self.eventLoop = eventLoop
     }
 
-    /// Hands `descriptor` (a connected stream socket) to `loop`; from then on NIO owns it and
-    /// closes it, whether this succeeds or not. Blocks until the channel is registered, so
-    /// call it from a thread, never from an event loop.
+    /// Hands `descriptor` (a connected stream socket) to `loop`; from then on NIO owns it: on
+    /// Linux every way this can fail after taking it (making it non-blocking, registering it)
+    /// closes it. Blocks until the channel is registered, so call it from a thread, never from
+    /// an event loop.
     static func attach(descriptor: Int32, to loop: any EventLoop) throws -> WarmHostLink {
         let link = WarmHostLink(eventLoop: loop)
         _ = try ClientBootstrap(group: loop)
@@ -86,19 +91,30 @@ final class WarmHostLink: @unchecked Sendable {
         return promise.futureResult
     }
 
-    /// Writes `bytes` to the host. On the link's loop.
-    func send(_ bytes: [UInt8]) -> EventLoopFuture<Void> {
+    /// Writes a job to the host and reads its answer, both by `deadline` (a host that stops
+    /// reading cannot hold the job either). On the link's loop.
+    func exchange(_ bytes: [UInt8], by deadline: NIODeadline) -> EventLoopFuture<HostMessage> {
         eventLoop.preconditionInEventLoop()
-        guard let channel, ended == nil else { return eventLoop.makeFailedFuture(ended ?? .closed) }
-        return channel.writeAndFlush(channel.allocator.buffer(bytes: bytes))
+        guard inbox.isEmpty else {
+            end(.unasked)
+            return eventLoop.makeFailedFuture(HostLinkError.unasked)
+        }
+        let answer = next(by: deadline)
+        if let channel, ended == nil {
+            channel.writeAndFlush(channel.allocator.buffer(bytes: bytes)).whenFailure { [self] _ in end(.closed) }
+        }
+        return answer
     }
 
     /// Closes selfheal's end; from any thread.
     func close() {
-        eventLoop.execute { [self] in
-            deliver(.failure(.closed), ending: true)
-            channel?.close(promise: nil)
-        }
+        eventLoop.execute { [self] in end(.closed) }
+    }
+
+    /// Fails the reader, and every later read, with `why`, and closes the channel.
+    private func end(_ why: HostLinkError) {
+        deliver(.failure(why), ending: true)
+        channel?.close(promise: nil)
     }
 
     /// A message or failure from the handler; `ending`: nothing more will come.
@@ -112,6 +128,7 @@ final class WarmHostLink: @unchecked Sendable {
             timer.cancel()
             promise.completeWith(result.mapError { $0 as any Error })
         } else if !ending {
+            guard inbox.isEmpty else { return end(.unasked) }
             inbox.append(result)
         }
     }
@@ -128,7 +145,9 @@ final class WarmHostLink: @unchecked Sendable {
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             var frame = unwrapInboundIn(data)
             let bytes = frame.readBytes(length: frame.readableBytes) ?? []
-            guard let split = bytes.firstIndex(of: UInt8(ascii: "\n")),
+            // A header is a few flat fields: a long one is not read at all (reading it would
+            // hold the loop, which serves connections too).
+            guard let split = bytes.prefix(HostFrameDecoder.maximumHeader).firstIndex(of: UInt8(ascii: "\n")),
                   let header = WireText.flatObject(bytes[..<split])
                     ?? (try? JSONSerialization.jsonObject(with: Data(bytes[..<split]))) as? [String: Any]
             else {
@@ -155,6 +174,8 @@ struct HostFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = ByteBuffer
     /// Longer is a host gone wrong: an answer carries at most two capped output tails.
     static let maximumLength = 64 << 20
+    /// The JSON header's bound, within that.
+    static let maximumHeader = 64 << 10
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
         guard let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self) else { return .needMoreData }

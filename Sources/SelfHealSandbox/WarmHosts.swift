@@ -170,7 +170,7 @@ final class WarmHosts: Sendable {
         let current = state.withLock { $0.hosts[slot] }
         if let current, current.alive, current.jobs < jobsPerHost, case .success = await current.settle() { return current }
         let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.next()
-        guard case .success(let host) = await blocking({ self.replace(slot: slot, on: loop) }) else { return nil }
+        guard case .success(let host)? = await blocking({ self.replace(slot: slot, on: loop) }) else { return nil }
         return host
     }
 
@@ -227,15 +227,12 @@ final class WarmHosts: Sendable {
         }
     }
 
-    /// Runs `body` on the runner's threads (starting and stopping a host block); on this thread
-    /// if they have been shut down (the runner is going away).
-    private func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-        do {
-            // Back on the caller's event loop (the one its connection is on), not on any loop.
-            guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return try await threads.runIfActive(body) }
-            return try await threads.runIfActive(eventLoop: loop, body).get()
-        } catch {
-            return body()
-        }
+    /// Runs `body` on the runner's threads (starting and stopping a host block); nil when they
+    /// have been shut down (the runner is going away, and `stopAll` stops what is left): never
+    /// on this thread, which is an event loop.
+    private func blocking<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T? {
+        // Back on the caller's event loop (the one its connection is on), not on any loop.
+        guard let loop = MultiThreadedEventLoopGroup.currentEventLoop else { return try? await threads.runIfActive(body) }
+        return try? await threads.runIfActive(eventLoop: loop, body).get()
     }
 }

@@ -31,6 +31,25 @@ struct WarmHostLinkTests {
         #expect(written == bytes.count)
     }
 
+    private func readExactly(_ descriptor: Int32, _ count: Int) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let got = bytes[filled...].withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            guard got > 0 else { break }
+            filled += got
+        }
+        return Array(bytes[..<filled])
+    }
+
+    private func exchange(_ link: WarmHostLink, _ job: [UInt8]) async -> Result<HostMessage, HostLinkError> {
+        do {
+            return .success(try await link.onLoop { link.exchange(job, by: .after(.seconds(30))) }.get())
+        } catch {
+            return .failure(error as? HostLinkError ?? .closed)
+        }
+    }
+
     private func next(_ link: WarmHostLink, within duration: Duration = .seconds(30)) async -> Result<HostMessage, HostLinkError> {
         do {
             return .success(try await link.onLoop { link.next(by: .after(duration)) }.get())
@@ -39,17 +58,21 @@ struct WarmHostLinkTests {
         }
     }
 
-    @Test("frames split across writes, and two in one write, arrive whole and in order; one nobody waits for is kept")
+    @Test("an answer split across writes, or sharing one with the clean after it, arrives whole; the clean is kept for the next read")
     func framing() async throws {
         let (link, host) = try await linked()
         defer { close(host); link.close() }
+        let job: [UInt8] = [0, 0, 0, 2, 123, 10]
+        async let answer = exchange(link, job)
+        // The job reaching the host proves the answer's reader is in place.
+        #expect(readExactly(host, job.count) == job)
         let first = frame(#"{"timed_out": false, "out": 3, "status": 0}"#, "outerr")
         write(host, Array(first[..<2]))
         write(host, Array(first[2..<9]))
         write(host, Array(first[9...]) + frame(#"{"clean": true}"#))
-        let answer = try await next(link).get()
-        #expect(answer.header["out"] as? Int == 3)
-        #expect(answer.body == Array("outerr".utf8))
+        let reply = try await answer.get()
+        #expect(reply.header["out"] as? Int == 3)
+        #expect(reply.body == Array("outerr".utf8))
         // The `clean` came with the answer, before anyone asked for it.
         let clean = try await next(link).get()
         #expect(clean.header["clean"] as? Bool == true)
@@ -69,6 +92,40 @@ struct WarmHostLinkTests {
         let (link, host) = try await linked()
         defer { close(host); link.close() }
         write(host, frame("{not json"))
+        #expect(await next(link).failure == .notJSON)
+    }
+
+    @Test("a second message nobody asked for ends the link: a host cannot fill selfheal's memory")
+    func secondUnasked() async throws {
+        let (link, host) = try await linked()
+        defer { close(host); link.close() }
+        write(host, frame(#"{"clean": true}"#) + frame(#"{"status": 0, "out": 0}"#) + frame(#"{"status": 0, "out": 0}"#))
+        // Whatever came first may be read; after it, only the failure.
+        var results: [Result<HostMessage, HostLinkError>] = []
+        for _ in 0..<2 { results.append(await next(link)) }
+        #expect(results.compactMap(\.failure).contains(.unasked), "\(results.map(\.failure))")
+        #expect(await next(link).failure == .unasked)
+    }
+
+    @Test("a job is not sent while a message nobody asked for waits: it would be taken for the job's answer")
+    func unaskedBeforeAJob() async throws {
+        let (link, host) = try await linked()
+        defer { close(host); link.close() }
+        // The clean, read as settling does, then a message the host sends early.
+        write(host, frame(#"{"clean": true}"#))
+        #expect(try await next(link).get().header["clean"] as? Bool == true)
+        write(host, frame(#"{"timed_out": false, "out": 0, "status": 0}"#))
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !link.hasUnread, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        try #require(link.hasUnread)
+        #expect(await exchange(link, [0, 0, 0, 1, 10]).failure == .unasked)
+    }
+
+    @Test("a header longer than its bound is not read: the read fails")
+    func longHeader() async throws {
+        let (link, host) = try await linked()
+        defer { close(host); link.close() }
+        write(host, frame("{" + String(repeating: " ", count: HostFrameDecoder.maximumHeader) + "}"))
         #expect(await next(link).failure == .notJSON)
     }
 
