@@ -176,30 +176,18 @@ public final class SandboxRunner: CodeRunning {
         let (files, main, arguments, harness) = job.files(for: language, nonce: nonce)
         // A compile-only check runs the language's check command on the program alone.
         let command = job.kind == .syntax ? base + [main] : base + [main] + arguments
-        if job.warmHost, let warm, SandboxLauncher.runsInProcess(command) {
-            var environment = configuration.environment
-            environment["HOME"] = "/tmp/job"
-            environment["TMPDIR"] = "/tmp/job"
-            let request = WarmHost.Request(
-                command: command, files: files, trustedMain: harness && job.kind != .syntax ? main : nil,
-                compileOnly: job.kind == .syntax && language.check == SandboxSettings.Language.python.check,
-                staticSmokeEntry: job.kind == .smoke && harness ? job.entryPoint ?? "" : nil,
-                environment: environment, timeout: timeout, outputCap: configuration.outputCap
-            )
-            if let (outcome, memoryExceeded, checker) = await warm.run(slot: slot, request) {
-                let exec = result(
-                    outcome, job: job, language: language, nonce: nonce, timeout: timeout, memoryExceeded: memoryExceeded,
-                    provenByChecker: checker && job.kind == .smoke
-                )
-                (exec.timedOut ? runs.timedOut : exec.passed ? runs.passed : runs.failed).increment()
-                return exec
-            }
-            // The host failed to start, died or hung: the job's verdict comes from a cold run.
-            logger.warning("A warm sandbox host could not run a job; it runs cold", metadata: ["sandbox.slot": "\(slot)"])
-        }
-        let result = await blocking {
-            Result { () throws(SandboxError) in
-                try self.runCold(job, command: command, files: files, language: language, nonce: nonce, slot: slot, timeout: timeout)
+        let result: Result<ExecResult, SandboxError>
+        if job.warmHost, let warm, SandboxLauncher.runsInProcess(command),
+           let exec = await runWarm(
+               job, on: warm, command: command, files: files, main: main, harness: harness, language: language, nonce: nonce,
+               slot: slot, timeout: timeout
+           ) {
+            result = .success(exec)
+        } else {
+            result = await blocking {
+                Result { () throws(SandboxError) in
+                    try self.runCold(job, command: command, files: files, language: language, nonce: nonce, slot: slot, timeout: timeout)
+                }
             }
         }
         switch result {
@@ -224,6 +212,31 @@ public final class SandboxRunner: CodeRunning {
         } catch {
             return .failure(.launchFailed("the sandbox is shutting down"))
         }
+    }
+
+    /// A run forked from `slot`'s warm host, written and read on the caller's event loop; nil
+    /// when the host failed to start, died or hung (it has been replaced): the job then runs cold.
+    private func runWarm(
+        _ job: SandboxJob, on warm: WarmHosts, command: [String], files: [(name: String, contents: String)], main: String,
+        harness: Bool, language: SandboxSettings.Language, nonce: String, slot: Int, timeout: Duration
+    ) async -> ExecResult? {
+        var environment = configuration.environment
+        environment["HOME"] = "/tmp/job"
+        environment["TMPDIR"] = "/tmp/job"
+        let request = WarmHost.Request(
+            command: command, files: files, trustedMain: harness && job.kind != .syntax ? main : nil,
+            compileOnly: job.kind == .syntax && language.check == SandboxSettings.Language.python.check,
+            staticSmokeEntry: job.kind == .smoke && harness ? job.entryPoint ?? "" : nil,
+            environment: environment, timeout: timeout, outputCap: configuration.outputCap
+        )
+        guard let (outcome, memoryExceeded, checker) = await warm.run(slot: slot, request) else {
+            logger.warning("A warm sandbox host could not run a job; it runs cold", metadata: ["sandbox.slot": "\(slot)"])
+            return nil
+        }
+        return result(
+            outcome, job: job, language: language, nonce: nonce, timeout: timeout, memoryExceeded: memoryExceeded,
+            provenByChecker: checker && job.kind == .smoke
+        )
     }
 
     /// A run in a fresh interpreter of its own: a job directory on disk, cgroups made for it.

@@ -45,6 +45,28 @@ import Testing
         #expect(try await loop.submit { engine.scoreInline(context) }.get() == nil)
     }
 
+    @Test func aRuleThatCatchesTheCutCannotScoreOnTheLoop() async throws {
+        // pcall around the slow part: the cut raises again at the next instruction, so the
+        // pass is still cut, and on a Lua thread the rule runs to its end and passes.
+        let folder = try TempFolder([
+            "scoring.lua": scoring(),
+            "sly.lua": rule("sly", """
+            local ok = pcall(function() local x = 0; for i = 1, 3000000 do x = x + i end end)
+                for _ = 1, 10 do pcall(function() end) end
+                return 1, ok and "counted" or "caught"
+            """),
+        ])
+        let limits = LuaLimits(instructionBudget: 1_000_000_000, memoryBytes: 32 << 20, wallClock: .seconds(10))
+        let engine = try RulesEngine(directory: folder.path, limits: limits, logger: quietLogger)
+        let context = pythonContext("x", "y")
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+
+        #expect(try await loop.submit { engine.scoreInline(context) }.get() == nil)
+        let score = await engine.score(context)
+        #expect(score.result("sly")?.score == 1)
+        #expect(score.result("sly")?.reason == "counted")
+    }
+
     @Test func aRuleStoppedByItsOwnBoundOnTheLoopFailsAsItWouldOnALuaThread() async throws {
         // An instruction budget is spent the same way wherever the pass runs: the verdict of
         // the rule's own bound stands, and the loop stays open to passes.

@@ -78,20 +78,23 @@ struct WarmHostLinkTests {
         #expect(clean.header["clean"] as? Bool == true)
     }
 
-    @Test("a frame longer than the bound fails the read, and every read after it")
-    func tooLong() async throws {
+    @Test(
+        "a frame of no length, or one past the bound by a byte or by far, fails the read, and every read after it",
+        arguments: [0, UInt32(HostFrameDecoder.maximumLength) + 1, UInt32.max]
+    )
+    func badLength(_ length: UInt32) async throws {
         let (link, host) = try await linked()
         defer { close(host); link.close() }
-        write(host, [0xFF, 0xFF, 0xFF, 0xFF])
-        #expect(await next(link).failure == .badLength(Int(UInt32.max)))
-        #expect(await next(link).failure == .badLength(Int(UInt32.max)))
+        write(host, [UInt8(length >> 24), UInt8((length >> 16) & 0xFF), UInt8((length >> 8) & 0xFF), UInt8(length & 0xFF)])
+        #expect(await next(link).failure == .badLength(Int(length)))
+        #expect(await next(link).failure == .badLength(Int(length)))
     }
 
-    @Test("a header that is not JSON fails the read")
-    func notJSON() async throws {
+    @Test("a header that is not a JSON object fails the read", arguments: ["{not json", "[1, 2]", "\"clean\"", "", "{\"clean\": true"])
+    func notJSON(_ header: String) async throws {
         let (link, host) = try await linked()
         defer { close(host); link.close() }
-        write(host, frame("{not json"))
+        write(host, frame(header))
         #expect(await next(link).failure == .notJSON)
     }
 
