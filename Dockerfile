@@ -9,9 +9,9 @@
 ARG SWIFT_VERSION=6.3
 FROM swift:${SWIFT_VERSION}-bookworm AS build
 
-# The Lua binding is a system-library target: it needs the headers and pkg-config file.
+# The Lua and SQLite bindings are system-library targets: they need the headers and pkg-config files.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends pkg-config liblua5.4-dev \
+ && apt-get install -y --no-install-recommends pkg-config liblua5.4-dev libsqlite3-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -26,11 +26,11 @@ RUN --mount=type=cache,target=/src/.build \
 # ---- runtime ----------------------------------------------------------------------------------
 FROM debian:12-slim
 
-# liblua5.4-0: rules and plugins. python3: the sandbox runs generated Python and its tests, and
-# sets each run up (its launcher). util-linux: unshare, the sandbox's namespaces. ca-certificates: TLS to
-# the LLM provider and to a managed PostgreSQL.
+# liblua5.4-0: rules and plugins. libsqlite3-0: the SQLite store. python3: the sandbox runs
+# generated Python and its tests, and sets each run up (its launcher). util-linux: unshare, the
+# sandbox's namespaces. ca-certificates: TLS to the LLM provider and to a managed PostgreSQL.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends liblua5.4-0 python3 util-linux ca-certificates tzdata \
+ && apt-get install -y --no-install-recommends liblua5.4-0 libsqlite3-0 python3 util-linux ca-certificates tzdata \
  && rm -rf /var/lib/apt/lists/*
 
 # A fixed uid/gid: the Kubernetes manifests run as 10001 with runAsNonRoot.

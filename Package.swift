@@ -18,7 +18,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
-        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
@@ -54,6 +53,20 @@ let package = Package(
             dependencies: ["CLua", "CLuaSandbox"],
             swiftSettings: swiftSettings
         ),
+        // SQLite from Debian's libsqlite3-dev: one copy in the process (two copies of SQLite in
+        // one process break each other's POSIX locks on a shared file).
+        .systemLibrary(
+            name: "CSQLite",
+            path: "Sources/CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        // A small SQLite binding: a connection on a thread of its own, prepared statements kept.
+        .target(
+            name: "SelfHealSQLite",
+            dependencies: ["CSQLite", .product(name: "NIOPosix", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
         // Domain types and the protocols every role depends on. No I/O.
         .target(
             name: "SelfHealCore",
@@ -76,8 +89,7 @@ let package = Package(
         .target(
             name: "SelfHealStore",
             dependencies: [
-                "SelfHealCore",
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                "SelfHealCore", "SelfHealSQLite",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -221,11 +233,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SelfHealSQLiteTests",
+            dependencies: ["SelfHealSQLite"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "SelfHealStoreTests",
             dependencies: [
-                "SelfHealStore", "SelfHealPostgres", "SelfHealCore", "SelfHealTestSupport",
+                "SelfHealStore", "SelfHealSQLite", "SelfHealPostgres", "SelfHealCore", "SelfHealTestSupport",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings

@@ -11,6 +11,8 @@ case "$mode" in run|test) ;; *) echo "usage: $0 run|test" >&2; exit 2 ;; esac
 need=()
 # Lua 5.4 is linked into the binary; pkg-config finds it; the sandbox runs python3.
 pkg-config --exists lua5.4 2>/dev/null || need+=(liblua5.4-dev)
+# SQLite is linked into the binary too (the default store).
+pkg-config --exists sqlite3 2>/dev/null || need+=(libsqlite3-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || need+=(python3)
 # The README shows how to read the execution logs with the sqlite3 shell.

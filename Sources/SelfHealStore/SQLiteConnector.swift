@@ -2,46 +2,37 @@
 import Glibc
 #endif
 import Logging
-import SQLiteNIO
 import SelfHealCore
+import SelfHealSQLite
 
-/// One open SQLite connection with the thread it runs on.
+/// Opens one of the store's connections with the settings its role needs.
 ///
-/// Each connection gets a thread pool of its own instead of sqlite-nio's shared singleton
-/// (as many threads as cores). A writer waiting for another connection's lock sleeps on its
-/// thread in SQLite's busy handler; on a shared pool a few such waiters occupy every thread and
-/// the connection holding the lock can no longer run its `COMMIT`, so all of them time out.
-struct SQLiteConnector: Sendable {
+/// Each connection runs on a thread of its own (`SQLiteConnection`). A writer waiting for
+/// another connection's lock sleeps on its thread in SQLite's busy handler; on a shared pool a
+/// few such waiters could occupy every thread so that the connection holding the lock could no
+/// longer run its `COMMIT`, and all of them would time out.
+enum SQLiteConnector {
     enum Role: Sendable {
         case writer, reader
     }
 
-    let connection: SQLiteConnection
-    private let pool: NIOThreadPool
-
-    static func connect(path: String, logger: Logger, busyTimeout: Duration, role: Role) async throws -> SQLiteConnector {
+    static func connect(path: String, logger: Logger, busyTimeout: Duration, role: Role) async throws -> SQLiteConnection {
         try createPrivately(path)
-        let pool = NIOThreadPool(numberOfThreads: 1)
-        pool.start()
         let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(
-                storage: .file(path: path), threadPool: pool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
-            )
+            connection = try await SQLiteConnection.open(path: path)
         } catch {
-            try? await pool.shutdownGracefully()
             throw StoreError(.unavailable, "cannot open SQLite database \(path): \(SQLiteStore.describe(error))")
         }
-        let opened = SQLiteConnector(connection: connection, pool: pool)
         do {
             for pragma in pragmas(busyTimeout: busyTimeout, role: role) {
-                _ = try await connection.rows(pragma)
+                try await connection.rows(pragma)
             }
         } catch {
-            await opened.close()
+            await connection.close()
             throw StoreError(.unavailable, "cannot use SQLite database \(path): \(SQLiteStore.describe(error))")
         }
-        return opened
+        return connection
     }
 
     /// Creates the database file readable by its owner alone (0600) before SQLite opens it:
@@ -71,7 +62,7 @@ struct SQLiteConnector: Sendable {
     private static func pragmas(busyTimeout: Duration, role: Role) -> [String] {
         // PRAGMA values cannot be bound as parameters; these are integers and constants.
         var pragmas = [
-            // Replaces sqlite-nio's busy handler, which retries without sleeping and without limit.
+            // SQLite's own default is to fail at once when another connection holds the lock.
             busyTimeoutPragma(busyTimeout),
             "PRAGMA foreign_keys = ON",
         ]
@@ -84,25 +75,5 @@ struct SQLiteConnector: Sendable {
             pragmas += ["PRAGMA query_only = ON"]
         }
         return pragmas
-    }
-
-    /// Closes the connection, then stops its thread. Errors are reported by the caller's own
-    /// close path; here there is nothing left to do with them.
-    func close() async {
-        try? await connection.close()
-        try? await pool.shutdownGracefully()
-    }
-}
-
-extension SQLiteConnection {
-    /// The rows of one statement, run on the connection's thread, the calling task resuming
-    /// straight from there. sqlite-nio's `query(_:_:) -> [SQLiteRow]` goes through its futures:
-    /// a task handed to the connection's event loop per row, then the end on that loop, then
-    /// the task resumed: two threads woken where one is enough.
-    func rows(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
-        // Appended on the connection's thread before the task resumes, as sqlite-nio does.
-        nonisolated(unsafe) var rows: [SQLiteRow] = []
-        try await query(sql, binds) { rows.append($0) }
-        return rows
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import SQLiteNIO
+import SelfHealSQLite
 
 /// Conversions from model values to bound parameters, so no call site has to think about
 /// how a nil, a date or a list is represented.
@@ -9,15 +9,15 @@ extension SQLiteData {
     }
 
     static func int64(_ value: Int64) -> SQLiteData {
-        .integer(SQLiteInt64(value))
+        .integer(value)
     }
 
     static func int64OrNull(_ value: Int64?) -> SQLiteData {
-        value.map { .integer(SQLiteInt64($0)) } ?? .null
+        value.map { .integer($0) } ?? .null
     }
 
     static func intOrNull(_ value: Int?) -> SQLiteData {
-        value.map { .integer(SQLiteInt64($0)) } ?? .null
+        value.map { .integer(Int64($0)) } ?? .null
     }
 
     static func doubleOrNull(_ value: Double?) -> SQLiteData {

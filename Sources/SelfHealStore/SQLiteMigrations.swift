@@ -3,7 +3,7 @@
 struct SQLiteMigration: Sendable {
     let version: Int
     let name: String
-    /// One statement each: sqlite-nio prepares only the first statement of a string.
+    /// One statement each: a connection runs one statement per call and refuses a second.
     let statements: [String]
 }
 

@@ -1,5 +1,5 @@
 import Foundation
-import SQLiteNIO
+import SelfHealSQLite
 import SelfHealCore
 
 /// The statements behind the prompt operations. Each takes the connection it runs on, so the

@@ -1,5 +1,5 @@
 import Foundation
-import SQLiteNIO
+import SelfHealSQLite
 import SelfHealCore
 
 /// Typed column access. A value of the wrong type means the file was written by something
@@ -19,7 +19,7 @@ extension SQLiteRow {
     func int64(_ name: String) throws -> Int64 {
         let data = try value(name)
         guard case .integer(let value) = data else { throw unexpected(name, data, "an integer") }
-        return Int64(value)
+        return value
     }
 
     func optionalInt64(_ name: String) throws -> Int64? {

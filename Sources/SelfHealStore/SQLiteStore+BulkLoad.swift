@@ -1,5 +1,5 @@
 import Foundation
-import SQLiteNIO
+import SelfHealSQLite
 public import SelfHealCore
 
 extension SQLiteStore: BulkLogLoading {

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SQLiteNIO
+import SelfHealSQLite
 import SelfHealCore
 
 extension SQLiteStore {

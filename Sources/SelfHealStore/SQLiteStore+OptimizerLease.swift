@@ -1,5 +1,5 @@
 import Foundation
-import SQLiteNIO
+import SelfHealSQLite
 import SelfHealCore
 
 extension SQLiteStore {

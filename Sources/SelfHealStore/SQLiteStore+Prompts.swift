@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import SQLiteNIO
+import SelfHealSQLite
 public import SelfHealCore
 
 extension SQLiteStore {

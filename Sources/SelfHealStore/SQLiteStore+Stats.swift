@@ -1,5 +1,5 @@
 public import Foundation
-import SQLiteNIO
+import SelfHealSQLite
 public import SelfHealCore
 
 /// The stats queries. Each is one aggregate statement the database answers from the

@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-import SQLiteNIO
+import SelfHealSQLite
 public import SelfHealCore
 import Synchronization
 
@@ -13,8 +13,7 @@ import Synchronization
 /// never wait for a writer. Other processes may open the same file: `BEGIN IMMEDIATE` and the
 /// busy timeout make their writers take turns instead of failing.
 ///
-/// Call `migrate()` before first use and `close()` when done: sqlite-nio asserts in debug
-/// builds that a connection was closed before it is released.
+/// Call `migrate()` before first use and `close()` when done: it stops the connections' threads.
 public final class SQLiteStore: Store {
     /// How long a statement waits for another connection's lock before reporting the file as unavailable.
     static let defaultBusyTimeout = Duration.seconds(5)
@@ -23,23 +22,21 @@ public final class SQLiteStore: Store {
     public let path: String
     let logger: Logger
     let busyTimeout: Duration
-    private let writerConnector: SQLiteConnector
-    private let readerConnector: SQLiteConnector
-    var writer: SQLiteConnection { writerConnector.connection }
-    var reader: SQLiteConnection { readerConnector.connection }
+    let writer: SQLiteConnection
+    let reader: SQLiteConnection
     let gate = ConnectionGate()
     private let isClosed = Mutex(false)
     /// The live prompt per task type, so a request does not query for it (see `LivePromptCache`).
     let livePrompts: LivePromptCache
 
     private init(
-        path: String, logger: Logger, busyTimeout: Duration, writer: SQLiteConnector, reader: SQLiteConnector
+        path: String, logger: Logger, busyTimeout: Duration, writer: SQLiteConnection, reader: SQLiteConnection
     ) {
         self.path = path
         self.logger = logger
         self.busyTimeout = busyTimeout
-        self.writerConnector = writer
-        self.readerConnector = reader
+        self.writer = writer
+        self.reader = reader
         livePrompts = LivePromptCache(marker: path == ":memory:" ? nil : PromptChangeMarker(path: path + "-prompts"))
     }
 
@@ -55,7 +52,7 @@ public final class SQLiteStore: Store {
             throw StoreError(.invalid, "SQLite database path is empty")
         }
         let writer = try await SQLiteConnector.connect(path: path, logger: logger, busyTimeout: busyTimeout, role: .writer)
-        let reader: SQLiteConnector
+        let reader: SQLiteConnection
         do {
             reader = try await SQLiteConnector.connect(path: path, logger: logger, busyTimeout: busyTimeout, role: .reader)
         } catch {
@@ -80,8 +77,8 @@ public final class SQLiteStore: Store {
         guard !alreadyClosed else { return }
         // Waits for a transaction in flight to finish rather than cutting it off.
         await gate.acquire()
-        await readerConnector.close()
-        await writerConnector.close()
+        await reader.close()
+        await writer.close()
         await gate.release()
         logger.debug("Closed SQLite store", metadata: ["store.path": "\(path)"])
     }
@@ -158,20 +155,18 @@ public final class SQLiteStore: Store {
         guard let error = error as? SQLiteError else {
             return StoreError(.unavailable, "SQLite database \(path) failed while \(operation): \(error)")
         }
-        switch error.reason {
-        case .busy, .busyTimeout, .busyInRecovery, .busyInSnapshot, .locked, .lockedBySharedCache:
+        if error.isBusy {
             return StoreError(
                 .unavailable,
                 "SQLite database \(path) stayed locked by another connection (\(error.reason)) while \(operation); waited up to \(busyTimeout)"
             )
-        case .constraint, .constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraintForeignKeyFailed,
-            .constraintCheckFailed, .constraintNotNullFailed:
-            return StoreError(.conflict, "\(operation) was refused by the database: \(error.message)")
-        default:
-            // The usual cause of a missing table is a caller that skipped `migrate()`.
-            let hint = error.message.hasPrefix("no such table") ? " (has migrate() run?)" : ""
-            return StoreError(.unavailable, "SQLite database \(path) failed while \(operation): \(error.message)\(hint)")
         }
+        if error.isConstraint {
+            return StoreError(.conflict, "\(operation) was refused by the database: \(error.message)")
+        }
+        // The usual cause of a missing table is a caller that skipped `migrate()`.
+        let hint = error.message.hasPrefix("no such table") ? " (has migrate() run?)" : ""
+        return StoreError(.unavailable, "SQLite database \(path) failed while \(operation): \(error.message)\(hint)")
     }
 
     static func describe(_ error: any Error) -> String {

@@ -1,5 +1,5 @@
 import Foundation
-import SQLiteNIO
+import SelfHealSQLite
 import SelfHealCore
 import Testing
 
@@ -47,7 +47,7 @@ struct SQLiteStoreTests {
             #expect(try await store.appliedMigrations() == [1, 2])
             let created = Date(timeIntervalSince1970: 1_700_000_000)
             try await store.write("writing an old row") { db in
-                _ = try await db.query(
+                _ = try await db.rows(
                     """
                     INSERT INTO execution_logs (request_id, idempotency_key, task_type, user_input, status, output, passed, latency_total_ms, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -147,7 +147,7 @@ struct SQLiteStoreTests {
         try await withMigratedStore { store in
             try await store.seedPrompts([StoreContract.seed("code_generation", "before")])
             #expect(try await store.activePrompt(taskType: "code_generation")?.text == "before")
-            try await store.write("editing by hand") { db in _ = try await db.query("UPDATE prompts SET text = 'after'") }
+            try await store.write("editing by hand") { db in try await db.rows("UPDATE prompts SET text = 'after'") }
             let deadline = ContinuousClock.now + .seconds(30)
             var seen = try await store.activePrompt(taskType: "code_generation")?.text
             while seen != "after", ContinuousClock.now < deadline {

@@ -379,10 +379,13 @@ def check_dockerfile(checks: Checks, known: set[str], rules_dir: str, plugins_di
     build = " ".join(lines[starts[0]:starts[-1]]) if len(starts) >= 2 else ""
     runtime = " ".join(lines[starts[-1]:]) if starts else ""
     build = " ".join(build.split())  # continuation lines leave runs of spaces
-    checks.expect("liblua5.4-dev" in build and "swift build -c release --product selfheal" in build, "the build stage installs liblua5.4-dev and builds the selfheal product in release mode")
+    checks.expect(
+        "liblua5.4-dev" in build and "libsqlite3-dev" in build and "swift build -c release --product selfheal" in build,
+        "the build stage installs liblua5.4-dev and libsqlite3-dev and builds the selfheal product in release mode",
+    )
     checks.expect_empty(
-        [p for p in ("liblua5.4-0", "python3", "util-linux", "ca-certificates") if p not in runtime],
-        "the runtime image installs liblua5.4-0, python3 (sandbox), util-linux and ca-certificates",
+        [p for p in ("liblua5.4-0", "libsqlite3-0", "python3", "util-linux", "ca-certificates") if p not in runtime],
+        "the runtime image installs liblua5.4-0, libsqlite3-0 (the SQLite store), python3 (sandbox), util-linux and ca-certificates",
     )
     checks.expect("COPY rules/ " in runtime and "COPY plugins/ " in runtime, "the image ships rules/ and plugins/")
     user = next((l.split()[1] for l in reversed(lines) if l.upper().startswith("USER ")), "root")
