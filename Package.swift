@@ -64,7 +64,9 @@ let package = Package(
         // A small SQLite binding: a connection on a thread of its own, prepared statements kept.
         .target(
             name: "SelfHealSQLite",
-            dependencies: ["CSQLite", .product(name: "NIOPosix", package: "swift-nio")],
+            dependencies: [
+                "CSQLite", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Domain types and the protocols every role depends on. No I/O.
@@ -234,7 +236,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SelfHealSQLiteTests",
-            dependencies: ["SelfHealSQLite"],
+            dependencies: [
+                "SelfHealSQLite", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

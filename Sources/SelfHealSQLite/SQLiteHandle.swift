@@ -12,6 +12,15 @@ final class SQLiteHandle {
     /// N rows) is longer than `cachedLength` and is finalized after its run.
     static let cacheCapacity = 64
     static let cachedLength = 4096
+    /// WAL pages after which a commit is followed by a checkpoint: SQLite's own default.
+    static let checkpointPages: Int32 = 1000
+
+    /// How long a statement waits for another connection's lock, in milliseconds.
+    private(set) var busyMilliseconds: Int32 = 0
+    /// Pages in the write-ahead log after the last commit (SQLite's WAL hook sets it).
+    fileprivate(set) var walPages: Int32 = 0
+    /// Until when a statement run by `rowsUnlessSlow` may run (SQLite's progress handler reads it).
+    fileprivate var progressDeadline: ContinuousClock.Instant?
 
     init(path: String) throws {
         var opened: OpaquePointer?
@@ -25,6 +34,55 @@ final class SQLiteHandle {
         }
         sqlite3_extended_result_codes(opened, 1)
         connection = opened
+        // Replaces SQLite's automatic checkpoint, which runs in whichever call commits: that
+        // may be an event loop (`rowsUnlessSlow`), and a checkpoint syncs the file to disk.
+        // `checkpointIfDue` does the same work on the connection's thread.
+        sqlite3_wal_hook(opened, { context, _, _, pages in
+            Unmanaged<SQLiteHandle>.fromOpaque(context!).takeUnretainedValue().walPages = pages
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    func setBusyTimeout(milliseconds: Int32) {
+        busyMilliseconds = milliseconds
+        sqlite3_busy_timeout(connection, milliseconds)
+    }
+
+    /// Whether the write-ahead log has grown past `checkpointPages` since the last checkpoint.
+    var checkpointDue: Bool { walPages >= Self.checkpointPages }
+
+    /// Copies the log back into the database file as far as no reader needs it (PASSIVE, as
+    /// SQLite's automatic checkpoint does), when it is due. Blocks on disk: not for a loop.
+    func checkpointIfDue() {
+        guard checkpointDue, let connection else { return }
+        sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        walPages = 0
+    }
+
+    /// Runs a statement in a transaction of its own without waiting: not for another
+    /// connection's lock and not past `deadline` (checked between SQLite's steps). Nil when it
+    /// could not, having written nothing: the lock was held, the deadline passed, or a
+    /// transaction is open on this connection (then the statement is not its own transaction).
+    func rowsUnlessSlow(_ sql: String, _ binds: [SQLiteData], deadline: ContinuousClock.Instant) throws -> [SQLiteRow]? {
+        guard let connection, sqlite3_get_autocommit(connection) != 0 else { return nil }
+        sqlite3_busy_timeout(connection, 0)
+        progressDeadline = deadline
+        sqlite3_progress_handler(connection, 1000, { context in
+            let handle = Unmanaged<SQLiteHandle>.fromOpaque(context!).takeUnretainedValue()
+            guard let deadline = handle.progressDeadline else { return 0 }
+            return ContinuousClock.now > deadline ? 1 : 0
+        }, Unmanaged.passUnretained(self).toOpaque())
+        defer {
+            sqlite3_progress_handler(connection, 0, nil, nil)
+            progressDeadline = nil
+            sqlite3_busy_timeout(connection, busyMilliseconds)
+        }
+        do {
+            return try rows(sql, binds)
+        } catch let error as SQLiteError where error.isBusy || error.primaryCode == SQLITE_INTERRUPT {
+            // The statement was rolled back whole: nothing of it was written.
+            return nil
+        }
     }
 
     deinit { close() }

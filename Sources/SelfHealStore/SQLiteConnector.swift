@@ -25,7 +25,9 @@ enum SQLiteConnector {
             throw StoreError(.unavailable, "cannot open SQLite database \(path): \(SQLiteStore.describe(error))")
         }
         do {
-            for pragma in pragmas(busyTimeout: busyTimeout, role: role) {
+            // SQLite's own default is to fail at once when another connection holds the lock.
+            try await connection.setBusyTimeout(busyTimeout)
+            for pragma in pragmas(role: role) {
                 try await connection.rows(pragma)
             }
         } catch {
@@ -52,20 +54,8 @@ enum SQLiteConnector {
         }
     }
 
-    /// How long a statement waits for another connection's lock. PRAGMA values cannot be
-    /// bound as parameters; this is an integer.
-    static func busyTimeoutPragma(_ timeout: Duration) -> String {
-        let (seconds, attoseconds) = timeout.components
-        return "PRAGMA busy_timeout = \(seconds * 1_000 + attoseconds / 1_000_000_000_000_000)"
-    }
-
-    private static func pragmas(busyTimeout: Duration, role: Role) -> [String] {
-        // PRAGMA values cannot be bound as parameters; these are integers and constants.
-        var pragmas = [
-            // SQLite's own default is to fail at once when another connection holds the lock.
-            busyTimeoutPragma(busyTimeout),
-            "PRAGMA foreign_keys = ON",
-        ]
+    private static func pragmas(role: Role) -> [String] {
+        var pragmas = ["PRAGMA foreign_keys = ON"]
         switch role {
         case .writer:
             // WAL is a property of the file; setting it from the writer is enough.

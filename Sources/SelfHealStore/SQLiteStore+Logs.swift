@@ -14,6 +14,8 @@ extension SQLiteStore {
     static let logInsertColumnCount = logInsertColumns.split(separator: ",").count
     /// One row's placeholders: `(?, ?, ...)`.
     static let logInsertRow = "(" + Array(repeating: "?", count: logInsertColumnCount).joined(separator: ", ") + ")"
+    /// The INSERT of one row, built once: the connection keeps it prepared by its text.
+    static let logInsertOne = "INSERT INTO execution_logs (\(logInsertColumns)) VALUES \(logInsertRow) RETURNING id"
 
     /// One row's values, in `logInsertColumns`' order (as many as `logInsertColumnCount`).
     static func logInsertValues(_ log: ExecutionLog) -> [SQLiteData] {
@@ -33,8 +35,9 @@ extension SQLiteStore {
     /// Appends a log; `log.id` is ignored and the new id returned.
     public func appendLog(_ log: ExecutionLog) async throws -> Int64 {
         guard let key = log.idempotencyKey else {
-            // Most rows: one INSERT, its own transaction.
-            return try await writeOne("appending an execution log") { db in try await insert(log, on: db) }
+            // Most rows: one INSERT, its own transaction, on the caller's event loop when it is
+            // quick there (see `SQLiteConnection.rowsOnLoopIfQuick`).
+            return try await writeOne("appending an execution log") { db in try await insert(log, on: db, quick: true) }
         }
         return try await write("appending an execution log") { db in
             // Checked inside the write transaction, so no other writer can slip the same key in
@@ -42,19 +45,14 @@ extension SQLiteStore {
             if try await !db.rows("SELECT 1 FROM execution_logs WHERE idempotency_key = ?", [.text(key)]).isEmpty {
                 throw StoreError(.conflict, "an execution log with idempotency key \"\(key)\" already exists")
             }
-            return try await insert(log, on: db)
+            return try await insert(log, on: db, quick: false)
         }
     }
 
-    private func insert(_ log: ExecutionLog, on db: SQLiteConnection) async throws -> Int64 {
-        let row = try await db.rows(
-            """
-            INSERT INTO execution_logs (\(Self.logInsertColumns))
-            VALUES \(Self.logInsertRow)
-            RETURNING id
-            """,
-            Self.logInsertValues(log)
-        ).first
+    /// `quick`: the INSERT is its own transaction and may run on the caller's event loop.
+    private func insert(_ log: ExecutionLog, on db: SQLiteConnection, quick: Bool) async throws -> Int64 {
+        let values = Self.logInsertValues(log)
+        let row = try await (quick ? db.rowsOnLoopIfQuick(Self.logInsertOne, values) : db.rows(Self.logInsertOne, values)).first
         guard let row else {
             throw StoreError(.unavailable, "inserting an execution log returned no id")
         }

@@ -29,7 +29,7 @@ extension SQLiteStore {
     private func setWriterBusyTimeout(_ timeout: Duration) async throws {
         await gate.acquire()
         do {
-            _ = try await writer.rows(SQLiteConnector.busyTimeoutPragma(timeout))
+            try await writer.setBusyTimeout(timeout)
             await gate.release()
         } catch {
             await gate.release()
