@@ -10,7 +10,8 @@ import Synchronization
 /// pool, one at a time in the order they were asked for. A thread per connection rather than a
 /// shared pool: a writer sleeping in SQLite's busy handler must not hold a thread another
 /// connection needs to finish the transaction it waits for. The one exception is
-/// `rowsOnLoopIfQuick`, for the short write every request makes.
+/// `rowsOnLoopIfQuick`, for the short write every request makes; it may run before statements
+/// already queued for the thread (the store's writer never has any queued: one task at a time).
 ///
 /// A statement that has been handed to the thread runs to its end even if the calling task is
 /// cancelled: a write the caller gave up on is still either committed or rolled back whole.
@@ -66,16 +67,19 @@ public final class SQLiteConnection: Sendable {
         }
     }
 
-    /// Runs a write of one statement in a transaction of its own (no `BEGIN` open on this
-    /// connection) on the calling event loop when it can be quick, else as `rows` does.
+    /// Runs a statement that writes little (a row) as a transaction of its own (none may be
+    /// open on this connection) on the calling event loop when it can be quick, else as `rows`.
     ///
     /// Handing a statement to the connection's thread and back wakes two threads, which cost
     /// more CPU than the INSERT of a log row itself. On the loop the statement waits for
-    /// nothing: not for another connection's lock (it goes to the thread, which waits as
-    /// usual), not past `QuickWriteGate.cut` between SQLite's steps (it is rolled back and
-    /// goes to the thread), not for a checkpoint (those run on the thread). What remains is
-    /// the write to the log file, which with `synchronous = NORMAL` is not synced. A statement
-    /// that took long all the same sends the next ones to the thread for a while.
+    /// nothing SQLite lets us avoid: not for another connection's lock (it goes to the thread,
+    /// which waits as usual), not past `QuickWriteGate.cut` between SQLite's steps (it is
+    /// rolled back and goes to the thread), not for a checkpoint (those run on the thread),
+    /// not to sync the log's header (the first write after a full checkpoint goes to the
+    /// thread). What remains is the write to the log file, which with `synchronous = NORMAL`
+    /// is not synced; and what no bound reaches: a disk read of a page not cached, SQLite's
+    /// short retries when another process is checkpointing, recovery of a log another process
+    /// left. A statement that took long sends the next ones to the thread for a while.
     @discardableResult
     public func rowsOnLoopIfQuick(_ sql: String, _ binds: [SQLiteData] = []) async throws -> [SQLiteRow] {
         if MultiThreadedEventLoopGroup.currentEventLoop != nil, let rows = try quickAttempt(sql, binds) {
@@ -90,16 +94,15 @@ public final class SQLiteConnection: Sendable {
         guard quick.allows() else { return nil }
         let started = ContinuousClock.now
         // The thread may be running a statement (or a checkpoint): never wait for it here.
-        let attempt = handle.withLockIfAvailable { handle -> Result<[SQLiteRow]?, any Error> in
-            Result {
-                guard let handle else { return nil }
-                let rows = try handle.rowsUnlessSlow(sql, binds, deadline: started + quick.cut)
-                if handle.checkpointDue { scheduleCheckpoint() }
-                return rows
-            }
+        let attempt = handle.withLockIfAvailable { handle -> (Result<[SQLiteRow]?, any Error>, checkpoint: Bool) in
+            guard let handle else { return (.success(nil), false) }
+            let result = Result { try handle.rowsUnlessSlow(sql, binds, deadline: started + quick.cut) }
+            return (result, handle.checkpointDue)
         }
         if ContinuousClock.now - started > quick.cut { quick.tookLong() }
-        return try attempt?.get()
+        guard let attempt else { return nil }
+        if attempt.checkpoint { scheduleCheckpoint() }
+        return try attempt.0.get()
     }
 
     /// Closes the connection, then stops its thread. Statements already asked for run first.
@@ -111,12 +114,30 @@ public final class SQLiteConnection: Sendable {
         try? await thread.shutdownGracefully()
     }
 
+    /// A checkpoint on the thread, once: never on a loop, and never from under the lock (a
+    /// stopped pool runs what is submitted on the caller's thread).
     private func scheduleCheckpoint() {
         guard checkpointQueued.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
-        thread.submit { _ in
+        thread.submit { state in
             self.checkpointQueued.store(false, ordering: .relaxed)
+            guard case .active = state else { return }
             self.handle.withLock { $0?.checkpointIfDue() }
         }
+    }
+
+    /// A checkpoint now, due or not, and the number run so far (for tests).
+    @discardableResult
+    func checkpoint() async throws -> Int {
+        try await onThread { handle in
+            let open = try Self.open(handle, self.path)
+            open.checkpoint()
+            return open.checkpoints
+        }
+    }
+
+    /// Checkpoints run so far (for tests).
+    func checkpointCount() async throws -> Int {
+        try await onThread { handle in try Self.open(handle, self.path).checkpoints }
     }
 
     private static func open(_ handle: SQLiteHandle?, _ path: String) throws -> SQLiteHandle {

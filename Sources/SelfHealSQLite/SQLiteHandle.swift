@@ -4,23 +4,22 @@ import CSQLite
 /// (`SQLiteConnection` holds it under a lock). Not thread-safe by itself: it is opened with
 /// `SQLITE_OPEN_NOMUTEX`, so SQLite does not lock for it either.
 final class SQLiteHandle {
-    /// Statements kept prepared, by their SQL. A request writes its log row with the same
-    /// INSERT every time; preparing it anew each time was a fifth of the statement's CPU.
-    private var cache: [String: OpaquePointer] = [:]
-    private var connection: OpaquePointer?
-    /// Enough for every fixed statement the store runs. SQL built per call (a bulk INSERT of
-    /// N rows) is longer than `cachedLength` and is finalized after its run.
-    static let cacheCapacity = 64
-    static let cachedLength = 4096
+    private var cache = StatementCache()
+    private(set) var connection: OpaquePointer?
     /// WAL pages after which a commit is followed by a checkpoint: SQLite's own default.
     static let checkpointPages: Int32 = 1000
 
     /// How long a statement waits for another connection's lock, in milliseconds.
-    private(set) var busyMilliseconds: Int32 = 0
-    /// Pages in the write-ahead log after the last commit (SQLite's WAL hook sets it).
-    fileprivate(set) var walPages: Int32 = 0
+    var busyMilliseconds: Int32 = 0
+    /// Pages in the write-ahead log after the last commit on this connection (the WAL hook).
+    var walPages: Int32 = 0
+    /// A checkpoint copied the whole log back, so the next write starts the log again, which
+    /// syncs its new header to disk: that write is not for an event loop.
+    var restartPending = false
+    /// Checkpoints run, for tests.
+    var checkpoints = 0
     /// Until when a statement run by `rowsUnlessSlow` may run (SQLite's progress handler reads it).
-    fileprivate var progressDeadline: ContinuousClock.Instant?
+    var progressDeadline: ContinuousClock.Instant?
 
     init(path: String) throws {
         var opened: OpaquePointer?
@@ -34,55 +33,14 @@ final class SQLiteHandle {
         }
         sqlite3_extended_result_codes(opened, 1)
         connection = opened
-        // Replaces SQLite's automatic checkpoint, which runs in whichever call commits: that
-        // may be an event loop (`rowsUnlessSlow`), and a checkpoint syncs the file to disk.
-        // `checkpointIfDue` does the same work on the connection's thread.
-        sqlite3_wal_hook(opened, { context, _, _, pages in
-            Unmanaged<SQLiteHandle>.fromOpaque(context!).takeUnretainedValue().walPages = pages
-            return SQLITE_OK
-        }, Unmanaged.passUnretained(self).toOpaque())
+        installWALHook()
     }
 
+    /// How long a statement waits for another connection's lock. The quick path turns the wait
+    /// off and back to this value: set it here, not with `PRAGMA busy_timeout`.
     func setBusyTimeout(milliseconds: Int32) {
         busyMilliseconds = milliseconds
         sqlite3_busy_timeout(connection, milliseconds)
-    }
-
-    /// Whether the write-ahead log has grown past `checkpointPages` since the last checkpoint.
-    var checkpointDue: Bool { walPages >= Self.checkpointPages }
-
-    /// Copies the log back into the database file as far as no reader needs it (PASSIVE, as
-    /// SQLite's automatic checkpoint does), when it is due. Blocks on disk: not for a loop.
-    func checkpointIfDue() {
-        guard checkpointDue, let connection else { return }
-        sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
-        walPages = 0
-    }
-
-    /// Runs a statement in a transaction of its own without waiting: not for another
-    /// connection's lock and not past `deadline` (checked between SQLite's steps). Nil when it
-    /// could not, having written nothing: the lock was held, the deadline passed, or a
-    /// transaction is open on this connection (then the statement is not its own transaction).
-    func rowsUnlessSlow(_ sql: String, _ binds: [SQLiteData], deadline: ContinuousClock.Instant) throws -> [SQLiteRow]? {
-        guard let connection, sqlite3_get_autocommit(connection) != 0 else { return nil }
-        sqlite3_busy_timeout(connection, 0)
-        progressDeadline = deadline
-        sqlite3_progress_handler(connection, 1000, { context in
-            let handle = Unmanaged<SQLiteHandle>.fromOpaque(context!).takeUnretainedValue()
-            guard let deadline = handle.progressDeadline else { return 0 }
-            return ContinuousClock.now > deadline ? 1 : 0
-        }, Unmanaged.passUnretained(self).toOpaque())
-        defer {
-            sqlite3_progress_handler(connection, 0, nil, nil)
-            progressDeadline = nil
-            sqlite3_busy_timeout(connection, busyMilliseconds)
-        }
-        do {
-            return try rows(sql, binds)
-        } catch let error as SQLiteError where error.isBusy || error.primaryCode == SQLITE_INTERRUPT {
-            // The statement was rolled back whole: nothing of it was written.
-            return nil
-        }
     }
 
     deinit { close() }
@@ -91,10 +49,7 @@ final class SQLiteHandle {
 
     /// Finalizes every statement and closes the connection. Safe to call twice.
     func close() {
-        for statement in cache.values {
-            sqlite3_finalize(statement)
-        }
-        cache.removeAll()
+        cache.finalizeAll()
         if let connection {
             // `_v2`: should a statement still be live, the connection closes once it is finalized.
             sqlite3_close_v2(connection)
@@ -104,6 +59,7 @@ final class SQLiteHandle {
 
     /// Runs one statement with `binds` for its `?` parameters and returns every row it yields
     /// (a write's `RETURNING` rows, or none).
+    @discardableResult
     func rows(_ sql: String, _ binds: [SQLiteData]) throws -> [SQLiteRow] {
         guard let connection else {
             throw SQLiteError(code: SQLITE_MISUSE, message: "the connection is closed")
@@ -135,10 +91,10 @@ final class SQLiteHandle {
     }
 
     private func prepare(_ sql: String, on connection: OpaquePointer) throws -> (OpaquePointer, cached: Bool) {
-        if let statement = cache[sql] {
+        if let statement = cache.take(sql) {
             return (statement, true)
         }
-        let keep = sql.utf8.count <= Self.cachedLength && cache.count < Self.cacheCapacity
+        let keep = StatementCache.worthKeeping(sql)
         var statement: OpaquePointer?
         var more = false
         let code = sql.withCString { text in
@@ -163,18 +119,28 @@ final class SQLiteHandle {
             throw SQLiteError(code: SQLITE_MISUSE, message: "more than one statement in one call: \(sql.prefix(120))")
         }
         if keep {
-            cache[sql] = statement
+            cache.keep(statement, for: sql)
         }
         return (statement, keep)
     }
 
-    /// Whether anything but white space and a final `;` follows the first statement.
+    /// Whether anything but white space, comments and `;` follows the first statement.
     private static func hasMoreSQL(_ tail: UnsafePointer<CChar>) -> Bool {
-        var cursor = tail
-        while cursor.pointee != 0 {
-            switch UInt8(bitPattern: cursor.pointee) {
-            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: ";"):
-                cursor += 1
+        let rest = Array(String(cString: tail).utf8)
+        var index = 0
+        func next(_ offset: Int) -> UInt8? { index + offset < rest.count ? rest[index + offset] : nil }
+        while index < rest.count {
+            switch rest[index] {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\t"), UInt8(ascii: "\r"), 0x0B, 0x0C, UInt8(ascii: ";"):
+                index += 1
+            case UInt8(ascii: "-") where next(1) == UInt8(ascii: "-"):
+                // To the end of the line.
+                while index < rest.count, rest[index] != UInt8(ascii: "\n") { index += 1 }
+            case UInt8(ascii: "/") where next(1) == UInt8(ascii: "*"):
+                // To the closing `*/`, or the end (SQLite reads an open comment to the end too).
+                index += 2
+                while index < rest.count, !(rest[index] == UInt8(ascii: "*") && next(1) == UInt8(ascii: "/")) { index += 1 }
+                index += 2
             default:
                 return true
             }

@@ -37,10 +37,11 @@ struct QuickWriteTests {
         let writer = try await SQLiteConnection.open(path: directory.file("shared.db"))
         try await holder.rows("PRAGMA journal_mode = WAL")
         try await holder.rows("CREATE TABLE t (a INTEGER)")
-        try await writer.setBusyTimeout(.seconds(30))
+        // Past the suite's time limit: a loop attempt that waited for the lock fails the test.
+        try await writer.setBusyTimeout(.seconds(120))
         try await holder.rows("BEGIN IMMEDIATE")
 
-        // The writer waits up to 30 s for a lock; on the loop it does not wait at all.
+        // On its thread the writer would wait for the lock; on the loop it does not wait at all.
         let onLoop = try await loop.submit { try writer.quickAttempt("INSERT INTO t (a) VALUES (1)", []) }.get()
         #expect(onLoop == nil)
         // On its thread it waits, as any write does, and lands once the lock is free.
@@ -115,9 +116,30 @@ struct QuickWriteTests {
             }
         }
         #expect(onLoop > 0)
+        // SQLite's own checkpoint (which would run on the loop) is off; ours ran on the thread.
+        #expect(try await db.rows("PRAGMA wal_autocheckpoint").first?.values == [.integer(0)])
+        #expect(try await db.checkpointCount() > 0)
         let size = try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? 0
         #expect(size < 8_000_000, "the log grew to \(size) bytes: not checkpointed")
         #expect(try await count(db) == .integer(3000))
+        await db.close()
+    }
+
+    @Test func theWriteAfterAFullCheckpointSyncsTheLogOnTheThread() async throws {
+        let directory = try Directory()
+        defer { directory.remove() }
+        let db = try await SQLiteConnection.open(path: directory.file("restart.db"))
+        try await db.rows("PRAGMA journal_mode = WAL")
+        try await db.rows("CREATE TABLE t (a INTEGER)")
+        let insert = "INSERT INTO t (a) VALUES (1) RETURNING a"
+        #expect(try await loop.submit { try db.quickAttempt(insert, []) }.get() != nil)
+        // The whole log is copied back: the next write starts it again and syncs its header.
+        try await db.checkpoint()
+        #expect(try await loop.submit { try db.quickAttempt(insert, []) }.get() == nil)
+        try await db.rowsOnLoopIfQuick(insert)
+        // Started again: writes are for the loop again.
+        #expect(try await loop.submit { try db.quickAttempt(insert, []) }.get() != nil)
+        #expect(try await count(db) == .integer(3))
         await db.close()
     }
 }

@@ -78,8 +78,8 @@ struct SQLiteConnectionTests {
         let two = await #expect(throws: SQLiteError.self) { try await db.rows("INSERT INTO t (a) VALUES (1); DROP TABLE t") }
         #expect(two?.message.contains("more than one statement") == true)
         #expect(try await db.rows("SELECT count(*) AS n FROM t").first?.column("n") == .integer(0))
-        // A trailing semicolon and white space are one statement.
-        try await db.rows("INSERT INTO t (a) VALUES (1);\n  ")
+        // A trailing semicolon, white space and comments are one statement.
+        try await db.rows("INSERT INTO t (a) VALUES (1);\n  -- the first row\n /* done */ ")
 
         let unique = await #expect(throws: SQLiteError.self) { try await db.rows("INSERT INTO t (a) VALUES (1)") }
         #expect(unique?.isConstraint == true)
@@ -110,7 +110,7 @@ struct SQLiteConnectionTests {
         let waiter = try await SQLiteConnection.open(path: directory.file("shared.db"))
         try await holder.rows("PRAGMA journal_mode = WAL")
         try await holder.rows("CREATE TABLE t (a INTEGER)")
-        try await waiter.rows("PRAGMA busy_timeout = 50")
+        try await waiter.setBusyTimeout(.milliseconds(50))
         try await holder.rows("BEGIN IMMEDIATE")
         try await holder.rows("INSERT INTO t (a) VALUES (1)")
         let busy = await #expect(throws: SQLiteError.self) { try await waiter.rows("INSERT INTO t (a) VALUES (2)") }
