@@ -41,7 +41,8 @@ final class WarmHostLink: @unchecked Sendable {
     private let unread = Atomic<Bool>(false)
     var hasUnread: Bool { unread.load(ordering: .relaxed) }
     private var waiter: (promise: EventLoopPromise<HostMessage>, timer: Scheduled<Void>)?
-    /// Set once the host's end has closed: every later `next` fails at once with it.
+    /// Set once the link has ended (the host's end closed, or it went wrong on the wire): every
+    /// later `next` fails at once with it.
     private var ended: HostLinkError? {
         didSet { unread.store(!inbox.isEmpty || ended != nil, ordering: .relaxed) }
     }
@@ -77,10 +78,12 @@ final class WarmHostLink: @unchecked Sendable {
     func next(by deadline: NIODeadline) -> EventLoopFuture<HostMessage> {
         eventLoop.preconditionInEventLoop()
         precondition(waiter == nil, "one reader at a time")
+        // A link that has ended fails every read, a message that was waiting included: it came
+        // from a host that then went wrong (or away), and the runner replaces that host.
+        if let ended { return eventLoop.makeFailedFuture(ended) }
         if !inbox.isEmpty {
             return eventLoop.makeCompletedFuture(inbox.removeFirst().mapError { $0 as any Error })
         }
-        if let ended { return eventLoop.makeFailedFuture(ended) }
         let promise = eventLoop.makePromise(of: HostMessage.self)
         let timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
             guard let waiter, waiter.promise.futureResult === promise.futureResult else { return }

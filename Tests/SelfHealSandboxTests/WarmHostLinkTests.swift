@@ -110,6 +110,20 @@ struct WarmHostLinkTests {
         #expect(await next(link).failure == .unasked)
     }
 
+    @Test("a message left waiting when a host goes wrong is not read: every read after the end fails")
+    func noReadAfterTheEnd() async throws {
+        let (link, host) = try await linked()
+        defer { close(host); link.close() }
+        // A reader waits first (loop tasks run in order: once the no-op has run, it is there).
+        let first = link.onLoop { link.next(by: .after(.seconds(30))) }
+        try await link.onLoop { link.eventLoop.makeSucceededFuture(()) }.get()
+        // Its answer, then a message left waiting, then one too many: the link ends.
+        write(host, frame(#"{"status": 0, "out": 0}"#) + frame(#"{"clean": true}"#) + frame(#"{"clean": true}"#))
+        #expect(try await first.get().header["status"] as? Int == 0)
+        #expect(await next(link).failure == .unasked)
+        #expect(await next(link).failure == .unasked)
+    }
+
     @Test("a job is not sent while a message nobody asked for waits: it would be taken for the job's answer")
     func unaskedBeforeAJob() async throws {
         let (link, host) = try await linked()
