@@ -237,7 +237,8 @@ let package = Package(
         .testTarget(
             name: "SelfHealSQLiteTests",
             dependencies: [
-                "SelfHealSQLite", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                "SelfHealSQLite", "SelfHealTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -141,10 +141,12 @@ public final class SQLiteConnection: Sendable {
     }
 
     private static func open(_ handle: SQLiteHandle?, _ path: String) throws -> SQLiteHandle {
-        guard let handle else {
-            throw SQLiteError(code: SQLITE_MISUSE, message: "the connection to \(path) is closed")
-        }
+        guard let handle else { throw closed(path) }
         return handle
+    }
+
+    private static func closed(_ path: String) -> SQLiteError {
+        SQLiteError(code: SQLITE_MISUSE, message: "the connection to \(path) is closed")
     }
 
     /// Runs `body` on the connection's thread with the handle. The caller resumes on its own
@@ -152,25 +154,12 @@ public final class SQLiteConnection: Sendable {
     /// Not cancellable on purpose (see the type's comment); NIO's `runIfActive` would drop a
     /// statement still queued when its task is cancelled.
     private func onThread<T: Sendable>(_ body: @escaping @Sendable (inout SQLiteHandle?) throws -> T) async throws -> T {
-        let work: @Sendable () -> Result<T, any Error> = { Result { try self.handle.withLock { try body(&$0) } } }
-        let closed = SQLiteError(code: SQLITE_MISUSE, message: "the connection to \(path) is closed")
-        if let loop = MultiThreadedEventLoopGroup.currentEventLoop {
-            let promise = loop.makePromise(of: T.self)
-            thread.submit { state in
-                switch state {
-                case .active: promise.completeWith(work())
-                case .cancelled: promise.fail(closed)
-                }
-            }
-            return try await promise.futureResult.get()
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? MultiThreadedEventLoopGroup.singleton.any()
+        let promise = loop.makePromise(of: T.self)
+        thread.submit { state in
+            guard case .active = state else { return promise.fail(Self.closed(self.path)) }
+            promise.completeWith(Result { try self.handle.withLock { try body(&$0) } })
         }
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            thread.submit { state in
-                switch state {
-                case .active: continuation.resume(with: work())
-                case .cancelled: continuation.resume(throwing: closed)
-                }
-            }
-        }
+        return try await promise.futureResult.get()
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import SelfHealTestSupport
 import Testing
 
 @testable import SelfHealSQLite
@@ -16,7 +17,7 @@ struct QuickWriteTests {
     }
 
     @Test func aQuickWriteOnALoopLandsAndAnswers() async throws {
-        let directory = try Directory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let db = try await SQLiteConnection.open(path: directory.file("quick.db"))
         try await db.rows("PRAGMA journal_mode = WAL")
@@ -31,7 +32,7 @@ struct QuickWriteTests {
     }
 
     @Test func aLockHeldElsewhereSendsTheWriteToTheThreadWhichWaitsForIt() async throws {
-        let directory = try Directory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let holder = try await SQLiteConnection.open(path: directory.file("shared.db"))
         let writer = try await SQLiteConnection.open(path: directory.file("shared.db"))
@@ -98,7 +99,7 @@ struct QuickWriteTests {
     }
 
     @Test func writesOnTheLoopAreCheckpointedOnTheThread() async throws {
-        let directory = try Directory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let path = directory.file("wal.db")
         let db = try await SQLiteConnection.open(path: path)
@@ -126,7 +127,7 @@ struct QuickWriteTests {
     }
 
     @Test func theWriteAfterAFullCheckpointSyncsTheLogOnTheThread() async throws {
-        let directory = try Directory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         // A cut no loaded machine reaches: a slow attempt would keep the loop shut for a while,
         // and this test is about the restart, not the gate.

@@ -1,5 +1,6 @@
 import Foundation
 import SelfHealSQLite
+import SelfHealTestSupport
 import Testing
 
 /// The binding as the store uses it: values in and out unchanged, kept statements that forget
@@ -104,7 +105,7 @@ struct SQLiteConnectionTests {
     }
 
     @Test func aWriterLockedOutIsBusy() async throws {
-        let directory = try Directory()
+        let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let holder = try await SQLiteConnection.open(path: directory.file("shared.db"))
         let waiter = try await SQLiteConnection.open(path: directory.file("shared.db"))
@@ -136,18 +137,4 @@ struct SQLiteConnectionTests {
         #expect(try await task.value.first?.column("a") == .integer(1))
         #expect(try await db.rows("SELECT count(*) AS n FROM t").first?.column("n") == .integer(1))
     }
-}
-
-/// A directory of its own for one test.
-struct Directory {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("selfheal-sqlite-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
 }

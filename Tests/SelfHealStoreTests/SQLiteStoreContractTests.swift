@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import SelfHealCore
 import SelfHealStore
+import SelfHealTestSupport
 import Synchronization
 import Testing
 

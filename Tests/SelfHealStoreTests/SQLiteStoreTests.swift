@@ -1,6 +1,7 @@
 import Foundation
-import SelfHealSQLite
 import SelfHealCore
+import SelfHealSQLite
+import SelfHealTestSupport
 import Testing
 
 @testable import SelfHealStore

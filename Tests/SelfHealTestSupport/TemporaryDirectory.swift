@@ -1,20 +1,20 @@
 import Foundation
 
 /// A directory of its own for one test, removed afterwards.
-struct TemporaryDirectory: Sendable {
-    let path: String
+public struct TemporaryDirectory: Sendable {
+    public let path: String
 
-    init() throws {
+    public init() throws {
         path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("selfheal-store-\(UUID().uuidString)").path
+            .appendingPathComponent("selfheal-test-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
 
-    func file(_ name: String) -> String {
+    public func file(_ name: String) -> String {
         (path as NSString).appendingPathComponent(name)
     }
 
-    func remove() {
+    public func remove() {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
