@@ -1,6 +1,4 @@
 import Foundation
-import NIOCore
-import NIOPosix
 import SelfHealCommands
 
 // NIO's event loops become Swift Concurrency's global executor, before any task starts: a
@@ -10,7 +8,7 @@ import SelfHealCommands
 // SQLite, Lua rules and the sandbox's waits have threads of their own. Not yet: the optimizer's
 // Lua plugins run in its task, each up to its wall-clock bound (250 ms), holding one event loop
 // meanwhile (before, one of the cooperative pool's threads), a few times per pass.
-if !NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor() {
+if !EventLoopGlobalExecutor.install() {
     FileHandle.standardError.write(Data("selfheal: tasks run on Swift's own pool (NIO's event loops could not take it over)\n".utf8))
 }
 
