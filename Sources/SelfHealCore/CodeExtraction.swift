@@ -38,4 +38,8 @@ extension StringProtocol {
         guard let start = firstIndex(where: { !$0.isWhitespace }), let end = lastIndex(where: { !$0.isWhitespace }) else { return "" }
         return String(self[start...end])
     }
+
+    /// Empty or only whitespace and newlines, without Foundation's `trimmingCharacters(in:)`,
+    /// which copies the text through an NSString (11 µs per evaluated answer in `bench overhead`).
+    package var isBlank: Bool { allSatisfy(\.isWhitespace) }
 }

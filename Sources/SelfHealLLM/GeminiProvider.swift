@@ -45,7 +45,7 @@ public struct GeminiProvider: LLMAttempting {
         var headers: [(String, String)] = []
         if let apiKey { headers.append(("x-goog-api-key", apiKey)) }
 
-        let answer = try await exchange.post(url: url, headers: headers, body: try JSONEncoder().encode(body), deadline: deadline)
+        let answer = try await exchange.post(url: url, target: exchange.plainTarget(for: url), headers: headers, body: try JSONEncoder().encode(body), deadline: deadline)
         guard (200..<300).contains(answer.status) else {
             throw exchange.failure(for: answer, url: url, serverMessage: ProviderErrorBody.message(from: answer.body))
         }

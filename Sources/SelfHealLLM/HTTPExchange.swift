@@ -25,10 +25,17 @@ struct HTTPExchange: Sendable {
         var body: Data
     }
 
-    /// POSTs `body` to `url`. A deadline bounds waiting for the answer's head; the caller's
-    /// timeout (task cancellation) bounds the whole exchange, body included.
-    func post(url: String, headers: [(String, String)], body: Data, deadline: Duration) async throws -> Answer {
-        if let plainClient, let target = PlainHTTPTarget(url: url) {
+    /// The target the plain-HTTP client takes `url` to, nil when AsyncHTTPClient takes it
+    /// (https). A provider whose URL does not change parses it once.
+    func plainTarget(for url: String) -> PlainHTTPTarget? {
+        plainClient == nil ? nil : PlainHTTPTarget(url: url)
+    }
+
+    /// POSTs `body` to `url`. Over plain HTTP (`target`, from `plainTarget(for: url)`) the
+    /// deadline bounds the whole exchange, the answer's body included; otherwise it bounds
+    /// waiting for the answer's head, and the caller's timeout (task cancellation) the rest.
+    func post(url: String, target: PlainHTTPTarget?, headers: [(String, String)], body: Data, deadline: Duration) async throws -> Answer {
+        if let plainClient, let target {
             return try await post(target, url: url, client: plainClient, headers: headers, body: body, deadline: deadline)
         }
         var request = HTTPClientRequest(url: url)

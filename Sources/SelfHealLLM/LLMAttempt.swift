@@ -22,6 +22,33 @@ public struct LLMAttemptError: Error, Sendable, CustomStringConvertible {
 public protocol LLMAttempting: LLMProvider {
     /// One exchange, no retries. Throws `LLMAttemptError`.
     func attempt(_ request: LLMRequest) async throws -> LLMCompletion
+
+    /// One exchange that ends within `timeout`, the answer read whole; past it, an
+    /// `LLMAttemptError` of kind `.timeout` (`noAnswer(within:...)`). `boundedAttempt` by
+    /// default; a provider whose transport keeps such a deadline itself can use that instead.
+    func attempt(_ request: LLMRequest, within timeout: Duration) async throws -> LLMCompletion
+}
+
+extension LLMAttempting {
+    public func attempt(_ request: LLMRequest, within timeout: Duration) async throws -> LLMCompletion {
+        try await boundedAttempt(request, within: timeout)
+    }
+
+    /// `attempt(request)` in a task of its own, cancelled when the timeout is up.
+    public func boundedAttempt(_ request: LLMRequest, within timeout: Duration) async throws -> LLMCompletion {
+        do {
+            return try await Deadline.run(within: timeout) { try await attempt(request) }
+        } catch is Deadline.Exceeded {
+            throw LLMAttemptError.noAnswer(within: timeout, provider: name, model: model)
+        }
+    }
+}
+
+extension LLMAttemptError {
+    /// An attempt that ran out of its timeout.
+    static func noAnswer(within timeout: Duration, provider: String, model: String) -> LLMAttemptError {
+        LLMAttemptError(LLMError(.timeout, provider: provider, message: "no answer within \(timeout.secondsText) (model \(model))"))
+    }
 }
 
 extension LLMAttempting {

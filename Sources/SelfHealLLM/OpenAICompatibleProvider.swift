@@ -13,6 +13,9 @@ public struct OpenAICompatibleProvider: LLMAttempting {
     let exchange: HTTPExchange
     /// Bounds waiting for the answer's head; `ResilientProvider` bounds the whole call.
     let deadline: Duration
+    let url: String
+    /// `url` for the plain-HTTP client, parsed once; nil when AsyncHTTPClient takes it.
+    let plainTarget: PlainHTTPTarget?
 
     public init(
         baseURL: String, apiKey: String?, model: String, client: HTTPClient,
@@ -24,11 +27,26 @@ public struct OpenAICompatibleProvider: LLMAttempting {
         self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : $0 }
         self.exchange = HTTPExchange(provider: name, client: client, redactor: SecretRedactor(secret: apiKey))
         self.deadline = deadline
+        self.url = self.baseURL + "/chat/completions"
+        self.plainTarget = exchange.plainTarget(for: url)
     }
 
-    var url: String { baseURL + "/chat/completions" }
-
     public func attempt(_ request: LLMRequest) async throws -> LLMCompletion {
+        try await attempt(request, deadline: deadline)
+    }
+
+    /// Over plain HTTP the exchange's own deadline bounds the whole call, the answer's body
+    /// included, so the timeout needs no task and timer beside it (as `boundedAttempt` has).
+    public func attempt(_ request: LLMRequest, within timeout: Duration) async throws -> LLMCompletion {
+        guard plainTarget != nil, timeout <= deadline else { return try await boundedAttempt(request, within: timeout) }
+        do {
+            return try await attempt(request, deadline: timeout)
+        } catch let failure as LLMAttemptError where failure.error.kind == .timeout {
+            throw LLMAttemptError.noAnswer(within: timeout, provider: name, model: model)
+        }
+    }
+
+    private func attempt(_ request: LLMRequest, deadline: Duration) async throws -> LLMCompletion {
         var messages: [OpenAIWire.Request.Message] = []
         if !request.system.isEmpty { messages.append(.init(role: "system", content: request.system)) }
         messages.append(.init(role: "user", content: request.user))
@@ -38,7 +56,7 @@ public struct OpenAICompatibleProvider: LLMAttempting {
         var headers: [(String, String)] = []
         if let apiKey { headers.append(("Authorization", "Bearer \(apiKey)")) }
 
-        let answer = try await exchange.post(url: url, headers: headers, body: Data(body.jsonBytes), deadline: deadline)
+        let answer = try await exchange.post(url: url, target: plainTarget, headers: headers, body: Data(body.jsonBytes), deadline: deadline)
         guard (200..<300).contains(answer.status) else {
             throw exchange.failure(for: answer, url: url, serverMessage: ProviderErrorBody.message(from: answer.body))
         }

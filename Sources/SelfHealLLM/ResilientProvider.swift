@@ -101,14 +101,12 @@ public struct ResilientProvider: LLMProvider {
     private func once(_ request: LLMRequest) async throws -> LLMCompletion {
         let inner = self.inner
         do {
-            return try await Deadline.run(within: policy.timeout) {
-                if let attempting = inner as? any LLMAttempting {
-                    return try await attempting.attempt(request)
-                }
-                return try await inner.complete(request)
+            if let attempting = inner as? any LLMAttempting {
+                return try await attempting.attempt(request, within: policy.timeout)
             }
+            return try await Deadline.run(within: policy.timeout) { try await inner.complete(request) }
         } catch is Deadline.Exceeded {
-            throw LLMAttemptError(LLMError(.timeout, provider: name, message: "no answer within \(policy.timeout.secondsText) (model \(model))"))
+            throw LLMAttemptError.noAnswer(within: policy.timeout, provider: name, model: model)
         } catch let error as LLMError {
             throw LLMAttemptError(error)
         }

@@ -66,7 +66,7 @@ enum PostgresPromptQueries {
         guard !new.taskType.isEmpty else {
             throw StoreError(.invalid, "a prompt version needs a task type")
         }
-        guard !new.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+        guard !new.text.isBlank else {
             throw StoreError(.invalid, "the prompt text for \(new.taskType) is empty")
         }
         guard [.candidate, .canary, .active].contains(new.status) else {

@@ -12,8 +12,8 @@ extension Evaluator {
         guard let runner else { return nil }
         let settings = sandboxSettings()
         guard settings.taskTypes.contains(request.taskType) else { return nil }
-        let tests = request.tests.flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 }
-        if tests == nil && code.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return nil }
+        let tests = request.tests.flatMap { $0.isBlank ? nil : $0 }
+        if tests == nil && code.isBlank { return nil }
         var job = SandboxJob(
             code: code, tests: tests, entryPoint: request.entryPoint, language: request.language ?? "python",
             languageOverrides: settings.languages,

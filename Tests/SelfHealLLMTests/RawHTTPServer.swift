@@ -19,6 +19,9 @@ final class RawHTTPServer: Sendable {
         case hangUp
         /// Never answers.
         case silence
+        /// Sends the head (its Content-Length announcing all of `body`) and the first half of
+        /// `body`, then nothing more.
+        case stallHalfWay(body: String)
     }
 
     private let channel: any Channel
@@ -101,6 +104,11 @@ final class RawHTTPServer: Sendable {
                 context.close(promise: nil)
             case .silence:
                 break
+            case .stallHalfWay(let body):
+                let headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(body.utf8.count)")])
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+                let half = ByteBuffer(string: String(body.prefix(body.count / 2)))
+                context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(half))), promise: nil)
             }
         }
 

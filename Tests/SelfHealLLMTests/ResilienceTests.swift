@@ -87,6 +87,30 @@ struct ResilienceTests {
         }
     }
 
+    @Test("an answer that stops half-way through its body: a timeout within the policy's, the connection closed", .timeLimit(.minutes(1)))
+    func stallHalfWay() async throws {
+        let body = #"{"choices": [{"index": 0, "message": {"role": "assistant", "content": "ok"}, "finish_reason": "stop"}]}"#
+        let server = try await RawHTTPServer.start { _ in .stallHalfWay(body: body) }
+        let policy = ResiliencePolicy(timeout: .milliseconds(1_500), maxRetries: 0, baseDelay: .milliseconds(10))
+        let inner = OpenAICompatibleProvider(baseURL: "http://127.0.0.1:\(server.port)/v1", apiKey: nil, model: "fake-model", client: LLMHTTPClient.shared)
+        let provider = ResilientProvider(inner, policy: policy, logger: CapturedLogs().logger)
+        let started = ContinuousClock.now
+
+        let error = await llmError { try await provider.complete(chatRequest) }
+
+        let elapsed = ContinuousClock.now - started
+        // The client closed the connection it gave up on.
+        for _ in 0..<100 where server.closed == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        let closed = server.closed
+        await server.stop()
+        #expect(error?.kind == .timeout)
+        #expect(error?.message == "no answer within 1.5 s (model fake-model)")
+        // Loose on purpose (a loaded two-core machine); the provider's own deadline is 120 s.
+        #expect(elapsed < .seconds(10))
+        #expect(server.requests == 1)
+        #expect(closed == 1)
+    }
+
     @Test("the breaker opens after repeated failures, fails fast, then a probe closes it")
     func breakerOpensAndRecovers() async throws {
         try await FakeLLMServer.with({ call in

@@ -49,6 +49,25 @@ struct EvaluatorTests {
         _ = try await evaluator.evaluate(request)
         #expect(runner.codes == ["def add(a, b):\n    return a + b", "def add(a, b):\n    return b + a"])
     }
+
+    @Test("tests of only white space are no tests (the code gets a smoke run); blank code without tests is not run")
+    func blankTestsAndCode() async throws {
+        let engine = try RulesEngine(directory: shippedRules, logger: quietLogger)
+        let runner = RecordingRunner()
+        let evaluator = Evaluator(rules: engine, judge: FixedJudge(), logger: quietLogger, runner: runner)
+        let code = "def add(a, b):\n    return a + b"
+        // Newlines of every kind, a tab, a no-break space, a line separator.
+        let blank = " \n\t\r\n\u{00A0}\u{2028}\u{0085}"
+        var request = EvaluateRequest(taskType: "code_generation", userInput: "add", output: code, tests: blank, entryPoint: "add")
+        _ = try await evaluator.evaluate(request)
+        request.code = blank
+        request.tests = nil
+        _ = try await evaluator.evaluate(request)
+        #expect(runner.jobs.count == 1)
+        #expect(runner.jobs.first?.code == code)
+        #expect(runner.jobs.first?.tests == nil)
+        #expect(runner.jobs.first?.kind == (engine.current.policy.sandbox.smokeRuns ? .smoke : .syntax))
+    }
 }
 
 @Suite("Input refinement")
@@ -80,14 +99,15 @@ private struct FixedRunner: CodeRunning {
     func run(_ job: SandboxJob) async throws -> ExecResult { result }
 }
 
-/// Passes every job and keeps the code it was given.
+/// Passes every job and keeps the jobs it was given.
 private final class RecordingRunner: CodeRunning, @unchecked Sendable {
     private let lock = NSLock()
-    private var received: [String] = []
-    var codes: [String] { lock.withLock { received } }
+    private var received: [SandboxJob] = []
+    var jobs: [SandboxJob] { lock.withLock { received } }
+    var codes: [String] { jobs.map(\.code) }
 
     func run(_ job: SandboxJob) async throws -> ExecResult {
-        lock.withLock { received.append(job.code) }
+        lock.withLock { received.append(job) }
         return ExecResult(ran: true, passed: true, timedOut: false, exitCode: 0, durationMs: 1, stderrTail: "")
     }
 }

@@ -28,8 +28,9 @@ struct OverheadBenchmark {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("selfheal-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        var logger = Logger(label: "selfheal.bench")
-        logger.logLevel = .warning
+        // The service's own log handler, as `selfheal --role all` runs: swift-log's default
+        // handler formats its metadata again on every change (each request sets some).
+        let logger = Logger(label: "selfheal.bench") { JSONLogHandler(label: $0, level: .warning) }
         let config = RoleConfiguration(
             role: .all, port: 0, databaseURL: "sqlite:\(directory.path)/bench.db", rulesDirectory: rulesDirectory
         )
