@@ -20,12 +20,15 @@ struct RunCgroups: Sendable {
     let parents: [String]
 
     /// The `oom_kill` count in the text of a memory cgroup's `oomEventsFile`.
+    /// Read twice after every warm job, so its bytes are split rather than its characters.
     static func oomKills(in text: String) -> Int {
-        for line in text.split(separator: "\n") where line.hasPrefix("oom_kill ") {
-            return Int(line.dropFirst("oom_kill ".count)) ?? 0
+        for line in text.utf8.split(separator: UInt8(ascii: "\n")) where line.starts(with: oomKillKey) {
+            return Int(String(decoding: line.dropFirst(oomKillKey.count), as: UTF8.self)) ?? 0
         }
         return 0
     }
+
+    private static let oomKillKey = Array("oom_kill ".utf8)
 
     /// The cgroups one run is in.
     struct Run: Sendable {

@@ -107,3 +107,19 @@ struct CompletionProofTests {
         #expect(result.passed)
     }
 }
+
+@Suite("The completion record's nonce")
+struct NonceTests {
+    @Test("each run's nonce is 128 bits in lowercase hex, never repeated, every digit seen in every place")
+    func nonces() {
+        let nonces = (0..<2000).map { _ in PythonHarness.nonce() }
+        #expect(Set(nonces).count == nonces.count)
+        let digits = Set("0123456789abcdef")
+        #expect(nonces.allSatisfy { $0.count == 32 && $0.allSatisfy(digits.contains) })
+        // A digit missing from a place in 2,000 draws happens by chance about once in 10^55.
+        for place in 0..<32 {
+            let seen = Set(nonces.map { Array($0)[place] })
+            #expect(seen == digits, "place \(place) saw only \(seen.sorted())")
+        }
+    }
+}

@@ -178,4 +178,16 @@ struct RunContainmentTests {
         #expect(mount.directory(of: "/process_apix/abc") == nil)
         #expect(mount.directory(of: "/elsewhere") == nil)
     }
+
+    @Test("the OOM-kill count is read from v1's memory.oom_control and v2's memory.events alike")
+    func oomKillCounts() {
+        #expect(RunCgroups.oomKills(in: "oom_kill_disable 0\nunder_oom 0\noom_kill 3\n") == 3)
+        #expect(RunCgroups.oomKills(in: "low 0\nhigh 0\nmax 7\noom 2\noom_kill 2\noom_group_kill 1\n") == 2)
+        // A line that only starts like the key is not it; neither is a count that is no number.
+        #expect(RunCgroups.oomKills(in: "oom_kill_disable 1\nunder_oom 1\n") == 0)
+        #expect(RunCgroups.oomKills(in: "oom_kill x\n") == 0)
+        #expect(RunCgroups.oomKills(in: "oom_kill 99999999999999999999999\n") == 0)
+        #expect(RunCgroups.oomKills(in: "") == 0)
+        #expect(RunCgroups.oomKills(in: "oom_kill 12") == 12)
+    }
 }
