@@ -32,7 +32,8 @@ public struct ExecutionLog: Codable, Sendable, Equatable {
     public var passed: Bool
     /// The full evaluation (rule reasons, judge feedback, exec), as JSON.
     public var evaluationJSON: String?
-    /// The answer the client got, as JSON: an idempotent retry gets exactly this.
+    /// The answer the client got, as JSON, for a request sent with an idempotency key: a retry
+    /// gets exactly this. nil without a key (the answer's fields are in the other columns).
     public var responseJSON: String?
     public var rulesVersion: String?
     public var latencyTotalMs: Double

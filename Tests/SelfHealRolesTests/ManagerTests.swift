@@ -61,6 +61,27 @@ struct ManagerTests {
         }
     }
 
+    @Test("without an idempotency key the row keeps the answer's fields in its columns, not the answer's bytes")
+    func servedRequestWithoutKey() async throws {
+        try await withStore { store in
+            let manager = Manager(generator: FixedGenerator(), evaluator: RecordingEvaluator(), store: store, logger: quietLogger)
+            let reply = try await manager.handle(request, idempotency: nil)
+            let rows = try await store.recentLogs(taskType: nil, since: Date(timeIntervalSinceNow: -60), limit: 10)
+            #expect(rows.count == 1)
+            let row = try #require(rows.first)
+            #expect(row.requestId == reply.answer.requestId && row.status == .ok && row.passed)
+            #expect(row.idempotencyKey == nil && row.requestFingerprint == nil && row.responseJSON == nil)
+            // What the answer said is all there.
+            #expect(row.output == reply.answer.output && row.code == reply.answer.code && row.language == reply.answer.language)
+            #expect(row.promptId == reply.answer.prompt.id && row.promptVersion == reply.answer.prompt.version)
+            #expect(row.llmProvider == reply.answer.llm.provider && row.llmModel == reply.answer.llm.model)
+            #expect(row.tokensInput == reply.answer.tokens.input && row.tokensOutput == reply.answer.tokens.output)
+            #expect(row.latencyTotalMs == reply.answer.latencyMs.total && row.latencyWorkerMs == reply.answer.latencyMs.worker)
+            let evaluation = try JSONDecoder().decode(Evaluation.self, from: Data(try #require(row.evaluationJSON).utf8))
+            #expect(evaluation == reply.answer.evaluation)
+        }
+    }
+
     @Test("a worker failure is recorded without output or key; the client gets the role's words")
     func workerFailure() async throws {
         struct Broken: Error {}
