@@ -1,12 +1,18 @@
 /// Pulls the code out of an LLM answer: the fenced blocks if there are any (preferring
 /// those tagged with the language), otherwise the whole answer.
+///
+/// Lines are split at each "\n" byte, a "\r" before it dropped: split by Character, a
+/// "\r\n" is one Character, so an answer with Windows line ends had no lines and no blocks
+/// (and splitting by Character cost several microseconds per answer).
 public enum CodeExtraction {
     public static func code(from output: String, language: String? = nil) -> String {
         var blocks: [(tag: String, body: String)] = []
         var inBlock = false
         var tag = ""
         var body: [Substring] = []
-        for line in output.split(separator: "\n", omittingEmptySubsequences: false) {
+        for bytes in output.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            // "\n" and "\r" are ASCII: the slice starts and ends on character boundaries.
+            let line = Substring(bytes.last == UInt8(ascii: "\r") ? bytes.dropLast() : bytes)
             let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
             if trimmed.hasPrefix("```") {
                 if inBlock {
