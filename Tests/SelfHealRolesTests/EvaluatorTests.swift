@@ -64,6 +64,11 @@ struct EvaluatorTests {
         request.tests = nil
         _ = try await evaluator.evaluate(request)
         #expect(runner.jobs.count == 1)
+        // A space carrying a combining mark is text, as Foundation's trimming has it: it runs.
+        request.tests = " \u{0301}"
+        _ = try await evaluator.evaluate(request)
+        #expect(runner.jobs.count == 2)
+        #expect(runner.jobs.last?.tests == " \u{0301}")
         #expect(runner.jobs.first?.code == code)
         #expect(runner.jobs.first?.tests == nil)
         #expect(runner.jobs.first?.kind == (engine.current.policy.sandbox.smokeRuns ? .smoke : .syntax))
