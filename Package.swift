@@ -41,6 +41,9 @@ let package = Package(
         // and wall-clock time, and string functions whose work is bounded too.
         // SwiftPM hands a system library's pkg-config flags to Swift dependents only, so the C
         // target names Debian's Lua header directory itself.
+        // The Swift runtime's global-executor hook, reached by the linker rather than by dlsym
+        // (which cannot see it in a binary built with a static Swift runtime).
+        .target(name: "CGlobalExecutorHook", path: "Sources/CGlobalExecutorHook"),
         .target(
             name: "CLuaSandbox",
             dependencies: ["CLua"],
@@ -204,7 +207,7 @@ let package = Package(
         .executableTarget(
             name: "selfheal",
             dependencies: [
-                "SelfHealCommands",
+                "SelfHealCommands", "CGlobalExecutorHook",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

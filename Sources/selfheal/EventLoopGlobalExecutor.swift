@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CGlobalExecutorHook
 import NIOCore
 import NIOPosix
 
@@ -10,7 +8,7 @@ import NIOPosix
 /// Why not NIO's `unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor`:
 /// it runs every job with the event loop as the job's serial executor. A nonisolated async
 /// function must run on the generic executor, so each call into one (and each return) left the
-/// loop "executor" and queued the task on the loop again: `bench overhead` counted about 135
+/// loop "executor" and queued the task on the loop again: `bench overhead` counted about 120
 /// such round trips through the loop's task queue per `/api/v1/request`. Run on the generic
 /// executor, those calls stay on the thread.
 enum EventLoopGlobalExecutor {
@@ -19,14 +17,12 @@ enum EventLoopGlobalExecutor {
 
     /// Installs the hook unless one is already there. Call before any task starts.
     static func install() -> Bool {
-        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "swift_task_enqueueGlobal_hook") else { return false }
-        let slot = symbol.assumingMemoryBound(to: UnsafeRawPointer?.self)
-        guard slot.pointee == nil else { return false }
+        guard let slot = selfheal_enqueue_global_hook_slot(), slot.pointee == nil else { return false }
         let hook: EnqueueHook = { job, _ in
             // `any()` is the current loop when called on one of the group's threads.
             MultiThreadedEventLoopGroup.singleton.any().execute { runOnGenericExecutor(job, genericExecutor) }
         }
-        slot.pointee = unsafeBitCast(hook, to: UnsafeRawPointer.self)
+        slot.pointee = unsafeBitCast(hook, to: UnsafeMutableRawPointer.self)
         return true
     }
 }
