@@ -14,6 +14,9 @@ public struct GeminiProvider: LLMAttempting {
     let apiKey: String?
     let exchange: HTTPExchange
     let deadline: Duration
+    let url: String
+    /// `url` for the plain-HTTP client, parsed once; nil when AsyncHTTPClient takes it.
+    let plainTarget: PlainHTTPTarget?
 
     public init(
         apiKey: String?, model: String = GeminiProvider.defaultModel, baseURL: String = GeminiProvider.defaultBaseURL,
@@ -26,11 +29,9 @@ public struct GeminiProvider: LLMAttempting {
         self.apiKey = apiKey.flatMap { $0.isEmpty ? nil : $0 }
         self.exchange = HTTPExchange(provider: name, client: client, redactor: SecretRedactor(secret: apiKey))
         self.deadline = deadline
-    }
-
-    var url: String {
-        let escaped = model.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/:"))) ?? model
-        return "\(baseURL)/models/\(escaped):generateContent"
+        let escaped = self.model.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/:"))) ?? self.model
+        self.url = "\(self.baseURL)/models/\(escaped):generateContent"
+        self.plainTarget = exchange.plainTarget(for: url)
     }
 
     public func attempt(_ request: LLMRequest) async throws -> LLMCompletion {
@@ -45,7 +46,7 @@ public struct GeminiProvider: LLMAttempting {
         var headers: [(String, String)] = []
         if let apiKey { headers.append(("x-goog-api-key", apiKey)) }
 
-        let answer = try await exchange.post(url: url, target: exchange.plainTarget(for: url), headers: headers, body: try JSONEncoder().encode(body), deadline: deadline)
+        let answer = try await exchange.post(url: url, target: plainTarget, headers: headers, body: try JSONEncoder().encode(body), deadline: deadline)
         guard (200..<300).contains(answer.status) else {
             throw exchange.failure(for: answer, url: url, serverMessage: ProviderErrorBody.message(from: answer.body))
         }

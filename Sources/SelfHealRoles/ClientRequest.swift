@@ -56,7 +56,7 @@ public struct ClientRequest: Sendable, Equatable {
         }
         return ClientRequest(
             userInput: userInput, taskType: taskType, language: language,
-            tests: tests.flatMap { $0.trimmingCharacters().isEmpty ? nil : $0 }, entryPoint: try validEntryPoint(entryPoint)
+            tests: tests.flatMap { $0.isBlank ? nil : $0 }, entryPoint: try validEntryPoint(entryPoint)
         )
     }
 

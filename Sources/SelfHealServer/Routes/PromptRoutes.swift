@@ -38,7 +38,7 @@ enum PromptRoutes {
             let taskType = try body.string("task_type", required: true, maxBytes: 64) ?? ""
             try validate(taskType, taskTypes)
             let text = try body.string("text", required: true, maxBytes: limits.userInputBytes) ?? ""
-            guard !text.trimmingCharacters().isEmpty else { throw APIError.invalidField("text", "must not be empty") }
+            guard !text.isBlank else { throw APIError.invalidField("text", "must not be empty") }
             let statusName = try body.string("status", required: false, maxBytes: 16) ?? "active"
             guard let status = PromptStatus(rawValue: statusName), status == .active || status == .canary else {
                 throw APIError.invalidField("status", "must be \"active\" or \"canary\", got \"\(statusName)\"")
