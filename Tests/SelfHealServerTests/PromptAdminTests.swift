@@ -53,6 +53,16 @@ struct PromptAdminTests {
             let badStatus = try await role.fetch(path: "/api/v1/prompts", body: json(["task_type": "code_generation", "text": "x", "status": "retired"]))
             #expect(badStatus.status == 422)
             #expect(badStatus.errorMessage?.contains("status") == true)
+            // A blank prompt is refused, whatever white space spells it; nothing is written.
+            let versions = { try await role.fetch(.GET, path: "/api/v1/prompts?task_type=code_generation").json["prompts"] as? [[String: Any]] }
+            let before = try await versions()?.count
+            for blank in ["", " \n\t\r\n", "\u{00A0}\u{2028}\u{0085}\u{3000}"] {
+                let refused = try await role.fetch(path: "/api/v1/prompts", body: json(["task_type": "code_generation", "text": blank]))
+                #expect(refused.status == 422, "\(blank.unicodeScalars.map { $0.value })")
+                #expect(refused.errorMessage?.contains("text") == true)
+            }
+            #expect(before != nil)
+            #expect(try await versions()?.count == before)
             #expect(try await role.fetch(.GET, path: "/api/v1/optimizer/runs?limit=0").status == 400)
             #expect(try await role.fetch(.GET, path: "/api/v1/optimizer/runs").status == 200)
         }
