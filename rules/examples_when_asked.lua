@@ -12,7 +12,19 @@ local asking = {
 -- ("Write is_prime. Example: ...").
 local wanted = { "example", "doctest", "test", "usage", "sample" }
 
+-- Each word above starts with one of these, so a request holding none of them (most do not)
+-- asks for nothing; five plain searches say so without reading it word by word.
+local stems = { "example", "test", "usage", "sample", "demonstrat" }
+
+local function mentions_a_stem(input)
+  for _, stem in ipairs(stems) do
+    if input:find(stem, 1, true) then return true end
+  end
+  return false
+end
+
 local function asks(input)
+  if not mentions_a_stem(input) then return false end
   local previous = {}
   for word in input:gmatch("%a+") do
     if word:sub(1, 10) == "demonstrat" then return true end

@@ -1,16 +1,20 @@
 -- Type hints let callers and checkers (mypy, IDEs) catch misuse before it runs.
 
 -- Splits a parameter list on commas outside brackets: `a: Dict[str, int], b=f(1, 2)`.
+-- Jumps from one bracket or comma to the next rather than reading every character.
 local function split_params(params)
-  local parts, depth, start = {}, 0, 1
-  for i = 1, #params do
+  local parts, depth, start, i = {}, 0, 1, 1
+  while true do
+    i = params:find("[%(%)%[%]{},]", i)
+    if not i then break end
     local ch = params:sub(i, i)
     if ch == "(" or ch == "[" or ch == "{" then depth = depth + 1
     elseif ch == ")" or ch == "]" or ch == "}" then depth = depth - 1
-    elseif ch == "," and depth == 0 then
+    elseif depth == 0 then
       parts[#parts + 1] = params:sub(start, i - 1)
       start = i + 1
     end
+    i = i + 1
   end
   parts[#parts + 1] = params:sub(start)
   return parts

@@ -66,17 +66,29 @@ static inline int shim_loadtext(lua_State *L, const char *buffer, size_t size, c
     return luaL_loadbufferx(L, buffer, size, chunkname, "t");
 }
 
+/* The number of entries of the table at idx (raw), so that its copy is made at its final
+ * size: grown one insertion at a time, a table of ten fields is rehashed four times. */
+static inline int shim_count_entries(lua_State *L, int idx) {
+    int count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        count++;
+        lua_pop(L, 1);
+    }
+    return count;
+}
+
 /* Pushes a shallow copy of the table at idx; tables one level down are copied too, so a
  * callee given the copy cannot change what the next callee sees. Raw access only: the
  * copied tables are built by Swift and have no metatables. */
 static inline void shim_copy_table2(lua_State *L, int idx) {
     idx = lua_absindex(L, idx);
-    lua_newtable(L);
+    lua_createtable(L, 0, shim_count_entries(L, idx));
     lua_pushnil(L);
     while (lua_next(L, idx) != 0) {
         if (lua_type(L, -1) == LUA_TTABLE) {
             int inner = lua_absindex(L, -1);
-            lua_newtable(L);
+            lua_createtable(L, 0, shim_count_entries(L, inner));
             lua_pushnil(L);
             while (lua_next(L, inner) != 0) {
                 lua_pushvalue(L, -2);

@@ -87,7 +87,8 @@ final class RuleRuntime: Sendable {
         case .integer, .number, .boolean: text = ScoringPolicyParser.describe(value)
         default: text = ""
         }
-        return text.count > 500 ? String(text.prefix(500)) + "…" : text
+        // Counting Characters walks the text: only a reason of over 500 bytes can be over 500 of them.
+        return text.utf8.count > 500 && text.count > 500 ? String(text.prefix(500)) + "…" : text
     }
 
     static func reason(for error: LuaError, rule: RuleDefinition, limits: LuaLimits) -> String {

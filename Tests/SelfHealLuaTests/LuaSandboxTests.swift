@@ -95,6 +95,31 @@ private func expectError(_ kind: LuaError.Kind, _ body: String, in state: LuaSta
         #expect(try state.call(function, withCopyOf: ctx, chunk: "m.lua")[0] == .string("original"))
     }
 
+    /// The copy is made at its final size; a callee that grows it (and a nested table) past
+    /// that size, or changes a nested field, still leaves the original as it was.
+    @Test func copyHoldsEveryFieldAndWhatACalleeAddsStaysInItsCopy() throws {
+        let state = try LuaState(limits: limits)
+        let loaded = try state.loadChunk("""
+            return function(ctx)
+              local keys = {}
+              for key in pairs(ctx) do keys[#keys + 1] = key end
+              table.sort(keys)
+              local seen = table.concat(keys, ",") .. "|" .. tostring(ctx.exec.ran) .. "|" .. tostring(ctx.exec.runs)
+              for i = 1, 40 do ctx["extra" .. i] = i; ctx.exec["extra" .. i] = i end
+              ctx.exec.ran = false
+              ctx.exec.runs = nil
+              return seen
+            end
+            """, name: "grow.lua")
+        guard case .function(let function) = loaded else { Issue.record("not a function"); return }
+        var fields: [String: LuaValue] = ["exec": .table(LuaTable(fields: ["ran": .boolean(true), "runs": .integer(5)]))]
+        for letter in "abcdefghijkl" { fields[String(letter)] = .string("field \(letter)") }
+        let ctx = state.makeTable(LuaTable(fields: fields))
+        let expected = LuaValue.string("a,b,c,d,e,exec,f,g,h,i,j,k,l|true|5")
+        #expect(try state.call(function, withCopyOf: ctx, chunk: "grow.lua")[0] == expected)
+        #expect(try state.call(function, withCopyOf: ctx, chunk: "grow.lua")[0] == expected)
+    }
+
     @Test func syntaxAndRuntimeErrorsNameFileAndLine() throws {
         let state = try LuaState(limits: limits)
         do {

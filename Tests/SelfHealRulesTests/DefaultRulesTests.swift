@@ -63,10 +63,27 @@ import Testing
         ("Write is_prime. For example, is_prime(7) -> True", false),
         ("Write is_prime.\n>>> is_prime(7)\nTrue\nExamples: is_prime(4) == False", false),
         ("Write a function to test whether n is prime.", false),
+        // a stem inside another word is no ask; one in capitals is
+        ("Write is_prime with contests and attestation in mind.", false),
+        ("Write is_prime with a Sample run.", true),
+        ("Write is_prime.", false),
     ])
     func examplesAreAskedForOnlyWhenTheRequestAsks(request: String, asks: Bool) {
         let score = engine.scoreBlocking(pythonContext(request, Self.vague))
         #expect((score.result("examples_when_asked") != nil) == asks, "\(request): \(score.result("examples_when_asked")?.reason ?? "does not apply")")
+    }
+
+    /// Half for the return annotation, half spread over the parameters (not `self`), split at
+    /// commas outside brackets; the answer's score is the mean over its functions.
+    @Test(arguments: [
+        ("def f(a: Dict[str, int], b=g(1, 2), *args, c: int = 0, **kw) -> int:\n    return a\n", 0.7),
+        ("def f(a: Dict[str, int], b=g(1, 2), *args, c: int = 0, **kw) -> int:\n    return a\n\nclass C:\n    def m(self, x: int):\n        return x\n", 0.6),
+        ("def f(a: Tuple[int, int] = (1, 2), b: Callable[[int], int] = {1: 2}.get) -> None:\n    pass\n", 1.0),
+        ("def f(self):\n    return 1\n", 0.0),
+    ])
+    func typeHintsAreCountedPerParameter(code: String, expected: Double) throws {
+        let score = try #require(engine.scoreBlocking(pythonContext("Write f.", code)).result("has_type_hints")?.score)
+        #expect(abs(score - expected) < 1e-9, "\(code): \(score)")
     }
 
     @Test(arguments: [
