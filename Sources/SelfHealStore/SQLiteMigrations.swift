@@ -148,5 +148,11 @@ enum SQLiteMigrations {
             "DROP INDEX IF EXISTS execution_logs_passed_created_at",
             "DROP INDEX IF EXISTS execution_logs_prompt_id",
         ]),
+        // execution_logs_stats leads with created_at, so it serves every read by time that this
+        // one served (the newest rows since a time: ties on created_at are put in id order by a
+        // sort of just those), and each row wrote one index page fewer.
+        SQLiteMigration(version: 8, name: "drop_created_at_index", statements: [
+            "DROP INDEX IF EXISTS execution_logs_created_at",
+        ]),
     ]
 }

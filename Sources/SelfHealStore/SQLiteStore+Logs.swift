@@ -78,7 +78,7 @@ extension SQLiteStore {
         guard limit > 0 else { return [] }
         return try await read("reading recent execution logs") { db in
             let rows: [SQLiteRow]
-            // Both shapes are served by an index: (task_type, created_at) or (created_at).
+            // Both shapes are served by an index: (task_type, created_at), or execution_logs_stats (created_at, ...).
             if let taskType {
                 rows = try await db.rows(
                     """

@@ -83,6 +83,39 @@ struct SQLiteStoreTests {
         #expect(SQLiteMigrations.all.allSatisfy { !$0.statements.isEmpty && !$0.name.isEmpty })
     }
 
+    /// Every index is written with every row; each one kept is one some read uses. The newest
+    /// rows since a time, with or without a task type, are read through an index, not a scan.
+    @Test func logIndexesAreOnlyThoseReadsUse() async throws {
+        try await withMigratedStore { store in
+            let names = try await store.write("listing indexes") { db in
+                try await db.rows("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'execution_logs' ORDER BY name", [])
+                    .map { try $0.string("name") }
+            }
+            #expect(names == ["execution_logs_failures", "execution_logs_idempotency_key", "execution_logs_stats", "execution_logs_task_type_created_at"])
+            for (query, arguments) in [
+                ("SELECT id FROM execution_logs WHERE created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?", [SQLiteData.float(0), .int64(5)]),
+                ("SELECT id FROM execution_logs WHERE task_type = ? AND created_at >= ? ORDER BY created_at DESC, id DESC LIMIT ?",
+                 [.text("code_generation"), .float(0), .int64(5)]),
+            ] {
+                let plan = try await store.write("explaining") { db in
+                    try await db.rows("EXPLAIN QUERY PLAN " + query, arguments).map { try $0.string("detail") }
+                }
+                #expect(plan.contains { $0.hasPrefix("SEARCH execution_logs USING") && $0.contains("INDEX") }, "\(query): \(plan)")
+            }
+            // Ties on created_at still come newest id first.
+            let at = Date(timeIntervalSince1970: 1_800_000_000)
+            var ids: [Int64] = []
+            for _ in 0..<3 {
+                var log = StoreContract.fullLog()
+                log.createdAt = at
+                log.idempotencyKey = nil
+                ids.append(try await store.appendLog(log))
+            }
+            let recent = try await store.recentLogs(taskType: nil, since: at, limit: 2)
+            #expect(recent.map(\.id) == [ids[2], ids[1]])
+        }
+    }
+
     @Test func theFileUsesWriteAheadLogging() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
