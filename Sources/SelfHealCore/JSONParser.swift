@@ -42,8 +42,21 @@ extension JSONValue {
         try parse(text.utf8)
     }
 
-    private static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+    /// As `parse(_:)`, but every object keeps only the fields named in `fields`. The others are
+    /// read as strictly (the document must be just as valid, and fails at the same byte) but
+    /// not built: for a document of which a few fields are used, such as an LLM's answer.
+    public static func parse(_ bytes: some Collection<UInt8>, keepingOnly fields: Set<String>) throws(JSONParseError) -> JSONValue {
+        let result = bytes.withContiguousStorageIfAvailable { buffer in
+            Result { () throws(JSONParseError) in try parse(buffer: buffer, keeping: fields) }
+        }
+        if let result { return try result.get() }
+        let copy = Array(bytes)
+        return try copy.withUnsafeBufferPointer { buffer throws(JSONParseError) in try parse(buffer: buffer, keeping: fields) }
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>, keeping fields: Set<String>? = nil) throws(JSONParseError) -> JSONValue {
         var reader = JSONReader(bytes: buffer)
+        reader.keep = fields
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { reader.index = 3 }
         reader.skipWhitespace()
         let value = try reader.value(depth: 0)
@@ -56,6 +69,8 @@ extension JSONValue {
 private struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    /// The fields an object keeps; nil: all of them.
+    var keep: Set<String>?
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -120,9 +135,13 @@ private struct JSONReader {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a field name") }
             index += 1
             skipWhitespace()
-            let value = try value(depth: depth)
-            // The first of a repeated name counts, as with JSONDecoder.
-            if fields[key] == nil { fields[key] = value }
+            if let keep, !keep.contains(key) {
+                try skip(depth: depth)
+            } else {
+                let value = try value(depth: depth)
+                // The first of a repeated name counts, as with JSONDecoder.
+                if fields[key] == nil { fields[key] = value }
+            }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of the document") }
             switch bytes[index] {
@@ -157,6 +176,15 @@ private struct JSONReader {
             default: throw error("expected ',' or ']' in an array")
             }
         }
+    }
+
+    /// Reads a value a caller left out as strictly as `value` does: objects within it keep no
+    /// field, so what is built of it is at most its arrays and strings.
+    private mutating func skip(depth: Int) throws(JSONParseError) {
+        let kept = keep
+        keep = []
+        defer { keep = kept }
+        _ = try value(depth: depth)
     }
 
     /// A comma before the closing bracket, which JSONDecoder lets pass (and so does this, so

@@ -40,8 +40,12 @@ enum OpenAIWire {
 
         struct Unreadable: Error {}
 
+        /// The fields read below; an answer's others (its id, model, role, logprobs, token
+        /// details) are checked as JSON but not built.
+        static let fields: Set<String> = ["choices", "message", "content", "refusal", "finish_reason", "usage", "prompt_tokens", "completion_tokens"]
+
         init(json bytes: some Collection<UInt8>) throws {
-            guard case .object(let root) = try JSONValue.parse(bytes) else { throw Unreadable() }
+            guard case .object(let root) = try JSONValue.parse(bytes, keepingOnly: Self.fields) else { throw Unreadable() }
             choices = try Self.optional(root["choices"]) { value in
                 guard case .array(let items) = value else { throw Unreadable() }
                 return try items.map { item in

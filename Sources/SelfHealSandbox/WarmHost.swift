@@ -182,46 +182,50 @@ final class WarmHost: @unchecked Sendable {
         // the Swift side of a job.
         var message: [UInt8] = [0, 0, 0, 0]
         message.reserveCapacity(request.files.reduce(512) { $0 + $1.name.utf8.count + $1.contents.utf8.count + 16 })
-        func key(_ name: String) { message += Array("\"\(name)\":".utf8) }
-        message += Array("{".utf8)
+        func key(_ name: StaticString) {
+            message.append(UInt8(ascii: "\""))
+            message.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            message.append(contentsOf: "\":".utf8)
+        }
+        message.append(contentsOf: "{".utf8)
         key("command")
         WireText.appendArray(request.command, to: &message)
-        message += Array(",".utf8)
+        message.append(contentsOf: ",".utf8)
         key("env")
-        message += Array("{".utf8)
+        message.append(contentsOf: "{".utf8)
         for (index, (name, value)) in request.environment.sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { message.append(UInt8(ascii: ",")) }
             JSONWriter.appendString(name, to: &message)
             message.append(UInt8(ascii: ":"))
             JSONWriter.appendString(value, to: &message)
         }
-        message += Array("},".utf8)
+        message.append(contentsOf: "},".utf8)
         key("timeout_ms")
-        message += Array("\(max(1, request.timeout.milliseconds)),".utf8)
+        message.append(contentsOf: "\(max(1, request.timeout.milliseconds)),".utf8)
         key("cap")
-        message += Array("\(max(1, request.outputCap)),".utf8)
+        message.append(contentsOf: "\(max(1, request.outputCap)),".utf8)
         key("files")
-        message += Array("[".utf8)
+        message.append(contentsOf: "[".utf8)
         for (index, file) in request.files.enumerated() {
             if index > 0 { message.append(UInt8(ascii: ",")) }
             message.append(UInt8(ascii: "["))
             JSONWriter.appendString(file.name, to: &message)
-            message += Array(",\(file.contents.utf8.count)]".utf8)
+            message.append(contentsOf: ",\(file.contents.utf8.count)]".utf8)
         }
-        message += Array("]".utf8)
+        message.append(contentsOf: "]".utf8)
         if let trustedMain = request.trustedMain {
-            message += Array(",".utf8)
+            message.append(contentsOf: ",".utf8)
             key("trusted")
             JSONWriter.appendString(trustedMain, to: &message)
         }
-        if request.compileOnly { message += Array(",\"compile_only\":true".utf8) }
+        if request.compileOnly { message.append(contentsOf: ",\"compile_only\":true".utf8) }
         if let entry = request.staticSmokeEntry {
-            message += Array(",".utf8)
+            message.append(contentsOf: ",".utf8)
             key("smoke_static")
             JSONWriter.appendString(entry, to: &message)
         }
-        message += Array("}\n".utf8)
-        for file in request.files { message += file.contents.utf8 }
+        message.append(contentsOf: "}\n".utf8)
+        for file in request.files { message.append(contentsOf: file.contents.utf8) }
         let length = UInt32(message.count - 4)
         message[0] = UInt8(length >> 24)
         message[1] = UInt8((length >> 16) & 0xFF)

@@ -36,6 +36,38 @@ struct JSONParserTests {
         #expect(read == .object(["unicode": .string("é😀"), "n": .number(-0.0125)]))
     }
 
+    /// `value` with every object cut down to the fields in `keep`, at every depth.
+    static func kept(_ value: JSONValue, _ keep: Set<String>) -> JSONValue {
+        switch value {
+        case .object(let fields): .object(fields.filter { keep.contains($0.key) }.mapValues { kept($0, keep) })
+        case .array(let items): .array(items.map { kept($0, keep) })
+        default: value
+        }
+    }
+
+    @Test("keeping only some fields reads the same value cut down to them, and refuses the same documents at the same byte")
+    func keepingOnlySomeFields() throws {
+        let keep: Set<String> = ["choices", "message", "content", "usage", "a", "dup"]
+        for text in Self.valid + [
+            #"{"id": "chatcmpl-1234567890abcdef", "choices": [{"message": {"role": "assistant", "content": "x", "tool_calls": [{"a": [1, {"a": 2}]}]}, "logprobs": {"content": [{"token": "x", "top": []}]}}], "usage": {"a": 1, "details": {"a": {}}}}"#,
+            #"{"skipped": {"a": 1}, "a": {"skipped": [{"a": [true, null]}], "a": "kept"}, "dup": [1], "dup": "second"}"#,
+        ] {
+            #expect(try JSONValue.parse(Array(text.utf8), keepingOnly: keep) == Self.kept(try JSONValue.parse(text), keep), "\(text)")
+        }
+        // What is wrong in a field left out is as wrong, at the same byte.
+        for text in Self.invalid + [
+            #"{"skipped": [1 2], "a": 1}"#, #"{"skipped": {"x": tru}, "a": 1}"#, #"{"skipped": "\ud83d", "a": 1}"#,
+            #"{"skipped": [[[[]]]}"#, #"{"skipped": 01}"#,
+        ] {
+            var expected: JSONParseError?
+            do { _ = try JSONValue.parse(text) } catch { expected = error }
+            guard let expected else { Issue.record("parse took \(text)"); continue }
+            #expect(throws: expected) { try JSONValue.parse(Array(text.utf8), keepingOnly: keep) }
+        }
+        let deep = String(repeating: "[", count: JSONValue.maxDepth + 1) + String(repeating: "]", count: JSONValue.maxDepth + 1)
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(Array(#"{"skipped": \#(deep)}"#.utf8), keepingOnly: keep) }
+    }
+
     @Test("refuses what JSONDecoder refuses")
     func invalidDocuments() {
         for text in Self.invalid {
