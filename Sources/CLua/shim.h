@@ -8,6 +8,11 @@
 #include <lualib.h>
 
 /*
+ * Editing this header: SwiftPM does not rebuild the Swift modules that inline these functions
+ * when only the header changed (an incremental `swift build` keeps the old code). Touch a Swift
+ * file of SelfHealLua and SelfHealRules (`touch Sources/SelfHealLua/*.swift
+ * Sources/SelfHealRules/*.swift`) before building, tests and release alike.
+ *
  * Static inline wrappers for what Swift cannot import from Lua's headers (macros, variadic
  * functions, LUA_REGISTRYINDEX). The parts of the sandbox that raise Lua errors from C (the
  * capped allocator, the bounding hook, the bounded string functions) live in CLuaSandbox.
@@ -76,6 +81,39 @@ static inline int shim_count_entries(lua_State *L, int idx) {
         lua_pop(L, 1);
     }
     return count;
+}
+
+/* Whether the table at idx still holds just what the table at pristine holds: raw, by value,
+ * with `depth` levels of tables below compared the same way (deeper ones by identity), and no
+ * metatable on any table compared. So a copy made by shim_copy_table2 (depth 1) that a callee
+ * left untouched can go to the next callee as it is. Nothing is allocated. */
+static inline int shim_same_table(lua_State *L, int idx, int pristine, int depth) {
+    idx = lua_absindex(L, idx);
+    pristine = lua_absindex(L, pristine);
+    if (!lua_checkstack(L, 8)) return 0;
+    if (lua_getmetatable(L, idx)) {
+        lua_pop(L, 1);
+        return 0;
+    }
+    int count = 0;
+    lua_pushnil(L);
+    while (lua_next(L, idx) != 0) {
+        count++;
+        lua_pushvalue(L, -2);
+        lua_rawget(L, pristine);
+        int same;
+        if (depth > 0 && lua_type(L, -2) == LUA_TTABLE) {
+            same = lua_type(L, -1) == LUA_TTABLE && shim_same_table(L, -2, -1, depth - 1);
+        } else {
+            same = lua_rawequal(L, -1, -2);
+        }
+        lua_pop(L, 2);
+        if (!same) {
+            lua_pop(L, 1);
+            return 0;
+        }
+    }
+    return count == shim_count_entries(L, pristine);
 }
 
 /* Pushes a shallow copy of the table at idx; tables one level down are copied too, so a
