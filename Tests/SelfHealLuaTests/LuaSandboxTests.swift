@@ -139,7 +139,7 @@ private func expectError(_ kind: LuaError.Kind, _ body: String, in state: LuaSta
             return table.concat(keys, ","), tostring(ctx) .. tostring(getmetatable(ctx)) .. tostring(getmetatable(ctx.exec))
             """)
         let ctx = state.makeTable(LuaTable(fields: [
-            "code": .string("x = 1"), "n": .integer(3),
+            "code": .string("x = 1"), "n": .integer(3), "ms": .number(0),
             "exec": .table(LuaTable(fields: ["ran": .boolean(true), "tail": .string("ok")])),
         ]))
         var shared = state.sharedCopy(of: ctx)
@@ -147,13 +147,13 @@ private func expectError(_ kind: LuaError.Kind, _ body: String, in state: LuaSta
             state.release(shared)
             state.release(ctx)
         }
-        let original = LuaValue.string("code=x = 1,exec.ran=true,exec.tail=ok,exec=t,n=3")
+        let original = LuaValue.string("code=x = 1,exec.ran=true,exec.tail=ok,exec=t,ms=0.0,n=3")
         let first = try state.call(look, sharing: &shared, chunk: "shared.lua")
         #expect(first[0] == original)
         // Untouched: the same table goes on.
         #expect(try state.call(look, sharing: &shared, chunk: "shared.lua")[1] == first[1])
         for change in [
-            "ctx.code = 'y'", "ctx.extra = 1", "ctx.n = nil", "ctx.n = 3.5", "ctx.exec.ran = false", "ctx.exec.more = 1",
+            "ctx.code = 'y'", "ctx.extra = 1", "ctx.n = nil", "ctx.n = 3.5", "ctx.n = 3.0", "ctx.ms = -0.0", "ctx.ms = 0", "ctx.exec.ran = false", "ctx.exec.more = 1",
             "ctx.exec.tail = nil", "ctx.exec = { ran = true, tail = 'ok', more = 2 }", "ctx.exec = 'gone'",
             "setmetatable(ctx, { __index = function() return 'injected' end })", "setmetatable(ctx.exec, {})",
             "rawset(ctx, 'code', 'raw')", "ctx.code = 'half-way'; error('stop')",
