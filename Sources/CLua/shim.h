@@ -3,7 +3,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <lua.h>
 #include <lauxlib.h>
 #include <lualib.h>
@@ -82,53 +81,6 @@ static inline int shim_count_entries(lua_State *L, int idx) {
         lua_pop(L, 1);
     }
     return count;
-}
-
-/* Whether the values at a and b are the same to any script: same type, and for numbers the
- * same subtype and bits. lua_rawequal alone takes 3 for 3.0 and 0.0 for -0.0, which print
- * differently ("3" and "3.0", "0.0" and "-0.0"). */
-static inline int shim_same_value(lua_State *L, int a, int b) {
-    int type = lua_type(L, a);
-    if (type != lua_type(L, b)) return 0;
-    if (type != LUA_TNUMBER) return lua_rawequal(L, a, b);
-    int integer = lua_isinteger(L, a);
-    if (integer != lua_isinteger(L, b)) return 0;
-    if (integer) return lua_tointeger(L, a) == lua_tointeger(L, b);
-    lua_Number x = lua_tonumber(L, a), y = lua_tonumber(L, b);
-    return memcmp(&x, &y, sizeof x) == 0;
-}
-
-/* Whether the table at idx still holds just what the table at pristine holds: raw, by value,
- * with `depth` levels of tables below compared the same way (deeper ones by identity), and no
- * metatable on any table compared. So a copy made by shim_copy_table2 (depth 1) that a callee
- * left untouched can go to the next callee as it is. Nothing is allocated. */
-static inline int shim_same_table(lua_State *L, int idx, int pristine, int depth) {
-    idx = lua_absindex(L, idx);
-    pristine = lua_absindex(L, pristine);
-    if (!lua_checkstack(L, 8)) return 0;
-    if (lua_getmetatable(L, idx)) {
-        lua_pop(L, 1);
-        return 0;
-    }
-    int count = 0;
-    lua_pushnil(L);
-    while (lua_next(L, idx) != 0) {
-        count++;
-        lua_pushvalue(L, -2);
-        lua_rawget(L, pristine);
-        int same;
-        if (depth > 0 && lua_type(L, -2) == LUA_TTABLE) {
-            same = lua_type(L, -1) == LUA_TTABLE && shim_same_table(L, -2, -1, depth - 1);
-        } else {
-            same = shim_same_value(L, -1, -2);
-        }
-        lua_pop(L, 2);
-        if (!same) {
-            lua_pop(L, 1);
-            return 0;
-        }
-    }
-    return count == shim_count_entries(L, pristine);
 }
 
 /* Pushes a shallow copy of the table at idx; tables one level down are copied too, so a

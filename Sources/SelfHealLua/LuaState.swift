@@ -107,56 +107,6 @@ public final class LuaState: @unchecked Sendable {
         return (0..<maxResults).map { value(at: top + 1 + Int32($0), depth: 1) }
     }
 
-    /// A copy of a table (as `call(_:withCopyOf:)` gives each callee) that a run of calls
-    /// shares while none of them changes it: `call(_:sharing:)` checks it after each call and
-    /// makes a new copy only when the call changed it.
-    public struct SharedCopy {
-        let pristine: LuaRef
-        var copy: LuaRef
-    }
-
-    public func sharedCopy(of table: LuaRef) -> SharedCopy {
-        SharedCopy(pristine: table, copy: copy(table))
-    }
-
-    /// Frees the copy (not the table it copies).
-    public func release(_ shared: SharedCopy) {
-        release(shared.copy)
-    }
-
-    private func copy(_ table: LuaRef) -> LuaRef {
-        _ = shim_getref(L, table.id)
-        shim_copy_table2(L, -1)
-        let ref = LuaRef(id: shim_ref(L))
-        shim_pop(L, 1)
-        return ref
-    }
-
-    /// As `call(_:withCopyOf:)`: the callee gets the shared copy, so it still cannot change
-    /// what the next callee sees; but where `withCopyOf` copies the table (a few allocations
-    /// per call), this compares it afterwards and copies only when the callee changed it.
-    public func call(
-        _ function: LuaFunction, sharing shared: inout SharedCopy, maxResults: Int = 2, wallClock: Duration? = nil, chunk: String
-    ) throws(LuaError) -> [LuaValue] {
-        let top = lua_gettop(L)
-        defer {
-            lua_settop(L, top)
-            _ = shim_getref(L, shared.copy.id)
-            _ = shim_getref(L, shared.pristine.id)
-            let untouched = shim_same_table(L, -2, -1, 1) != 0
-            lua_settop(L, top)
-            if !untouched {
-                release(shared.copy)
-                shared.copy = copy(shared.pristine)
-            }
-        }
-        _ = lua_checkstack(L, Int32(maxResults) + 8)
-        _ = shim_getref(L, function.ref.id)
-        _ = shim_getref(L, shared.copy.id)
-        try protectedCall(nargs: 1, nresults: Int32(maxResults), wallClock: wallClock, chunk: chunk)
-        return (0..<maxResults).map { value(at: top + 1 + Int32($0), depth: 1) }
-    }
-
     /// Calls `function` with Swift values (tables are built fresh for the call) within the
     /// limits; returns at most `maxResults` results, tables copied `depth` levels down.
     /// For callers that call rarely, such as the optimizer's plugins.

@@ -28,12 +28,7 @@ final class RuleRuntime: Sendable {
     /// A state whose pass was cut is left half-way through a rule; the caller drops it.
     func evaluate(_ context: RuleContext, passDeadline: ContinuousClock.Instant?) -> [RuleOutcome]? {
         let ctx = state.makeTable(Self.table(for: context))
-        // Each rule gets a copy it may change; one left untouched goes to the next rule as it is.
-        var shared = state.sharedCopy(of: ctx)
-        defer {
-            state.release(shared)
-            state.release(ctx)
-        }
+        defer { state.release(ctx) }
         var outcomes: [RuleOutcome] = []
         outcomes.reserveCapacity(set.rules.count)
         let clock = ContinuousClock()
@@ -46,7 +41,7 @@ final class RuleRuntime: Sendable {
             }
             let outcome: (score: Double, reason: String, failure: LuaError?)?
             do {
-                let values = try state.call(checks[index], sharing: &shared, wallClock: wallClock, chunk: rule.chunkName)
+                let values = try state.call(checks[index], withCopyOf: ctx, wallClock: wallClock, chunk: rule.chunkName)
                 outcome = Self.interpret(values, rule: rule)
             } catch {
                 if error.kind == .timeLimitExceeded, let wallClock, wallClock < state.luaLimits.wallClock { return nil }

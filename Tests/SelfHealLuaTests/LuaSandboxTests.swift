@@ -120,57 +120,6 @@ private func expectError(_ kind: LuaError.Kind, _ body: String, in state: LuaSta
         #expect(try state.call(function, withCopyOf: ctx, chunk: "grow.lua")[0] == expected)
     }
 
-    /// Calls sharing one copy: whatever a callee does to its `ctx` (a field changed, added or
-    /// removed, a nested table changed or swapped, a metatable set, an error half-way), the next
-    /// callee sees the original; a copy no callee touched is passed on as it is.
-    @Test func aSharedCopyIsRenewedOnlyWhenACalleeChangedIt() throws {
-        let state = try LuaState(limits: limits)
-        func load(_ body: String) throws -> LuaFunction {
-            guard case .function(let function) = try state.loadChunk("return function(ctx) \(body) end", name: "shared.lua") else {
-                throw LuaError(kind: .runtime, message: "not a function")
-            }
-            return function
-        }
-        let look = try load("""
-            local keys = {}
-            for key, value in pairs(ctx) do keys[#keys + 1] = key .. "=" .. tostring(type(value) == "table" and "t" or value) end
-            for key, value in pairs(ctx.exec) do keys[#keys + 1] = "exec." .. key .. "=" .. tostring(value) end
-            table.sort(keys)
-            return table.concat(keys, ","), tostring(ctx) .. tostring(getmetatable(ctx)) .. tostring(getmetatable(ctx.exec))
-            """)
-        let ctx = state.makeTable(LuaTable(fields: [
-            "code": .string("x = 1"), "n": .integer(3), "ms": .number(0),
-            "exec": .table(LuaTable(fields: ["ran": .boolean(true), "tail": .string("ok")])),
-        ]))
-        var shared = state.sharedCopy(of: ctx)
-        defer {
-            state.release(shared)
-            state.release(ctx)
-        }
-        let original = LuaValue.string("code=x = 1,exec.ran=true,exec.tail=ok,exec=t,ms=0.0,n=3")
-        let first = try state.call(look, sharing: &shared, chunk: "shared.lua")
-        #expect(first[0] == original)
-        // Untouched: the same table goes on.
-        #expect(try state.call(look, sharing: &shared, chunk: "shared.lua")[1] == first[1])
-        for change in [
-            "ctx.code = 'y'", "ctx.extra = 1", "ctx.n = nil", "ctx.n = 3.5", "ctx.n = 3.0", "ctx.ms = -0.0", "ctx.ms = 0", "ctx.exec.ran = false", "ctx.exec.more = 1",
-            "ctx.exec.tail = nil", "ctx.exec = { ran = true, tail = 'ok', more = 2 }", "ctx.exec = 'gone'",
-            "setmetatable(ctx, { __index = function() return 'injected' end })", "setmetatable(ctx.exec, {})",
-            "rawset(ctx, 'code', 'raw')", "ctx.code = 'half-way'; error('stop')",
-            "for i = 1, 50 do ctx['k' .. i] = i end",
-        ] {
-            let changer = try load(change)
-            _ = try? state.call(changer, sharing: &shared, chunk: "shared.lua")
-            let after = try state.call(look, sharing: &shared, chunk: "shared.lua")
-            #expect(after[0] == original, "after \(change)")
-            #expect(after[1].stringValue?.hasSuffix("nilnil") == true, "after \(change)")
-        }
-        // Swapping a nested table for an equal one changes nothing the next callee can see.
-        let swap = try load("ctx.exec = { ran = true, tail = 'ok' }")
-        _ = try state.call(swap, sharing: &shared, chunk: "shared.lua")
-        #expect(try state.call(look, sharing: &shared, chunk: "shared.lua")[0] == original)
-    }
-
     @Test func syntaxAndRuntimeErrorsNameFileAndLine() throws {
         let state = try LuaState(limits: limits)
         do {

@@ -65,4 +65,36 @@ import Testing
             #expect(engine.scoreBlocking(pythonContext("x", "x = 1")).result("counter")?.reason == "fresh")
         }
     }
+
+    /// Each rule gets a ctx of its own: a rule that keeps the one it got (in an object, which
+    /// stays writable) never sees what a later rule wrote to its own, in this pass or the next,
+    /// and a later rule sees the original. (A pass sharing one copy while no rule changed it
+    /// was tried and dropped for this: the keeper saw the writer's note one request later.)
+    @Test("a rule never sees what another rule wrote to its ctx, even through a ctx it kept")
+    func rulesDoNotShareTheirCtx() throws {
+        let folder = try TempFolder([
+            "scoring.lua": scoring(),
+            "a_keeper.lua": """
+                local memory = setmetatable({}, {})
+                return {
+                  name = "keeper",
+                  weight = 1,
+                  check = function(ctx)
+                    local seen = memory.ctx and (memory.ctx.note or (memory.ctx.code ~= ctx.code and "changed code"))
+                    memory.ctx = ctx
+                    if seen then return 0, "saw " .. seen end
+                    return 1, "nothing seen"
+                  end,
+                }
+                """,
+            "b_writer.lua": rule("writer", "ctx.note = 'from the writer'; ctx.code = 'changed'; ctx.exec = nil; return 1"),
+            "c_reader.lua": rule("reader", "if ctx.note == nil and ctx.code == 'x = 1' then return 1, 'original' end return 0, 'changed'"),
+        ])
+        let engine = try RulesEngine(directory: folder.path, logger: quietLogger)
+        for _ in 0..<3 {
+            let score = engine.scoreBlocking(pythonContext("x", "x = 1"))
+            #expect(score.result("keeper")?.reason == "nothing seen")
+            #expect(score.result("reader")?.reason == "original")
+        }
+    }
 }
