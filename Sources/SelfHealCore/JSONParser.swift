@@ -30,12 +30,7 @@ extension JSONValue {
     /// The one JSON value `bytes` holds (whitespace around it allowed, a UTF-8 byte-order mark
     /// before it skipped).
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
-        let result = bytes.withContiguousStorageIfAvailable { buffer in
-            Result { () throws(JSONParseError) in try parse(buffer: buffer) }
-        }
-        if let result { return try result.get() }
-        let copy = Array(bytes)
-        return try copy.withUnsafeBufferPointer { buffer throws(JSONParseError) in try parse(buffer: buffer) }
+        try parse(bytes, keeping: nil)
     }
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
@@ -46,6 +41,11 @@ extension JSONValue {
     /// read as strictly (the document must be just as valid, and fails at the same byte) but
     /// not built: for a document of which a few fields are used, such as an LLM's answer.
     public static func parse(_ bytes: some Collection<UInt8>, keepingOnly fields: Set<String>) throws(JSONParseError) -> JSONValue {
+        try parse(bytes, keeping: fields)
+    }
+
+    /// `fields`: nil keeps every field.
+    private static func parse(_ bytes: some Collection<UInt8>, keeping fields: Set<String>?) throws(JSONParseError) -> JSONValue {
         let result = bytes.withContiguousStorageIfAvailable { buffer in
             Result { () throws(JSONParseError) in try parse(buffer: buffer, keeping: fields) }
         }
@@ -54,7 +54,7 @@ extension JSONValue {
         return try copy.withUnsafeBufferPointer { buffer throws(JSONParseError) in try parse(buffer: buffer, keeping: fields) }
     }
 
-    private static func parse(buffer: UnsafeBufferPointer<UInt8>, keeping fields: Set<String>? = nil) throws(JSONParseError) -> JSONValue {
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>, keeping fields: Set<String>?) throws(JSONParseError) -> JSONValue {
         var reader = JSONReader(bytes: buffer)
         reader.keep = fields
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { reader.index = 3 }

@@ -182,9 +182,9 @@ final class WarmHost: @unchecked Sendable {
         // the Swift side of a job.
         var message: [UInt8] = [0, 0, 0, 0]
         message.reserveCapacity(request.files.reduce(512) { $0 + $1.name.utf8.count + $1.contents.utf8.count + 16 })
-        func key(_ name: StaticString) {
+        func key(_ name: String) {
             message.append(UInt8(ascii: "\""))
-            message.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            message.append(contentsOf: name.utf8)
             message.append(contentsOf: "\":".utf8)
         }
         message.append(contentsOf: "{".utf8)

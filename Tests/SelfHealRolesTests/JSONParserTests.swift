@@ -64,8 +64,16 @@ struct JSONParserTests {
             guard let expected else { Issue.record("parse took \(text)"); continue }
             #expect(throws: expected) { try JSONValue.parse(Array(text.utf8), keepingOnly: keep) }
         }
+        // Nesting is bounded inside a field left out too, arrays and objects alike.
         let deep = String(repeating: "[", count: JSONValue.maxDepth + 1) + String(repeating: "]", count: JSONValue.maxDepth + 1)
         #expect(throws: JSONParseError.self) { try JSONValue.parse(Array(#"{"skipped": \#(deep)}"#.utf8), keepingOnly: keep) }
+        let deepObjects = String(repeating: #"{"x":"#, count: JSONValue.maxDepth + 1) + "1" + String(repeating: "}", count: JSONValue.maxDepth + 1)
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(Array(#"{"skipped": \#(deepObjects)}"#.utf8), keepingOnly: keep) }
+        // Bytes that are not UTF-8 in a string left out, as a value and as a field name.
+        for bytes: [UInt8] in [Array(#"{"skipped": ""#.utf8) + [0xFF] + Array(#"", "a": 1}"#.utf8), Array(#"{"skipped": {""#.utf8) + [0xC3] + Array(#"": 1}}"#.utf8)] {
+            #expect((try? JSONValue.parse(bytes)) == nil)
+            #expect(throws: JSONParseError.self) { try JSONValue.parse(bytes, keepingOnly: keep) }
+        }
     }
 
     @Test("refuses what JSONDecoder refuses")
