@@ -27,6 +27,7 @@ enum SQLiteConnector {
         do {
             // SQLite's own default is to fail at once when another connection holds the lock.
             try await connection.setBusyTimeout(busyTimeout)
+            if role == .writer { try await setWriteAheadLogging(on: connection, within: busyTimeout) }
             for pragma in pragmas(role: role) {
                 try await connection.rows(pragma)
             }
@@ -54,12 +55,29 @@ enum SQLiteConnector {
         }
     }
 
+    /// Puts the file in WAL mode. On a file other processes open at the same moment (the roles
+    /// of a split deployment starting together) SQLite can refuse this at once with "database
+    /// is locked": it does not wait in its busy handler for a change of journal mode, which
+    /// could deadlock. So it is tried again, as the busy handler would, until `timeout`.
+    static func setWriteAheadLogging(on connection: SQLiteConnection, within timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            do {
+                try await connection.rows("PRAGMA journal_mode = WAL")
+                return
+            } catch let error as SQLiteError where error.isBusy && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+        }
+    }
+
     private static func pragmas(role: Role) -> [String] {
         var pragmas = ["PRAGMA foreign_keys = ON"]
         switch role {
         case .writer:
-            // WAL is a property of the file; setting it from the writer is enough.
-            pragmas += ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL"]
+            // WAL (set before these by `setWriteAheadLogging`) is a property of the file;
+            // setting it from the writer is enough.
+            pragmas += ["PRAGMA synchronous = NORMAL"]
         case .reader:
             // A bug that sends a write to the reader fails loudly instead of escaping the transaction discipline.
             pragmas += ["PRAGMA query_only = ON"]

@@ -37,6 +37,31 @@ struct SQLiteStoreTests {
         if let failure { throw failure }
     }
 
+    /// The roles of a split deployment open one fresh file at the same moment, so one may set
+    /// WAL while another is still writing in the file's first journal mode. SQLite refuses that
+    /// change at once ("database is locked", busy timeout or not); the store waits for the
+    /// writer instead, as for any other lock (it failed one start of a role in the suite).
+    @Test(.timeLimit(.minutes(1))) func aStoreOpensWhileAnotherConnectionStillWritesTheFreshFile() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("together.db")
+        let other = try await SQLiteConnection.open(path: path)
+        try await other.rows("CREATE TABLE early (a INTEGER)")
+        try await other.rows("BEGIN IMMEDIATE")
+        try await other.rows("INSERT INTO early (a) VALUES (1)")
+        let commit = Task {
+            try await Task.sleep(for: .milliseconds(300))
+            try await other.rows("COMMIT")
+        }
+        let opened: Result<SQLiteStore, any Error>
+        do { opened = .success(try await SQLiteStore.open(path: path, logger: logger)) } catch { opened = .failure(error) }
+        try await commit.value
+        await other.close()
+        let store = try opened.get()
+        #expect(try await store.write("reading the journal mode") { db in try await db.rows("PRAGMA journal_mode").first?.string("journal_mode") } == "wal")
+        try await store.close()
+    }
+
     @Test func laterStepsApplyToAnOlderFileWithoutTouchingItsData() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
