@@ -1,9 +1,14 @@
 public import Foundation
 public import Logging
+import SelfHealCore
 import Synchronization
 
-/// Writes one JSON object per line: `{"ts","level","label","msg",...metadata}`.
+/// Writes one JSON object per line: `{"ts","level","label","msg",...metadata}`, keys sorted.
 /// Log lines from several threads never interleave: writes are serialised.
+///
+/// The line is written by hand: `JSONSerialization` over boxed values and Foundation's ISO 8601
+/// date style cost about 140 µs per line here, and at the default level every request logs
+/// three lines (0.42 ms of CPU per `/api/v1/request` against about 0.75 for all the rest).
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
     public var logLevel: Logger.Level
@@ -20,8 +25,25 @@ public struct JSONLogHandler: LogHandler {
 
         public static let standardError = Sink(FileHandle.standardError)
 
-        func write(_ line: Data) {
-            handle.withLock { $0.write(line) }
+        /// The whole line in as few `write`s as the descriptor takes; a descriptor that fails
+        /// (closed, full disk) loses the line, never the caller.
+        func write(_ line: [UInt8]) {
+            handle.withLock { handle in
+                let descriptor = handle.fileDescriptor
+                line.withUnsafeBytes { bytes in
+                    var offset = 0
+                    while offset < bytes.count {
+                        let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                        if written > 0 {
+                            offset += written
+                        } else if written < 0, errno == EINTR {
+                            continue
+                        } else {
+                            return
+                        }
+                    }
+                }
+            }
         }
     }
 
@@ -37,34 +59,101 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var object: [String: Any] = [
-            "ts": Self.timestamp(),
-            "level": event.level.rawValue,
-            "label": label,
-            "msg": event.message.description,
-        ]
-        if let error = event.error { object["error"] = "\(error)" }
-        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
-        for (key, value) in merged {
-            object[key] = Self.json(value)
-        }
-        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else {
-            return
-        }
-        data.append(0x0A)
-        sink.write(data)
+        sink.write(line(for: event, at: Self.now()))
     }
 
-    private static func json(_ value: Logger.MetadataValue) -> Any {
+    /// The line's bytes, newline included. Metadata of the event wins over the handler's, and
+    /// both over the four fixed fields of the same name.
+    func line(for event: LogEvent, at time: timespec) -> [UInt8] {
+        var fields = metadata
+        if let extra = event.metadata, !extra.isEmpty { fields.merge(extra) { $1 } }
+        var entries: [(key: String, value: Logger.MetadataValue)] = []
+        entries.reserveCapacity(fields.count + 5)
+        for (key, value) in fields { entries.append((key, value)) }
+        func fixed(_ key: String, _ value: @autoclosure () -> String) {
+            if fields[key] == nil { entries.append((key, .string(value()))) }
+        }
+        fixed("ts", Self.timestamp(time))
+        fixed("level", event.level.rawValue)
+        fixed("label", label)
+        fixed("msg", event.message.description)
+        if let error = event.error { fixed("error", "\(error)") }
+        entries.sort { $0.key < $1.key }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256)
+        bytes.append(UInt8(ascii: "{"))
+        for (index, entry) in entries.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            JSONWriter.appendString(entry.key, to: &bytes)
+            bytes.append(UInt8(ascii: ":"))
+            Self.append(entry.value, to: &bytes)
+        }
+        bytes.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
+        return bytes
+    }
+
+    private static func append(_ value: Logger.MetadataValue, to bytes: inout [UInt8]) {
         switch value {
-        case .string(let s): s
-        case .stringConvertible(let c): c.description
-        case .array(let a): a.map(json)
-        case .dictionary(let d): d.mapValues(json)
+        case .string(let text):
+            JSONWriter.appendString(text, to: &bytes)
+        case .stringConvertible(let convertible):
+            JSONWriter.appendString(convertible.description, to: &bytes)
+        case .array(let values):
+            bytes.append(UInt8(ascii: "["))
+            for (index, element) in values.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                append(element, to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "]"))
+        case .dictionary(let dictionary):
+            bytes.append(UInt8(ascii: "{"))
+            for (index, entry) in dictionary.sorted(by: { $0.key < $1.key }).enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                JSONWriter.appendString(entry.key, to: &bytes)
+                bytes.append(UInt8(ascii: ":"))
+                append(entry.value, to: &bytes)
+            }
+            bytes.append(UInt8(ascii: "}"))
         }
     }
 
-    private static func timestamp() -> String {
-        Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    static func now() -> timespec {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return time
+    }
+
+    /// `2026-12-06T07:32:55.289Z`: UTC, milliseconds (truncated), as ISO 8601 with a `Z`.
+    static func timestamp(_ time: timespec) -> String {
+        var seconds = time.tv_sec
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        var text: [UInt8] = []
+        text.reserveCapacity(24)
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            var value = value
+            for _ in 0..<width {
+                text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                value %= divisor
+                divisor /= 10
+            }
+        }
+        digits(Int(parts.tm_year) + 1900, 4)
+        text.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mon) + 1, 2)
+        text.append(UInt8(ascii: "-"))
+        digits(Int(parts.tm_mday), 2)
+        text.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2)
+        text.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_min), 2)
+        text.append(UInt8(ascii: ":"))
+        digits(Int(parts.tm_sec), 2)
+        text.append(UInt8(ascii: "."))
+        digits(Int(time.tv_nsec) / 1_000_000, 3)
+        text.append(UInt8(ascii: "Z"))
+        return String(decoding: text, as: UTF8.self)
     }
 }
