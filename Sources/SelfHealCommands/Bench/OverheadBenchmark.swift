@@ -28,9 +28,20 @@ struct OverheadBenchmark {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("selfheal-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        // The service's own log handler, as `selfheal --role all` runs: swift-log's default
-        // handler formats its metadata again on every change (each request sets some).
-        let logger = Logger(label: "selfheal.bench") { JSONLogHandler(label: $0, level: .warning) }
+        // The service's own log handler at its level (`LOG_LEVEL`, info by default: three lines
+        // per request), as `selfheal --role all` runs; its lines go to a file, as a service's
+        // would, not to this terminal.
+        let levelName = Env.get("LOG_LEVEL")?.lowercased() ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw UsageError("LOG_LEVEL: '\(levelName)' is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        let logPath = directory.appendingPathComponent("selfheal.log").path
+        guard FileManager.default.createFile(atPath: logPath, contents: nil), let logFile = FileHandle(forWritingAtPath: logPath) else {
+            throw UsageError("cannot write the benchmark's log file \(logPath)")
+        }
+        defer { try? logFile.close() }
+        let sink = JSONLogHandler.Sink(logFile)
+        let logger = Logger(label: "selfheal.bench") { JSONLogHandler(label: $0, level: level, sink: sink) }
         let config = RoleConfiguration(
             role: .all, port: 0, databaseURL: "sqlite:\(directory.path)/bench.db", rulesDirectory: rulesDirectory
         )
@@ -45,7 +56,7 @@ struct OverheadBenchmark {
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         var lines = [
             "selfheal bench overhead: --role all, SQLite (WAL), OpenAI-compatible LLM at \(llmURL) (own process), "
-                + "\(requests) requests per level, \(ProcessInfo.processInfo.activeProcessorCount) cores",
+                + "\(requests) requests per level, \(ProcessInfo.processInfo.activeProcessorCount) cores, logs at \(level) to a file",
             "added p50: the median through selfheal less the median of the same client calling the LLM straight;",
             "selfheal CPU: this process's CPU per request less the load client's (measured on the straight calls).",
             "",
