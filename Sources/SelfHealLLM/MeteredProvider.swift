@@ -12,6 +12,8 @@ public struct MeteredProvider: LLMProvider {
     /// call's success, so a provider that never answered shows no tokens at all.
     private let duration: Metrics.Timer
     private let succeeded: Counter
+    /// The token counters by direction, made on the first success.
+    private let tokens = HandleCache<String, Counter>()
 
     public var name: String { inner.name }
     public var model: String { inner.model }
@@ -32,10 +34,8 @@ public struct MeteredProvider: LLMProvider {
         do {
             let completion = try await inner.complete(request)
             succeeded.increment()
-            Counter(label: "selfheal_llm_tokens_total", dimensions: [("provider", name), ("direction", "input")], factory: factory)
-                .increment(by: completion.tokens.input)
-            Counter(label: "selfheal_llm_tokens_total", dimensions: [("provider", name), ("direction", "output")], factory: factory)
-                .increment(by: completion.tokens.output)
+            tokenCounter("input").increment(by: completion.tokens.input)
+            tokenCounter("output").increment(by: completion.tokens.output)
             return completion
         } catch let error as LLMError {
             count(status: Self.statusLabel(error.kind))
@@ -46,6 +46,12 @@ public struct MeteredProvider: LLMProvider {
         } catch {
             count(status: "error")
             throw error
+        }
+    }
+
+    private func tokenCounter(_ direction: String) -> Counter {
+        tokens.handle(direction) {
+            Counter(label: "selfheal_llm_tokens_total", dimensions: [("provider", name), ("direction", direction)], factory: factory)
         }
     }
 

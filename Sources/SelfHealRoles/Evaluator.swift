@@ -13,6 +13,12 @@ public struct Evaluator: Evaluating {
     /// The `sandbox` table of the live rules, read per request so an edit applies on reload.
     let sandboxSettings: @Sendable () -> SandboxSettings
     private let scores = ScoreRecorders()
+    private let evaluations = HandleCache<EvaluationSeries, Counter>()
+
+    private struct EvaluationSeries: Hashable, Sendable {
+        var taskType: String
+        var passed: Bool
+    }
 
     /// `selfheal_evaluation_score` by kind, made with the evaluator: a handle made per
     /// evaluation is a lookup in the metrics registry under its lock.
@@ -67,8 +73,9 @@ public struct Evaluator: Evaluating {
     }
 
     private func record(taskType: String, scored: RuleSetScore, judge: JudgeVerdict, final: ScoringPolicy.Verdict) {
-        Counter(label: "selfheal_evaluations_total", dimensions: [("task_type", taskType), ("passed", String(final.passed))])
-            .increment()
+        evaluations.handle(EvaluationSeries(taskType: taskType, passed: final.passed)) {
+            Counter(label: "selfheal_evaluations_total", dimensions: [("task_type", taskType), ("passed", String(final.passed))])
+        }.increment()
         if let rules = scored.ruleScore {
             scores.rules.record(rules)
         }

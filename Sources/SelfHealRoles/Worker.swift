@@ -13,6 +13,7 @@ public struct Worker: Generating {
     /// The canary's share of traffic for a task type, in [0, 1] (from `plugins/`).
     let canaryShare: @Sendable (String) -> Double
     let logger: Logger
+    private let activeVersions = HandleCache<String, Gauge>()
 
     public init(
         store: any Store, provider: any LLMProvider, canaryShare: @escaping @Sendable (String) -> Double = { _ in 0 },
@@ -29,7 +30,9 @@ public struct Worker: Generating {
         if let requestId = request.requestId { logger[metadataKey: "request.id"] = "\(requestId)" }
         let prompt = try await choosePrompt(for: request)
         if prompt.status == .active {
-            Gauge(label: "selfheal_prompt_active_version", dimensions: [("task_type", request.taskType)]).record(prompt.version)
+            activeVersions.handle(request.taskType) {
+                Gauge(label: "selfheal_prompt_active_version", dimensions: [("task_type", request.taskType)])
+            }.record(prompt.version)
         }
         let completion = try await provider.complete(
             LLMRequest(purpose: .generation, system: Self.systemPrompt(prompt.text, language: request.language), user: request.userInput)

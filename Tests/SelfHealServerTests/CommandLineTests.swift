@@ -97,8 +97,22 @@ struct CommandLineTests {
         #expect(healthy)
         let answer = try await fetch(port: port, path: "/api/v1/request", body: json(["user_input": "Write a factorial function"]))
         #expect(answer.status == 200)
+        // A second answer and a refused body: each series counts its own requests (the
+        // handles are kept per route and status; one kept under the wrong key would show here).
+        #expect(try await fetch(port: port, path: "/api/v1/request", body: json(["user_input": "Write a fibonacci function"])).status == 200)
+        #expect(try await fetch(port: port, path: "/api/v1/request", body: json(["user_input": ""])).status == 422)
 
         let metrics = String(decoding: try await fetch(.GET, port: port, path: "/metrics").body, as: UTF8.self)
+        let sample = { (series: String) -> Double? in
+            metrics.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+        }
+        #expect(sample(#"selfheal_http_requests_total{role="all",route="/api/v1/request",status="200"}"#) == 2)
+        #expect(sample(#"selfheal_http_requests_total{role="all",route="/api/v1/request",status="422"}"#) == 1)
+        #expect(sample(#"selfheal_http_request_duration_seconds_count{role="all",route="/api/v1/request"}"#) == 3)
+        let evaluations = metrics.split(separator: "\n").filter { $0.hasPrefix("selfheal_evaluations_total{") }
+            .compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0, +)
+        #expect(evaluations == 2)
+        #expect(sample(#"selfheal_prompt_active_version{task_type="code_generation"}"#) == 1)
         for name in ["selfheal_http_requests_total", "selfheal_http_request_duration_seconds", "selfheal_evaluations_total",
                      "selfheal_evaluation_score", "selfheal_prompt_active_version"] {
             #expect(metrics.contains(name), "missing metric \(name)")

@@ -1,12 +1,28 @@
 import Foundation
 import Hummingbird
 import Metrics
+import SelfHealCore
 
 /// Counts and times every request as `selfheal_http_requests_total{role,route,status}` and
 /// `selfheal_http_request_duration_seconds{role,route}`, labelled by route template
 /// (never the raw URI, which would explode the label set).
 struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     let role: String
+    private let handles = HandleCache<Series, Handles>()
+
+    private struct Series: Hashable, Sendable {
+        var route: String
+        var status: Int
+    }
+
+    private struct Handles: Sendable {
+        let requests: Counter
+        let duration: Timer
+    }
+
+    init(role: String) {
+        self.role = role
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -22,10 +38,14 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func record(route: String, status: Int, since start: ContinuousClock.Instant) {
-        Counter(label: "selfheal_http_requests_total", dimensions: [("role", role), ("route", route), ("status", String(status))])
-            .increment()
-        Timer(label: "selfheal_http_request_duration_seconds", dimensions: [("role", role), ("route", route)])
-            .recordInterval(since: start)
+        let series = handles.handle(Series(route: route, status: status)) {
+            Handles(
+                requests: Counter(label: "selfheal_http_requests_total", dimensions: [("role", role), ("route", route), ("status", String(status))]),
+                duration: Timer(label: "selfheal_http_request_duration_seconds", dimensions: [("role", role), ("route", route)])
+            )
+        }
+        series.requests.increment()
+        series.duration.recordInterval(since: start)
     }
 }
 
