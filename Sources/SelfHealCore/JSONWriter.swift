@@ -30,6 +30,14 @@ public struct JSONWriter: Sendable {
         needsComma[needsComma.count - 1] = false
     }
 
+    /// A member's key named at run time (a log line's metadata), escaped as a string is.
+    public mutating func key(_ name: String) {
+        separate()
+        Self.appendString(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma[needsComma.count - 1] = false
+    }
+
     public mutating func string(_ text: String) {
         separate()
         Self.appendString(text, to: &bytes)

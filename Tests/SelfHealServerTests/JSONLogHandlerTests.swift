@@ -68,6 +68,18 @@ import Testing
         #expect(named.count == 4)
     }
 
+    @Test("keys are escaped as values are: a key with a quote, a newline or a control character stays one field of one line")
+    func hostileKeysAreEscaped() throws {
+        var handler = JSONLogHandler(label: "l")
+        handler[metadataKey: "handler \"key\"\nnext"] = "a"
+        let line = handler.line(for: event("m", metadata: ["event\u{01}\\key": ["nested\"\n": "b"]]), at: timespec())
+        #expect(line.dropLast().contains(0x0A) == false, "one line")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+        #expect(object["handler \"key\"\nnext"] as? String == "a")
+        #expect(object["event\u{01}\\key"] as? [String: String] == ["nested\"\n": "b"])
+        #expect(object.count == 6)
+    }
+
     @Test("the timestamp is the ISO 8601 one Foundation writes, to the millisecond, at any instant")
     func timestampMatchesFoundation() {
         var generator = SystemRandomNumberGenerator()

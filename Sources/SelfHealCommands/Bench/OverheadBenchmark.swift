@@ -31,10 +31,7 @@ struct OverheadBenchmark {
         // The service's own log handler at its level (`LOG_LEVEL`, info by default: three lines
         // per request), as `selfheal --role all` runs; its lines go to a file, as a service's
         // would, not to this terminal.
-        let levelName = Env.get("LOG_LEVEL")?.lowercased() ?? "info"
-        guard let level = Logger.Level(rawValue: levelName) else {
-            throw UsageError("LOG_LEVEL: '\(levelName)' is not one of trace, debug, info, notice, warning, error, critical")
-        }
+        let level = try LoggingSetup.level(Env.get("LOG_LEVEL") ?? "info", from: "LOG_LEVEL")
         let logPath = directory.appendingPathComponent("selfheal.log").path
         guard FileManager.default.createFile(atPath: logPath, contents: nil), let logFile = FileHandle(forWritingAtPath: logPath) else {
             throw UsageError("cannot write the benchmark's log file \(logPath)")

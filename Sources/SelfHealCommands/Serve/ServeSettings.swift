@@ -45,10 +45,7 @@ struct ServeSettings {
             guard !names.isEmpty else { throw UsageError("--task-types: give at least one task type") }
             config.taskTypes = TaskTypes(names)
         }
-        let levelName = command.raw(command.logLevel, "LOG_LEVEL") ?? "info"
-        guard let level = Logger.Level(rawValue: levelName.lowercased()) else {
-            throw UsageError("--log-level: '\(levelName)' is not one of trace, debug, info, notice, warning, error, critical")
-        }
+        let level = try LoggingSetup.level(command.raw(command.logLevel, "LOG_LEVEL") ?? "info", from: "--log-level")
         var interval: Int?
         if let raw = command.raw(command.interval, "SELFHEAL_OPTIMIZER_INTERVAL") {
             guard let seconds = Int(raw), seconds > 0 else {

@@ -65,13 +65,14 @@ public struct JSONLogHandler: LogHandler {
     /// The line's bytes, newline included. Metadata of the event wins over the handler's, and
     /// both over the four fixed fields of the same name.
     func line(for event: LogEvent, at time: timespec) -> [UInt8] {
-        var fields = metadata
-        if let extra = event.metadata, !extra.isEmpty { fields.merge(extra) { $1 } }
+        let extra = event.metadata ?? [:]
         var entries: [(key: String, value: Logger.MetadataValue)] = []
-        entries.reserveCapacity(fields.count + 5)
-        for (key, value) in fields { entries.append((key, value)) }
+        entries.reserveCapacity(metadata.count + extra.count + 5)
+        // Both sets side by side, not merged into a copy: a line is written per log call.
+        for entry in metadata where extra[entry.key] == nil { entries.append(entry) }
+        for entry in extra { entries.append(entry) }
         func fixed(_ key: String, _ value: @autoclosure () -> String) {
-            if fields[key] == nil { entries.append((key, .string(value()))) }
+            if metadata[key] == nil, extra[key] == nil { entries.append((key, .string(value()))) }
         }
         fixed("ts", Self.timestamp(time))
         fixed("level", event.level.rawValue)
@@ -79,41 +80,35 @@ public struct JSONLogHandler: LogHandler {
         fixed("msg", event.message.description)
         if let error = event.error { fixed("error", "\(error)") }
         entries.sort { $0.key < $1.key }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(256)
-        bytes.append(UInt8(ascii: "{"))
-        for (index, entry) in entries.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            JSONWriter.appendString(entry.key, to: &bytes)
-            bytes.append(UInt8(ascii: ":"))
-            Self.append(entry.value, to: &bytes)
+        var writer = JSONWriter(capacity: 256)
+        writer.beginObject()
+        for entry in entries {
+            writer.key(entry.key)
+            Self.write(entry.value, to: &writer)
         }
-        bytes.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
-        return bytes
+        writer.endObject()
+        // After the top-level value nothing is separated: the newline goes on in place.
+        writer.raw(CollectionOfOne(0x0A))
+        return writer.bytes
     }
 
-    private static func append(_ value: Logger.MetadataValue, to bytes: inout [UInt8]) {
+    private static func write(_ value: Logger.MetadataValue, to writer: inout JSONWriter) {
         switch value {
         case .string(let text):
-            JSONWriter.appendString(text, to: &bytes)
+            writer.string(text)
         case .stringConvertible(let convertible):
-            JSONWriter.appendString(convertible.description, to: &bytes)
+            writer.string(convertible.description)
         case .array(let values):
-            bytes.append(UInt8(ascii: "["))
-            for (index, element) in values.enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                append(element, to: &bytes)
-            }
-            bytes.append(UInt8(ascii: "]"))
+            writer.beginArray()
+            for element in values { write(element, to: &writer) }
+            writer.endArray()
         case .dictionary(let dictionary):
-            bytes.append(UInt8(ascii: "{"))
-            for (index, entry) in dictionary.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                JSONWriter.appendString(entry.key, to: &bytes)
-                bytes.append(UInt8(ascii: ":"))
-                append(entry.value, to: &bytes)
+            writer.beginObject()
+            for entry in dictionary.sorted(by: { $0.key < $1.key }) {
+                writer.key(entry.key)
+                write(entry.value, to: &writer)
             }
-            bytes.append(UInt8(ascii: "}"))
+            writer.endObject()
         }
     }
 
