@@ -9,6 +9,10 @@ public struct Evaluator: Evaluating {
     let rules: any RuleScoring
     let judge: any Judging
     var logger: Logger
+    /// The level of the one line each evaluation logs: info when the evaluator answers its own
+    /// route, debug under an in-process manager, whose `Request served` line carries the same
+    /// fields (one line per request at the default level, not one per role).
+    public var stageLogLevel: Logger.Level = .info
     let runner: (any CodeRunning)?
     /// The `sandbox` table of the live rules, read per request so an edit applies on reload.
     let sandboxSettings: @Sendable () -> SandboxSettings
@@ -60,7 +64,7 @@ public struct Evaluator: Evaluating {
         let judgeVerdict = await verdict
         let combined = scored.policy.combine(ruleScore: scored.ruleScore, judge: judgeVerdict, failedRequired: scored.failedRequired, exec: context.exec)
         record(taskType: request.taskType, scored: scored, judge: judgeVerdict, final: combined)
-        logger.info("Evaluated", metadata: [
+        logger.log(level: stageLogLevel, "Evaluated", metadata: [
             "task_type": "\(request.taskType)", "score.final": "\(combined.finalScore)", "passed": "\(combined.passed)",
             "exec.kind": "\(context.exec.map(\.kind.rawValue) ?? "none")",
         ])

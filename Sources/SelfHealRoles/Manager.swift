@@ -92,11 +92,14 @@ public struct Manager: Sendable {
             logger.error("Execution log not written", metadata: ["request.id": "\(requestId)", "error": "\(error)"])
             throw RoleError.notRecorded
         }
+        // The request's one line at info: what the worker's and the evaluator's lines say too
+        // (in one process they log at debug).
         logger.info(
             "Request served",
             metadata: [
                 "request.id": "\(requestId)", "task_type": "\(request.taskType)", "prompt.version": "\(generated.prompt.version)",
-                "score.final": "\(evaluation.finalScore)", "passed": "\(evaluation.passed)",
+                "tokens.output": "\(generated.tokens.output)", "score.final": "\(evaluation.finalScore)", "passed": "\(evaluation.passed)",
+                "exec.kind": "\(evaluation.exec.map(\.kind.rawValue) ?? "none")", "latency.ms": "\(answer.latencyMs.total)",
             ]
         )
         return Reply(answer: answer, json: json, replayed: false)

@@ -13,6 +13,10 @@ public struct Worker: Generating {
     /// The canary's share of traffic for a task type, in [0, 1] (from `plugins/`).
     let canaryShare: @Sendable (String) -> Double
     let logger: Logger
+    /// The level of the one line each generation logs: info when the worker answers its own
+    /// route, debug under an in-process manager, whose `Request served` line carries the same
+    /// fields (one line per request at the default level, not one per role).
+    public var stageLogLevel: Logger.Level = .info
     private let activeVersions = HandleCache<String, Gauge>()
 
     public init(
@@ -37,7 +41,7 @@ public struct Worker: Generating {
         let completion = try await provider.complete(
             LLMRequest(purpose: .generation, system: Self.systemPrompt(prompt.text, language: request.language), user: request.userInput)
         )
-        logger.info("Generated", metadata: [
+        logger.log(level: stageLogLevel, "Generated", metadata: [
             "task_type": "\(request.taskType)", "prompt.version": "\(prompt.version)", "tokens.output": "\(completion.tokens.output)",
         ])
         return GenerateResponse(output: completion.text, prompt: prompt.ref, llm: provider.info, tokens: completion.tokens)

@@ -26,6 +26,9 @@ struct RequestIdTests {
                 let found = await eventually(within: .seconds(30)) { Self.lines(of: process, withRequestId: id).count > 0 }
                 #expect(found, "no \(name) log line names request \(id):\n\(process.logTail())")
             }
+            // Each role's own line, at info: split roles each record the request.
+            #expect(Self.lines(of: worker, withRequestId: id).contains { $0["msg"] as? String == "Generated" && $0["level"] as? String == "info" })
+            #expect(Self.lines(of: evaluator, withRequestId: id).contains { $0["msg"] as? String == "Evaluated" && $0["level"] as? String == "info" })
             // Another request's id is not on this one's lines: the id is per request, not per process.
             let second = try await FaultTests.request("Write a function called `sub` that subtracts two numbers.", port: manager.port)
             let secondId = try #require(second.json["request_id"] as? String)
@@ -48,6 +51,44 @@ struct RequestIdTests {
             for value in hostile {
                 #expect(Self.lines(of: evaluator, withRequestId: value).isEmpty, "\(value) reached a log line")
             }
+        }
+    }
+
+    @Test("in one process a request logs one line at info, with the worker's and the evaluator's fields; theirs at debug")
+    func oneLinePerRequestInOneProcess() async throws {
+        let database = try TempDatabase()
+        defer { database.cleanup() }
+        try await withProcesses(in: database.directory) { running in
+            let common = ["--role", "all", "--database", database.url, "--rules", shippedRules]
+            let info = try running.start(common, environment: FaultTests.simulated, name: "info")
+            let debug = try running.start(common + ["--log-level", "debug"], environment: FaultTests.simulated, name: "debug")
+            for process in [info, debug] { try await process.waitHealthy() }
+
+            let answer = try await FaultTests.request("Write a function called `add` that adds two numbers.", port: info.port)
+            #expect(answer.status == 200)
+            let id = try #require(answer.json["request_id"] as? String)
+            let served = await eventually(within: .seconds(30)) { Self.lines(of: info, withRequestId: id).count > 0 }
+            #expect(served, "no log line names request \(id):\n\(info.logTail())")
+            let lines = Self.lines(of: info, withRequestId: id)
+            #expect(lines.map { $0["msg"] as? String } == ["Request served"], "\(lines)")
+            let line = try #require(lines.first)
+            let evaluation = try #require(answer.json["evaluation"] as? [String: Any])
+            let prompt = try #require(answer.json["prompt"] as? [String: Any])
+            #expect(line["level"] as? String == "info")
+            #expect(line["task_type"] as? String == "code_generation")
+            #expect(line["prompt.version"] as? String == "\(prompt["version"] as? Int ?? -1)")
+            #expect(line["passed"] as? String == "\(evaluation["passed"] as? Bool ?? false)")
+            #expect(line["exec.kind"] as? String == (evaluation["exec"] as? [String: Any])?["kind"] as? String)
+            #expect(Int(line["tokens.output"] as? String ?? "") ?? 0 > 0)
+            #expect(Double(line["latency.ms"] as? String ?? "") ?? 0 > 0)
+
+            // At debug the worker's and the evaluator's lines are there too, with the same id.
+            let second = try await FaultTests.request("Write a function called `add` that adds two numbers.", port: debug.port)
+            let secondId = try #require(second.json["request_id"] as? String)
+            let all = await eventually(within: .seconds(30)) { Self.lines(of: debug, withRequestId: secondId).count >= 3 }
+            #expect(all, "\(debug.logTail())")
+            let messages = Self.lines(of: debug, withRequestId: secondId).map { "\($0["level"] ?? "")/\($0["msg"] ?? "")" }
+            #expect(Set(messages) == ["debug/Generated", "debug/Evaluated", "info/Request served"], "\(messages)")
         }
     }
 

@@ -156,7 +156,12 @@ public enum RoleAssembly {
         }
         var manager: Manager?
         if role.servesManager, let worker, let evaluator {
-            manager = Manager(generator: worker, evaluator: evaluator, store: store, logger: logger)
+            // In one process the manager's `Request served` line is the request's line at info;
+            // the worker's and the evaluator's own go to debug (their routes keep theirs at info).
+            var generator = worker, scorer = evaluator
+            if var local = worker as? Worker { local.stageLogLevel = .debug; generator = local }
+            if var local = evaluator as? Evaluator { local.stageLogLevel = .debug; scorer = local }
+            manager = Manager(generator: generator, evaluator: scorer, store: store, logger: logger)
         }
         var optimizer: Optimizer?
         if role.runsOptimizer, let plugins, let worker, let evaluator {
