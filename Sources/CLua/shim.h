@@ -58,6 +58,8 @@ static inline int shim_isinteger(lua_State *L, int idx) { return lua_isinteger(L
 
 static inline void shim_gc_collect(lua_State *L) { lua_gc(L, LUA_GCCOLLECT); }
 
+static inline void shim_gc_generational(lua_State *L) { lua_gc(L, LUA_GCGEN, 0, 0); }
+
 static inline int shim_gc_kilobytes(lua_State *L) { return lua_gc(L, LUA_GCCOUNT); }
 
 static inline int shim_ref(lua_State *L) { return luaL_ref(L, LUA_REGISTRYINDEX); }

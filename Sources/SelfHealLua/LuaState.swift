@@ -25,6 +25,7 @@ public final class LuaState: @unchecked Sendable {
         }
         self.L = state
         shim_open_sandbox_libs(state)
+        shim_gc_generational(state)
         // Before the prelude copies the string library: every copy, and the methods strings
         // reach through their metatable, get the bounded functions.
         _ = lua_getglobal(state, LUA_STRLIBNAME)
