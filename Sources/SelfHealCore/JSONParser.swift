@@ -126,6 +126,8 @@ private struct JSONReader {
             index += 1
             return .object(fields)
         }
+        // Room for the usual handful of fields at once, rather than grown one doubling at a time.
+        fields.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of the document") }
@@ -255,6 +257,7 @@ private struct JSONReader {
             case UInt8(ascii: "\""):
                 index += 1
                 return try unescaped.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+                    if Self.isASCII(buffer) { return String(decoding: buffer, as: UTF8.self) }
                     guard let string = String(validating: buffer, as: UTF8.self) else {
                         throw error("a string is not valid UTF-8", at: start)
                     }
@@ -275,8 +278,28 @@ private struct JSONReader {
 
     private func text(_ range: Range<Int>) throws(JSONParseError) -> String {
         let slice = UnsafeBufferPointer(rebasing: bytes[range])
+        // ASCII (most keys and values) is valid as it is: `String(validating:)` is generic and
+        // not specialised here, several times slower than this check and a plain decode.
+        if Self.isASCII(slice) { return String(decoding: slice, as: UTF8.self) }
         guard let string = String(validating: slice, as: UTF8.self) else { throw error("a string is not valid UTF-8", at: range.lowerBound) }
         return string
+    }
+
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var index = 0
+        // Eight bytes at a time: any byte with its high bit set fails the whole word.
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while index + 8 <= bytes.count {
+                if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return false }
+                index += 8
+            }
+        }
+        while index < bytes.count {
+            if bytes[index] >= 0x80 { return false }
+            index += 1
+        }
+        return true
     }
 
     /// The escape after a backslash (at `index`), appended as UTF-8.

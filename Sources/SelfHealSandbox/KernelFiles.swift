@@ -21,16 +21,6 @@ enum KernelFile {
         return String(decoding: result, as: UTF8.self)
     }
 
-    /// The whole of a kernel file kept open (`pread` from its start regenerates it), as read
-    /// per job without an `open` and a `close` each time.
-    static func read(descriptor: Int32) -> String? {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        var count = 0
-        repeat { count = pread(descriptor, &buffer, buffer.count, 0) } while count < 0 && errno == EINTR
-        guard count >= 0 else { return nil }
-        return String(decoding: buffer[0..<count], as: UTF8.self)
-    }
-
     @discardableResult
     static func write(_ value: String, to path: String) -> Bool {
         let descriptor = open(path, O_WRONLY | O_CLOEXEC)

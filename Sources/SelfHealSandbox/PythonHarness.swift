@@ -184,12 +184,15 @@ enum PythonHarness {
 
     /// Whether the run's stdout holds this run's completion record.
     static func completed(stdout: [UInt8], nonce: String) -> Bool {
-        firstRange(of: Array((recordPrefix + nonce).utf8), in: stdout) != nil
+        // A job the host's checker answered printed nothing: no record to look for.
+        guard !stdout.isEmpty else { return false }
+        return firstRange(of: Array((recordPrefix + nonce).utf8), in: stdout) != nil
     }
 
     /// Whether a smoke run ran the request's examples: its record counts at least one, or it
     /// ended without a record after it started on them.
     static func ranExamples(stdout: [UInt8], nonce: String) -> Bool {
+        guard !stdout.isEmpty else { return false }
         let record = Array((recordPrefix + nonce + " examples=").utf8)
         if let found = firstRange(of: record, in: stdout) {
             let digits = stdout[found.upperBound...].prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }

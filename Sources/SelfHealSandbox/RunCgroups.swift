@@ -19,11 +19,43 @@ struct RunCgroups: Sendable {
     /// Where run cgroups are made: one directory for v2, the memory and the pids one for v1.
     let parents: [String]
 
-    /// The `oom_kill` count in the text of a memory cgroup's `oomEventsFile`.
-    /// Read twice after every warm job, so its bytes are split rather than its characters.
+    /// The `oom_kill` count in the text of a memory cgroup's `oomEventsFile`; 0 when there is
+    /// none or it is not a whole number that fits.
     static func oomKills(in text: String) -> Int {
-        for line in text.utf8.split(separator: UInt8(ascii: "\n")) where line.starts(with: oomKillKey) {
-            return Int(String(decoding: line.dropFirst(oomKillKey.count), as: UTF8.self)) ?? 0
+        var text = text
+        return text.withUTF8(oomKills(in:))
+    }
+
+    /// The same, read from the open file at `descriptor` into a buffer on the stack (it is read
+    /// twice after every warm job); nil when it cannot be read.
+    static func oomKills(descriptor: Int32) -> Int? {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer -> Int? in
+            var count = 0
+            repeat { count = pread(descriptor, buffer.baseAddress, buffer.count, 0) } while count < 0 && errno == EINTR
+            guard count >= 0 else { return nil }
+            return oomKills(in: UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
+    }
+
+    private static func oomKills(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var lineStart = 0
+        while lineStart < bytes.count {
+            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+            let valueStart = lineStart + oomKillKey.count
+            if valueStart <= lineEnd, bytes[lineStart..<valueStart].elementsEqual(oomKillKey) {
+                guard valueStart < lineEnd else { return 0 }
+                var value = 0
+                for byte in bytes[valueStart..<lineEnd] {
+                    let digit = Int(byte &- UInt8(ascii: "0"))
+                    guard digit < 10 else { return 0 }
+                    let (times, overflowed) = value.multipliedReportingOverflow(by: 10)
+                    let (sum, overflowedAgain) = times.addingReportingOverflow(digit)
+                    guard !overflowed, !overflowedAgain else { return 0 }
+                    value = sum
+                }
+                return value
+            }
+            lineStart = lineEnd + 1
         }
         return 0
     }

@@ -259,7 +259,7 @@ final class WarmHost: @unchecked Sendable {
     func oomKilledSinceLastLook() -> Bool {
         // A stopped host's descriptor is closed, and its number may be another file's by now.
         guard alive else { return false }
-        let now = KernelFile.read(descriptor: oomEvents).map(RunCgroups.oomKills(in:)) ?? cgroup?.oomKills ?? 0
+        let now = RunCgroups.oomKills(descriptor: oomEvents) ?? cgroup?.oomKills ?? 0
         defer { oomKillsSeen = now }
         return now > oomKillsSeen
     }

@@ -116,6 +116,17 @@ final class WarmHosts: Sendable {
         }
     }
 
+    /// `/metrics` after a job ran to its outcome: only what a job changes (busy hosts, warm
+    /// jobs, the slot's count), with no arrays made (this runs for every job).
+    private func publishJob(slot: Int) {
+        let (busy, jobs, slotJobs) = state.withLock { state in
+            (state.busy.count, state.jobs, state.hosts[slot].map { $0.alive ? $0.jobs : 0 } ?? 0)
+        }
+        gauges.busy.record(busy)
+        gauges.jobs.record(jobs)
+        if gauges.jobsPerSlot.indices.contains(slot) { gauges.jobsPerSlot[slot].record(slotJobs) }
+    }
+
     /// Makes sure `slot` has a live host, started on `loop` if it has none (the caller holds
     /// the slot). Blocks while a host starts: call it from a thread.
     @discardableResult
@@ -205,14 +216,15 @@ final class WarmHosts: Sendable {
             return nil
         }
         state.withLock { _ = $0.busy.insert(slot) }
-        defer { publish() }
         let result = await host.run(request)
         let oomKilled = host.oomKilledSinceLastLook()
         // A host that failed a job is gone or not to be trusted; one whose job ran into the
         // memory limit may have lost pages of its own: either is replaced.
-        if oomKilled || (try? result.get()) == nil {
+        let stopped = oomKilled || (try? result.get()) == nil
+        if stopped {
             _ = await blocking { host.stop() }
         }
+        defer { stopped ? publish() : publishJob(slot: slot) }
         return state.withLock { state in
             state.busy.remove(slot)
             switch result {

@@ -77,7 +77,7 @@ struct JSONParserTests {
     }
 
     @Test("refuses what JSONDecoder refuses")
-    func invalidDocuments() {
+    func invalidDocuments() throws {
         for text in Self.invalid {
             #expect((try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))) == nil, "JSONDecoder took \(text)")
             #expect((try? JSONValue.parse(text)) == nil, "\(text)")
@@ -85,6 +85,22 @@ struct JSONParserTests {
         // Bytes that are not UTF-8, inside a string and outside one.
         for bytes: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0xC3, 0x22], [0xFF], [0x5B, 0xED, 0xA0, 0x80, 0x5D]] {
             #expect((try? JSONValue.parse(bytes)) == nil, "\(bytes)")
+        }
+        // Strings are checked eight bytes at a time, then byte by byte: a bad byte in either
+        // part, as a key or a value, escaped string or not, is refused; a good one reads back.
+        let plain = Array("abcdefghijklmnopq".utf8)
+        for offset in [0, 7, 8, 15, 16] {
+            for bad: [UInt8] in [[0xFF], [0xC3], [0xED, 0xA0, 0x80]] {
+                var text = plain
+                text.replaceSubrange(offset..<(offset + 1), with: bad)
+                for document in [[0x22] + text + [0x22], [0x7B, 0x22] + text + Array(#"":1}"#.utf8), [0x22, 0x5C, 0x6E] + text + [0x22]] {
+                    #expect((try? JSONValue.parse(document)) == nil, "\(document)")
+                }
+            }
+            var text = plain
+            text.replaceSubrange(offset..<(offset + 1), with: Array("é".utf8))
+            #expect(try JSONValue.parse([0x22] + text + [0x22]) == .string(String(decoding: text, as: UTF8.self)))
+            #expect(try JSONValue.parse([0x22, 0x5C, 0x6E] + text + [0x22]) == .string("\n" + String(decoding: text, as: UTF8.self)))
         }
     }
 
