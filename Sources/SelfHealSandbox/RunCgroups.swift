@@ -38,24 +38,9 @@ struct RunCgroups: Sendable {
     }
 
     private static func oomKills(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var lineStart = 0
-        while lineStart < bytes.count {
-            let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
-            let valueStart = lineStart + oomKillKey.count
-            if valueStart <= lineEnd, bytes[lineStart..<valueStart].elementsEqual(oomKillKey) {
-                guard valueStart < lineEnd else { return 0 }
-                var value = 0
-                for byte in bytes[valueStart..<lineEnd] {
-                    let digit = Int(byte &- UInt8(ascii: "0"))
-                    guard digit < 10 else { return 0 }
-                    let (times, overflowed) = value.multipliedReportingOverflow(by: 10)
-                    let (sum, overflowedAgain) = times.addingReportingOverflow(digit)
-                    guard !overflowed, !overflowedAgain else { return 0 }
-                    value = sum
-                }
-                return value
-            }
-            lineStart = lineEnd + 1
+        for line in bytes.split(separator: UInt8(ascii: "\n")) where line.starts(with: oomKillKey) {
+            // A count of up to 15 digits is a small string: no allocation.
+            return Int(String(decoding: line.dropFirst(oomKillKey.count), as: UTF8.self)) ?? 0
         }
         return 0
     }

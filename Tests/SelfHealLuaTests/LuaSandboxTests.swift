@@ -48,6 +48,20 @@ private func expectError(_ kind: LuaError.Kind, _ body: String, in state: LuaSta
         #expect(try run("return #string.rep('x', 1000)", in: state) == .integer(1000))
     }
 
+    /// The collector is generational: garbage outlives a call until a collection, and each call's
+    /// cap counts from what the state holds when it starts. Calls that each leave most of a cap
+    /// of garbage must neither fail nor let the state grow call after call.
+    @Test func garbageLeftByManyCallsIsCollectedAndEachCallKeepsItsCap() throws {
+        let state = try LuaState(limits: limits)
+        let body = "local t = {} for i = 1, 2500 do t[i] = ('x'):rep(1000) .. i end return #t"
+        for _ in 0..<200 {
+            #expect(try run(body, in: state) == .integer(2500))
+        }
+        #expect(state.memoryInUse < 3 * (4 << 20), "\(state.memoryInUse) bytes held after 200 calls")
+        // The cap still stops a call that goes past it, however much garbage came before.
+        _ = expectError(.memoryExceeded, "local t = {} for i = 1, 1e8 do t[i] = ('x'):rep(1000) .. i end return 1", in: state)
+    }
+
     @Test func dangerousLibrariesAreAbsent() throws {
         let state = try LuaState(limits: limits)
         for probe in ["os.execute('true')", "io.open('/etc/passwd')", "require('os')", "dofile('/etc/passwd')",

@@ -189,5 +189,15 @@ struct RunContainmentTests {
         #expect(RunCgroups.oomKills(in: "oom_kill 99999999999999999999999\n") == 0)
         #expect(RunCgroups.oomKills(in: "") == 0)
         #expect(RunCgroups.oomKills(in: "oom_kill 12") == 12)
+        // Read from a file kept open, as a warm host's is: read again from its start each time.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("oom-\(UUID().uuidString)").path
+        defer { unlink(path) }
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("oom_kill_disable 0\nunder_oom 0\noom_kill 3\n".utf8)))
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        #expect(RunCgroups.oomKills(descriptor: descriptor) == 3)
+        #expect(RunCgroups.oomKills(descriptor: descriptor) == 3)
+        close(descriptor)
+        // A descriptor that is no file (a stopped host's -1) reads as nothing, not as 0.
+        #expect(RunCgroups.oomKills(descriptor: -1) == nil)
     }
 }
