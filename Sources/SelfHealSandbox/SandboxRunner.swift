@@ -19,7 +19,7 @@ public final class SandboxRunner: CodeRunning {
     private let slots: SandboxSlots
     /// Warm hosts, one per slot; nil where this machine lacks what they rely on (see `init`)
     /// or they are turned off.
-    private let warm: WarmHosts?
+    let warm: WarmHosts?
     /// The threads blocking work runs on (spawn, poll, wait, a host starting), one per slot:
     /// only a slot's holder runs any, so none ever waits for a thread.
     private let threads: NIOThreadPool
@@ -218,15 +218,15 @@ public final class SandboxRunner: CodeRunning {
     /// when the host failed to start, died or hung (it has been replaced): the job then runs cold.
     private func runWarm(
         _ job: SandboxJob, on warm: WarmHosts, command: [String], files: [(name: String, contents: String)], main: String,
-        harness: Bool, language: SandboxSettings.Language, nonce: String, slot: Int, timeout: Duration
+        harness: PythonHarness.Program?, language: SandboxSettings.Language, nonce: String, slot: Int, timeout: Duration
     ) async -> ExecResult? {
         var environment = configuration.environment
         environment["HOME"] = "/tmp/job"
         environment["TMPDIR"] = "/tmp/job"
         let request = WarmHost.Request(
-            command: command, files: files, trustedMain: harness && job.kind != .syntax ? main : nil,
+            command: command, files: files, trusted: harness.flatMap { job.kind != .syntax ? (main, $0.rawValue) : nil },
             compileOnly: job.kind == .syntax && language.check == SandboxSettings.Language.python.check,
-            staticSmokeEntry: job.kind == .smoke && harness ? job.entryPoint ?? "" : nil,
+            staticSmokeEntry: job.kind == .smoke && harness != nil ? job.entryPoint ?? "" : nil,
             environment: environment, timeout: timeout, outputCap: configuration.outputCap
         )
         guard let (outcome, memoryExceeded, checker) = await warm.run(slot: slot, request) else {

@@ -25,6 +25,11 @@ final class WarmHost: @unchecked Sendable {
     private let running = Atomic<Bool>(true)
     var jobs: Int { jobCount.load(ordering: .relaxed) }
     var alive: Bool { running.load(ordering: .relaxed) }
+    /// The harnesses (by number) this host has been sent: a job of one of these sends the
+    /// harness file empty, and the host puts the text it kept in its place.
+    var harnessesHeld: Set<Int> = []
+    /// The size of the last job's message, in bytes (for tests).
+    private(set) var lastMessageBytes = 0
     /// OOM kills in the host's cgroups when last looked (a new cgroup has none).
     private var oomKillsSeen = 0
     /// The host's memory cgroup's OOM counter, open for the host's life (-1 once stopped):
@@ -49,9 +54,10 @@ final class WarmHost: @unchecked Sendable {
     struct Request {
         var command: [String]
         var files: [(name: String, contents: String)]
-        /// The main file when it is selfheal's own code (the harness), which the host may
-        /// compile once and keep; never a file holding the answer.
-        var trustedMain: String?
+        /// The main file when it is selfheal's own code (the harness), and the harness's number
+        /// (`PythonHarness.Program`): the host keeps the text by number and compiles it once;
+        /// never a file holding the answer.
+        var trusted: (main: String, number: Int)?
         /// The job is the built-in compile-only check of its one file: the host may answer it
         /// from its checker without a fork when the file compiles.
         var compileOnly = false
@@ -141,7 +147,12 @@ final class WarmHost: @unchecked Sendable {
         // `WarmHosts` settled the host (or replaced it) before handing it a job.
         guard !clearingUp else { return .failure(Failure(description: "the host has not cleared up after its last job")) }
         let start = ContinuousClock.now
-        let message = Self.encode(request)
+        // Sent with the host's first job of its kind: the host keeps it before it does anything
+        // else with a job, and a host that fails on the way is replaced, with an empty set.
+        var omitted: String?
+        if let trusted = request.trusted, !harnessesHeld.insert(trusted.number).inserted { omitted = trusted.main }
+        let message = Self.encode(request, omitting: omitted)
+        lastMessageBytes = message.count
         jobCount.add(1, ordering: .relaxed)
         clearingUp = true
         // The host enforces the job's deadline itself; this one only catches a host that hangs.
@@ -176,12 +187,14 @@ final class WarmHost: @unchecked Sendable {
         return .success((outcome, answer.header["checker"] as? Bool ?? false))
     }
 
-    /// A job's message: its length, a JSON header, then its files' bytes.
-    private static func encode(_ request: Request) -> [UInt8] {
+    /// A job's message: its length, a JSON header, then its files' bytes; `omitting`'s are
+    /// left out (listed with 0 bytes): the host has them.
+    static func encode(_ request: Request, omitting: String? = nil) -> [UInt8] {
         // The header by hand: JSONSerialization (through NSDictionary) cost more than the rest of
         // the Swift side of a job.
         var message: [UInt8] = [0, 0, 0, 0]
-        message.reserveCapacity(request.files.reduce(512) { $0 + $1.name.utf8.count + $1.contents.utf8.count + 16 })
+        func sent(_ file: (name: String, contents: String)) -> Bool { file.name != omitting }
+        message.reserveCapacity(request.files.reduce(512) { $0 + $1.name.utf8.count + (sent($1) ? $1.contents.utf8.count : 0) + 16 })
         func key(_ name: String) {
             message.append(UInt8(ascii: "\""))
             message.append(contentsOf: name.utf8)
@@ -210,13 +223,14 @@ final class WarmHost: @unchecked Sendable {
             if index > 0 { message.append(UInt8(ascii: ",")) }
             message.append(UInt8(ascii: "["))
             JSONWriter.appendString(file.name, to: &message)
-            message.append(contentsOf: ",\(file.contents.utf8.count)]".utf8)
+            message.append(contentsOf: ",\(sent(file) ? file.contents.utf8.count : 0)]".utf8)
         }
         message.append(contentsOf: "]".utf8)
-        if let trustedMain = request.trustedMain {
+        if let trusted = request.trusted {
             message.append(contentsOf: ",".utf8)
             key("trusted")
-            JSONWriter.appendString(trustedMain, to: &message)
+            JSONWriter.appendString(trusted.main, to: &message)
+            message.append(contentsOf: ",\"harness_id\":\(trusted.number)".utf8)
         }
         if request.compileOnly { message.append(contentsOf: ",\"compile_only\":true".utf8) }
         if let entry = request.staticSmokeEntry {
@@ -225,7 +239,7 @@ final class WarmHost: @unchecked Sendable {
             JSONWriter.appendString(entry, to: &message)
         }
         message.append(contentsOf: "}\n".utf8)
-        for file in request.files { message.append(contentsOf: file.contents.utf8) }
+        for file in request.files where sent(file) { message.append(contentsOf: file.contents.utf8) }
         let length = UInt32(message.count - 4)
         message[0] = UInt8(length >> 24)
         message[1] = UInt8((length >> 16) & 0xFF)

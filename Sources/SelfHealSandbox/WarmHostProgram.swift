@@ -29,7 +29,8 @@
 ///
 /// Framing, both ways: a 4-byte big-endian length, then a JSON header line, then raw bytes.
 /// A request's header: `command`, `files` ([name, byte count] in the order the bytes follow),
-/// `trusted` (the main file, when it is selfheal's harness), `compile_only`, `smoke_static`
+/// `trusted` (the main file, when it is selfheal's harness) with `harness_id` (its number: the
+/// host keeps the text of each, and a later job sends that file empty), `compile_only`, `smoke_static`
 /// (the entry point, or ""; the job is a smoke run), `env`,
 /// `timeout_ms`, `cap`. The answer's: `status` or `signal`, `timed_out`, `checker`, `out` and
 /// `err` (byte counts of the stdout and stderr tails that follow), or `setup_failed` (why the
@@ -100,6 +101,26 @@ enum WarmHostProgram {
                         gc.freeze()
                     return number
             return None
+        # selfheal's harness texts by number, each sent with the first job that needs it and
+        # kept for the host's life (a handful: the numbers are selfheal's own, not a cache).
+        KEPT = {}
+        def with_kept_harness(header, files):
+            # The files with the harness's text in place of an empty file, or None when the job
+            # names a harness this host was never sent.
+            number, name = header.get("harness_id"), header.get("trusted")
+            if name is None or not isinstance(number, int) or not 0 < number < 64:
+                return files
+            resolved = []
+            for file, view in files:
+                if file == name:
+                    if len(view) == 0:
+                        view = KEPT.get(number)
+                        if view is None:
+                            return None
+                    else:
+                        view = KEPT[number] = bytes(view)
+                resolved.append((file, view))
+            return resolved
         PLACES = ("/tmp", "/var/tmp", "/dev/shm")
         def mount_places():
             # Fresh, empty tmpfs mounts on the world-writable places and an empty /tmp/job, the
@@ -468,7 +489,11 @@ enum WarmHostProgram {
             # below says `clean` after each; selfheal sends the next job only then.
             global ENVIRONMENT, GENERATION, PLACES_FAILED
             cap = header["cap"]
-            files = split_files(header, body)
+            # First of all: a kept harness is kept whatever becomes of the job.
+            files = with_kept_harness(header, split_files(header, body))
+            if files is None:
+                send({"setup_failed": "harness %r was never sent to this host" % header.get("harness_id")})
+                return
             # The checker has at most half the job's time: what it barely does in time could
             # time out in the job.
             limit = min(2.0, header["timeout_ms"] / 2000)

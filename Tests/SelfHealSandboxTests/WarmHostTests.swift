@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import SelfHealCore
 import SelfHealTestSupport
 import Testing
@@ -94,6 +95,33 @@ struct WarmHostTests {
         #expect(found.passed, "\(found.stderrTail)")
         let processesLeft = await fixture.leftoverProcesses()
         #expect(processesLeft.isEmpty, "processes left: \(processesLeft)")
+    }
+
+    @Test("a host is sent each harness once; a host named a harness it lacks refuses the job, which runs cold", .enabled(if: warmHere, "no warm hosts on this machine"))
+    func harnessSentOnce() async throws {
+        let fixture = try SandboxFixture(maxConcurrent: 1)
+        let first = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
+        #expect(first.passed, "\(first.stderrTail)")
+        // The host exists now: `prepare` hands it back without starting one.
+        let host = try #require(try fixture.runner.warm?.prepare(slot: 0, on: MultiThreadedEventLoopGroup.singleton.next()).get())
+        let harness = PythonHarness.Program.tests.text.utf8.count
+        #expect(host.lastMessageBytes > harness)
+        // Named by number: the host runs the text it kept, tracebacks through it included.
+        let second = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
+        #expect(second.passed, "\(second.stderrTail)")
+        #expect(host.lastMessageBytes < harness / 4)
+        let failing = try await fixture.run(addCode, tests: "raise ValueError('boom')", entryPoint: "add")
+        #expect(!failing.passed && failing.stderrTail.contains("ValueError: boom"), "\(failing.stderrTail)")
+        #expect(host.lastMessageBytes < harness / 4)
+        // A host that lacks what it is named says so before anything else: the job runs cold
+        // (same verdict) and a new host takes the slot.
+        host.harnessesHeld.insert(PythonHarness.Program.smoke.rawValue)
+        let smoke = try await fixture.runner.run(SandboxJob(code: addCode, entryPoint: "add", smoke: true))
+        #expect(smoke.passed, "\(smoke.stderrTail)")
+        let after = try await fixture.run(addCode, tests: addTests, entryPoint: "add")
+        #expect(after.passed, "\(after.stderrTail)")
+        let stats = try #require(fixture.runner.warmHostStats)
+        #expect(stats.fellBack == 1 && stats.restarted == 1 && stats.jobsPerHost == [1], "\(stats)")
     }
 
     @Test("a job cannot kill its host: the next job runs in the same host", .enabled(if: warmHere, "no warm hosts on this machine"))
