@@ -29,6 +29,12 @@ public enum InputRefinement {
     /// request (after the first line) is kept: only runs *after* the first non-space
     /// character of a line collapse.
     public static func normalize(_ text: String) -> String {
+        // Most requests are ASCII and normal already: read once, handed back as they are.
+        isNormalASCII(text) ? text : normalizeAnyText(text)
+    }
+
+    /// `normalize` for any text, line by line.
+    static func normalizeAnyText(_ text: String) -> String {
         // Foundation's replacing costs more than the rest of this; most inputs have no \r.
         let unified = !text.utf8.contains(UInt8(ascii: "\r")) ? text
             : text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
@@ -50,6 +56,41 @@ public enum InputRefinement {
             lines[0] = String(first.drop(while: { $0 == " " || $0 == "\t" }))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Whether `text` is ASCII that `normalize` would give back unchanged: no \r; not starting
+    /// with a blank or a newline nor ending with a newline; no two empty lines in a row; and
+    /// in every line, after its indent, no tab, no two spaces in a row, no trailing space, nor
+    /// a line of blanks alone. (Non-ASCII text takes the general path: U+00A0 is a space there.)
+    static func isNormalASCII(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last else { return true }
+        if first == UInt8(ascii: "\n") || first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") || last == UInt8(ascii: "\n") { return false }
+        var inIndent = true  // at a line's start, before its first non-blank
+        var previous: UInt8 = 0
+        var emptyLines = 0  // empty lines in a row just before this byte
+        for byte in utf8 {
+            if byte >= 0x80 || byte == UInt8(ascii: "\r") { return false }
+            if byte == UInt8(ascii: "\n") {
+                if inIndent {
+                    // A line of blanks alone becomes empty; an empty line after another goes.
+                    if previous != UInt8(ascii: "\n") { return false }
+                    emptyLines += 1
+                    if emptyLines > 1 { return false }
+                } else {
+                    if previous == UInt8(ascii: " ") { return false }
+                    emptyLines = 0
+                }
+                inIndent = true
+            } else if inIndent {
+                if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") { inIndent = false }
+            } else if byte == UInt8(ascii: "\t") || (byte == UInt8(ascii: " ") && previous == UInt8(ascii: " ")) {
+                return false
+            }
+            previous = byte
+        }
+        // The last line: not blanks alone (it does not end with a newline), no trailing space.
+        return !inIndent && previous != UInt8(ascii: " ")
     }
 
     private static func collapseInnerSpaces(_ line: Substring) -> String {
@@ -74,25 +115,54 @@ public enum InputRefinement {
     /// code noun, so "go through the list" is not Go.
     public static func detectLanguage(in text: String) -> String? {
         let words = tokens(text)
-        let ambiguous: Set<String> = ["c", "go", "swift", "java"]
-        let cues: Set<String> = ["in", "using", "with", "write", "language"]
-        let nouns: Set<String> = ["function", "program", "code", "script", "class", "module", "method", "snippet", "implementation"]
         for (index, word) in words.enumerated() {
-            for language in languages where language.words.contains(word) {
-                if !ambiguous.contains(word) { return language.name }
-                let before = index > 0 ? words[index - 1] : ""
-                let after = index + 1 < words.count ? words[index + 1] : ""
-                if cues.contains(before) || nouns.contains(after) { return language.name }
-            }
+            guard let language = languageByWord[word] else { continue }
+            if !ambiguous.contains(word) { return language }
+            let before = index > 0 ? words[index - 1] : ""
+            let after = index + 1 < words.count ? words[index + 1] : ""
+            if cues.contains(before) || nouns.contains(after) { return language }
         }
         return nil
     }
+
+    /// Each word of `languages` (every one names a single language), to its language.
+    private static let languageByWord: [String: String] = Dictionary(
+        languages.flatMap { language in language.words.map { ($0, language.name) } }, uniquingKeysWith: { first, _ in first }
+    )
+    private static let ambiguous: Set<String> = ["c", "go", "swift", "java"]
+    private static let cues: Set<String> = ["in", "using", "with", "write", "language"]
+    private static let nouns: Set<String> = ["function", "program", "code", "script", "class", "module", "method", "snippet", "implementation"]
 
     public static func isKnownLanguage(_ name: String) -> Bool {
         languages.contains { $0.name == name }
     }
 
-    private static func tokens(_ text: String) -> [String] {
+    /// The request's words, lowercased: runs of letters, digits, `+`, `#` and `.`, trailing
+    /// dots dropped.
+    static func tokens(_ text: String) -> [String] {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return unicodeTokens(text) }
+        // ASCII: the same words from the bytes, without Unicode's letter tables.
+        var result: [String] = []
+        var current: [UInt8] = []
+        func flush() {
+            while current.last == UInt8(ascii: ".") { current.removeLast() }
+            result.append(String(decoding: current, as: UTF8.self))
+            current.removeAll(keepingCapacity: true)
+        }
+        for byte in text.utf8 {
+            let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+            switch lower {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "#"), UInt8(ascii: "."):
+                current.append(lower)
+            default:
+                if !current.isEmpty { flush() }
+            }
+        }
+        if !current.isEmpty { flush() }
+        return result
+    }
+
+    static func unicodeTokens(_ text: String) -> [String] {
         var result: [String] = []
         var current = ""
         for ch in text.lowercased() {

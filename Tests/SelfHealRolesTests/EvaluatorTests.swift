@@ -1,6 +1,6 @@
 import Foundation
 import SelfHealCore
-import SelfHealRoles
+@testable import SelfHealRoles
 import SelfHealRules
 import Testing
 
@@ -86,6 +86,31 @@ struct InputRefinementTests {
         #expect(InputRefinement.detectLanguage(in: "go through the list and sum it") == nil)
         #expect(InputRefinement.detectLanguage(in: "Implement quicksort in C++") == "cpp")
         #expect(InputRefinement.detectLanguage(in: "Write a fibonacci function") == nil)
+    }
+
+    @Test("ASCII input takes the quick paths and comes out exactly as the general paths make it")
+    func quickPathsMatchTheGeneralOnes() {
+        #expect(InputRefinement.isNormalASCII("Write a function add(a, b) that returns the sum"))
+        #expect(InputRefinement.isNormalASCII("Fix this:\n\n    def f(x):\n\treturn x"))
+        for changed in ["a ", " a", "a\n", "\na", "a\n\n\nb", "a\n  \nb", "a  b", "a\tb", "a\r\nb", "a\u{00A0}b", "a\n \t"] {
+            #expect(!InputRefinement.isNormalASCII(changed), "\(changed.debugDescription)")
+        }
+        // Every short text over blanks, line ends, letters and non-ASCII: the same result
+        // either way, and many of them on the quick path.
+        let alphabet = [" ", "\t", "\n", "\r", "\r\n", "a", "B", "7", ".", "+", "#", "\u{00A0}", "é"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var quick = 0
+        for _ in 0..<20_000 {
+            var text = ""
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            for step in 0..<Int(state >> 60) {
+                text += alphabet[Int((state >> UInt64(4 * step % 56)) & 0xFF) % alphabet.count]
+            }
+            if InputRefinement.isNormalASCII(text) { quick += 1 }
+            #expect(InputRefinement.normalize(text) == InputRefinement.normalizeAnyText(text), "\(text.debugDescription)")
+            #expect(InputRefinement.tokens(text) == InputRefinement.unicodeTokens(text), "\(text.debugDescription)")
+        }
+        #expect(quick > 1_000, "\(quick) texts took the quick path")
     }
 }
 

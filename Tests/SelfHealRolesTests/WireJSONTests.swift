@@ -1,5 +1,5 @@
 import Foundation
-import SelfHealCore
+@testable import SelfHealCore
 @testable import SelfHealRoles
 import Testing
 
@@ -57,6 +57,60 @@ struct WireJSONTests {
         writer.number(value)
         writer.endArray()
         #expect(String(decoding: writer.bytes, as: UTF8.self) == String(decoding: try WireJSON.encoder().encode([value]), as: UTF8.self))
+    }
+
+    @Test("the eight-byte test finds exactly the words holding a byte to escape")
+    func wordTest() {
+        func truth(_ word: UInt64) -> Bool {
+            (0..<8).contains { let byte = UInt8(truncatingIfNeeded: word >> (8 * $0)); return byte < 0x20 || byte == 0x22 || byte == 0x5C }
+        }
+        let plain = UInt64(0x6161_6161_6161_6161)
+        for byte in 0..<UInt64(256) {
+            for position in 0..<UInt64(8) {
+                let word = plain & ~(0xFF << (8 * position)) | byte << (8 * position)
+                #expect(JSONWriter.mayNeedEscape(word) == truth(word), "byte \(byte) at \(position)")
+            }
+        }
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        for _ in 0..<100_000 {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            #expect(JSONWriter.mayNeedEscape(state) == truth(state))
+        }
+    }
+
+    @Test("strings of every length and mix are written as one byte at a time would write them")
+    func stringsAgainstBytewise() {
+        func bytewise(_ text: String) -> [UInt8] {
+            var out: [UInt8] = [0x22]
+            for byte in text.utf8 {
+                switch byte {
+                case 0x22, 0x5C: out += [0x5C, byte]
+                case 0x0A: out += Array("\\n".utf8)
+                case 0x09: out += Array("\\t".utf8)
+                case 0x0D: out += Array("\\r".utf8)
+                case 0x08: out += Array("\\b".utf8)
+                case 0x0C: out += Array("\\f".utf8)
+                case ..<0x20: out += Array(String(format: "\\u%04x", Int(byte)).utf8)
+                default: out.append(byte)
+                }
+            }
+            return out + [0x22]
+        }
+        let pieces = ["a", "bcdefgh", "\"", "\\", "\n", "\u{1}", "\u{1f}", " ", "é", "✓", "𝄞", "\u{7f}", "~"]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<20_000 {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            var text = ""
+            var bits = state
+            for _ in 0..<Int(state % 13) {
+                text += pieces[Int(bits % UInt64(pieces.count))]
+                bits /= UInt64(pieces.count)
+                if bits == 0 { bits = state >> 3 }
+            }
+            var bytes: [UInt8] = []
+            JSONWriter.appendString(text, to: &bytes)
+            #expect(bytes == bytewise(text), "\(text.debugDescription)")
+        }
     }
 
     @Test("every control character, and every other byte of a string, is written as JSONEncoder writes it")
