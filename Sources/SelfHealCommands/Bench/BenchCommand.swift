@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import SelfHealRules
 import SelfHealSandbox
 import SelfHealServer
@@ -9,7 +10,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmarks that print numbers.",
-        subcommands: [Heal.self, Rules.self, Overhead.self, Sandbox.self, StoreBenchCommand.self, Truth.self, ZeroLLM.self]
+        subcommands: [Heal.self, Rules.self, Overhead.self, Sandbox.self, StoreBenchCommand.self, Truth.self, ZeroLLM.self, Service.self]
     )
 
     struct Heal: AsyncParsableCommand {
@@ -127,13 +128,11 @@ struct BenchCommand: AsyncParsableCommand {
                 throw UsageError("--concurrency: give positive numbers, e.g. 1,32")
             }
             guard requests > 0 else { throw UsageError("--requests: must be positive") }
-            let server = llmURL == nil ? try ZeroLatencyLLMProcess() : nil
+            let server = llmURL == nil ? try BenchChildProcess(arguments: ["bench", "zero-llm"], name: "the zero-latency LLM server") : nil
             defer { server?.stop() }
-            // As `selfheal serve` does: every request's metrics are recorded, and counted.
-            MetricsRegistry.bootstrap()
             let report = try await OverheadBenchmark(
                 requests: requests, levels: levels, rulesDirectory: rules ?? Env.get("SELFHEAL_RULES_DIR") ?? "rules",
-                llmURL: llmURL ?? server!.baseURL
+                llmURL: llmURL ?? "http://127.0.0.1:\(server!.port)/v1"
             ).run()
             print(report)
         }
@@ -159,6 +158,47 @@ struct BenchCommand: AsyncParsableCommand {
             try await ZeroLatencyLLM.serve(port: port) { bound in
                 FileHandle.standardOutput.write(Data("port \(bound)\n".utf8))
             }
+        }
+    }
+
+    /// `--role all` as `selfheal --role all` runs it (metrics recorded, JSON log lines, here to
+    /// `--log-file`), for `bench overhead` to read its CPU alone; not for users. The LLM comes
+    /// from the environment, as for `selfheal`.
+    struct Service: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "service", abstract: "--role all on any free port, for bench overhead.", shouldDisplay: false
+        )
+
+        @Option(help: "Database URL.")
+        var database: String
+
+        @Option(help: "Folder of Lua scoring rules.")
+        var rules: String
+
+        @Option(name: .customLong("log-file"), help: "Where the log lines go.")
+        var logFile: String
+
+        func run() async throws {
+            // As `zero-llm`: when the benchmark holding stdin ends, however it ends, so does this.
+            Thread.detachNewThread {
+                var byte: UInt8 = 0
+                while read(0, &byte, 1) > 0 {}
+                _exit(0)
+            }
+            let level = try LoggingSetup.level(Env.get("LOG_LEVEL") ?? "info", from: "LOG_LEVEL")
+            guard FileManager.default.createFile(atPath: logFile, contents: nil), let handle = FileHandle(forWritingAtPath: logFile) else {
+                throw UsageError("cannot write the log file \(logFile)")
+            }
+            let sink = JSONLogHandler.Sink(handle)
+            LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level, sink: sink) }
+            MetricsRegistry.bootstrap()
+            let logger = Logger(label: "selfheal")
+            let running = try await RunningRole.start(
+                config: RoleConfiguration(role: .all, port: 0, databaseURL: database, rulesDirectory: rules),
+                providers: try ProviderSelection.providers(logger: logger), logger: logger
+            )
+            FileHandle.standardOutput.write(Data("port \(running.port)\n".utf8))
+            try await running.wait()
         }
     }
 

@@ -10,11 +10,11 @@ import SelfHealRules
 import SelfHealServer
 
 /// Measures what selfheal itself adds around the LLM, the way a gateway is compared with
-/// another: requests through `--role all` whose provider is an OpenAI-compatible server that
-/// answers at once (`ZeroLatencyLLM`, in its own process so its CPU is not counted), beside the
-/// same client calling that server straight. Added latency is the difference of the medians;
-/// selfheal's CPU is this process's CPU per request less the load client's, measured on the
-/// straight calls.
+/// another: requests through `--role all` (`selfheal bench service`, in its own process) whose
+/// provider is an OpenAI-compatible server that answers at once (`ZeroLatencyLLM`, in another),
+/// beside the same client, in this process, calling that server straight. Added latency is the
+/// difference of the medians; selfheal's CPU is its process's own CPU per request, read from
+/// the kernel, so neither the load client's nor the LLM's is counted.
 struct OverheadBenchmark {
     let requests: Int
     let levels: [Int]
@@ -23,54 +23,52 @@ struct OverheadBenchmark {
     let llmURL: String
     var generationModel = Env.get("LLM_MODEL") ?? ZeroLatencyLLM.generationModel
     var judgeModel = Env.get("LLM_JUDGE_MODEL") ?? ZeroLatencyLLM.judgeModel
+    /// The selfheal binary that serves (`bench service`); nil: this one.
+    var executable: String?
 
     func run() async throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("selfheal-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        // The service's own log handler at its level (`LOG_LEVEL`, info by default: three lines
+        // The service's own log handler at its level (`LOG_LEVEL`, info by default: one line
         // per request), as `selfheal --role all` runs; its lines go to a file, as a service's
         // would, not to this terminal.
         let level = try LoggingSetup.level(Env.get("LOG_LEVEL") ?? "info", from: "LOG_LEVEL")
-        let logPath = directory.appendingPathComponent("selfheal.log").path
-        guard FileManager.default.createFile(atPath: logPath, contents: nil), let logFile = FileHandle(forWritingAtPath: logPath) else {
-            throw UsageError("cannot write the benchmark's log file \(logPath)")
-        }
-        defer { try? logFile.close() }
-        let sink = JSONLogHandler.Sink(logFile)
-        let logger = Logger(label: "selfheal.bench") { JSONLogHandler(label: $0, level: level, sink: sink) }
-        let config = RoleConfiguration(
-            role: .all, port: 0, databaseURL: "sqlite:\(directory.path)/bench.db", rulesDirectory: rulesDirectory
-        )
-        let providers = try ProviderSelection.providers(
-            environment: ["LLM_PROVIDER": "openai", "LLM_BASE_URL": llmURL, "LLM_MODEL": generationModel, "LLM_JUDGE_MODEL": judgeModel],
-            client: LLMHTTPClient.shared, logger: logger
-        )
         // What an answer without tests gets under these rules (`sandbox.smoke_runs`), for the labels.
-        let withoutTests = try RulesEngine(directory: rulesDirectory, logger: logger).current.policy.sandbox.smokeRuns
+        let quiet = Logger(label: "selfheal.bench", factory: { _ in SwiftLogNoOpLogHandler() })
+        let withoutTests = try RulesEngine(directory: rulesDirectory, logger: quiet).current.policy.sandbox.smokeRuns
             ? "smoke run" : "compile-only"
-        let role = try await RunningRole.start(config: config, providers: providers, logger: logger)
+        let service = try BenchChildProcess(
+            executable: executable,
+            arguments: [
+                "bench", "service", "--database", "sqlite:\(directory.path)/bench.db", "--rules", rulesDirectory,
+                "--log-file", directory.appendingPathComponent("selfheal.log").path,
+            ],
+            environment: ["LLM_PROVIDER": "openai", "LLM_BASE_URL": llmURL, "LLM_MODEL": generationModel, "LLM_JUDGE_MODEL": judgeModel],
+            name: "selfheal --role all"
+        )
+        defer { service.stop() }
         let client = HTTPClient(eventLoopGroupProvider: .singleton)
         var lines = [
-            "selfheal bench overhead: --role all, SQLite (WAL), OpenAI-compatible LLM at \(llmURL) (own process), "
+            "selfheal bench overhead: --role all in its own process, SQLite (WAL), OpenAI-compatible LLM at \(llmURL) (own process), "
                 + "\(requests) requests per level, \(ProcessInfo.processInfo.activeProcessorCount) cores, logs at \(level) to a file",
             "added p50: the median through selfheal less the median of the same client calling the LLM straight;",
-            "selfheal CPU: this process's CPU per request less the load client's (measured on the straight calls).",
+            "selfheal CPU: the service process's own CPU (user + system) per request; client CPU: this process's, the load client's.",
             "",
         ]
         do {
             let direct = "\(llmURL)/chat/completions"
-            let request = "http://127.0.0.1:\(role.port)/api/v1/request"
-            let evaluate = "http://127.0.0.1:\(role.port)/api/v1/evaluate"
+            let request = "http://127.0.0.1:\(service.port)/api/v1/request"
+            let evaluate = "http://127.0.0.1:\(service.port)/api/v1/evaluate"
             _ = try await drive(client: client, url: direct, count: min(50, requests), concurrency: 4, bodies: chatBodies)
             _ = try await drive(client: client, url: request, count: min(50, requests), concurrency: 4, bodies: Self.requestBodies)
             _ = try await drive(client: client, url: evaluate, count: min(50, requests), concurrency: 4, bodies: Self.evaluateBodies(tests: true))
             var baseline: [Int: Measured] = [:]
             lines += ["POST /chat/completions straight to the LLM (one call, no selfheal):", pad(["concurrency", "p50 ms", "p99 ms", "req/s", "client CPU", "errors"])]
             for level in levels {
-                let measured = try await measure(url: direct, concurrency: level, client: client, bodies: chatBodies)
+                let measured = try await measure(url: direct, concurrency: level, client: client, bodies: chatBodies, service: service)
                 baseline[level] = measured
-                lines.append(pad(["\(level)", format(measured.p50), format(measured.p99), format(measured.rate, digits: 0), format(measured.cpu), "\(measured.errors)"]))
+                lines.append(pad(["\(level)", format(measured.p50), format(measured.p99), format(measured.rate, digits: 0), format(measured.clientCPU), "\(measured.errors)"]))
             }
             lines += [
                 "", "POST /api/v1/request (generation, a \(withoutTests) in the sandbox, rules, the judge: two LLM calls, the log row):",
@@ -78,11 +76,13 @@ struct OverheadBenchmark {
             ]
             var stages: [String] = []
             for level in levels {
-                let measured = try await measure(url: request, concurrency: level, client: client, bodies: Self.requestBodies, keepAnswers: true)
+                let measured = try await measure(
+                    url: request, concurrency: level, client: client, bodies: Self.requestBodies, service: service, keepAnswers: true
+                )
                 let base = baseline[level]!
                 lines.append(pad([
                     "\(level)", format(measured.p50), format(measured.p99), format(measured.rate, digits: 0),
-                    format(measured.p50 - base.p50), format(measured.cpu - base.cpu), "\(measured.errors)",
+                    format(measured.p50 - base.p50), format(measured.cpu), "\(measured.errors)",
                 ]))
                 if let inside = measured.stages {
                     stages.append(pad([
@@ -100,7 +100,6 @@ struct OverheadBenchmark {
                 "", "POST /api/v1/evaluate of a 6-line answer (rules, the judge: one LLM call, the sandbox; examples: the request states one):",
                 pad(["", "p50 ms", "p99 ms", "req/s", "selfheal CPU", "errors"]),
             ]
-            let clientCPU = baseline[levels.min()!]!.cpu
             // The last row's request states a worked example, which a smoke run runs in a fork
             // (labels are cut at 13 characters); the row before it states none, and its smoke run
             // may need no fork.
@@ -108,24 +107,25 @@ struct OverheadBenchmark {
                 ("tests, 1", true, 1, false), ("tests, 8", true, 8, false), ("\(withoutTests), 1", false, 1, false),
                 ("examples, 1", false, 1, true),
             ] {
-                let measured = try await measure(url: evaluate, concurrency: level, client: client, bodies: Self.evaluateBodies(tests: tests, example: example))
+                let measured = try await measure(
+                    url: evaluate, concurrency: level, client: client, bodies: Self.evaluateBodies(tests: tests, example: example), service: service
+                )
                 lines.append(pad([
                     label, format(measured.p50), format(measured.p99), format(measured.rate, digits: 0),
-                    format(measured.cpu - clientCPU), "\(measured.errors)",
+                    format(measured.cpu), "\(measured.errors)",
                 ]))
             }
         } catch {
             try? await client.shutdown()
-            await role.shutdown()
             throw error
         }
         try? await client.shutdown()
-        await role.shutdown()
         return lines.joined(separator: "\n")
     }
 
     struct Measured {
-        var p50: Double, p99: Double, rate: Double, cpu: Double, errors: Int
+        /// `cpu`: the service's, per request, in ms; `clientCPU`: this process's.
+        var p50: Double, p99: Double, rate: Double, cpu: Double, clientCPU: Double, errors: Int
         /// Medians of the answers' `latency_ms` (total, worker, evaluator), when they were kept.
         var stages: Stages?
     }
@@ -138,16 +138,19 @@ struct OverheadBenchmark {
 
     /// `keepAnswers`: keep the response bodies and read their `latency_ms` once the CPU is read
     /// (reading them is the load client's work, not selfheal's).
-    private func measure(url: String, concurrency: Int, client: HTTPClient, bodies: [ByteBuffer], keepAnswers: Bool = false) async throws -> Measured {
-        let cpuBefore = Self.cpuSeconds()
+    private func measure(
+        url: String, concurrency: Int, client: HTTPClient, bodies: [ByteBuffer], service: BenchChildProcess, keepAnswers: Bool = false
+    ) async throws -> Measured {
+        let clientBefore = Self.cpuSeconds(), serviceBefore = service.cpuSeconds()
         let started = ContinuousClock.now
         let result = try await drive(client: client, url: url, count: requests, concurrency: concurrency, bodies: bodies, keepAnswers: keepAnswers)
         let wall = (ContinuousClock.now - started).seconds
-        let cpu = Self.cpuSeconds() - cpuBefore
+        let serviceCPU = service.cpuSeconds() - serviceBefore, clientCPU = Self.cpuSeconds() - clientBefore
         let sorted = result.latencies.sorted()
         return Measured(
             p50: percentile(sorted, 0.50), p99: percentile(sorted, 0.99), rate: Double(requests) / wall,
-            cpu: cpu * 1000 / Double(requests), errors: result.errors, stages: stages(of: result.answers)
+            cpu: serviceCPU * 1000 / Double(requests), clientCPU: clientCPU * 1000 / Double(requests), errors: result.errors,
+            stages: stages(of: result.answers)
         )
     }
 
