@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SelfHealLLM
 import SelfHealRules
 import SelfHealSandbox
 import SelfHealServer
@@ -163,7 +164,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     /// `--role all` as `selfheal --role all` runs it (metrics recorded, JSON log lines, here to
     /// `--log-file`), for `bench overhead` to read its CPU alone; not for users. The LLM comes
-    /// from the environment, as for `selfheal`.
+    /// from `LLM_PROVIDER`, `LLM_BASE_URL`, `LLM_MODEL` and `LLM_JUDGE_MODEL`, which the
+    /// benchmark sets, and nothing else.
     struct Service: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "service", abstract: "--role all on any free port, for bench overhead.", shouldDisplay: false
@@ -177,6 +179,8 @@ struct BenchCommand: AsyncParsableCommand {
 
         @Option(name: .customLong("log-file"), help: "Where the log lines go.")
         var logFile: String
+
+        static let llmSettings: Set<String> = ["LLM_PROVIDER", "LLM_BASE_URL", "LLM_MODEL", "LLM_JUDGE_MODEL"]
 
         func run() async throws {
             // As `zero-llm`: when the benchmark holding stdin ends, however it ends, so does this.
@@ -195,7 +199,13 @@ struct BenchCommand: AsyncParsableCommand {
             let logger = Logger(label: "selfheal")
             let running = try await RunningRole.start(
                 config: RoleConfiguration(role: .all, port: 0, databaseURL: database, rulesDirectory: rules),
-                providers: try ProviderSelection.providers(logger: logger), logger: logger
+                // The benchmark's four settings only, as it set them: an API key or provider
+                // settings in the user's environment are not sent to the server measured against.
+                providers: try ProviderSelection.providers(
+                    environment: ProcessInfo.processInfo.environment.filter { Self.llmSettings.contains($0.key) },
+                    client: LLMHTTPClient.shared, logger: logger
+                ),
+                logger: logger
             )
             FileHandle.standardOutput.write(Data("port \(running.port)\n".utf8))
             try await running.wait()
