@@ -13,13 +13,16 @@ import Testing
 struct OverheadBenchTests {
     @Test("requests and evaluations through an OpenAI-compatible zero-latency server")
     func againstZeroLatencyServer() async throws {
-        let calls = Mutex<(generation: Int, judge: Int)>((0, 0))
+        let calls = Mutex<(generation: Int, judge: Int, authorized: Int)>((0, 0, 0))
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = ZeroLatencyLLM.application(port: 0, ready: { port in
             continuation.yield(port)
             continuation.finish()
-        }, onCall: { isJudge in
-            calls.withLock { if isJudge { $0.judge += 1 } else { $0.generation += 1 } }
+        }, onCall: { isJudge, authorized in
+            calls.withLock {
+                if isJudge { $0.judge += 1 } else { $0.generation += 1 }
+                if authorized { $0.authorized += 1 }
+            }
         })
         let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
         let group = ServiceGroup(configuration: .init(services: [app], logger: quiet))
@@ -33,6 +36,8 @@ struct OverheadBenchTests {
             var benchmark = OverheadBenchmark(requests: 6, levels: [1, 2], rulesDirectory: shippedRules, llmURL: "http://127.0.0.1:\(port)/v1")
             // The service runs in a process of its own: the selfheal binary these tests built.
             benchmark.executable = selfhealBinary
+            // A key in the user's environment stays there: the benchmark's own settings only.
+            benchmark.serviceEnvironment = ["LLM_API_KEY": "sk-from-the-users-shell"]
             report = try await benchmark.run()
         } catch {
             await group.triggerGracefulShutdown()
@@ -45,6 +50,7 @@ struct OverheadBenchTests {
         // request and evaluation asks the judge once.
         #expect(seen.generation >= 2 * 6 + 2 * 6)
         #expect(seen.judge >= 2 * 6 + 3 * 6)
+        #expect(seen.authorized == 0, "the service sent the user's LLM_API_KEY")
         #expect(report.contains("straight to the LLM"))
         #expect(report.contains("added p50"))
         let lines = report.split(separator: "\n").map(String.init)

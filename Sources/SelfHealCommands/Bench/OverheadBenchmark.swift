@@ -25,6 +25,8 @@ struct OverheadBenchmark {
     var judgeModel = Env.get("LLM_JUDGE_MODEL") ?? ZeroLatencyLLM.judgeModel
     /// The selfheal binary that serves (`bench service`); nil: this one.
     var executable: String?
+    /// Set in the service's environment on top of this process's (tests).
+    var serviceEnvironment: [String: String] = [:]
 
     func run() async throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("selfheal-bench-\(UUID().uuidString)")
@@ -44,7 +46,9 @@ struct OverheadBenchmark {
                 "bench", "service", "--database", "sqlite:\(directory.path)/bench.db", "--rules", rulesDirectory,
                 "--log-file", directory.appendingPathComponent("selfheal.log").path,
             ],
-            environment: ["LLM_PROVIDER": "openai", "LLM_BASE_URL": llmURL, "LLM_MODEL": generationModel, "LLM_JUDGE_MODEL": judgeModel],
+            environment: serviceEnvironment.merging(
+                ["LLM_PROVIDER": "openai", "LLM_BASE_URL": llmURL, "LLM_MODEL": generationModel, "LLM_JUDGE_MODEL": judgeModel]
+            ) { _, benchmark in benchmark },
             name: "selfheal --role all"
         )
         defer { service.stop() }

@@ -23,9 +23,10 @@ enum ZeroLatencyLLM {
         try await application(port: port, ready: ready).runService()
     }
 
-    /// `onCall` hears of each call (true: for the judge).
+    /// `onCall` hears of each call: whether it is for the judge, and whether it carried an
+    /// `Authorization` header.
     static func application(
-        port: Int, ready: @escaping @Sendable (Int) -> Void, onCall: @escaping @Sendable (Bool) -> Void = { _ in }
+        port: Int, ready: @escaping @Sendable (Int) -> Void, onCall: @escaping @Sendable (_ judge: Bool, _ authorized: Bool) -> Void = { _, _ in }
     ) -> some ApplicationProtocol {
         let generated = completion(answer, model: generationModel)
         let judged = completion(verdict, model: judgeModel)
@@ -34,7 +35,7 @@ enum ZeroLatencyLLM {
         router.post("**") { request, _ -> Response in
             let body = try await request.body.collect(upTo: 16 << 20)
             let isJudge = body.readableBytesView.firstRange(of: judgeMarker) != nil
-            onCall(isJudge)
+            onCall(isJudge, request.headers[.authorization] != nil)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: isJudge ? judged : generated))
         }
         return Application(
