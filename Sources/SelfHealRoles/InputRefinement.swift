@@ -140,8 +140,8 @@ public enum InputRefinement {
     /// The request's words, lowercased: runs of letters, digits, `+`, `#` and `.`, trailing
     /// dots dropped.
     static func tokens(_ text: String) -> [String] {
-        guard text.utf8.allSatisfy({ $0 < 0x80 }) else { return unicodeTokens(text) }
-        // ASCII: the same words from the bytes, without Unicode's letter tables.
+        // ASCII: the same words from the bytes, without Unicode's letter tables; any other text
+        // goes the general way.
         var result: [String] = []
         var current: [UInt8] = []
         func flush() {
@@ -150,6 +150,7 @@ public enum InputRefinement {
             current.removeAll(keepingCapacity: true)
         }
         for byte in text.utf8 {
+            if byte >= 0x80 { return unicodeTokens(text) }
             let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
             switch lower {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "#"), UInt8(ascii: "."):

@@ -56,10 +56,6 @@ enum WarmHostProgram {
                 __import__(name)
             except ImportError:
                 pass
-        # Compiled harnesses (selfheal's own code, marked `trusted` by the request): their
-        # numbers by text (`HARNESS_IDS` holds the code by number).
-        HARNESSES = {}
-        HARNESS_IDS = {}
         CONTROL = 3
         def read_exact(count):
             data = bytearray()
@@ -82,45 +78,39 @@ enum WarmHostProgram {
                 files.append((name, body[offset:offset + count]))
                 offset += count
             return files
-        def trusted_harness(header, files):
-            # The number of the main file's compiled code when it is selfheal's harness, or None.
-            global GENERATION
-            name = header.get("trusted")
-            for file, view in files:
-                if name is not None and file == name:
-                    text = bytes(view)
-                    number = HARNESSES.get(text)
-                    if number is None:
-                        if len(HARNESSES) >= 8:
-                            HARNESSES.clear()
-                            HARNESS_IDS.clear()
-                        number = HARNESSES[text] = GENERATION + 1
-                        HARNESS_IDS[number] = compile(text, name, "exec")
-                        # A spare forked before has not got it.
-                        GENERATION += 1
-                        gc.freeze()
-                    return number
-            return None
-        # selfheal's harness texts by number, each sent with the first job that needs it and
-        # kept for the host's life (a handful: the numbers are selfheal's own, not a cache).
+        # selfheal's harnesses (its own code, marked `trusted` by the request), each sent with
+        # the first job that needs it and kept for the host's life, by the number selfheal gives
+        # it (1 to 63, not a cache): its text, written into each job's directory, and the number
+        # of its compiled code in `HARNESS_IDS`, which a spare runs.
         KEPT = {}
+        HARNESS_IDS = {}
         def with_kept_harness(header, files):
             # The files with the harness's text in place of an empty file, or None when the job
-            # names a harness this host was never sent.
+            # names a harness this host was never sent. A text met for the first time is
+            # compiled here, once.
+            global GENERATION
             number, name = header.get("harness_id"), header.get("trusted")
             if name is None or not isinstance(number, int) or not 0 < number < 64:
                 return files
             resolved = []
             for file, view in files:
                 if file == name:
-                    if len(view) == 0:
-                        view = KEPT.get(number)
-                        if view is None:
-                            return None
-                    else:
-                        view = KEPT[number] = bytes(view)
+                    if len(view) == 0 and number not in KEPT:
+                        return None
+                    if len(view) > 0 and (number not in KEPT or KEPT[number][0] != view):
+                        text = bytes(view)
+                        GENERATION += 1
+                        HARNESS_IDS[GENERATION] = compile(text, name, "exec")
+                        KEPT[number] = (text, GENERATION)
+                        # A spare forked before has not got it.
+                        gc.freeze()
+                    view = KEPT[number][0]
                 resolved.append((file, view))
             return resolved
+        def trusted_harness(header):
+            # The number of the job's compiled harness, or None when its main file is not one.
+            kept = KEPT.get(header.get("harness_id")) if header.get("trusted") is not None else None
+            return kept[1] if kept else None
         PLACES = ("/tmp", "/var/tmp", "/dev/shm")
         def mount_places():
             # Fresh, empty tmpfs mounts on the world-writable places and an empty /tmp/job, the
@@ -507,7 +497,7 @@ enum WarmHostProgram {
             if answer is not None and checker_says(b"s%s\n%d\n" % (entry.encode(), len(answer)) + bytes(answer) + request, limit):
                 send({"timed_out": False, "out": 0, "err": 0, "status": 0, "checker": True})
                 return
-            harness = trusted_harness(header, files)
+            harness = trusted_harness(header)
             if header["env"] != ENVIRONMENT:
                 # Jobs' environments are alike: set here, once, rather than in every child.
                 ENVIRONMENT = header["env"]

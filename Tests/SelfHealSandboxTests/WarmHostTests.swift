@@ -124,6 +124,20 @@ struct WarmHostTests {
         #expect(stats.fellBack == 1 && stats.restarted == 1 && stats.jobsPerHost == [1], "\(stats)")
     }
 
+    @Test("a job that rewrites the harness file in its directory changes nothing for the next, which runs the kept text", .enabled(if: warmHere, "no warm hosts on this machine"))
+    func harnessFileRewrittenByAJob() async throws {
+        let fixture = try SandboxFixture(maxConcurrent: 1)
+        // The file is the job's to write (its directory); the write itself must succeed.
+        let rewriter = "open('/tmp/job/main.py', 'w').write('import os\\nos._exit(0)\\n')\n" + addCode
+        let first = try await fixture.run(rewriter, tests: addTests, entryPoint: "add")
+        #expect(first.passed, "\(first.stderrTail)")
+        // Sent without the harness: had the rewritten file been run, it would exit 0 unproven.
+        let wrong = try await fixture.run("def add(a, b):\n    return a - b\n", tests: addTests, entryPoint: "add")
+        #expect(!wrong.passed && wrong.stderrTail.contains("AssertionError"), "\(wrong.stderrTail)")
+        let stats = try #require(fixture.runner.warmHostStats)
+        #expect(stats.restarted == 0 && stats.fellBack == 0 && stats.jobsPerHost == [2], "\(stats)")
+    }
+
     @Test("a job cannot kill its host: the next job runs in the same host", .enabled(if: warmHere, "no warm hosts on this machine"))
     func jobCannotKillItsHost() async throws {
         let fixture = try SandboxFixture(maxConcurrent: 1)

@@ -46,6 +46,16 @@ final class BenchChildProcess {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
+    /// In the child: ends this process when the benchmark holding its stdin ends, however it
+    /// ends (the pipe closes).
+    static func exitWithParent() {
+        Thread.detachNewThread {
+            var byte: UInt8 = 0
+            while read(0, &byte, 1) > 0 {}
+            _exit(0)
+        }
+    }
+
     func stop() {
         try? stdin.fileHandleForWriting.close()
         process.terminate()

@@ -149,13 +149,7 @@ struct BenchCommand: AsyncParsableCommand {
         var port: Int = 0
 
         func run() async throws {
-            // Started by a benchmark that holds this process's stdin: when that closes (the
-            // benchmark ended, however), so does this server.
-            Thread.detachNewThread {
-                var byte: UInt8 = 0
-                while read(0, &byte, 1) > 0 {}
-                _exit(0)
-            }
+            BenchChildProcess.exitWithParent()
             try await ZeroLatencyLLM.serve(port: port) { bound in
                 FileHandle.standardOutput.write(Data("port \(bound)\n".utf8))
             }
@@ -183,12 +177,7 @@ struct BenchCommand: AsyncParsableCommand {
         static let llmSettings: Set<String> = ["LLM_PROVIDER", "LLM_BASE_URL", "LLM_MODEL", "LLM_JUDGE_MODEL"]
 
         func run() async throws {
-            // As `zero-llm`: when the benchmark holding stdin ends, however it ends, so does this.
-            Thread.detachNewThread {
-                var byte: UInt8 = 0
-                while read(0, &byte, 1) > 0 {}
-                _exit(0)
-            }
+            BenchChildProcess.exitWithParent()
             let level = try LoggingSetup.level(Env.get("LOG_LEVEL") ?? "info", from: "LOG_LEVEL")
             guard FileManager.default.createFile(atPath: logFile, contents: nil), let handle = FileHandle(forWritingAtPath: logFile) else {
                 throw UsageError("cannot write the log file \(logFile)")
