@@ -127,3 +127,15 @@ import Testing
         #expect(engine.scoreBlocking(pythonContext("x", "y")).ruleScore == 0)
     }
 }
+
+@Suite struct FolderVersionTests {
+    /// The version in `/health` and in every execution log is FNV-1a over each file's name and
+    /// bytes (each followed by a zero byte), in name order: the same folder keeps the same
+    /// version across releases, so logs written before an upgrade still match the rules on disk.
+    @Test func theVersionIsAStableHashOfNamesAndContents() throws {
+        let folder = try TempFolder(["b.lua": "return 2\n", "a.lua": "return 1 -- é\n", "notes.txt": "not a rule"])
+        #expect(try LuaFolderSnapshot.read(directory: folder.path).version == "5713ff22ff80bf05")
+        try folder.write("b.lua", "return 3\n")
+        #expect(try LuaFolderSnapshot.read(directory: folder.path).version != "5713ff22ff80bf05")
+    }
+}
