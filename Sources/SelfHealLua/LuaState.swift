@@ -13,6 +13,8 @@ public final class LuaState: @unchecked Sendable {
     public let luaLimits: LuaLimits
     private let makeEnvironment: Int32
     private let freezeEnvironment: Int32
+    /// `LuaTemplate` constructors, one per shape of table, compiled once.
+    var templateBuilders: [ObjectIdentifier: (shape: LuaTableShape, builder: LuaRef)] = [:]
 
     public init(limits: LuaLimits = .default) throws(LuaError) {
         self.luaLimits = limits
@@ -85,16 +87,16 @@ public final class LuaState: @unchecked Sendable {
     }
 
     /// Stores a Swift table in the state for later calls.
-    public func makeTable(_ table: LuaTable) -> LuaRef {
+    func makeTable(_ table: LuaTable) -> LuaRef {
         push(.table(table), depth: 0)
         return LuaRef(id: shim_ref(L))
     }
 
     /// Calls `function` with a fresh copy of `table` (two levels deep, so the callee cannot
-    /// change what the next callee sees) within the limits; returns at most `maxResults` results.
-    /// `wallClock`, when given, replaces the limits' wall clock for this call if it is shorter.
-    public func call(
-        _ function: LuaFunction, withCopyOf table: LuaRef, maxResults: Int = 2, wallClock: Duration? = nil, chunk: String
+    /// change what the next callee sees), made by walking `table`, within the limits; returns at
+    /// most `maxResults` results. For the tables `LuaTemplate`'s constructors cannot express.
+    func call(
+        _ function: LuaFunction, withWalkedCopyOf table: LuaRef, maxResults: Int, wallClock: Duration?, chunk: String
     ) throws(LuaError) -> [LuaValue] {
         let top = lua_gettop(L)
         defer { lua_settop(L, top) }
@@ -130,7 +132,7 @@ public final class LuaState: @unchecked Sendable {
 
     /// Runs the function below `nargs` arguments with every bound armed: instructions,
     /// library steps, wall clock, memory.
-    private func protectedCall(nargs: Int32, nresults: Int32, wallClock: Duration? = nil, chunk: String) throws(LuaError) {
+    func protectedCall(nargs: Int32, nresults: Int32, wallClock: Duration? = nil, chunk: String) throws(LuaError) {
         let used = limits.pointee.used
         let cap = luaLimits.memoryBytes
         limits.pointee.limit = used > .max - cap ? .max : used + cap

@@ -27,7 +27,7 @@ final class RuleRuntime: Sendable {
     /// the one its own bounds would give, so the pass says nothing and is run again elsewhere.
     /// A state whose pass was cut is left half-way through a rule; the caller drops it.
     func evaluate(_ context: RuleContext, passDeadline: ContinuousClock.Instant?) -> [RuleOutcome]? {
-        let ctx = state.makeTable(Self.table(for: context))
+        let ctx = Self.template(for: context, in: state)
         defer { state.release(ctx) }
         var outcomes: [RuleOutcome] = []
         outcomes.reserveCapacity(set.rules.count)
@@ -109,36 +109,34 @@ final class RuleRuntime: Sendable {
     /// The `ctx` every check receives (README.md, "Scoring rules (Lua)"). Texts longer than `BoundedText.limit` are
     /// seen through `BoundedText.view` (head and tail); `ctx.lengths` holds every text's full
     /// length in bytes and `ctx.truncated` says whether any was cut.
-    static func table(for context: RuleContext) -> LuaTable {
-        var fields: [String: LuaValue] = ["task_type": .string(context.taskType)]
-        var lengths: [String: LuaValue] = [:]
+    static let contextShape = LuaTableShape(
+        fields: ["task_type", "input", "output", "code", "tests", "truncated", "language"],
+        tables: [
+            .init("lengths", fields: ["input", "output", "code", "tests"]),
+            .init("exec", fields: ["ran", "passed", "timed_out", "duration_ms", "stderr_tail", "last_line", "kind", "exit_code"]),
+        ]
+    )
+
+    /// The values of `contextShape` for `context`; nil leaves a key out.
+    static func template(for context: RuleContext, in state: LuaState) -> LuaTemplate {
         var truncated = false
-        func add(_ key: String, _ text: String) {
+        func bounded(_ text: String) -> LuaValue {
             let view = BoundedText.view(text)
-            fields[key] = .string(view.text)
-            lengths[key] = .integer(text.utf8.count)
             truncated = truncated || view.truncated
+            return .string(view.text)
         }
-        add("input", context.input)
-        add("output", context.output)
-        add("code", context.code)
-        if let tests = context.tests { add("tests", tests) }
-        fields["lengths"] = .table(LuaTable(fields: lengths))
-        fields["truncated"] = .boolean(truncated)
-        if let language = context.language { fields["language"] = .string(language) }
-        if let exec = context.exec {
-            var execFields: [String: LuaValue] = [
-                "ran": .boolean(exec.ran),
-                "passed": .boolean(exec.passed),
-                "timed_out": .boolean(exec.timedOut),
-                "duration_ms": .number(exec.durationMs),
-                "stderr_tail": .string(exec.stderrTail),
-                "last_line": .string(exec.lastLine),
-                "kind": .string(exec.kind.rawValue),
+        let texts = [context.input, context.output, context.code]
+        var fields: [LuaValue] = [.string(context.taskType)] + texts.map(bounded)
+        fields.append(context.tests.map(bounded) ?? .nil)
+        fields.append(.boolean(truncated))
+        fields.append(context.language.map(LuaValue.string) ?? .nil)
+        let lengths: [LuaValue] = (texts.map { .integer($0.utf8.count) }) + [context.tests.map { .integer($0.utf8.count) } ?? .nil]
+        let exec: [LuaValue]? = context.exec.map { exec in
+            [
+                .boolean(exec.ran), .boolean(exec.passed), .boolean(exec.timedOut), .number(exec.durationMs),
+                .string(exec.stderrTail), .string(exec.lastLine), .string(exec.kind.rawValue), exec.exitCode.map(LuaValue.integer) ?? .nil,
             ]
-            if let code = exec.exitCode { execFields["exit_code"] = .integer(code) }
-            fields["exec"] = .table(LuaTable(fields: execFields))
         }
-        return LuaTable(fields: fields)
+        return state.makeTemplate(contextShape, fields: fields, tables: [lengths, exec])
     }
 }

@@ -9,7 +9,7 @@ import Testing
     private func call(_ body: String, in state: LuaState) throws(LuaError) -> LuaValue {
         let loaded = try state.loadChunk("return function(ctx)\n\(body)\nend", name: "probe.lua")
         guard case .function(let function) = loaded else { throw LuaError(kind: .invalidResult, message: "not a function") }
-        let ctx = state.makeTable(LuaTable(fields: ["code": .string("x = 1")]))
+        let ctx = state.makeTemplate(LuaTable(fields: ["code": .string("x = 1")]))
         defer { state.release(ctx) }
         return try state.call(function, withCopyOf: ctx, chunk: "probe.lua")[0]
     }
@@ -95,7 +95,7 @@ import Testing
             end
             """, name: "state.lua")
         guard case .function(let function) = loaded else { Issue.record("not a function"); return }
-        let ctx = state.makeTable(LuaTable(fields: ["code": .string("x = 1")]))
+        let ctx = state.makeTemplate(LuaTable(fields: ["code": .string("x = 1")]))
         for _ in 0..<3 {
             #expect(try state.call(function, withCopyOf: ctx, chunk: "state.lua")[0] == .string("clean"))
         }

@@ -5,7 +5,7 @@ import Testing
 private func run(_ body: String, in state: LuaState, name: String = "probe.lua") throws(LuaError) -> LuaValue {
     let loaded = try state.loadChunk("return function(ctx)\n\(body)\nend", name: name)
     guard case .function(let function) = loaded else { throw LuaError(kind: .invalidResult, message: "not a function") }
-    let ctx = state.makeTable(LuaTable(fields: ["code": .string("def f(): pass")]))
+    let ctx = state.makeTemplate(LuaTable(fields: ["code": .string("def f(): pass")]))
     return try state.call(function, withCopyOf: ctx, chunk: name)[0]
 }
 
@@ -104,7 +104,7 @@ private func expectError(_ kind: LuaError.Kind, _ body: String, in state: LuaSta
         let state = try LuaState(limits: limits)
         let loaded = try state.loadChunk("return function(ctx) local before = ctx.code; ctx.code = 'changed'; ctx.exec.ran = false; return before end", name: "m.lua")
         guard case .function(let function) = loaded else { Issue.record("not a function"); return }
-        let ctx = state.makeTable(LuaTable(fields: ["code": .string("original"), "exec": .table(LuaTable(fields: ["ran": .boolean(true)]))]))
+        let ctx = state.makeTemplate(LuaTable(fields: ["code": .string("original"), "exec": .table(LuaTable(fields: ["ran": .boolean(true)]))]))
         #expect(try state.call(function, withCopyOf: ctx, chunk: "m.lua")[0] == .string("original"))
         #expect(try state.call(function, withCopyOf: ctx, chunk: "m.lua")[0] == .string("original"))
     }
@@ -128,7 +128,7 @@ private func expectError(_ kind: LuaError.Kind, _ body: String, in state: LuaSta
         guard case .function(let function) = loaded else { Issue.record("not a function"); return }
         var fields: [String: LuaValue] = ["exec": .table(LuaTable(fields: ["ran": .boolean(true), "runs": .integer(5)]))]
         for letter in "abcdefghijkl" { fields[String(letter)] = .string("field \(letter)") }
-        let ctx = state.makeTable(LuaTable(fields: fields))
+        let ctx = state.makeTemplate(LuaTable(fields: fields))
         let expected = LuaValue.string("a,b,c,d,e,exec,f,g,h,i,j,k,l|true|5")
         #expect(try state.call(function, withCopyOf: ctx, chunk: "grow.lua")[0] == expected)
         #expect(try state.call(function, withCopyOf: ctx, chunk: "grow.lua")[0] == expected)

@@ -112,7 +112,7 @@ import Testing
         let state = try LuaState(limits: limits)
         let loaded = try state.loadChunk("return function(ctx)\n\(chunk)\nend", name: "differential.lua")
         guard case .function(let function) = loaded else { throw LuaError(kind: .invalidResult, message: "not a function") }
-        let ctx = state.makeTable(LuaTable(fields: [:]))
+        let ctx = state.makeTemplate(LuaTable(fields: [:]))
         defer { state.release(ctx) }
         guard case .string(let text) = try state.call(function, withCopyOf: ctx, chunk: "differential.lua")[0] else {
             throw LuaError(kind: .invalidResult, message: "not a string")

@@ -52,6 +52,37 @@ import Testing
         #expect(engine.scoreBlocking(pythonContext("x", "y")).result("noexec")?.score == 1)
     }
 
+    /// The keys a rule finds in ctx, ctx.lengths and ctx.exec (as `pairs` lists them): every
+    /// documented one when the request has it, and none for what it lacks (no tests, language,
+    /// run or exit code), so `ctx.tests == nil` and `next` both tell a rule what is missing.
+    @Test func rulesSeeExactlyTheDocumentedKeys() throws {
+        let folder = try TempFolder([
+            "keys.lua": rule("keys", """
+                local function keys(t)
+                  if t == nil then return "-" end
+                  local list = {}
+                  for k, v in pairs(t) do list[#list + 1] = k .. ":" .. type(v) end
+                  table.sort(list)
+                  return table.concat(list, ",")
+                end
+                return 1, keys(ctx) .. " | " .. keys(ctx.lengths) .. " | " .. keys(ctx.exec)
+                """),
+        ])
+        let engine = try RulesEngine(directory: folder.path, logger: quietLogger)
+        let exec = ExecResult(ran: true, passed: false, timedOut: false, exitCode: 1, durationMs: 12.5, stderrTail: "AssertionError")
+        let full = RuleContext(taskType: "code_generation", input: "in", output: "out", code: "code", language: "python", tests: "assert f()", exec: exec)
+        #expect(engine.scoreBlocking(full).result("keys")?.reason == "code:string,exec:table,input:string,language:string,lengths:table,output:string,task_type:string,tests:string,truncated:boolean"
+            + " | code:number,input:number,output:number,tests:number"
+            + " | duration_ms:number,exit_code:number,kind:string,last_line:string,passed:boolean,ran:boolean,stderr_tail:string,timed_out:boolean")
+        let noExitCode = ExecResult(ran: false, passed: false, timedOut: true, exitCode: nil, durationMs: 0, stderrTail: "")
+        let bare = RuleContext(taskType: "code_review", input: "in", output: "out", code: "", language: nil, exec: noExitCode)
+        #expect(engine.scoreBlocking(bare).result("keys")?.reason == "code:string,exec:table,input:string,lengths:table,output:string,task_type:string,truncated:boolean"
+            + " | code:number,input:number,output:number"
+            + " | duration_ms:number,kind:string,last_line:string,passed:boolean,ran:boolean,stderr_tail:string,timed_out:boolean")
+        let none = RuleContext(taskType: "code_review", input: "in", output: "out", code: "", language: nil, exec: nil)
+        #expect(engine.scoreBlocking(none).result("keys")?.reason.hasSuffix(" | -") == true)
+    }
+
     @Test("ctx.exec.last_line is the last line of stderr that is not blank, as Python wrote it")
     func lastLineOfStderr() throws {
         let folder = try TempFolder(["last.lua": rule("last", "return 1, '<' .. ctx.exec.last_line .. '>'")])
