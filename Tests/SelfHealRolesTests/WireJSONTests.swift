@@ -59,6 +59,31 @@ struct WireJSONTests {
         #expect(String(decoding: writer.bytes, as: UTF8.self) == String(decoding: try WireJSON.encoder().encode([value]), as: UTF8.self))
     }
 
+    /// Whole numbers take a path of their own: it must agree with `description` everywhere,
+    /// around its edges (1e15, -0, the largest doubles) and for integers of every size.
+    @Test func numbersOfEveryKindAgainstTheEncoder() throws {
+        var values: [Double] = [1e15, -1e15, 999_999_999_999_999, 1e15 - 0.5, 1e15 + 2, 4_503_599_627_370_496, 9_007_199_254_740_993, -0.0, 0.5, -2, 1e300]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3_000 {
+            let bits = Double(bitPattern: generator.next())
+            if bits.isFinite { values.append(bits) }
+            values.append(Double(Int.random(in: -10_000...10_000, using: &generator)))
+            values.append(Double(Int64.random(in: Int64.min...Int64.max, using: &generator)))
+            values.append(Double(Int.random(in: 0...1000, using: &generator)) / 8)
+        }
+        var writer = JSONWriter()
+        writer.beginArray()
+        for value in values { writer.number(value) }
+        writer.endArray()
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == String(decoding: try WireJSON.encoder().encode(values), as: UTF8.self))
+        var integers = JSONWriter()
+        let ints = [0, -1, 7, Int.max, Int.min, 1_000_000] + (0..<500).map { _ in Int.random(in: Int.min...Int.max) }
+        integers.beginArray()
+        for value in ints { integers.number(value) }
+        integers.endArray()
+        #expect(String(decoding: integers.bytes, as: UTF8.self) == String(decoding: try WireJSON.encoder().encode(ints), as: UTF8.self))
+    }
+
     @Test("the eight-byte test finds exactly the words holding a byte to escape")
     func wordTest() {
         func truth(_ word: UInt64) -> Bool {

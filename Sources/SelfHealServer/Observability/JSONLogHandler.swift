@@ -83,7 +83,7 @@ public struct JSONLogHandler: LogHandler {
         var writer = JSONWriter(capacity: 256)
         writer.beginObject()
         for entry in entries {
-            writer.key(entry.key)
+            writer.key(named: entry.key)
             Self.write(entry.value, to: &writer)
         }
         writer.endObject()
@@ -105,7 +105,7 @@ public struct JSONLogHandler: LogHandler {
         case .dictionary(let dictionary):
             writer.beginObject()
             for entry in dictionary.sorted(by: { $0.key < $1.key }) {
-                writer.key(entry.key)
+                writer.key(named: entry.key)
                 write(entry.value, to: &writer)
             }
             writer.endObject()
