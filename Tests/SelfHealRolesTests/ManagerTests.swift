@@ -1,6 +1,6 @@
 import Foundation
 import SelfHealCore
-import SelfHealRoles
+@testable import SelfHealRoles
 import SelfHealStore
 import Testing
 
@@ -19,6 +19,17 @@ struct ManagerTests {
                 ids.insert(id)
             }
             #expect(ids.count == 20)
+        }
+    }
+
+    /// The id is the UUID of its 16 random bytes, as Foundation spells it (lowercased): the
+    /// hand-written hex agrees with it digit for digit, dashes where UUIDs have them.
+    @Test func requestIdsAreTheUUIDsFoundationWouldWrite() throws {
+        for _ in 0..<2_000 {
+            let id = Manager.newRequestId()
+            let uuid = try #require(UUID(uuidString: id), "\(id)")
+            #expect(uuid.uuidString.lowercased() == id)
+            #expect(id.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil, "\(id)")
         }
     }
 
