@@ -59,7 +59,7 @@ public struct LuaTemplate: Sendable {
     /// With a builder: the values in the shape's order, each table one level down as a
     /// sequence of its values (nil when absent). Without: the table itself, copied by walking.
     let values: LuaRef
-    /// The shape's constructor, owned by the state's cache.
+    /// The shape's constructor, held by this template's own registry slot.
     let builder: LuaRef?
 }
 
@@ -69,7 +69,12 @@ extension LuaState {
     /// table). A nil value leaves its key out. Free it with `release(_:)`.
     public func makeTemplate(_ shape: LuaTableShape, fields: [LuaValue], tables: [[LuaValue]?]) -> LuaTemplate {
         precondition(fields.count == shape.fields.count && tables.count == shape.tables.count, "values do not match the shape")
-        guard let builder = builder(for: shape) else {
+        for (index, table) in tables.enumerated() {
+            precondition(table == nil || table?.count == shape.tables[index].fields.count, "values do not match the shape")
+        }
+        // A table in a plain field would reach every callee as the same table: copy it by walking.
+        let holdsTable = fields.contains { if case .table = $0 { true } else { false } }
+        guard !holdsTable, let builder = builder(for: shape) else {
             var table = LuaTable()
             for (name, value) in zip(shape.fields, fields) { table.fields[name] = value }
             for (nested, values) in zip(shape.tables, tables) {
@@ -86,7 +91,6 @@ extension LuaState {
         }
         for (index, table) in tables.enumerated() {
             guard let table else { continue }
-            precondition(table.count == shape.tables[index].fields.count, "values do not match the shape")
             lua_createtable(L, Int32(table.count), 0)
             for (position, value) in table.enumerated() {
                 push(value, depth: 2)
@@ -94,7 +98,11 @@ extension LuaState {
             }
             lua_rawseti(L, -2, lua_Integer(fields.count + index + 1))
         }
-        return LuaTemplate(values: LuaRef(id: shim_ref(L)), builder: builder)
+        let values = LuaRef(id: shim_ref(L))
+        // The template holds the constructor by a slot of its own: the cache may free its slot
+        // (and Lua hand it to something else) while this template is still in use.
+        _ = shim_getref(L, builder.id)
+        return LuaTemplate(values: values, builder: LuaRef(id: shim_ref(L)))
     }
 
     /// Stores any table, copied for each call by walking it (two levels deep).
@@ -102,13 +110,16 @@ extension LuaState {
         LuaTemplate(values: makeTable(table), builder: nil)
     }
 
-    /// Frees a template's values; a constructor stays cached for the next table of its shape.
+    /// Frees a template's values and its hold on the constructor, which stays cached for the
+    /// next table of its shape.
     public func release(_ template: LuaTemplate) {
         release(template.values)
+        if let builder = template.builder { release(builder) }
     }
 
     /// Calls `function` with a fresh copy of `template` within the limits (a constructed copy
-    /// is built inside them); returns at most `maxResults` results. `wallClock`, when given,
+    /// is built inside them: ~30 VM instructions and under a kilobyte of the callee's budget
+    /// and memory cap); returns at most `maxResults` results. `wallClock`, when given,
     /// replaces the limits' wall clock for this call if it is shorter.
     public func call(
         _ function: LuaFunction, withCopyOf template: LuaTemplate, maxResults: Int = 2, wallClock: Duration? = nil, chunk: String

@@ -149,6 +149,46 @@ import Testing
         }
     }
 
+    /// A template outlives its constructor's place in the cache: made before 40 other shapes
+    /// pushed it out (and Lua gave its registry slots to others), it still builds its own table.
+    @Test func aTemplateSurvivesItsShapeLeavingTheCache() throws {
+        let state = try LuaState(limits: limits)
+        let describe = try describeFunction(state)
+        let table = LuaTable(fields: ["code": .string("kept"), "exec": .table(LuaTable(fields: ["ran": .boolean(true)]))])
+        let (shape, fields, tables) = try #require(Self.shaped(table))
+        let template = state.makeTemplate(shape, fields: fields, tables: tables)
+        defer { state.release(template) }
+        let expected = try viaWalk(table, state, describe)
+        #expect(try state.call(describe, withCopyOf: template, chunk: "describe.lua")[0] == expected)
+        var others: [LuaTemplate] = []
+        for index in 0..<40 {
+            let other = LuaTableShape(fields: ["f\(index)"])
+            others.append(state.makeTemplate(other, fields: [.integer(index)], tables: []))
+            if index % 2 == 0 { state.release(others.removeLast()) }
+        }
+        #expect(state.templateBuilders.count < LuaState.maxTemplateShapes)
+        for _ in 0..<3 {
+            #expect(try state.call(describe, withCopyOf: template, chunk: "describe.lua")[0] == expected)
+        }
+        for (index, other) in others.enumerated() {
+            #expect(try state.call(describe, withCopyOf: other, chunk: "describe.lua")[0] == .string("#0 mt=nil f\(2 * index + 1):number=\(2 * index + 1)"))
+            state.release(other)
+        }
+    }
+
+    /// A table given as a plain field is no exception: each callee gets its own.
+    @Test func aTableInAPlainFieldIsCopiedForEachCall() throws {
+        let state = try LuaState(limits: limits)
+        guard case .function(let vandal) = try state.loadChunk(
+            "return function(ctx) local before = ctx.t.x; ctx.t.x = 2; return before end", name: "vandal.lua"
+        ) else { Issue.record("not a function"); return }
+        let template = state.makeTemplate(LuaTableShape(fields: ["t"]), fields: [.table(LuaTable(fields: ["x": .integer(1)]))], tables: [])
+        defer { state.release(template) }
+        for _ in 0..<3 {
+            #expect(try state.call(vandal, withCopyOf: template, chunk: "vandal.lua")[0] == .integer(1))
+        }
+    }
+
     /// A table of the shape that is absent, or a field that is nil, is no key at all.
     @Test func absentTablesAndNilFieldsLeaveNoKey() throws {
         let state = try LuaState(limits: limits)

@@ -22,14 +22,19 @@ struct ManagerTests {
         }
     }
 
-    /// The id is the UUID of its 16 random bytes, as Foundation spells it (lowercased): the
-    /// hand-written hex agrees with it digit for digit, dashes where UUIDs have them.
-    @Test func requestIdsAreTheUUIDsFoundationWouldWrite() throws {
+    /// The id is the version 4 UUID of its 16 random bytes as Foundation spells it (lowercased):
+    /// the hand-written hex agrees with it digit for digit, for the same bytes.
+    @Test func requestIdsAreTheUUIDsFoundationWouldWrite() {
+        var generator = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {
-            let id = Manager.newRequestId()
-            let uuid = try #require(UUID(uuidString: id), "\(id)")
-            #expect(uuid.uuidString.lowercased() == id)
-            #expect(id.wholeMatch(of: /[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}/) != nil, "\(id)")
+            var bytes = (generator.next() as UInt64, generator.next() as UInt64)
+            let id = withUnsafeBytes(of: &bytes) { Manager.requestId(randomBytes: $0) }
+            let expected = withUnsafeMutableBytes(of: &bytes) { raw in
+                raw[6] = (raw[6] & 0x0F) | 0x40
+                raw[8] = (raw[8] & 0x3F) | 0x80
+                return UUID(uuid: raw.load(as: uuid_t.self)).uuidString.lowercased()
+            }
+            #expect(id == expected)
         }
     }
 
