@@ -109,7 +109,6 @@ public struct JSONWriter: Sendable {
         needsComma[needsComma.count - 1] = true
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// `text` as a JSON string: `"` and `\` escaped, control characters as `\n`, `\t`, `\r`,
     /// `\b`, `\f` or `\u00XX`; everything else as its UTF-8 bytes.
@@ -141,7 +140,7 @@ public struct JSONWriter: Sendable {
                 case 0x08: buffer.append(UInt8(ascii: "b"))
                 case 0x0C: buffer.append(UInt8(ascii: "f"))
                 default:
-                    buffer.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+                    buffer.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), Hex.digits[Int(byte >> 4)], Hex.digits[Int(byte & 0xF)]])
                 }
             }
             buffer.append(contentsOf: UnsafeBufferPointer(start: base + plainStart, count: count - plainStart))

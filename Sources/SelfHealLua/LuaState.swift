@@ -98,28 +98,39 @@ public final class LuaState: @unchecked Sendable {
     func call(
         _ function: LuaFunction, withWalkedCopyOf table: LuaRef, maxResults: Int, wallClock: Duration?, chunk: String
     ) throws(LuaError) -> [LuaValue] {
-        let top = lua_gettop(L)
-        defer { lua_settop(L, top) }
-        _ = lua_checkstack(L, Int32(maxResults) + 8)
-        _ = shim_getref(L, function.ref.id)
-        _ = shim_getref(L, table.id)
-        shim_copy_table2(L, -1)
-        lua_rotate(L, -2, 1)
-        shim_pop(L, 1)
-        try protectedCall(nargs: 1, nresults: Int32(maxResults), wallClock: wallClock, chunk: chunk)
-        return (0..<maxResults).map { value(at: top + 1 + Int32($0), depth: 1) }
+        try boundedCall(room: 2, maxResults: maxResults, depth: 1, wallClock: wallClock, chunk: chunk) {
+            _ = shim_getref(L, function.ref.id)
+            _ = shim_getref(L, table.id)
+            shim_copy_table2(L, -1)
+            lua_rotate(L, -2, 1)
+            shim_pop(L, 1)
+            return 1
+        }
     }
 
     /// Calls `function` with Swift values (tables are built fresh for the call) within the
     /// limits; returns at most `maxResults` results, tables copied `depth` levels down.
     /// For callers that call rarely, such as the optimizer's plugins.
     public func call(_ function: LuaFunction, arguments: [LuaValue], maxResults: Int = 1, depth: Int = 3, chunk: String) throws(LuaError) -> [LuaValue] {
+        try boundedCall(room: arguments.count, maxResults: maxResults, depth: depth, chunk: chunk) {
+            _ = shim_getref(L, function.ref.id)
+            for argument in arguments { push(argument, depth: 0) }
+            return Int32(arguments.count)
+        }
+    }
+
+    /// The one way a call runs: `push` pushes a function and its arguments (at most `room` +
+    /// 1 slots) and says how many arguments; the call runs within the limits; at most
+    /// `maxResults` results come back, tables copied `depth` levels down; the stack is left as
+    /// it was found.
+    func boundedCall(
+        room: Int, maxResults: Int, depth: Int, wallClock: Duration? = nil, chunk: String, push: () -> Int32
+    ) throws(LuaError) -> [LuaValue] {
         let top = lua_gettop(L)
         defer { lua_settop(L, top) }
-        _ = lua_checkstack(L, Int32(arguments.count + maxResults) + 8)
-        _ = shim_getref(L, function.ref.id)
-        for argument in arguments { push(argument, depth: 0) }
-        try protectedCall(nargs: Int32(arguments.count), nresults: Int32(maxResults), chunk: chunk)
+        _ = lua_checkstack(L, Int32(room + maxResults) + 8)
+        let nargs = push()
+        try protectedCall(nargs: nargs, nresults: Int32(maxResults), wallClock: wallClock, chunk: chunk)
         return (0..<maxResults).map { value(at: top + 1 + Int32($0), depth: depth) }
     }
 
@@ -132,7 +143,7 @@ public final class LuaState: @unchecked Sendable {
 
     /// Runs the function below `nargs` arguments with every bound armed: instructions,
     /// library steps, wall clock, memory.
-    func protectedCall(nargs: Int32, nresults: Int32, wallClock: Duration? = nil, chunk: String) throws(LuaError) {
+    private func protectedCall(nargs: Int32, nresults: Int32, wallClock: Duration? = nil, chunk: String) throws(LuaError) {
         let used = limits.pointee.used
         let cap = luaLimits.memoryBytes
         limits.pointee.limit = used > .max - cap ? .max : used + cap

@@ -127,14 +127,13 @@ extension LuaState {
         guard let builder = template.builder else {
             return try call(function, withWalkedCopyOf: template.values, maxResults: maxResults, wallClock: wallClock, chunk: chunk)
         }
-        let top = lua_gettop(L)
-        defer { lua_settop(L, top) }
-        _ = lua_checkstack(L, Int32(maxResults) + 8)
-        _ = shim_getref(L, builder.id)
-        _ = shim_getref(L, function.ref.id)
-        _ = shim_getref(L, template.values.id)
-        try protectedCall(nargs: 2, nresults: Int32(maxResults), wallClock: wallClock, chunk: chunk)
-        return (0..<maxResults).map { value(at: top + 1 + Int32($0), depth: 1) }
+        // The constructor is what runs: it builds the copy and tail-calls `function` with it.
+        return try boundedCall(room: 2, maxResults: maxResults, depth: 1, wallClock: wallClock, chunk: chunk) {
+            _ = shim_getref(L, builder.id)
+            _ = shim_getref(L, function.ref.id)
+            _ = shim_getref(L, template.values.id)
+            return 2
+        }
     }
 
     /// The state's constructor for `shape`, compiled on first use. The cache holds the shape

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import SelfHealCore
 
 /// An `Idempotency-Key` belongs to the credential that sent it, and to the request it was
 /// first sent with: as payment APIs do, the same key from another client is another key, and
@@ -14,7 +15,7 @@ public struct IdempotencyScope: Sendable, Equatable {
     /// `credential`: the bearer token that was accepted for the request, nil when the server
     /// runs without credentials (loopback mode, where every caller is the same caller).
     public init(key: String, credential: String?, request: ClientRequest) {
-        let owner = credential.map { "k" + Self.hex(SHA256.hash(data: Data($0.utf8))).prefix(32) } ?? "open"
+        let owner = credential.map { "k" + Hex.lowercase(SHA256.hash(data: Data($0.utf8))).prefix(32) } ?? "open"
         storedKey = owner + ":" + key
         var digest = SHA256()
         // Length-prefixed, so no two different requests can serialise to the same bytes.
@@ -23,13 +24,6 @@ public struct IdempotencyScope: Sendable, Equatable {
             digest.update(data: Data("\(bytes.count):".utf8))
             digest.update(data: bytes)
         }
-        fingerprint = Self.hex(digest.finalize())
-    }
-
-    private static func hex(_ digest: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for byte in digest { text += [digits[Int(byte >> 4)], digits[Int(byte & 15)]] }
-        return String(decoding: text, as: UTF8.self)
+        fingerprint = Hex.lowercase(digest.finalize())
     }
 }

@@ -163,30 +163,17 @@ extension Manager {
     /// every call here; the system generator asks `getrandom(2)`.
     static func newRequestId() -> String {
         var generator = SystemRandomNumberGenerator()
-        var bytes = (generator.next() as UInt64, generator.next() as UInt64)
-        return withUnsafeBytes(of: &bytes) { requestId(randomBytes: $0) }
+        return requestId(randomBytes: (generator.next(), generator.next()))
     }
 
     /// The version 4 UUID of 16 random bytes, as 8-4-4-4-12 lowercase hex, by hand: UUID's
     /// string, lowercased, cost ~6,000 instructions a request.
-    static func requestId(randomBytes raw: UnsafeRawBufferPointer) -> String {
-        precondition(raw.count == 16)
-        return String(unsafeUninitializedCapacity: 36) { text in
-            var at = 0
-            for (index, var byte) in raw.enumerated() {
-                if index == 6 { byte = (byte & 0x0F) | 0x40 }  // version 4
-                if index == 8 { byte = (byte & 0x3F) | 0x80 }  // RFC 4122 variant
-                if index == 4 || index == 6 || index == 8 || index == 10 {
-                    text[at] = UInt8(ascii: "-")
-                    at += 1
-                }
-                text[at] = Self.hexDigits[Int(byte >> 4)]
-                text[at + 1] = Self.hexDigits[Int(byte & 0x0F)]
-                at += 2
-            }
-            return at
+    static func requestId(randomBytes: (UInt64, UInt64)) -> String {
+        var bytes = randomBytes
+        return withUnsafeMutableBytes(of: &bytes) { raw in
+            raw[6] = (raw[6] & 0x0F) | 0x40  // version 4
+            raw[8] = (raw[8] & 0x3F) | 0x80  // RFC 4122 variant
+            return Hex.lowercase(UnsafeRawBufferPointer(raw), dashesBefore: [4, 6, 8, 10])
         }
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }

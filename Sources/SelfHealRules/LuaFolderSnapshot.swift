@@ -77,7 +77,7 @@ struct FNV1a64 {
             value ^= UInt64(byte)
             value &*= 0x0000_0100_0000_01b3
         }
-        value ^= 0
+        // The closing zero byte: its xor changes nothing, its multiply remains.
         value &*= 0x0000_0100_0000_01b3
         self.value = value
     }

@@ -170,26 +170,12 @@ enum PythonHarness {
             """
     }
 
-    /// A fresh nonce: 128 random bits as hex.
+    /// A fresh nonce: 128 random bits from the kernel's generator, as hex.
     static func nonce() -> String {
-        // 128 bits from the kernel's generator, written out digit by digit (no intermediate
-        // strings: this runs for every job).
         var generator = SystemRandomNumberGenerator()
-        var bytes = [UInt8](repeating: 0, count: 16)
-        bytes.withUnsafeMutableBytes { buffer in
-            buffer.storeBytes(of: generator.next() as UInt64, toByteOffset: 0, as: UInt64.self)
-            buffer.storeBytes(of: generator.next() as UInt64, toByteOffset: 8, as: UInt64.self)
-        }
-        return String(unsafeUninitializedCapacity: 2 * bytes.count) { text in
-            for (index, byte) in bytes.enumerated() {
-                text[2 * index] = hexDigits[Int(byte >> 4)]
-                text[2 * index + 1] = hexDigits[Int(byte & 0x0F)]
-            }
-            return 2 * bytes.count
-        }
+        var bytes = (generator.next() as UInt64, generator.next() as UInt64)
+        return withUnsafeBytes(of: &bytes) { Hex.lowercase($0) }
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Whether the run's stdout holds this run's completion record.
     static func completed(stdout: [UInt8], nonce: String) -> Bool {

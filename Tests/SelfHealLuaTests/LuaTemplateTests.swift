@@ -1,3 +1,4 @@
+import CLua
 import Testing
 @testable import SelfHealLua
 
@@ -97,7 +98,7 @@ import Testing
     @Test func randomTablesLookTheSameEitherWay() throws {
         let state = try LuaState(limits: limits)
         let describe = try describeFunction(state)
-        var generator = SplitMix(seed: 31)
+        var generator = PatternDifferentialTests.Generator(state: 31)
         var constructed = 0
         for _ in 0..<400 {
             let table = Self.randomTable(&generator, depth: 0)
@@ -189,6 +190,31 @@ import Testing
         }
     }
 
+    /// The copy is built inside the callee's bounds: a copy that does not fit the memory cap
+    /// stops the call with the memory error, and the state serves the next call.
+    @Test func aCopyBeyondTheMemoryCapIsRefusedAndTheStateGoesOn() throws {
+        // 64 KiB, the least a state may have; the copy's 3,000 fields take more.
+        let state = try LuaState(limits: LuaLimits(instructionBudget: 200_000, memoryBytes: 64 << 10))
+        guard case .function(let count) = try state.loadChunk(
+            "return function(ctx) local n = 0 for _ in pairs(ctx) do n = n + 1 end return n end", name: "count.lua"
+        ) else { Issue.record("not a function"); return }
+        let names = (0..<3_000).map { "f\($0)" }
+        let big = state.makeTemplate(LuaTableShape(fields: names), fields: names.map { _ in .boolean(true) }, tables: [])
+        defer { state.release(big) }
+        #expect(big.builder != nil)
+        // What compiling the constructor left behind would otherwise be collected to make room.
+        shim_gc_collect(state.L)
+        do {
+            let values = try state.call(count, withCopyOf: big, chunk: "count.lua")
+            Issue.record("a 3,000-field copy fit in 64 KiB: \(values)")
+        } catch {
+            #expect(error.kind == .memoryExceeded, "\(error.message)")
+        }
+        let small = state.makeTemplate(LuaTableShape(fields: ["a", "b"]), fields: [.integer(1), .integer(2)], tables: [])
+        defer { state.release(small) }
+        #expect(try state.call(count, withCopyOf: small, chunk: "count.lua")[0] == .integer(2))
+    }
+
     /// A table of the shape that is absent, or a field that is nil, is no key at all.
     @Test func absentTablesAndNilFieldsLeaveNoKey() throws {
         let state = try LuaState(limits: limits)
@@ -199,35 +225,22 @@ import Testing
         #expect(try state.call(describe, withCopyOf: template, chunk: "describe.lua")[0] == .string("#0 mt=nil b:number=2,u:table={#0 mt=nil }"))
     }
 
-    static func randomTable(_ generator: inout SplitMix, depth: Int) -> LuaTable {
+    static func randomTable(_ generator: inout PatternDifferentialTests.Generator, depth: Int) -> LuaTable {
         let names = ["a", "b", "code", "exec", "end", "x_1", "Z", "_", "not a name", "1st", "é"]
         var table = LuaTable()
-        for _ in 0..<generator.next(upTo: 7) {
-            let key = names[generator.next(upTo: names.count)]
-            switch generator.next(upTo: depth == 0 ? 7 : 6) {
-            case 0: table.fields[key] = .boolean(generator.next(upTo: 2) == 0)
-            case 1: table.fields[key] = .integer(generator.next(upTo: 1000) - 500)
-            case 2: table.fields[key] = .number(Double(generator.next(upTo: 1000)) / 8)
-            case 3: table.fields[key] = .string(String(repeating: "s\"\\\n", count: generator.next(upTo: 3)))
+        for _ in 0..<generator.below(7) {
+            let key = names[generator.below(names.count)]
+            switch generator.below(depth == 0 ? 7 : 6) {
+            case 0: table.fields[key] = .boolean(generator.below(2) == 0)
+            case 1: table.fields[key] = .integer(generator.below(1000) - 500)
+            case 2: table.fields[key] = .number(Double(generator.below(1000)) / 8)
+            case 3: table.fields[key] = .string(String(repeating: "s\"\\\n", count: generator.below(3)))
             case 4: table.fields[key] = .nil
             case 5: table.fields[key] = .table(LuaTable(fields: ["deep": .integer(1)]))
             default: table.fields[key] = .table(randomTable(&generator, depth: depth + 1))
             }
         }
-        if generator.next(upTo: 8) == 0 { table.array = [.integer(1), .string("two")] }
+        if generator.below(8) == 0 { table.array = [.integer(1), .string("two")] }
         return table
-    }
-}
-
-/// A small deterministic generator, so a failure can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next(upTo bound: Int) -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int((z ^ (z >> 31)) % UInt64(bound))
     }
 }

@@ -28,7 +28,7 @@ struct ManagerTests {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {
             var bytes = (generator.next() as UInt64, generator.next() as UInt64)
-            let id = withUnsafeBytes(of: &bytes) { Manager.requestId(randomBytes: $0) }
+            let id = Manager.requestId(randomBytes: bytes)
             let expected = withUnsafeMutableBytes(of: &bytes) { raw in
                 raw[6] = (raw[6] & 0x0F) | 0x40
                 raw[8] = (raw[8] & 0x3F) | 0x80
