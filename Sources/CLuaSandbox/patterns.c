@@ -121,7 +121,10 @@ static const char *run(lsb_matcher *m, const char *s, const char *p);
 
 static int is_quantifier_allowing_zero(char q) { return q == '*' || q == '?' || q == '-'; }
 
-int lsb_pat_first_byte(const lsb_matcher *m, const char *p) {
+/* The item an attempt of `p` reaches first, looking through capture brackets: an attempt
+ * passes them without effect, provided that passing them cannot raise (too many captures,
+ * nothing to close, too deep); NULL when it could, or when the pattern ends first. */
+static const char *first_item(const lsb_matcher *m, const char *p) {
     const char *pe = m->pat_end;
     int level = m->level;
     int depth = m->depth_left;
@@ -129,12 +132,10 @@ int lsb_pat_first_byte(const lsb_matcher *m, const char *p) {
     for (int i = 0; i < level; i++) {
         if (m->capture[i].len == LSB_CAP_OPEN) open++;
     }
-    /* Look through capture brackets: an attempt passes them without effect, provided that
-     * passing them cannot raise (too many captures, nothing to close, too deep). */
     for (;;) {
-        if (depth <= 0 || p >= pe) return -1;
+        if (depth <= 0 || p >= pe) return NULL;
         if (*p == '(') {
-            if (level >= LSB_PAT_MAX_CAPTURES) return -1;
+            if (level >= LSB_PAT_MAX_CAPTURES) return NULL;
             if (p + 1 < pe && p[1] == ')') {
                 p += 2;
             } else {
@@ -144,14 +145,20 @@ int lsb_pat_first_byte(const lsb_matcher *m, const char *p) {
             level++;
             depth--;
         } else if (*p == ')') {
-            if (open == 0) return -1;
+            if (open == 0) return NULL;
             open--;
             p++;
             depth--;
         } else {
-            break;
+            return p;
         }
     }
+}
+
+int lsb_pat_first_byte(const lsb_matcher *m, const char *p) {
+    const char *pe = m->pat_end;
+    p = first_item(m, p);
+    if (p == NULL) return -1;
     switch (*p) {
     case ESC: case '[': case '.': return -1;
     case '$': if (p + 1 == pe) return -1; break;
@@ -159,6 +166,104 @@ int lsb_pat_first_byte(const lsb_matcher *m, const char *p) {
     }
     if (p + 1 < pe && is_quantifier_allowing_zero(p[1])) return -1;
     return (uchar)*p;
+}
+
+/* Where the set opening at p ('[') ends (one past its ']'), as class_end finds it; NULL for a
+ * set that does not close, for which class_end raises. */
+static const char *set_end(const char *p, const char *pe) {
+    const char *q = p + 1;
+    if (q < pe && *q == '^') q++;
+    do {
+        if (q >= pe) return NULL;
+        if (*q++ == ESC && q < pe) q++;
+    } while (q >= pe || *q != ']');
+    return q + 1;
+}
+
+static void add_range(unsigned char bits[32], unsigned from, unsigned to) {
+    for (unsigned c = from; c <= to; c++) bits[c >> 3] |= (unsigned char)(1u << (c & 7));
+}
+
+/* Adds the bytes in_class(c, cl) holds: the C-locale classes as byte ranges (bytes above
+ * 127 in none of them), an upper-case letter their complement, any other byte itself. */
+static void add_class(unsigned char bits[32], unsigned cl) {
+    unsigned char own[32] = {0};
+    switch (c_upper(cl) ? cl + 32u : cl) {
+    case 'a': add_range(own, 'A', 'Z'); add_range(own, 'a', 'z'); break;
+    case 'c': add_range(own, 0, 31); add_range(own, 127, 127); break;
+    case 'd': add_range(own, '0', '9'); break;
+    case 'g': add_range(own, 33, 126); break;
+    case 'l': add_range(own, 'a', 'z'); break;
+    case 'p': add_range(own, 33, 47); add_range(own, 58, 64); add_range(own, 91, 96); add_range(own, 123, 126); break;
+    case 's': add_range(own, '\t', '\r'); add_range(own, ' ', ' '); break;
+    case 'u': add_range(own, 'A', 'Z'); break;
+    case 'w': add_range(own, '0', '9'); add_range(own, 'A', 'Z'); add_range(own, 'a', 'z'); break;
+    case 'x': add_range(own, '0', '9'); add_range(own, 'A', 'F'); add_range(own, 'a', 'f'); break;
+    case 'z': add_range(own, 0, 0); break;
+    default: add_range(bits, cl, cl); return;
+    }
+    for (int i = 0; i < 32; i++) bits[i] |= c_upper(cl) ? (unsigned char)~own[i] : own[i];
+}
+
+/* The bytes the class [p, ep) holds, member by member as in_set and in_class test them. */
+static void build_class(lsb_matcher *m, lsb_first_class *first) {
+    const char *p = first->cls, *ep = first->cls_end;
+    unsigned char *bits = first->bits;
+    memset(bits, 0, sizeof first->bits);
+    if (*p == ESC) {
+        add_class(bits, (uchar)p[1]);
+    } else {
+        const char *close = ep - 1;
+        const char *q = p + 1;
+        int negated = *q == '^';
+        if (negated) q++;
+        for (; q < close; q++) {
+            if (*q == ESC) {
+                q++;
+                add_class(bits, (uchar)*q);
+            } else if (q + 2 < close && q[1] == '-') {
+                if ((uchar)q[0] <= (uchar)q[2]) add_range(bits, (uchar)q[0], (uchar)q[2]);
+                q += 2;
+            } else {
+                add_range(bits, (uchar)*q, (uchar)*q);
+            }
+        }
+        if (negated) {
+            for (int i = 0; i < 32; i++) bits[i] = (unsigned char)~bits[i];
+        }
+    }
+    lsb_pat_owe(m, (ep - p) * LSB_PAT_LOOP_BYTE + 32 * LSB_PAT_BULK_BYTE);
+}
+
+int lsb_pat_first_class(lsb_matcher *m, const char *p, lsb_first_class *first) {
+    const char *pe = m->pat_end;
+    p = first_item(m, p);
+    if (p == NULL) return 0;
+    const char *ep;
+    if (*p == '[') {
+        ep = set_end(p, pe);
+        if (ep == NULL) return 0;
+    } else if (*p == ESC) {
+        /* %b, %f and back references are not one-byte classes; a trailing '%' raises. */
+        if (p + 1 >= pe || p[1] == 'b' || p[1] == 'f' || c_digit((uchar)p[1])) return 0;
+        ep = p + 2;
+    } else {
+        return 0; /* a fixed byte (lsb_pat_first_byte), '.', or an anchor */
+    }
+    if (ep < pe && is_quantifier_allowing_zero(*ep)) return 0;
+    first->cls = p;
+    first->cls_end = ep;
+    build_class(m, first);
+    return 1;
+}
+
+const char *lsb_pat_class_candidate(lsb_matcher *m, const char *at, const lsb_first_class *first) {
+    const char *end = m->src_end;
+    const unsigned char *bits = first->bits;
+    const char *from = at;
+    while (at < end && !(bits[(uchar)*at >> 3] & (1u << ((uchar)*at & 7)))) at++;
+    lsb_pat_owe(m, (at - from) * LSB_PAT_LOOP_BYTE);
+    return at < end ? at : NULL;
 }
 
 const char *lsb_pat_candidate(lsb_matcher *m, const char *at, int first) {

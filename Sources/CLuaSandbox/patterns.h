@@ -87,6 +87,23 @@ const char *lsb_pat_match(lsb_matcher *m, const char *s, const char *p);
  * with no error and no other effect. */
 int lsb_pat_first_byte(const lsb_matcher *m, const char *p);
 
+/* A class the byte at a match's start must be in; see lsb_pat_first_class. */
+typedef struct {
+    const char *cls, *cls_end; /* the class in the pattern, [cls, cls_end) */
+    unsigned char bits[32];    /* bit c set when byte c is in it */
+} lsb_first_class;
+
+/* When an attempt of `p` at any position, in the matcher's present state, must fail at once
+ * unless the byte at that position is in one single-byte class (a set such as "[%a_]" or a
+ * %-class such as "%d", not optional): fills `first` with it and its table of bytes (charged)
+ * and returns 1; otherwise 0. Never raises: for a malformed class it gives 0, and the
+ * attempt raises as it would have. */
+int lsb_pat_first_class(lsb_matcher *m, const char *p, lsb_first_class *first);
+
+/* The first position at or after `at` whose byte is in the class lsb_pat_first_class found;
+ * NULL when none is. Charges each byte tested. */
+const char *lsb_pat_class_candidate(lsb_matcher *m, const char *at, const lsb_first_class *first);
+
 /* The first position at or after `at` that may start a match, given the result of
  * lsb_pat_first_byte (`first`); NULL when no position can. Charges the bytes skipped. */
 const char *lsb_pat_candidate(lsb_matcher *m, const char *at, int first);

@@ -94,12 +94,14 @@ int lsb_str_gsub(lua_State *L) {
     lsb_matcher m;
     lsb_pat_init(&m, L, s, ls, p, lp);
     int first = anchored ? -1 : lsb_pat_first_byte(&m, p);
+    lsb_first_class first_class;
+    int has_class = !anchored && first < 0 && lsb_pat_first_class(&m, p, &first_class);
     const char *at = s, *end = s + ls, *last_end = NULL;
     lua_Integer n = 0;
     while (n < max_n) {
-        if (first >= 0) {
+        if (first >= 0 || has_class) {
             /* Copy at once what cannot start a match. */
-            const char *next = lsb_pat_candidate(&m, at, first);
+            const char *next = first >= 0 ? lsb_pat_candidate(&m, at, first) : lsb_pat_class_candidate(&m, at, &first_class);
             const char *stop = next ? next : end;
             add_bytes(&m, &b, at, (size_t)(stop - at));
             at = stop;

@@ -61,9 +61,16 @@ static const char *search(lsb_matcher *m, const char *at, const char *p, int anc
                           const char **start) {
     lsb_pat_reset(m);
     int first = anchored ? -1 : lsb_pat_first_byte(m, p);
+    /* Failing that, a class the first byte must be in ("[Cc]alled", "%d+"): tested here
+     * costs a fraction of an attempt at every position. */
+    lsb_first_class first_class;
+    int has_class = !anchored && first < 0 && lsb_pat_first_class(m, p, &first_class);
     for (;;) {
         if (first >= 0) {
             at = lsb_pat_candidate(m, at, first);
+            if (at == NULL) return NULL;
+        } else if (has_class) {
+            at = lsb_pat_class_candidate(m, at, &first_class);
             if (at == NULL) return NULL;
         }
         lsb_pat_owe(m, LSB_PAT_STEP);
