@@ -40,12 +40,16 @@ extension JSONValue {
     /// As `parse(_:)`, but every object keeps only the fields named in `fields`. The others are
     /// read as strictly (the document must be just as valid, and fails at the same byte) but
     /// not built: for a document of which a few fields are used, such as an LLM's answer.
-    public static func parse(_ bytes: some Collection<UInt8>, keepingOnly fields: Set<String>) throws(JSONParseError) -> JSONValue {
+    public static func parse(_ bytes: some Collection<UInt8>, keepingOnly fields: JSONFieldNames) throws(JSONParseError) -> JSONValue {
         try parse(bytes, keeping: fields)
     }
 
+    public static func parse(_ bytes: some Collection<UInt8>, keepingOnly fields: Set<String>) throws(JSONParseError) -> JSONValue {
+        try parse(bytes, keeping: JSONFieldNames(fields))
+    }
+
     /// `fields`: nil keeps every field.
-    private static func parse(_ bytes: some Collection<UInt8>, keeping fields: Set<String>?) throws(JSONParseError) -> JSONValue {
+    private static func parse(_ bytes: some Collection<UInt8>, keeping fields: JSONFieldNames?) throws(JSONParseError) -> JSONValue {
         let result = bytes.withContiguousStorageIfAvailable { buffer in
             Result { () throws(JSONParseError) in try parse(buffer: buffer, keeping: fields) }
         }
@@ -54,7 +58,7 @@ extension JSONValue {
         return try copy.withUnsafeBufferPointer { buffer throws(JSONParseError) in try parse(buffer: buffer, keeping: fields) }
     }
 
-    private static func parse(buffer: UnsafeBufferPointer<UInt8>, keeping fields: Set<String>?) throws(JSONParseError) -> JSONValue {
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>, keeping fields: JSONFieldNames?) throws(JSONParseError) -> JSONValue {
         var reader = JSONReader(bytes: buffer)
         reader.keep = fields
         if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { reader.index = 3 }
@@ -66,11 +70,29 @@ extension JSONValue {
     }
 }
 
+/// The names of the fields `JSONValue.parse(_:keepingOnly:)` keeps, made once (a static) and
+/// compared as bytes: the names left out are never made into `String`s or hashed.
+public struct JSONFieldNames: Sendable {
+    private let names: [[UInt8]]
+
+    public init(_ names: Set<String>) {
+        self.names = names.map { Array($0.utf8) }
+    }
+
+    func contains(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        names.contains { candidate in
+            guard candidate.count == name.count else { return false }
+            for offset in 0..<name.count where candidate[offset] != name[offset] { return false }
+            return true
+        }
+    }
+}
+
 private struct JSONReader {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
     /// The fields an object keeps; nil: all of them.
-    var keep: Set<String>?
+    var keep: JSONFieldNames?
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
@@ -117,76 +139,100 @@ private struct JSONReader {
         index += count
     }
 
-    private mutating func object(depth: Int) throws(JSONParseError) -> JSONValue {
+    /// An object; when not `building`, read as strictly but nothing of it kept (a field left
+    /// out, or inside one), and `.null` returned.
+    private mutating func object(depth: Int, building: Bool = true) throws(JSONParseError) -> JSONValue {
         guard depth <= JSONValue.maxDepth else { throw error("nested deeper than \(JSONValue.maxDepth) levels") }
         index += 1
         var fields: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(fields)
+            return building ? .object(fields) : .null
         }
-        // Room for the usual handful of fields at once, rather than grown one doubling at a time.
-        fields.reserveCapacity(8)
+        // Room for the usual handful of fields at once, rather than grown one doubling at a time
+        // (when all are kept: of an answer, one or two per object are).
+        if building, keep == nil { fields.reserveCapacity(8) }
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of the document") }
             guard bytes[index] == UInt8(ascii: "\"") else { throw error("expected a field name in quotes") }
-            let key = try string()
+            let key: String?
+            if building { key = try keptKey() } else { try skipString(); key = nil }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a field name") }
             index += 1
             skipWhitespace()
-            if let keep, !keep.contains(key) {
-                try skip(depth: depth)
-            } else {
+            if let key {
                 let value = try value(depth: depth)
                 // The first of a repeated name counts, as with JSONDecoder.
                 if fields[key] == nil { fields[key] = value }
+            } else {
+                try skipValue(depth: depth)
             }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of the document") }
             switch bytes[index] {
             case UInt8(ascii: ","):
                 index += 1
-                if closes(UInt8(ascii: "}")) { return .object(fields) }
-            case UInt8(ascii: "}"): index += 1; return .object(fields)
+                if closes(UInt8(ascii: "}")) { return building ? .object(fields) : .null }
+            case UInt8(ascii: "}"): index += 1; return building ? .object(fields) : .null
             default: throw error("expected ',' or '}' in an object")
             }
         }
     }
 
-    private mutating func array(depth: Int) throws(JSONParseError) -> JSONValue {
+    /// The field name at `index`, or nil (read all the same) when the object does not keep it.
+    private mutating func keptKey() throws(JSONParseError) -> String? {
+        guard let keep else { return try string() }
+        let start = index
+        // Compared as bytes: no `String` made or hashed for the names left out.
+        if try skipString() {
+            let name = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(index - 1)])
+            guard keep.contains(name) else { return nil }
+            return String(decoding: name, as: UTF8.self)
+        }
+        index = start
+        var name = try string()
+        return name.withUTF8 { keep.contains($0) } ? name : nil
+    }
+
+    /// An array; when not `building`, as `object(depth:building:)`.
+    private mutating func array(depth: Int, building: Bool = true) throws(JSONParseError) -> JSONValue {
         guard depth <= JSONValue.maxDepth else { throw error("nested deeper than \(JSONValue.maxDepth) levels") }
         index += 1
         var items: [JSONValue] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
-            return .array(items)
+            return building ? .array(items) : .null
         }
         while true {
             skipWhitespace()
-            items.append(try value(depth: depth))
+            if building { items.append(try value(depth: depth)) } else { try skipValue(depth: depth) }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of the document") }
             switch bytes[index] {
             case UInt8(ascii: ","):
                 index += 1
-                if closes(UInt8(ascii: "]")) { return .array(items) }
-            case UInt8(ascii: "]"): index += 1; return .array(items)
+                if closes(UInt8(ascii: "]")) { return building ? .array(items) : .null }
+            case UInt8(ascii: "]"): index += 1; return building ? .array(items) : .null
             default: throw error("expected ',' or ']' in an array")
             }
         }
     }
 
-    /// Reads a value a caller left out as strictly as `value` does: objects within it keep no
-    /// field, so what is built of it is at most its arrays and strings.
-    private mutating func skip(depth: Int) throws(JSONParseError) {
-        let kept = keep
-        keep = []
-        defer { keep = kept }
-        _ = try value(depth: depth)
+    /// Reads a value a caller left out as strictly as `value` does (it fails where `value`
+    /// would, with the same error) without building it.
+    private mutating func skipValue(depth: Int) throws(JSONParseError) {
+        guard index < bytes.count else { throw error("unexpected end of the document") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): _ = try object(depth: depth + 1, building: false)
+        case UInt8(ascii: "["): _ = try array(depth: depth + 1, building: false)
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try number(converting: false)
+        default: _ = try value(depth: depth)
+        }
     }
 
     /// A comma before the closing bracket, which JSONDecoder lets pass (and so does this, so
@@ -198,16 +244,21 @@ private struct JSONReader {
         return true
     }
 
-    private mutating func number() throws(JSONParseError) -> Double {
+    /// A number; when not `converting` (a value left out), 0 unless it must be converted to
+    /// know it is in range.
+    private mutating func number(converting: Bool = true) throws(JSONParseError) -> Double {
         let start = index
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let negative = bytes[index] == UInt8(ascii: "-")
+        if negative { index += 1 }
         guard index < bytes.count, Self.isDigit(bytes[index]) else { throw error("expected a digit") }
+        let digitsStart = index
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
             if index < bytes.count, Self.isDigit(bytes[index]) { throw error("a number cannot start with 0") }
         } else {
             skipDigits()
         }
+        let integerEnd = index
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             index += 1
             guard index < bytes.count, Self.isDigit(bytes[index]) else { throw error("expected a digit after '.'") }
@@ -218,6 +269,14 @@ private struct JSONReader {
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard index < bytes.count, Self.isDigit(bytes[index]) else { throw error("expected a digit in the exponent") }
             skipDigits()
+        }
+        // A whole number of up to 15 digits (token counts, indexes) is exact in a Double: read
+        // from its digits, not through a String and `Double.init`.
+        if integerEnd == index, index - digitsStart <= 15 {
+            guard converting else { return 0 }
+            var whole = 0
+            for digit in bytes[digitsStart..<index] { whole = whole * 10 + Int(digit &- UInt8(ascii: "0")) }
+            return negative ? -Double(whole) : Double(whole)
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let number = Double(text), number.isFinite else {
@@ -251,6 +310,8 @@ private struct JSONReader {
         }
         guard index < bytes.count else { throw error("unterminated string", at: start - 1) }
         var unescaped = Array(bytes[start..<index])
+        // Most of an escaped string (code in an LLM's answer) is its runs between escapes.
+        unescaped.reserveCapacity(min(bytes.count - start, 1 << 16))
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
@@ -269,11 +330,39 @@ private struct JSONReader {
             case 0..<0x20:
                 throw error("unescaped control character in a string")
             default:
-                unescaped.append(byte)
+                // The run up to the next quote, backslash or control character, in one copy.
+                let run = index
                 index += 1
+                while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 { index += 1 }
+                unescaped.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<index]))
             }
         }
         throw error("unterminated string", at: start - 1)
+    }
+
+    /// Reads the string at `index` (its opening quote) as strictly as `string()`; true when it
+    /// has no escape (its bytes, between the quotes, are its value), false when it was decoded.
+    @discardableResult
+    private mutating func skipString() throws(JSONParseError) -> Bool {
+        let quote = index
+        index += 1
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let range = (quote + 1)..<index
+                index += 1
+                if !Self.isASCII(UnsafeBufferPointer(rebasing: bytes[range])) { _ = try text(range) }
+                return true
+            }
+            if byte == UInt8(ascii: "\\") {
+                index = quote
+                _ = try string()
+                return false
+            }
+            if byte < 0x20 { throw error("unescaped control character in a string") }
+            index += 1
+        }
+        throw error("unterminated string", at: quote)
     }
 
     private func text(_ range: Range<Int>) throws(JSONParseError) -> String {

@@ -42,7 +42,7 @@ enum OpenAIWire {
 
         /// The fields read below; an answer's others (its id, model, role, logprobs, token
         /// details) are checked as JSON but not built.
-        static let fields: Set<String> = ["choices", "message", "content", "refusal", "finish_reason", "usage", "prompt_tokens", "completion_tokens"]
+        static let fields = JSONFieldNames(["choices", "message", "content", "refusal", "finish_reason", "usage", "prompt_tokens", "completion_tokens"])
 
         init(json bytes: some Collection<UInt8>) throws {
             guard case .object(let root) = try JSONValue.parse(bytes, keepingOnly: Self.fields) else { throw Unreadable() }

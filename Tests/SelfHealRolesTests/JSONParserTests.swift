@@ -127,4 +127,57 @@ struct JSONParserTests {
         }
         #expect(throws: JSONParseError.self) { try JSONValue.parse(String(repeating: #"{"a":"#, count: 200_000)) }
     }
+
+    /// Documents made at random from the pieces that part a kept field from one left out:
+    /// names kept or not (escaped, too: `\u0061` is "a"), whole numbers short and long,
+    /// fractions, exponents, out-of-range numbers, escaped and non-ASCII strings; then half of
+    /// them broken by one byte inserted or removed.
+    @Test("keeping only some fields agrees with reading everything on generated documents, broken ones included")
+    func keepingAgreesOnGeneratedDocuments() throws {
+        let keep: Set<String> = ["a", "content", "choices"]
+        var state: UInt64 = 0x5EED_1234
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        func pick<T>(_ items: [T]) -> T { items[Int(next() % UInt64(items.count))] }
+        let names = [#""a""#, #""b""#, #""content""#, #""\u0061""#, #""cont\u0065nt""#, #""choices""#, #""é""#, #""a\"b""#, #""""#]
+        let scalars = [
+            "0", "-0", "7", "123456789012345", "1234567890123456", "-98765432109876543210", "0.5", "-1.25e3", "1e400", "-1E-400",
+            "1e15", #""x""#, #""line\nnext""#, #""\ud83d\ude00""#, #""é中""#, "true", "false", "null",
+        ]
+        func value(_ depth: Int) -> String {
+            switch depth < 4 ? next() % 4 : 3 {
+            case 0: return "{" + (0..<Int(next() % 4)).map { _ in pick(names) + ": " + value(depth + 1) }.joined(separator: ", ") + "}"
+            case 1: return "[" + (0..<Int(next() % 4)).map { _ in value(depth + 1) }.joined(separator: ",") + "]"
+            default: return pick(scalars)
+            }
+        }
+        let breakers = Array(#"{}[],:"\ -.e0x"#.utf8) + [0x01, 0xFF]
+        var checked = 0, broken = 0
+        for round in 0..<4_000 {
+            var document = Array(("{" + pick(names) + ": " + value(0) + ", " + pick(names) + ": " + value(1) + "}").utf8)
+            if round % 2 == 1 {
+                let at = Int(next() % UInt64(document.count))
+                if next() % 2 == 0 { document.remove(at: at) } else { document.insert(pick(breakers), at: at) }
+            }
+            let all: Result<JSONValue, JSONParseError> = Result { () throws(JSONParseError) in try JSONValue.parse(document) }
+            let some: Result<JSONValue, JSONParseError> = Result { () throws(JSONParseError) in try JSONValue.parse(document, keepingOnly: keep) }
+            switch (all, some) {
+            case (.success(let everything), .success(let kept)):
+                #expect(kept == Self.kept(everything, keep), "\(String(decoding: document, as: UTF8.self))")
+            case (.failure(let expected), .failure(let error)):
+                #expect(error == expected, "\(String(decoding: document, as: UTF8.self))")
+                broken += 1
+            default:
+                Issue.record("one read failed, the other did not: \(String(decoding: document, as: UTF8.self)) \(all) \(some)")
+            }
+            checked += 1
+        }
+        // Both outcomes are well represented.
+        #expect(checked == 4_000 && broken > 500 && broken < 3_500)
+    }
 }
