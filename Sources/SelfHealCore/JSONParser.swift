@@ -310,8 +310,6 @@ private struct JSONReader {
         }
         guard index < bytes.count else { throw error("unterminated string", at: start - 1) }
         var unescaped = Array(bytes[start..<index])
-        // Most of an escaped string (code in an LLM's answer) is its runs between escapes.
-        unescaped.reserveCapacity(min(bytes.count - start, 1 << 16))
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {

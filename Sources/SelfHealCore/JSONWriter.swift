@@ -8,17 +8,21 @@
 /// difference: a non-finite number is written `null`, where the encoder refuses the whole value.
 public struct JSONWriter: Sendable {
     public private(set) var bytes: [UInt8] = []
-    /// Per open object or array: whether the next member needs a comma first.
-    private var needsComma: [Bool] = []
+    /// Whether what was written last ends a value (a scalar, `}`, `]`), so that the next
+    /// member of its object or array needs a comma first; `{`, `[` and a key's `:` end none.
+    /// The last token is all that decides it: no stack of open containers is needed.
+    private var afterValue = false
+    /// Objects and arrays open: at the top level (0) nothing is separated.
+    private var depth = 0
 
     public init(capacity: Int = 1024) {
         bytes.reserveCapacity(capacity)
     }
 
-    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
-    public mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
-    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
-    public mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+    public mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); depth += 1; afterValue = false }
+    public mutating func endObject() { depth -= 1; bytes.append(UInt8(ascii: "}")); afterValue = true }
+    public mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); depth += 1; afterValue = false }
+    public mutating func endArray() { depth -= 1; bytes.append(UInt8(ascii: "]")); afterValue = true }
 
     /// A member's key; its value is whatever is written next.
     public mutating func key(_ name: StaticString) {
@@ -28,7 +32,7 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
         // The value follows the colon, not a comma.
-        needsComma[needsComma.count - 1] = false
+        afterValue = false
     }
 
     /// A member's key named at run time (a log line's metadata), escaped as a string is.
@@ -37,7 +41,7 @@ public struct JSONWriter: Sendable {
         separate()
         Self.appendString(name, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
-        needsComma[needsComma.count - 1] = false
+        afterValue = false
     }
 
     public mutating func string(_ text: String) {
@@ -100,13 +104,22 @@ public struct JSONWriter: Sendable {
     /// Bytes that already are one JSON value (an evaluation encoded before).
     public mutating func raw(_ json: some Sequence<UInt8>) {
         separate()
-        bytes.append(contentsOf: json)
+        // One copy of contiguous bytes (`Data`, arrays): the generic append goes byte by byte.
+        if json.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) == nil {
+            bytes.append(contentsOf: json)
+        }
     }
 
+    /// A newline after the top-level value, for one value per line (a log line).
+    public mutating func endLine() {
+        bytes.append(0x0A)
+    }
+
+    /// Before a value or a key: the comma if one is due; what follows ends a value (or, for a
+    /// key or an opening bracket, says otherwise once written).
     private mutating func separate() {
-        guard let last = needsComma.last else { return }
-        if last { bytes.append(UInt8(ascii: ",")) }
-        needsComma[needsComma.count - 1] = true
+        if afterValue, depth > 0 { bytes.append(UInt8(ascii: ",")) }
+        afterValue = true
     }
 
 
@@ -167,9 +180,10 @@ public protocol JSONWritable {
 }
 
 extension JSONWritable {
-    /// The value's JSON bytes.
+    /// The value's JSON bytes. Room for 4 KiB at once: an evaluation or a chat request is
+    /// 1–4 KiB, and growing from 1 KiB copied it twice.
     public var jsonBytes: [UInt8] {
-        var writer = JSONWriter()
+        var writer = JSONWriter(capacity: 4096)
         write(to: &writer)
         return writer.bytes
     }

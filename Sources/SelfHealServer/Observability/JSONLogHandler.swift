@@ -80,15 +80,14 @@ public struct JSONLogHandler: LogHandler {
         fixed("msg", event.message.description)
         if let error = event.error { fixed("error", "\(error)") }
         entries.sort { $0.key < $1.key }
-        var writer = JSONWriter(capacity: 256)
+        var writer = JSONWriter(capacity: 1024)
         writer.beginObject()
         for entry in entries {
             writer.key(named: entry.key)
             Self.write(entry.value, to: &writer)
         }
         writer.endObject()
-        // After the top-level value nothing is separated: the newline goes on in place.
-        writer.raw(CollectionOfOne(0x0A))
+        writer.endLine()
         return writer.bytes
     }
 
