@@ -118,6 +118,7 @@ public final class PlainHTTPClient: Sendable {
         guard left > .zero else { throw Failure.timedOut }
         // The call's own deadline when it comes first: its timeout is then the call's.
         let connectLimit = TimeAmount.seconds(10)
+        let writer = PlainHTTPRequestWriter()
         let collector = PlainHTTPConnection.Collector()
         // The calling task's event loop when it runs on one: the exchanges then stay on its thread.
         let bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton.any())
@@ -125,13 +126,16 @@ public final class PlainHTTPClient: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    // NIO's response decoder; requests are written by our own writer (one
+                    // buffer each, validated as NIO's encoder and validator would).
+                    try channel.pipeline.syncOperations.addHandler(writer)
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)))
                     try channel.pipeline.syncOperations.addHandler(collector)
                 }
             }
         do {
             let channel = try await bootstrap.connect(host: target.host, port: target.port).get()
-            return PlainHTTPConnection(channel: channel, collector: collector)
+            return PlainHTTPConnection(channel: channel, writer: writer, collector: collector)
         } catch ChannelError.connectTimeout(let after) {
             throw left <= connectLimit ? Failure.timedOut : Failure.connection("no connection within \(after)")
         } catch {

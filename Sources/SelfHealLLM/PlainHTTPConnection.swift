@@ -1,10 +1,12 @@
 import NIOCore
 import NIOHTTP1
 
-/// One kept-alive connection of `PlainHTTPClient`: its channel, and the handler at the end of
-/// its pipeline that turns the answer's parts into one `Response`.
+/// One kept-alive connection of `PlainHTTPClient`: its channel, the handler at the start of its
+/// pipeline that writes each request as one buffer, and the one at the end that turns the
+/// answer's parts into one `Response`.
 struct PlainHTTPConnection: Sendable {
     let channel: any Channel
+    let writer: PlainHTTPRequestWriter
     let collector: Collector
 
     /// The connection broke (closed, reset, a decoding error) before the answer was whole.
@@ -23,14 +25,12 @@ struct PlainHTTPConnection: Sendable {
 
     func exchange(head: HTTPRequestHead, body: ByteBuffer, deadline: NIODeadline, maxResponseBytes: Int) async throws -> Answer {
         let promise = channel.eventLoop.makePromise(of: Answer.self)
-        let channel = self.channel, collector = self.collector
+        let channel = self.channel, writer = self.writer, collector = self.collector
         let send: @Sendable () -> Void = {
             guard collector.expect(promise, deadline: deadline, maxResponseBytes: maxResponseBytes) else { return }
-            channel.write(HTTPClientRequestPart.head(head), promise: nil)
-            channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil)
             let written = channel.eventLoop.makePromise(of: Void.self)
             written.futureResult.whenSuccess { collector.requestWritten() }
-            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: written)
+            writer.send(head: head, body: body, on: channel, promise: written)
         }
         if channel.eventLoop.inEventLoop { send() } else { channel.eventLoop.execute(send) }
         return try await withTaskCancellationHandler {

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOHTTP1
 @testable import SelfHealLLM
 import SelfHealTestSupport
 import Testing
@@ -46,6 +47,68 @@ struct PlainHTTPClientTests {
         #expect(client.idleCount == 1)
         client.closeIdle()
         await server.stop()
+    }
+
+    @Test("a request arrives as sent: its line, Host, Content-Length and the caller's headers, and its body byte for byte, small or large")
+    func requestArrivesWhole() async throws {
+        let server = try await RawHTTPServer.start { _ in .echo }
+        let client = PlainHTTPClient()
+        for text in [#"{"model": "m", "prompt": "café ☕ \u0000"}"#, String(repeating: "0123456789abcdef", count: 65_536)] {
+            let response = try await client.post(
+                server.target, headers: [("Content-Type", "application/json"), ("Authorization", "Bearer k-1")], body: ByteBuffer(string: text),
+                timeout: .seconds(60), maxResponseBytes: 4 << 20
+            )
+            let echoed = String(buffer: response.body)
+            #expect(echoed == """
+            POST /v1/chat/completions HTTP/1.1
+            Host: 127.0.0.1:\(server.port)
+            Content-Length: \(text.utf8.count)
+            Content-Type: application/json
+            Authorization: Bearer k-1
+
+            \(text)
+            """)
+        }
+        // Both on the one kept connection: each request ended where its Content-Length said.
+        #expect(server.connections == 1 && server.requests == 2)
+        client.closeIdle()
+        await server.stop()
+    }
+
+    @Test("a header that would break the request (a line break, a name that is not a token) is not sent: the call fails naming it; the next call goes through")
+    func unsendableHeadersAreRefused() async throws {
+        let server = try await RawHTTPServer.start { _ in .answer(status: 200, body: "{}") }
+        let client = PlainHTTPClient()
+        for (headers, named) in [
+            ([("Authorization", "Bearer k\r\nX-Injected: 1")], "the value of header 'Authorization' holds a control byte"),
+            ([("X Bad", "1")], #"the header name "X Bad" is not a token"#),
+            ([("X-Nul", "a\u{0}b")], "the value of header 'X-Nul' holds a control byte"),
+        ] {
+            await #expect {
+                _ = try await client.post(server.target, headers: headers, body: body, timeout: .seconds(60), maxResponseBytes: 1 << 20)
+            } throws: { error in
+                guard case .connection(let reason) = error as? PlainHTTPClient.Failure else { return false }
+                return reason == "the request was not sent: " + named
+            }
+        }
+        #expect(server.requests == 0)
+        let response = try await client.post(server.target, headers: [("X-Fine", "a\tb é")], body: body, timeout: .seconds(60), maxResponseBytes: 1 << 20)
+        #expect(response.status == 200)
+        #expect(server.requests == 1)
+        client.closeIdle()
+        await server.stop()
+    }
+
+    @Test("what a request may hold: tokens for the method and header names; no space or control byte in the target, none but a tab in a value")
+    func requestProblems() {
+        func head(_ uri: String = "/v1", method: HTTPMethod = .POST, headers: [(String, String)] = []) -> HTTPRequestHead {
+            HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: HTTPHeaders(headers))
+        }
+        #expect(PlainHTTPRequestWriter.problem(with: head("/v1/chat/completions?api-version=2&x=%20", headers: [("X-Key_1.~", "v\t é 😀")])) == nil)
+        for bad in [head(""), head("/v 1"), head("/v1\r\nX: 1"), head("/é"), head(method: .RAW(value: "PO ST")), head(headers: [("", "v")]), head(headers: [("X:Y", "v")]),
+                    head(headers: [("X", "a\nb")]), head(headers: [("X", "a\rb")]), head(headers: [("X", "\u{7F}")])] {
+            #expect(PlainHTTPRequestWriter.problem(with: bad) != nil, "\(bad)")
+        }
     }
 
     @Test("a server that says Connection: close gets a new connection per call, and none is kept")

@@ -22,6 +22,9 @@ final class RawHTTPServer: Sendable {
         /// Sends the head (its Content-Length announcing all of `body`) and the first half of
         /// `body`, then nothing more.
         case stallHalfWay(body: String)
+        /// Answers with the request as this server read it: its request line, its headers one
+        /// per line, an empty line, its body.
+        case echo
     }
 
     private let channel: any Channel
@@ -65,6 +68,8 @@ final class RawHTTPServer: Sendable {
         let reply: @Sendable (Int) -> Reply
         let counts: NIOLockedValueBox<(connections: Int, requests: Int, closed: Int, peak: Int)>
         var index = 0
+        /// The request being read, for `.echo`.
+        var received = ""
 
         init(reply: @escaping @Sendable (Int) -> Reply, counts: NIOLockedValueBox<(connections: Int, requests: Int, closed: Int, peak: Int)>) {
             self.reply = reply
@@ -85,7 +90,17 @@ final class RawHTTPServer: Sendable {
         }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-            guard case .end = unwrapInboundIn(data) else { return }
+            switch unwrapInboundIn(data) {
+            case .head(let head):
+                received = "\(head.method.rawValue) \(head.uri) HTTP/\(head.version.major).\(head.version.minor)\n"
+                    + head.headers.map { "\($0.name): \($0.value)\n" }.joined() + "\n"
+                return
+            case .body(let part):
+                received += String(buffer: part)
+                return
+            case .end:
+                break
+            }
             counts.withLockedValue { $0.requests += 1 }
             defer { index += 1 }
             switch reply(index) {
@@ -104,6 +119,8 @@ final class RawHTTPServer: Sendable {
                 context.close(promise: nil)
             case .silence:
                 break
+            case .echo:
+                answer(context: context, body: received)
             case .stallHalfWay(let body):
                 let headers = HTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(body.utf8.count)")])
                 context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
