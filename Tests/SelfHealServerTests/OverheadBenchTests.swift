@@ -82,4 +82,20 @@ struct OverheadBenchTests {
             #expect(cells.count == 7 && cells[5] > 0, "selfheal CPU: \(row)")
         }
     }
+
+    @Test("the zero-latency LLM the command starts in its own process: its CPU per call is printed beside the straight calls")
+    func printsTheLLMsCPU() async throws {
+        let llm = try BenchChildProcess(executable: selfhealBinary, arguments: ["bench", "zero-llm"], name: "the zero-latency LLM server")
+        defer { llm.stop() }
+        var benchmark = OverheadBenchmark(requests: 6, levels: [1], rulesDirectory: shippedRules, llmURL: "http://127.0.0.1:\(llm.port)/v1")
+        benchmark.executable = selfhealBinary
+        benchmark.llmProcess = llm
+        let report = try await benchmark.run()
+        let lines = report.split(separator: "\n").map(String.init)
+        let straight = try #require(lines.firstIndex { $0.hasPrefix("POST /chat/completions straight") }, "\(report)")
+        #expect(lines[straight + 1].contains("LLM CPU"))
+        let cells = lines[straight + 2].split(separator: " ").compactMap { Double($0) }
+        // concurrency, p50, p99, req/s, client CPU, LLM CPU, errors: the LLM spent some CPU on its calls.
+        #expect(cells.count == 7 && cells[5] > 0 && cells[6] == 0, "\(lines[straight + 2])")
+    }
 }

@@ -131,10 +131,12 @@ struct BenchCommand: AsyncParsableCommand {
             guard requests > 0 else { throw UsageError("--requests: must be positive") }
             let server = llmURL == nil ? try BenchChildProcess(arguments: ["bench", "zero-llm"], name: "the zero-latency LLM server") : nil
             defer { server?.stop() }
-            let report = try await OverheadBenchmark(
+            var benchmark = OverheadBenchmark(
                 requests: requests, levels: levels, rulesDirectory: rules ?? Env.get("SELFHEAL_RULES_DIR") ?? "rules",
                 llmURL: llmURL ?? "http://127.0.0.1:\(server!.port)/v1"
-            ).run()
+            )
+            benchmark.llmProcess = server
+            let report = try await benchmark.run()
             print(report)
         }
     }

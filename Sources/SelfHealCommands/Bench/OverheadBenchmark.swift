@@ -27,6 +27,10 @@ struct OverheadBenchmark {
     var executable: String?
     /// Set in the service's environment on top of this process's (tests).
     var serviceEnvironment: [String: String] = [:]
+    /// The zero-latency LLM when this benchmark started it: its own CPU per call is printed
+    /// beside the straight calls, the run's control (on a shared machine every process's CPU
+    /// per call moves with the machine's speed of the moment, the LLM's as much as selfheal's).
+    var llmProcess: BenchChildProcess?
 
     func run() async throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("selfheal-bench-\(UUID().uuidString)")
@@ -57,7 +61,8 @@ struct OverheadBenchmark {
             "selfheal bench overhead: --role all in its own process, SQLite (WAL), OpenAI-compatible LLM at \(llmURL) (own process), "
                 + "\(requests) requests per level, \(ProcessInfo.processInfo.activeProcessorCount) cores, logs at \(level) to a file",
             "added p50: the median through selfheal less the median of the same client calling the LLM straight;",
-            "selfheal CPU: the service process's own CPU (user + system) per request; client CPU: this process's, the load client's.",
+            "selfheal CPU: the service process's own CPU (user + system) per request; client CPU: this process's, the load client's;",
+            "LLM CPU: the zero-latency LLM's own, per call (the control: what one trivial HTTP exchange costs on this machine now).",
             "",
         ]
         do {
@@ -68,11 +73,17 @@ struct OverheadBenchmark {
             _ = try await drive(client: client, url: request, count: min(50, requests), concurrency: 4, bodies: Self.requestBodies)
             _ = try await drive(client: client, url: evaluate, count: min(50, requests), concurrency: 4, bodies: Self.evaluateBodies(tests: true))
             var baseline: [Int: Measured] = [:]
-            lines += ["POST /chat/completions straight to the LLM (one call, no selfheal):", pad(["concurrency", "p50 ms", "p99 ms", "req/s", "client CPU", "errors"])]
+            lines += [
+                "POST /chat/completions straight to the LLM (one call, no selfheal):",
+                pad(["concurrency", "p50 ms", "p99 ms", "req/s", "client CPU", "LLM CPU", "errors"]),
+            ]
             for level in levels {
                 let measured = try await measure(url: direct, concurrency: level, client: client, bodies: chatBodies, service: service)
                 baseline[level] = measured
-                lines.append(pad(["\(level)", format(measured.p50), format(measured.p99), format(measured.rate, digits: 0), format(measured.clientCPU), "\(measured.errors)"]))
+                lines.append(pad([
+                    "\(level)", format(measured.p50), format(measured.p99), format(measured.rate, digits: 0), format(measured.clientCPU),
+                    measured.llmCPU.map { format($0) } ?? "-", "\(measured.errors)",
+                ]))
             }
             lines += [
                 "", "POST /api/v1/request (generation, a \(withoutTests) in the sandbox, rules, the judge: two LLM calls, the log row):",
@@ -128,8 +139,9 @@ struct OverheadBenchmark {
     }
 
     struct Measured {
-        /// `cpu`: the service's, per request, in ms; `clientCPU`: this process's.
-        var p50: Double, p99: Double, rate: Double, cpu: Double, clientCPU: Double, errors: Int
+        /// `cpu`: the service's, per request, in ms; `clientCPU`: this process's; `llmCPU`: the
+        /// zero-latency LLM's, when this benchmark started it.
+        var p50: Double, p99: Double, rate: Double, cpu: Double, clientCPU: Double, llmCPU: Double?, errors: Int
         /// Medians of the answers' `latency_ms` (total, worker, evaluator), when they were kept.
         var stages: Stages?
     }
@@ -145,15 +157,17 @@ struct OverheadBenchmark {
     private func measure(
         url: String, concurrency: Int, client: HTTPClient, bodies: [ByteBuffer], service: BenchChildProcess, keepAnswers: Bool = false
     ) async throws -> Measured {
-        let clientBefore = Self.cpuSeconds(), serviceBefore = service.cpuSeconds()
+        let clientBefore = Self.cpuSeconds(), serviceBefore = service.cpuSeconds(), llmBefore = llmProcess?.cpuSeconds()
         let started = ContinuousClock.now
         let result = try await drive(client: client, url: url, count: requests, concurrency: concurrency, bodies: bodies, keepAnswers: keepAnswers)
         let wall = (ContinuousClock.now - started).seconds
         let serviceCPU = service.cpuSeconds() - serviceBefore, clientCPU = Self.cpuSeconds() - clientBefore
+        let llmCPU = llmBefore.flatMap { before in llmProcess.map { $0.cpuSeconds() - before } }
         let sorted = result.latencies.sorted()
         return Measured(
             p50: percentile(sorted, 0.50), p99: percentile(sorted, 0.99), rate: Double(requests) / wall,
-            cpu: serviceCPU * 1000 / Double(requests), clientCPU: clientCPU * 1000 / Double(requests), errors: result.errors,
+            cpu: serviceCPU * 1000 / Double(requests), clientCPU: clientCPU * 1000 / Double(requests),
+            llmCPU: llmCPU.map { $0 * 1000 / Double(requests) }, errors: result.errors,
             stages: stages(of: result.answers)
         )
     }
