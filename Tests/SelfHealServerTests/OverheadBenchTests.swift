@@ -83,7 +83,7 @@ struct OverheadBenchTests {
         }
     }
 
-    @Test("the zero-latency LLM the command starts in its own process: its CPU per call is printed beside the straight calls")
+    @Test("the zero-latency LLM the command starts in its own process: its CPU per request is printed beside the straight calls and those through selfheal")
     func printsTheLLMsCPU() async throws {
         let llm = try BenchChildProcess(executable: selfhealBinary, arguments: ["bench", "zero-llm"], name: "the zero-latency LLM server")
         defer { llm.stop() }
@@ -97,5 +97,9 @@ struct OverheadBenchTests {
         let cells = lines[straight + 2].split(separator: " ").compactMap { Double($0) }
         // concurrency, p50, p99, req/s, client CPU, LLM CPU, errors: the LLM spent some CPU on its calls.
         #expect(cells.count == 7 && cells[5] > 0 && cells[6] == 0, "\(lines[straight + 2])")
+        // Through selfheal too (two calls a request): concurrency, p50, p99, req/s, added p50, selfheal CPU, LLM CPU, errors.
+        let request = try #require(lines.firstIndex { $0.hasPrefix("POST /api/v1/request") }, "\(report)")
+        let through = lines[request + 2].split(separator: " ").compactMap { Double($0) }
+        #expect(through.count == 8 && through[5] > 0 && through[6] > 0 && through[7] == 0, "\(lines[request + 2])")
     }
 }

@@ -62,7 +62,8 @@ struct OverheadBenchmark {
                 + "\(requests) requests per level, \(ProcessInfo.processInfo.activeProcessorCount) cores, logs at \(level) to a file",
             "added p50: the median through selfheal less the median of the same client calling the LLM straight;",
             "selfheal CPU: the service process's own CPU (user + system) per request; client CPU: this process's, the load client's;",
-            "LLM CPU: the zero-latency LLM's own, per call (the control: what one trivial HTTP exchange costs on this machine now).",
+            "LLM CPU: the zero-latency LLM's own per request, one call straight, two through selfheal (a control: on a shared machine",
+            "every process's CPU per call moves with the machine's speed of the moment, the LLM's as selfheal's).",
             "",
         ]
         do {
@@ -87,7 +88,7 @@ struct OverheadBenchmark {
             }
             lines += [
                 "", "POST /api/v1/request (generation, a \(withoutTests) in the sandbox, rules, the judge: two LLM calls, the log row):",
-                pad(["concurrency", "p50 ms", "p99 ms", "req/s", "added p50", "selfheal CPU", "errors"]),
+                pad(["concurrency", "p50 ms", "p99 ms", "req/s", "added p50", "selfheal CPU", "LLM CPU", "errors"]),
             ]
             var stages: [String] = []
             for level in levels {
@@ -97,7 +98,7 @@ struct OverheadBenchmark {
                 let base = baseline[level]!
                 lines.append(pad([
                     "\(level)", format(measured.p50), format(measured.p99), format(measured.rate, digits: 0),
-                    format(measured.p50 - base.p50), format(measured.cpu), "\(measured.errors)",
+                    format(measured.p50 - base.p50), format(measured.cpu), measured.llmCPU.map { format($0) } ?? "-", "\(measured.errors)",
                 ]))
                 if let inside = measured.stages {
                     stages.append(pad([
