@@ -87,6 +87,19 @@ static int in_set(lsb_matcher *m, unsigned c, const char *open, const char *clos
 }
 
 /* Where the single-character class starting at p ends (one past it). */
+/* Where the set opening at p ('[') ends (one past its ']'); NULL for a set that does not
+ * close. Raises nothing: lsb_pat_first_class looks ahead with it. */
+static const char *set_end(const char *p, const char *pe) {
+    const char *q = p + 1;
+    if (q < pe && *q == '^') q++;
+    /* The first member is taken whatever it is, so "[]" and "[^]" begin a set holding ']'. */
+    do {
+        if (q >= pe) return NULL;
+        if (*q++ == ESC && q < pe) q++;
+    } while (q >= pe || *q != ']');
+    return q + 1;
+}
+
 static const char *class_end(lsb_matcher *m, const char *p) {
     const char *pe = m->pat_end;
     if (*p == ESC) {
@@ -94,15 +107,10 @@ static const char *class_end(lsb_matcher *m, const char *p) {
         return p + 2;
     }
     if (*p != '[') return p + 1;
-    const char *q = p + 1;
-    if (q < pe && *q == '^') q++;
-    /* The first member is taken whatever it is, so "[]" and "[^]" begin a set holding ']'. */
-    do {
-        if (q >= pe) luaL_error(m->L, "malformed pattern (missing ']')");
-        if (*q++ == ESC && q < pe) q++;
-    } while (q >= pe || *q != ']');
-    lsb_pat_owe(m, (q - p) * LSB_PAT_LOOP_BYTE);
-    return q + 1;
+    const char *end = set_end(p, pe);
+    if (end == NULL) luaL_error(m->L, "malformed pattern (missing ']')");
+    lsb_pat_owe(m, (end - 1 - p) * LSB_PAT_LOOP_BYTE);
+    return end;
 }
 
 /* Whether byte c (inside the subject) matches the class [p, ep). */
@@ -166,18 +174,6 @@ int lsb_pat_first_byte(const lsb_matcher *m, const char *p) {
     }
     if (p + 1 < pe && is_quantifier_allowing_zero(p[1])) return -1;
     return (uchar)*p;
-}
-
-/* Where the set opening at p ('[') ends (one past its ']'), as class_end finds it; NULL for a
- * set that does not close, for which class_end raises. */
-static const char *set_end(const char *p, const char *pe) {
-    const char *q = p + 1;
-    if (q < pe && *q == '^') q++;
-    do {
-        if (q >= pe) return NULL;
-        if (*q++ == ESC && q < pe) q++;
-    } while (q >= pe || *q != ']');
-    return q + 1;
 }
 
 static void add_range(unsigned char bits[32], unsigned from, unsigned to) {

@@ -185,15 +185,12 @@ private struct JSONReader {
     /// The field name at `index`, or nil (read all the same) when the object does not keep it.
     private mutating func keptKey() throws(JSONParseError) -> String? {
         guard let keep else { return try string() }
-        let start = index
+        let (prefix, closed) = try plainPrefix()
+        let raw = UnsafeBufferPointer(rebasing: bytes[prefix])
         // Compared as bytes: no `String` made or hashed for the names left out.
-        if try skipString() {
-            let name = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(index - 1)])
-            guard keep.contains(name) else { return nil }
-            return String(decoding: name, as: UTF8.self)
-        }
-        index = start
-        var name = try string()
+        if closed, Self.isASCII(raw) { return keep.contains(raw) ? String(decoding: raw, as: UTF8.self) : nil }
+        // Escaped, or not ASCII: decoded and checked as `string()` does, then compared.
+        var name = closed ? try text(prefix) : try unescaped(after: prefix)
         return name.withUTF8 { keep.contains($0) } ? name : nil
     }
 
@@ -295,21 +292,47 @@ private struct JSONReader {
 
     /// A string at `index` (its opening quote), unescaped.
     private mutating func string() throws(JSONParseError) -> String {
+        let (prefix, closed) = try plainPrefix()
+        return closed ? try text(prefix) : try unescaped(after: prefix)
+    }
+
+    /// Reads the string at `index` as strictly as `string()` does without making it a `String`
+    /// when it has no escape; true then (its bytes, between the quotes, are its value), false
+    /// when it had one (and was decoded, to check it the same way).
+    @discardableResult
+    private mutating func skipString() throws(JSONParseError) -> Bool {
+        let (prefix, closed) = try plainPrefix()
+        guard closed else {
+            _ = try unescaped(after: prefix)
+            return false
+        }
+        if !Self.isASCII(UnsafeBufferPointer(rebasing: bytes[prefix])) { _ = try text(prefix) }
+        return true
+    }
+
+    /// The start of the string at `index` (its opening quote), as both readers of a string
+    /// begin: most strings have no escape, so the bytes up to the closing quote (`closed`,
+    /// `index` past it) or up to the first backslash (`index` on it).
+    private mutating func plainPrefix() throws(JSONParseError) -> (bytes: Range<Int>, closed: Bool) {
         index += 1
         let start = index
-        // Most strings have no escape: find the closing quote, then check the bytes once.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                defer { index += 1 }
-                return try text(start..<index)
+                index += 1
+                return (start..<(index - 1), true)
             }
-            if byte == UInt8(ascii: "\\") { break }
+            if byte == UInt8(ascii: "\\") { return (start..<index, false) }
             if byte < 0x20 { throw error("unescaped control character in a string") }
             index += 1
         }
-        guard index < bytes.count else { throw error("unterminated string", at: start - 1) }
-        var unescaped = Array(bytes[start..<index])
+        throw error("unterminated string", at: start - 1)
+    }
+
+    /// The rest of a string whose `prefix` ended at a backslash (`index`), decoded.
+    private mutating func unescaped(after prefix: Range<Int>) throws(JSONParseError) -> String {
+        let start = prefix.lowerBound
+        var unescaped = Array(bytes[prefix])
         while index < bytes.count {
             let byte = bytes[index]
             switch byte {
@@ -336,31 +359,6 @@ private struct JSONReader {
             }
         }
         throw error("unterminated string", at: start - 1)
-    }
-
-    /// Reads the string at `index` (its opening quote) as strictly as `string()`; true when it
-    /// has no escape (its bytes, between the quotes, are its value), false when it was decoded.
-    @discardableResult
-    private mutating func skipString() throws(JSONParseError) -> Bool {
-        let quote = index
-        index += 1
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let range = (quote + 1)..<index
-                index += 1
-                if !Self.isASCII(UnsafeBufferPointer(rebasing: bytes[range])) { _ = try text(range) }
-                return true
-            }
-            if byte == UInt8(ascii: "\\") {
-                index = quote
-                _ = try string()
-                return false
-            }
-            if byte < 0x20 { throw error("unescaped control character in a string") }
-            index += 1
-        }
-        throw error("unterminated string", at: quote)
     }
 
     private func text(_ range: Range<Int>) throws(JSONParseError) -> String {

@@ -27,8 +27,8 @@ struct OverheadBenchmark {
     var executable: String?
     /// Set in the service's environment on top of this process's (tests).
     var serviceEnvironment: [String: String] = [:]
-    /// The zero-latency LLM when this benchmark started it: its own CPU per call is printed
-    /// beside the straight calls, the run's control (on a shared machine every process's CPU
+    /// The zero-latency LLM when this benchmark started it: its own CPU per request is printed
+    /// in every row of calls to it, the row's control (on a shared machine every process's CPU
     /// per call moves with the machine's speed of the moment, the LLM's as much as selfheal's).
     var llmProcess: BenchChildProcess?
 
@@ -158,12 +158,12 @@ struct OverheadBenchmark {
     private func measure(
         url: String, concurrency: Int, client: HTTPClient, bodies: [ByteBuffer], service: BenchChildProcess, keepAnswers: Bool = false
     ) async throws -> Measured {
-        let clientBefore = Self.cpuSeconds(), serviceBefore = service.cpuSeconds(), llmBefore = llmProcess?.cpuSeconds()
+        let clientBefore = Self.cpuSeconds(), serviceBefore = service.cpuSeconds(), llmBefore = llmProcess?.cpuSeconds() ?? 0
         let started = ContinuousClock.now
         let result = try await drive(client: client, url: url, count: requests, concurrency: concurrency, bodies: bodies, keepAnswers: keepAnswers)
         let wall = (ContinuousClock.now - started).seconds
         let serviceCPU = service.cpuSeconds() - serviceBefore, clientCPU = Self.cpuSeconds() - clientBefore
-        let llmCPU = llmBefore.flatMap { before in llmProcess.map { $0.cpuSeconds() - before } }
+        let llmCPU = llmProcess.map { $0.cpuSeconds() - llmBefore }
         let sorted = result.latencies.sorted()
         return Measured(
             p50: percentile(sorted, 0.50), p99: percentile(sorted, 0.99), rate: Double(requests) / wall,
