@@ -63,6 +63,26 @@ import Testing
         #expect(try call(#"return (select(2, ("a b c"):gsub("%w", "%0%0")))"#, in: state) == .integer(3))
     }
 
+    /// A search whose pattern opens with a set or a %-class skips, by a table, the positions
+    /// that cannot start a match: those bytes are charged all the same, so a rule that scans a
+    /// long text again and again runs out of library steps, not into the wall clock.
+    @Test("searches that skip ahead by their first class are charged for every byte skipped", arguments: [
+        #"for i = 1, 10000 do s:find("[bc]x") end"#,
+        #"for i = 1, 10000 do s:match("%d+") end"#,
+        #"for i = 1, 10000 do s:find("([^a])") end"#,
+        #"for i = 1, 10000 do for w in s:gmatch("[%u_]") do end end"#,
+    ])
+    func classSkipsAreCharged(loop: String) throws {
+        let state = try LuaState(limits: limits)
+        do {
+            let value = try call(#"local s = ("a"):rep(1000000) "# + loop + " return 1", in: state)
+            Issue.record("expected the call to be stopped, got \(value)")
+        } catch {
+            #expect(error.kind == .libraryStepsExceeded, "\(error.kind): \(error.message)")
+        }
+        #expect(try call(#"return ("say called is_prime"):match("[Cc]alled%s+([%a_][%w_]*)")"#, in: state) == .string("is_prime"))
+    }
+
     @Test("methods reached through a string's metatable are the bounded ones")
     func stringMethodsAreBounded() throws {
         let state = try LuaState(limits: limits)
