@@ -1,8 +1,10 @@
 import SelfHealCore
 import Synchronization
 
-/// The live (active) prompt of each task type, kept in memory so the worker does not query the
-/// database on every request, and dropped as soon as a prompt changes:
+/// The live prompts of each task type (the active one, and the canary the worker sends a share of
+/// requests to), kept in memory so the worker does not query the database on every request
+/// (without a canary, a fifth of the requests asked for one and found none), and dropped as
+/// soon as a prompt changes:
 /// - in this process, by the store's own writes (nothing is served from memory from the start
 ///   of a prompt write until after its commit: `beginChange`, `endChange`);
 /// - in another process on the same file (`selfheal prompts activate`, another role), through
@@ -22,11 +24,17 @@ final class LivePromptCache: Sendable {
         var readAt: ContinuousClock.Instant
     }
 
+    /// Which live prompt: the task type's active one or its canary.
+    struct Key: Hashable {
+        var taskType: String
+        var status: PromptStatus
+    }
+
     private struct State {
         var generation: UInt64 = 0
         /// Prompt writes of this process under way.
         var changing = 0
-        var entries: [String: Entry] = [:]
+        var entries: [Key: Entry] = [:]
     }
 
     /// nil for a database no other process can open (`:memory:`).
@@ -46,12 +54,12 @@ final class LivePromptCache: Sendable {
 
     /// The cached prompt (`.some(nil)`: the task type has none), or nil with a ticket for
     /// `keep` when it has to be read.
-    func lookup(taskType: String) -> (hit: PromptVersion??, ticket: Ticket) {
+    func lookup(_ key: Key) -> (hit: PromptVersion??, ticket: Ticket) {
         let stamp = marker?.stamp()
         let now = ContinuousClock.now
         return state.withLock { state in
             let ticket = Ticket(generation: state.generation, marker: stamp, at: now)
-            guard state.changing == 0, let entry = state.entries[taskType], entry.generation == state.generation, entry.marker == stamp,
+            guard state.changing == 0, let entry = state.entries[key], entry.generation == state.generation, entry.marker == stamp,
                   now - entry.readAt < Self.refreshInterval
             else { return (nil, ticket) }
             return (.some(entry.prompt), ticket)
@@ -60,17 +68,17 @@ final class LivePromptCache: Sendable {
 
     /// Keeps what was read under `ticket`, unless a change in this process came in between
     /// (one in another process shows in the marker at the next lookup).
-    func keep(_ prompt: PromptVersion?, taskType: String, ticket: Ticket) {
+    func keep(_ prompt: PromptVersion?, for key: Key, ticket: Ticket) {
         state.withLock { state in
             guard state.changing == 0, state.generation == ticket.generation else { return }
             // Task types are a short configured list; a caller naming many others (a worker's
             // route, not validated there) must not grow this without bound.
-            if state.entries.count >= Self.maxEntries, state.entries[taskType] == nil { state.entries.removeAll() }
-            state.entries[taskType] = Entry(prompt: prompt, generation: ticket.generation, marker: ticket.marker, readAt: ticket.at)
+            if state.entries.count >= Self.maxEntries, state.entries[key] == nil { state.entries.removeAll() }
+            state.entries[key] = Entry(prompt: prompt, generation: ticket.generation, marker: ticket.marker, readAt: ticket.at)
         }
     }
 
-    /// Task types kept now.
+    /// Prompts (or their absence) kept now.
     var count: Int { state.withLock { $0.entries.count } }
 
     /// A prompt write of this process starts: until it has ended, nothing is served from memory.

@@ -18,19 +18,24 @@ extension SQLiteStore {
     /// From memory while no prompt has changed (see `LivePromptCache`): a version activated by
     /// any selfheal process serves the next request.
     public func activePrompt(taskType: String) async throws -> PromptVersion? {
-        let (cached, ticket) = livePrompts.lookup(taskType: taskType)
-        if let cached { return cached }
-        let prompt = try await read("reading the active \(taskType) prompt") { db in
-            try await SQLitePromptQueries.prompt(taskType: taskType, status: .active, on: db)
-        }
-        livePrompts.keep(prompt, taskType: taskType, ticket: ticket)
-        return prompt
+        try await livePrompt(taskType: taskType, status: .active)
     }
 
+    /// From memory like the active prompt: the worker asks for it on each request routed to the
+    /// canary share, and most of the time there is none.
     public func canaryPrompt(taskType: String) async throws -> PromptVersion? {
-        try await read("reading the canary \(taskType) prompt") { db in
-            try await SQLitePromptQueries.prompt(taskType: taskType, status: .canary, on: db)
+        try await livePrompt(taskType: taskType, status: .canary)
+    }
+
+    private func livePrompt(taskType: String, status: PromptStatus) async throws -> PromptVersion? {
+        let key = LivePromptCache.Key(taskType: taskType, status: status)
+        let (cached, ticket) = livePrompts.lookup(key)
+        if let cached { return cached }
+        let prompt = try await read("reading the \(status.rawValue) \(taskType) prompt") { db in
+            try await SQLitePromptQueries.prompt(taskType: taskType, status: status, on: db)
         }
+        livePrompts.keep(prompt, for: key, ticket: ticket)
+        return prompt
     }
 
     public func prompt(id: Int64) async throws -> PromptVersion? {

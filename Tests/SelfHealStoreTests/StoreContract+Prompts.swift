@@ -14,6 +14,7 @@ extension StoreContract {
         StoreCheck("20 racing activations leave exactly one active", racingActivationsLeaveOneActive),
         StoreCheck("every status change is in the history", statusChangesAreRecorded),
         StoreCheck("the live prompt, read before, is the new one right after any handle changes it", liveChangesShowAtOnce),
+        StoreCheck("the canary, read before (none, then one), is the new one right after any handle changes it", canaryChangesShowAtOnce),
     ]
 
     /// A store may keep the live prompt in memory (the worker reads it on every request), but a
@@ -50,6 +51,33 @@ extension StoreContract {
         #expect(try await store.activePrompt(taskType: "sql") == nil)
         try await other.seedPrompts([seed("sql")])
         #expect(try await store.activePrompt(taskType: "sql")?.version == 1)
+    }
+
+    /// The worker asks for the canary on every request routed to the canary share, mostly to
+    /// hear there is none; a store may keep that in memory too, but a canary started, replaced,
+    /// promoted or rejected through any handle shows on the very next read.
+    static func canaryChangesShowAtOnce(_ harness: StoreHarness) async throws {
+        let store = harness.store
+        let other = try await harness.openAnother()
+        try await store.seedPrompts([seed("code_generation"), seed("code_review")])
+        #expect(try await store.canaryPrompt(taskType: "code_generation") == nil)
+        #expect(try await store.canaryPrompt(taskType: "code_generation") == nil)
+
+        let first = try await other.createPrompt(NewPrompt(taskType: "code_generation", text: "c1", status: .canary, author: .optimizer))
+        #expect(try await store.canaryPrompt(taskType: "code_generation") == first)
+        #expect(try await store.canaryPrompt(taskType: "code_review") == nil)
+        let second = try await other.createPrompt(NewPrompt(taskType: "code_generation", text: "c2", status: .canary, author: .optimizer))
+        #expect(try await store.canaryPrompt(taskType: "code_generation") == second)
+        _ = try await other.setPromptStatus(id: second.id, status: .rejected, reason: "worse on canary")
+        #expect(try await store.canaryPrompt(taskType: "code_generation") == nil)
+
+        // Through this handle: both see it; a promotion ends the canary.
+        let third = try await store.createPrompt(NewPrompt(taskType: "code_generation", text: "c3", status: .canary, author: .optimizer))
+        #expect(try await store.canaryPrompt(taskType: "code_generation") == third)
+        #expect(try await other.canaryPrompt(taskType: "code_generation") == third)
+        _ = try await other.activatePrompt(id: third.id, reason: "canary passed")
+        #expect(try await store.canaryPrompt(taskType: "code_generation") == nil)
+        #expect(try await store.activePrompt(taskType: "code_generation")?.id == third.id)
     }
 
     static func seedingIsIdempotent(_ harness: StoreHarness) async throws {
