@@ -11,12 +11,16 @@ public struct ResilientProvider: LLMProvider {
     public let policy: ResiliencePolicy
     public let breaker: CircuitBreaker
     let logger: Logger
+    /// `inner` as a provider that bounds its own attempts, when it is one: cast once here, not
+    /// per call (a protocol cast between existentials walks the conformance tables).
+    private let attempting: (any LLMAttempting)?
 
     public var name: String { inner.name }
     public var model: String { inner.model }
 
     public init(_ inner: any LLMProvider, policy: ResiliencePolicy = ResiliencePolicy(), breaker: CircuitBreaker = CircuitBreaker(), logger: Logger) {
         self.inner = inner
+        self.attempting = inner as? any LLMAttempting
         self.policy = policy
         self.breaker = breaker
         self.logger = logger
@@ -101,7 +105,7 @@ public struct ResilientProvider: LLMProvider {
     private func once(_ request: LLMRequest) async throws -> LLMCompletion {
         let inner = self.inner
         do {
-            if let attempting = inner as? any LLMAttempting {
+            if let attempting {
                 return try await attempting.attempt(request, within: policy.timeout)
             }
             return try await Deadline.run(within: policy.timeout) { try await inner.complete(request) }
