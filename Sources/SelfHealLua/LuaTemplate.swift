@@ -1,12 +1,14 @@
 import CLua
+import CLuaSandbox
 
 /// The keys of a table handed afresh to many calls: named fields, and named tables of named
 /// fields one level down. A caller declares it once (a `static let`) and fills it per use.
 ///
-/// Each call gets its copy from a table constructor compiled once per state for the shape,
-/// so a copy costs the VM one constructor instead of a walk of the original through the C
-/// API and a shape worked out again per table. For a rule's `ctx` the walk was a tenth of a
-/// request's work.
+/// Each call gets its copy built from the shape, kept once per state as a table of key
+/// strings, by a C function (`lsb_push_call_with_copy`) that inserts each key once into a
+/// table sized for it: no walk of the original with a shape worked out again per table (for
+/// a rule's `ctx` that walk was a tenth of a request's work), and no Lua constructor, whose
+/// sixty-odd VM instructions each paid the count hook.
 public final class LuaTableShape: Sendable {
     public struct Table: Sendable {
         public var name: String
@@ -20,10 +22,6 @@ public final class LuaTableShape: Sendable {
 
     public let fields: [String]
     public let tables: [Table]
-    /// `return function(callee, v) return callee({ ["a"] = v[1], ["t"] = v[2] and { ["x"] = v[2][1] } or nil }) end`:
-    /// no locals (a function may have only 200), and a tail call, so the callee's
-    /// `error(message, 2)` blames no Lua frame of ours.
-    let constructorSource: String
 
     /// Every name ASCII letters, digits and `_`, not starting with a digit, unique in its table.
     public init(fields: [String], tables: [Table] = []) {
@@ -34,13 +32,6 @@ public final class LuaTableShape: Sendable {
         }
         self.fields = fields
         self.tables = tables
-        var parts = fields.enumerated().map { "[\"\($0.element)\"] = v[\($0.offset + 1)]" }
-        for (index, table) in tables.enumerated() {
-            let slot = "v[\(fields.count + index + 1)]"
-            let inner = table.fields.enumerated().map { "[\"\($0.element)\"] = \(slot)[\($0.offset + 1)]" }
-            parts.append("[\"\(table.name)\"] = \(slot) and {\(inner.joined(separator: ", "))} or nil")
-        }
-        constructorSource = "return function(callee, v) return callee({\(parts.joined(separator: ", "))}) end"
     }
 
     static func isName(_ key: String) -> Bool {
@@ -59,7 +50,7 @@ public struct LuaTemplate: Sendable {
     /// With a builder: the values in the shape's order, each table one level down as a
     /// sequence of its values (nil when absent). Without: the table itself, copied by walking.
     let values: LuaRef
-    /// The shape's constructor, held by this template's own registry slot.
+    /// The shape's keys (`lsb_push_call_with_copy`), held by this template's own registry slot.
     let builder: LuaRef?
 }
 
@@ -74,7 +65,7 @@ extension LuaState {
         }
         // A table in a plain field would reach every callee as the same table: copy it by walking.
         let holdsTable = fields.contains { if case .table = $0 { true } else { false } }
-        guard !holdsTable, let builder = builder(for: shape) else {
+        guard !holdsTable else {
             var table = LuaTable()
             for (name, value) in zip(shape.fields, fields) { table.fields[name] = value }
             for (nested, values) in zip(shape.tables, tables) {
@@ -99,7 +90,8 @@ extension LuaState {
             lua_rawseti(L, -2, lua_Integer(fields.count + index + 1))
         }
         let values = LuaRef(id: shim_ref(L))
-        // The template holds the constructor by a slot of its own: the cache may free its slot
+        let builder = builder(for: shape)
+        // The template holds the shape by a slot of its own: the cache may free its slot
         // (and Lua hand it to something else) while this template is still in use.
         _ = shim_getref(L, builder.id)
         return LuaTemplate(values: values, builder: LuaRef(id: shim_ref(L)))
@@ -110,49 +102,59 @@ extension LuaState {
         LuaTemplate(values: makeTable(table), builder: nil)
     }
 
-    /// Frees a template's values and its hold on the constructor, which stays cached for the
-    /// next table of its shape.
+    /// Frees a template's values and its hold on the shape, which stays cached for the next
+    /// table of its shape.
     public func release(_ template: LuaTemplate) {
         release(template.values)
         if let builder = template.builder { release(builder) }
     }
 
-    /// Calls `function` with a fresh copy of `template` within the limits (a constructed copy
-    /// is built inside them: ~30 VM instructions and under a kilobyte of the callee's budget
-    /// and memory cap); returns at most `maxResults` results. `wallClock`, when given,
-    /// replaces the limits' wall clock for this call if it is shorter.
+    /// Calls `function` with a fresh copy of `template` within the limits (a built copy counts
+    /// against the callee's memory cap: under a kilobyte for a rule's `ctx`); returns at most
+    /// `maxResults` results. `wallClock`, when given, replaces the limits' wall clock for this
+    /// call if it is shorter.
     public func call(
         _ function: LuaFunction, withCopyOf template: LuaTemplate, maxResults: Int = 2, wallClock: Duration? = nil, chunk: String
     ) throws(LuaError) -> [LuaValue] {
         guard let builder = template.builder else {
             return try call(function, withWalkedCopyOf: template.values, maxResults: maxResults, wallClock: wallClock, chunk: chunk)
         }
-        // The constructor is what runs: it builds the copy and tail-calls `function` with it.
-        return try boundedCall(room: 2, maxResults: maxResults, depth: 1, wallClock: wallClock, chunk: chunk) {
-            _ = shim_getref(L, builder.id)
+        // The C copier is what runs: it builds the copy and calls `function` with it. A C frame
+        // has no line, so the callee's `error(message, 2)` blames no code of ours.
+        return try boundedCall(room: 3, maxResults: maxResults, depth: 1, wallClock: wallClock, chunk: chunk) {
+            lsb_push_call_with_copy(L)
             _ = shim_getref(L, function.ref.id)
             _ = shim_getref(L, template.values.id)
-            return 2
+            _ = shim_getref(L, builder.id)
+            return 3
         }
     }
 
-    /// The state's constructor for `shape`, compiled on first use. The cache holds the shape
+    /// The state's table of `shape`'s keys, made on first use. The cache holds the shape
     /// itself, so its identity cannot pass to another shape; a caller making ever new shapes
     /// empties it now and then rather than growing it.
-    private func builder(for shape: LuaTableShape) -> LuaRef? {
+    private func builder(for shape: LuaTableShape) -> LuaRef {
         let key = ObjectIdentifier(shape)
         if let cached = templateBuilders[key] { return cached.builder }
         if templateBuilders.count >= Self.maxTemplateShapes {
             for entry in templateBuilders.values { release(entry.builder) }
             templateBuilders.removeAll()
         }
-        let top = lua_gettop(L)
-        defer { lua_settop(L, top) }
-        let source = shape.constructorSource
-        let status = source.withCString { shim_loadtext(L, $0, source.utf8.count, "=template") }
-        // Our own code over checked names: it fails only if memory runs out, and then the
-        // walking copy is all that is lost.
-        guard status == LUA_OK, shim_pcall(L, 0, 1) == LUA_OK, lua_type(L, -1) == LUA_TFUNCTION else { return nil }
+        // { "field", ..., { "table", "field", ... }, ... }: the layout template_copy.c reads.
+        _ = lua_checkstack(L, 4)
+        lua_createtable(L, Int32(shape.fields.count + shape.tables.count), 0)
+        for (index, name) in shape.fields.enumerated() {
+            push(.string(name), depth: 0)
+            lua_rawseti(L, -2, lua_Integer(index + 1))
+        }
+        for (index, table) in shape.tables.enumerated() {
+            lua_createtable(L, Int32(table.fields.count + 1), 0)
+            for (position, name) in ([table.name] + table.fields).enumerated() {
+                push(.string(name), depth: 0)
+                lua_rawseti(L, -2, lua_Integer(position + 1))
+            }
+            lua_rawseti(L, -2, lua_Integer(shape.fields.count + index + 1))
+        }
         let ref = LuaRef(id: shim_ref(L))
         templateBuilders[key] = (shape, ref)
         return ref

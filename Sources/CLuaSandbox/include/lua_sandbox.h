@@ -61,6 +61,12 @@ uint64_t lsb_now_ns(void);
  * lsb_charge, so no pattern and no repetition can run unbounded inside one C call. */
 void lsb_install_bounded_string_functions(lua_State *L);
 
+/* Pushes a C function that, called with (callee, values, shape), builds a fresh table of
+ * `shape` holding `values` (two levels: plain fields, then tables of fields) and returns what
+ * the callee returns for it. Called inside a protected call, so the copy's memory counts
+ * against the callee's cap. See template_copy.c for the two tables' layout. */
+void lsb_push_call_with_copy(lua_State *L);
+
 /* The bounded pattern functions themselves (Lua 5.4 pattern semantics). */
 int lsb_str_find(lua_State *L);
 int lsb_str_match(lua_State *L);
