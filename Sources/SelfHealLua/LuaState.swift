@@ -11,13 +11,17 @@ public final class LuaState: @unchecked Sendable {
     let L: OpaquePointer
     let limits: UnsafeMutablePointer<LuaSandboxLimits>
     public let luaLimits: LuaLimits
+    /// `luaLimits.wallClock` in nanoseconds, worked out once: `Duration`'s components cost a
+    /// 128-bit division, and every call arms the clock.
+    private let wallClockNanoseconds: UInt64
     private let makeEnvironment: Int32
     private let freezeEnvironment: Int32
-    /// `LuaTemplate` constructors, one per shape of table, compiled once.
+    /// `LuaTemplate` shapes (their keys as a table), one per shape of table, made once.
     var templateBuilders: [ObjectIdentifier: (shape: LuaTableShape, builder: LuaRef)] = [:]
 
     public init(limits: LuaLimits = .default) throws(LuaError) {
         self.luaLimits = limits
+        self.wallClockNanoseconds = limits.wallClockNanoseconds
         self.limits = .allocate(capacity: 1)
         self.limits.initialize(to: LuaSandboxLimits())
         self.limits.pointee.limit = .max
@@ -147,10 +151,11 @@ public final class LuaState: @unchecked Sendable {
         let used = limits.pointee.used
         let cap = luaLimits.memoryBytes
         limits.pointee.limit = used > .max - cap ? .max : used + cap
-        var wallNanoseconds = luaLimits.wallClockNanoseconds
+        var wallNanoseconds = wallClockNanoseconds
         if let wallClock, wallClock < luaLimits.wallClock {
-            // At least 1 ns: 0 would mean no deadline at all.
-            wallNanoseconds = max(1, LuaLimits.nanoseconds(max(.zero, wallClock)))
+            // At least 1 ns: 0 would mean no deadline at all. Below the limits' wall clock, so
+            // a Double holds it exactly enough, without `components`' 128-bit division.
+            wallNanoseconds = max(1, UInt64(max(0, wallClock / .nanoseconds(1))))
         }
         lsb_arm(L, Int64(luaLimits.instructionBudget), Int64(luaLimits.librarySteps), wallNanoseconds)
         let status = shim_pcall(L, nargs, nresults)

@@ -1,3 +1,4 @@
+import Foundation
 import SelfHealCore
 import SelfHealLua
 
@@ -8,11 +9,25 @@ final class RuleRuntime: Sendable {
     let state: LuaState
     /// `checks[i]` is the check function of `set.rules[i]`.
     let checks: [LuaFunction]
+    /// For each task type some rule names, the indices of the rules that apply to it, in
+    /// order; `universal`, the rules that apply to every task type (all a type no rule names
+    /// gets). One dictionary lookup per pass, not a set lookup per rule.
+    private let applicable: [String: [Int]]
+    private let universal: [Int]
 
     init(set: RuleSet, state: LuaState, checks: [LuaFunction]) {
         self.set = set
         self.state = state
         self.checks = checks
+        let rules = set.rules
+        let named = Set(rules.flatMap { $0.taskTypes ?? [] })
+        applicable = Dictionary(uniqueKeysWithValues: named.map { type in (type, rules.indices.filter { rules[$0].applies(to: type) }) })
+        universal = rules.indices.filter { rules[$0].taskTypes == nil }
+    }
+
+    /// The indices of the rules that apply to `taskType`, in the set's order.
+    func rules(for taskType: String) -> [Int] {
+        applicable[taskType] ?? universal
     }
 
     /// Runs every rule that applies to the context's task type. A rule that fails in any way
@@ -27,56 +42,77 @@ final class RuleRuntime: Sendable {
     /// the one its own bounds would give, so the pass says nothing and is run again elsewhere.
     /// A state whose pass was cut is left half-way through a rule; the caller drops it.
     func evaluate(_ context: RuleContext, passDeadline: ContinuousClock.Instant?) -> [RuleOutcome]? {
+        let indices = rules(for: context.taskType)
+        guard !indices.isEmpty else { return [] }
         let ctx = Self.template(for: context, in: state)
         defer { state.release(ctx) }
         var outcomes: [RuleOutcome] = []
-        outcomes.reserveCapacity(set.rules.count)
-        let clock = ContinuousClock()
-        for (index, rule) in set.rules.enumerated() where rule.applies(to: context.taskType) {
-            let start = clock.now
+        outcomes.reserveCapacity(indices.count)
+        // Rules are timed, and the pass deadline checked, in nanoseconds of the monotonic clock:
+        // a `ContinuousClock.Instant` is opaque outside the standard library (each copy a
+        // witness-table call) and a `Duration`'s seconds cost a 128-bit division.
+        let deadline = passDeadline.map(Self.uptimeNanoseconds(at:))
+        for index in indices {
+            let rule = set.rules[index]
+            let start = DispatchTime.now().uptimeNanoseconds
             var wallClock: Duration?
-            if let passDeadline {
-                guard start < passDeadline else { return nil }
-                wallClock = passDeadline - start
+            if let deadline {
+                guard start < deadline else { return nil }
+                wallClock = .nanoseconds(Int64(deadline - start))
             }
-            let outcome: (score: Double, reason: String, failure: LuaError?)?
+            // Each outcome is made where it is known and moved into the list: an optional
+            // (score, reason, failure) carried to the end was copied out field by field.
             do {
                 let values = try state.call(checks[index], withCopyOf: ctx, wallClock: wallClock, chunk: rule.chunkName)
-                outcome = Self.interpret(values, rule: rule)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds &- start) / 1e9
+                // A check returning nil says the rule does not apply to this output.
+                if let outcome = Self.interpret(values, rule: rule, seconds: seconds) { outcomes.append(outcome) }
             } catch {
                 if error.kind == .timeLimitExceeded, let wallClock, wallClock < state.luaLimits.wallClock { return nil }
-                outcome = (0, Self.reason(for: error, rule: rule, limits: state.luaLimits), error)
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds &- start) / 1e9
+                outcomes.append(Self.outcome(rule, score: 0, reason: Self.reason(for: error, rule: rule, limits: state.luaLimits), failure: error, seconds: seconds))
             }
-            let elapsed = clock.now - start
-            // A check returning nil says the rule does not apply to this output.
-            guard let outcome else { continue }
-            outcomes.append(RuleOutcome(
-                result: RuleResult(name: rule.name, weight: rule.weight, score: outcome.score, reason: outcome.reason, required: rule.required),
-                failure: outcome.failure,
-                seconds: elapsed.secondsValue
-            ))
         }
         return outcomes
     }
 
-    /// `return score, reason`: a number in [0, 1] or a boolean, and an optional string.
-    static func interpret(_ values: [LuaValue], rule: RuleDefinition) -> (score: Double, reason: String, failure: LuaError?)? {
+    static func outcome(_ rule: RuleDefinition, score: Double, reason: String, failure: LuaError? = nil, seconds: Double) -> RuleOutcome {
+        RuleOutcome(
+            result: RuleResult(name: rule.name, weight: rule.weight, score: score, reason: reason, required: rule.required),
+            failure: failure,
+            seconds: seconds
+        )
+    }
+
+    /// `instant` on the clock of `DispatchTime.now().uptimeNanoseconds` (never before now).
+    static func uptimeNanoseconds(at instant: ContinuousClock.Instant) -> UInt64 {
+        let now = DispatchTime.now().uptimeNanoseconds
+        let left = (instant - ContinuousClock.now) / .nanoseconds(1)
+        // A day at most: a pass deadline is seconds away, and the conversion must not trap.
+        return now &+ UInt64(min(max(0, left), 86_400e9))
+    }
+
+    /// `return score, reason`: a number in [0, 1] or a boolean, and an optional string; nil
+    /// when the check returned nil.
+    static func interpret(_ values: [LuaValue], rule: RuleDefinition, seconds: Double) -> RuleOutcome? {
         let reason = values.count > 1 ? reasonText(values[1]) : ""
         switch values.first ?? .nil {
         case .nil:
             return nil
         case .boolean(let passed):
-            return (passed ? 1 : 0, reason.isEmpty ? (passed ? "passed" : "failed") : reason, nil)
+            return outcome(rule, score: passed ? 1 : 0, reason: reason.isEmpty ? (passed ? "passed" : "failed") : reason, seconds: seconds)
         case let value where value.doubleValue != nil:
             let score = value.doubleValue!
             guard score >= 0, score <= 1 else {
                 let message = "rule '\(rule.name)' returned the score \(ScoringPolicyParser.describe(value)), outside [0, 1]"
-                return (0, message, LuaError(kind: .invalidResult, message: message, file: rule.file, line: rule.checkLine))
+                let failure = LuaError(kind: .invalidResult, message: message, file: rule.file, line: rule.checkLine)
+                return outcome(rule, score: 0, reason: message, failure: failure, seconds: seconds)
             }
-            return (score, reason.isEmpty ? "no reason given" : reason, nil)
+            return outcome(rule, score: score, reason: reason.isEmpty ? "no reason given" : reason, seconds: seconds)
         case let value:
             let message = "rule '\(rule.name)' returned a \(value.typeName) instead of a score in [0, 1]"
-            return (0, message, LuaError(kind: .invalidResult, message: message, file: rule.file, line: rule.checkLine))
+            let failure = LuaError(kind: .invalidResult, message: message, file: rule.file, line: rule.checkLine)
+            return outcome(rule, score: 0, reason: message, failure: failure, seconds: seconds)
         }
     }
 

@@ -104,6 +104,29 @@ import Testing
         }
     }
 
+    /// Rules run in file order, each where its task types say: a rule naming the type runs, one
+    /// naming none runs for every type, one naming only others never; a type no rule names gets
+    /// the rules for every type.
+    @Test func eachTaskTypeGetsItsRulesInFileOrder() throws {
+        let folder = try TempFolder([
+            "a.lua": rule("a", taskTypes: ["code_review"], "return 1"),
+            "b.lua": rule("b", "return 1"),
+            "c.lua": rule("c", taskTypes: ["code_generation", "code_review"], "return 1"),
+            "d.lua": rule("d", taskTypes: ["test_generation"], "return 1"),
+            "e.lua": rule("e", "return 1"),
+        ])
+        let engine = try RulesEngine(directory: folder.path, logger: quietLogger)
+        func names(_ taskType: String) -> [String] {
+            engine.scoreBlocking(RuleContext(taskType: taskType, input: "in", output: "out", code: "x = 1", language: "python")).rules.map(\.name)
+        }
+        for _ in 0..<2 {
+            #expect(names("code_review") == ["a", "b", "c", "e"])
+            #expect(names("code_generation") == ["b", "c", "e"])
+            #expect(names("test_generation") == ["b", "d", "e"])
+            #expect(names("sql") == ["b", "e"])
+        }
+    }
+
     @Test func noApplicableRuleGivesNoRuleScore() throws {
         let folder = try TempFolder(["a.lua": rule("a", taskTypes: ["code_review"], "return 1")])
         let score = try RulesEngine(directory: folder.path, logger: quietLogger).scoreBlocking(pythonContext("x", "y"))
