@@ -68,6 +68,31 @@ import Testing
         #expect(named.count == 4)
     }
 
+    @Test("each fixed field (and the error's) is replaced by metadata of its exact name, from the handler or the event; a near name adds a field")
+    func everyFixedFieldGivesWayToMetadataOfItsName() throws {
+        struct Failure: Error, CustomStringConvertible { var description: String { "boom" } }
+        func fields(_ handlerMetadata: Logger.Metadata, _ eventMetadata: Logger.Metadata?) throws -> [String: String] {
+            var handler = JSONLogHandler(label: "l")
+            for (key, value) in handlerMetadata { handler[metadataKey: key] = value }
+            let line = handler.line(for: event("m", metadata: eventMetadata, error: Failure()), at: timespec())
+            return try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: String])
+        }
+        let fixed = ["ts": "1970-01-01T00:00:00.000Z", "level": "warning", "label": "l", "msg": "m", "error": "boom"]
+        #expect(try fields([:], nil) == fixed)
+        for name in fixed.keys {
+            var expected = fixed
+            expected[name] = "mine"
+            #expect(try fields([name: "mine"], nil) == expected, "handler metadata \(name)")
+            #expect(try fields([:], [name: "mine"]) == expected, "event metadata \(name)")
+            #expect(try fields([name: "handler's"], [name: "mine"]) == expected, "both \(name)")
+        }
+        for near in ["t", "tss", "lab", "Label", "levels", "msg ", "errors", "label\u{0}"] {
+            var expected = fixed
+            expected[near] = "near"
+            #expect(try fields([:], [near: "near"]) == expected, "\(near.debugDescription)")
+        }
+    }
+
     @Test("keys are escaped as values are: a key with a quote, a newline or a control character stays one field of one line")
     func hostileKeysAreEscaped() throws {
         var handler = JSONLogHandler(label: "l")

@@ -63,22 +63,24 @@ public struct JSONLogHandler: LogHandler {
     }
 
     /// The line's bytes, newline included. Metadata of the event wins over the handler's, and
-    /// both over the four fixed fields of the same name.
+    /// both over the fixed fields of the same name.
     func line(for event: LogEvent, at time: timespec) -> [UInt8] {
         let extra = event.metadata ?? [:]
         var entries: [(key: String, value: Logger.MetadataValue)] = []
         entries.reserveCapacity(metadata.count + extra.count + 5)
         // Both sets side by side, not merged into a copy: a line is written per log call.
-        for entry in metadata where extra[entry.key] == nil { entries.append(entry) }
+        // Membership by index, not by value: looking a value up copies it out and back.
+        for entry in metadata where extra.index(forKey: entry.key) == nil { entries.append(entry) }
         for entry in extra { entries.append(entry) }
-        func fixed(_ key: String, _ value: @autoclosure () -> String) {
-            if metadata[key] == nil, extra[key] == nil { entries.append((key, .string(value()))) }
-        }
-        fixed("ts", Self.timestamp(time))
-        fixed("level", event.level.rawValue)
-        fixed("label", label)
-        fixed("msg", event.message.description)
-        if let error = event.error { fixed("error", "\(error)") }
+        // Which fixed fields the metadata already names: one look at each key's length and
+        // bytes, not a hash of each fixed name in both dictionaries.
+        var taken = FixedFields()
+        for entry in entries { taken.note(entry.key) }
+        if !taken.ts { entries.append(("ts", .string(Self.timestamp(time)))) }
+        if !taken.level { entries.append(("level", .string(event.level.rawValue))) }
+        if !taken.label { entries.append(("label", .string(label))) }
+        if !taken.msg { entries.append(("msg", .string(event.message.description))) }
+        if let error = event.error, !taken.error { entries.append(("error", .string("\(error)"))) }
         entries.sort { $0.key < $1.key }
         var writer = JSONWriter(capacity: 1024)
         writer.beginObject()
@@ -89,6 +91,26 @@ public struct JSONLogHandler: LogHandler {
         writer.endObject()
         writer.endLine()
         return writer.bytes
+    }
+
+    /// The fixed fields a line's metadata names itself.
+    struct FixedFields {
+        var ts = false, level = false, label = false, msg = false, error = false
+
+        mutating func note(_ key: String) {
+            var key = key
+            key.withUTF8 { bytes in
+                switch bytes.count {
+                case 2: if bytes.elementsEqual("ts".utf8) { ts = true }
+                case 3: if bytes.elementsEqual("msg".utf8) { msg = true }
+                case 5:
+                    if bytes.elementsEqual("level".utf8) { level = true }
+                    else if bytes.elementsEqual("label".utf8) { label = true }
+                    else if bytes.elementsEqual("error".utf8) { error = true }
+                default: break
+                }
+            }
+        }
     }
 
     private static func write(_ value: Logger.MetadataValue, to writer: inout JSONWriter) {
