@@ -114,7 +114,13 @@ public enum InputRefinement {
     /// Single-letter and common-word names (c, go) only count next to "in", "using" or a
     /// code noun, so "go through the list" is not Go.
     public static func detectLanguage(in text: String) -> String? {
-        let words = tokens(text)
+        var text = text
+        if let found = text.withUTF8({ asciiLanguage(in: $0) }) { return found }
+        return language(among: tokens(text))
+    }
+
+    /// `detectLanguage` over the words of a text already split.
+    static func language(among words: [String]) -> String? {
         for (index, word) in words.enumerated() {
             guard let language = languageByWord[word] else { continue }
             if !ambiguous.contains(word) { return language }
@@ -124,6 +130,66 @@ public enum InputRefinement {
         }
         return nil
     }
+
+    /// `detectLanguage` for ASCII text, read in place (nil: the text is not ASCII): a word
+    /// becomes a `String` only when some language's name has its first letter and length, so
+    /// a request's words are neither built nor hashed. The same words as `tokens`: runs of
+    /// letters, digits, `+`, `#` and `.`, lowercased, trailing dots dropped (a run of dots
+    /// alone is an empty word, as there).
+    static func asciiLanguage(in bytes: UnsafeBufferPointer<UInt8>) -> String?? {
+        var previous: Range<Int>?  // the word before the one being read
+        var pending: (language: String, word: Range<Int>)?  // ambiguous: waits for its next word
+        var start: Int?
+        func lower(_ byte: UInt8) -> UInt8 { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte }
+        func word(_ range: Range<Int>) -> String {
+            String(unsafeUninitializedCapacity: range.count) { buffer in
+                for (offset, index) in range.enumerated() { buffer[offset] = lower(bytes[index]) }
+                return range.count
+            }
+        }
+        // What the word ending at `end` decides: a language, or nothing yet.
+        func finish(_ first: Int, _ end: Int) -> String? {
+            var last = end
+            while last > first, bytes[last - 1] == UInt8(ascii: ".") { last -= 1 }
+            let range = first..<last
+            defer { previous = range }
+            if let waiting = pending {
+                pending = nil
+                if nouns.contains(word(range)) { return waiting.language }
+            }
+            guard range.count < 16, candidateLengths[Int(lower(bytes[first]))] & (1 << range.count) != 0 else { return nil }
+            let text = word(range)
+            guard let language = languageByWord[text] else { return nil }
+            if !ambiguous.contains(text) { return language }
+            if let previous, cues.contains(word(previous)) { return language }
+            pending = (language, range)
+            return nil
+        }
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte >= 0x80 { return .none }
+            switch lower(byte) {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "#"), UInt8(ascii: "."):
+                if start == nil { start = index }
+            default:
+                if let first = start {
+                    start = nil
+                    if let found = finish(first, index) { return .some(found) }
+                }
+            }
+        }
+        if let first = start, let found = finish(first, bytes.count) { return .some(found) }
+        return .some(nil)
+    }
+
+    /// Bit `n` of entry `b`: some word of `languageByWord` is `n` bytes long and starts with `b`.
+    private static let candidateLengths: [UInt16] = {
+        var table = [UInt16](repeating: 0, count: 256)
+        for word in languageByWord.keys where (1..<16).contains(word.utf8.count) {
+            table[Int(word.utf8.first!)] |= 1 << word.utf8.count
+        }
+        return table
+    }()
 
     /// Each word of `languages` (every one names a single language), to its language.
     private static let languageByWord: [String: String] = Dictionary(

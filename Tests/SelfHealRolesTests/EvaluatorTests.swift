@@ -112,6 +112,31 @@ struct InputRefinementTests {
         }
         #expect(quick > 1_000, "\(quick) texts took the quick path")
     }
+
+    /// The language found reading ASCII in place is the one found over the split words, for
+    /// texts made of language names, cues, code nouns, dots and other words in any order.
+    @Test func languageReadInPlaceMatchesTheWords() {
+        let words = ["in", "using", "With", "go", "Go.", "c", "C++", "c#", "function", "code.", "rust", "Rust...", "...", ".", "write",
+                     "a", "swift", "java", "JAVA", "py3", "node.js", "nodejs.", "sql", "golang", "x", "shell", "script", "é", "7"]
+        let separators = [" ", "  ", ",", "\n", "(", ") ", "-", "é "]
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var found = 0
+        for _ in 0..<20_000 {
+            var text = ""
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            var bits = state
+            for _ in 0..<Int(state >> 61) + 1 {
+                text += words[Int(bits % UInt64(words.count))]
+                bits /= UInt64(words.count)
+                text += separators[Int(bits % UInt64(separators.count))]
+                bits /= UInt64(separators.count)
+            }
+            let expected = InputRefinement.language(among: InputRefinement.tokens(text))
+            #expect(InputRefinement.detectLanguage(in: text) == expected, "\(text.debugDescription)")
+            if expected != nil { found += 1 }
+        }
+        #expect(found > 2_000, "\(found) texts named a language")
+    }
 }
 
 private struct FixedJudge: Judging {
