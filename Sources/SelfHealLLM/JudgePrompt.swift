@@ -48,13 +48,12 @@ package enum JudgePrompt {
         """
     }
 
-    static func neutralised(_ text: String) -> String {
+    package static func neutralised(_ text: String) -> String {
         // The common case, cheaply: ASCII text without either marker in any case. Foundation's
         // case-insensitive search (the path below) costs ~10 µs a text; it also folds non-ASCII
         // look-alikes (`ſ` for `s`), which is why only ASCII text may skip it.
-        if text.utf8.allSatisfy({ $0 < 0x80 }), !neutralisedMarkers.contains(where: { containsIgnoringASCIICase(text, $0) }) {
-            return text
-        }
+        var text = text
+        if text.withUTF8({ isPlainASCII($0) }) { return text }
         var result = text
         for marker in neutralisedMarkers {
             result = result.replacingOccurrences(of: marker, with: marker.replacingOccurrences(of: "_", with: "-"), options: .caseInsensitive)
@@ -63,23 +62,36 @@ package enum JudgePrompt {
     }
 
     private static let neutralisedMarkers = ["CANDIDATE_OUTPUT", "USER_REQUEST"]
+    private static let candidateMarker = Array("CANDIDATE_OUTPUT".utf8)
+    private static let requestMarker = Array("USER_REQUEST".utf8)
 
-    /// Whether ASCII `text` holds `marker` (upper-case ASCII) in any mix of cases.
-    private static func containsIgnoringASCIICase(_ text: String, _ marker: String) -> Bool {
-        let needle = Array(marker.utf8)
-        var text = text
-        return text.withUTF8 { bytes in
-            guard bytes.count >= needle.count else { return false }
-            outer: for start in 0...(bytes.count - needle.count) {
-                for (offset, byte) in needle.enumerated() {
-                    let candidate = bytes[start + offset]
-                    let upper = candidate >= 0x61 && candidate <= 0x7A ? candidate - 0x20 : candidate
-                    if upper != byte { continue outer }
-                }
-                return true
+    /// Whether `bytes` are ASCII holding neither marker in any mix of cases. One pass: a marker
+    /// is compared only where a byte is its first letter (`C` or `U`, either case), so a text
+    /// costs a few instructions a byte (a check for ASCII, then a naive search per marker, each
+    /// through the generic byte view, cost several times that).
+    package static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte >= 0x80 { return false }
+            // Clearing bit 5 maps `c` to `C` and `u` to `U`, and no other byte to either.
+            switch byte & 0xDF {
+            case UInt8(ascii: "C"): if holds(candidateMarker, in: bytes, at: index) { return false }
+            case UInt8(ascii: "U"): if holds(requestMarker, in: bytes, at: index) { return false }
+            default: break
             }
-            return false
         }
+        return true
+    }
+
+    /// Whether `marker` (upper-case ASCII) starts at `start` in any mix of cases.
+    private static func holds(_ marker: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
+        guard bytes.count - start >= marker.count else { return false }
+        for (offset, expected) in marker.enumerated() {
+            let byte = bytes[start + offset]
+            let upper = byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") ? byte - 0x20 : byte
+            if upper != expected { return false }
+        }
+        return true
     }
 
     /// Reads back (task type, request, candidate) from a user message built by `user(...)`.

@@ -30,6 +30,31 @@ import Testing
         #expect(plain.user.contains("def f():\n    return 'output request'"), "text without a marker is sent as it is")
     }
 
+    /// The quick check says "nothing to neutralise" exactly when the text is ASCII and holds
+    /// neither marker in any case, for texts built of marker pieces, near misses and other bytes.
+    @Test func theQuickCheckAgreesWithASearch() {
+        let pieces = ["CANDIDATE_OUTPUT", "candidate_output", "CaNdIdAtE_OuTpUt", "CANDIDATE-OUTPUT", "CANDIDATE_OUTPU", "USER_REQUEST",
+                      "user_request", "User_Request", "USER REQUEST", "USER_REQUES", "C", "c", "U", "u", "_", "x", " ", "\n", "é", "\u{7F}", "ſ", "C\u{E0}"]
+        var state: UInt64 = 0xDEAD_BEEF_CAFE_F00D
+        var plain = 0
+        for _ in 0..<20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            var bits = state
+            var text = ""
+            for _ in 0..<Int(state >> 61) + 1 {
+                text += pieces[Int(bits % UInt64(pieces.count))]
+                bits /= UInt64(pieces.count)
+            }
+            let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+            let holdsMarker = ["CANDIDATE_OUTPUT", "USER_REQUEST"].contains { text.uppercased().contains($0) }
+            var copy = text
+            let quick = copy.withUTF8 { JudgePrompt.isPlainASCII($0) }
+            #expect(quick == (ascii && !holdsMarker), "\(text.debugDescription)")
+            if quick { plain += 1; #expect(JudgePrompt.neutralised(text) == text) }
+        }
+        #expect(plain > 2_000, "\(plain) texts had nothing to neutralise")
+    }
+
     @Test func providerFailureIsUnavailableNotAScore() async {
         let verdict = await Judge(provider: FailingProvider()).judge(taskType: TaskTypes.codeGeneration, userInput: "x", output: "y")
         #expect(verdict == .unavailable("judge unavailable: request timed out after 30 s"))
