@@ -14,6 +14,39 @@ struct WireTextTests {
         #expect(decoded == texts)
     }
 
+    /// A job's message: its length, a JSON header every reader reads as the request, then the
+    /// files' bytes (an omitted file listed with 0 bytes and not sent).
+    @Test("a job's header reads back as the request, and the files follow it", arguments: [false, true])
+    func jobMessageReadsBack(_ full: Bool) throws {
+        var request = WarmHost.Request(
+            command: ["python3", "-I", "main \"1\".py"], files: [("main.py", "print('é')\n"), ("harness.py", "x = 1\n"), ("data.txt", "")],
+            environment: ["PYTHONHASHSEED": "0", "LANG": "C.UTF-8", "Z\n": "\"quoted\""], timeout: .milliseconds(2_500), outputCap: 65_536
+        )
+        if full {
+            request.trusted = (main: "harness.py", number: 12_345_678_901)
+            request.compileOnly = true
+            request.staticSmokeEntry = "solve"
+        }
+        let message = WarmHost.encode(request, omitting: "harness.py")
+        let length = message[0..<4].reduce(0) { $0 << 8 | Int($1) }
+        #expect(length == message.count - 4)
+        let newline = try #require(message[4...].firstIndex(of: 0x0A))
+        let header = try #require(try JSONSerialization.jsonObject(with: Data(message[4..<newline])) as? [String: Any])
+        #expect(header["command"] as? [String] == request.command)
+        #expect(header["env"] as? [String: String] == request.environment)
+        #expect(header["timeout_ms"] as? Int == 2_500)
+        #expect(header["cap"] as? Int == 65_536)
+        let files = try #require(header["files"] as? [[Any]])
+        #expect(files.map { $0[0] as? String } == ["main.py", "harness.py", "data.txt"])
+        #expect(files.map { $0[1] as? Int } == [Array("print('é')\n".utf8).count, 0, 0])
+        #expect(Array(message[(newline + 1)...]) == Array("print('é')\n".utf8))
+        #expect(header["trusted"] as? String == (full ? "harness.py" : nil))
+        #expect(header["harness_id"] as? Int == (full ? 12_345_678_901 : nil))
+        #expect(header["compile_only"] as? Bool == (full ? true : nil))
+        #expect(header["smoke_static"] as? String == (full ? "solve" : nil))
+        #expect(header.count == (full ? 9 : 5))
+    }
+
     @Test("the host's answers read back with their types", arguments: [
         (#"{"timed_out": false, "out": 12, "err": 0, "status": 0}"#, "err=0 out=12 status=0 timed_out=false"),
         (#"{"timed_out": true, "out": 0, "err": 3, "signal": 9}"#, "err=3 out=0 signal=9 timed_out=true"),
