@@ -39,9 +39,10 @@ public struct LuaLimits: Sendable, Equatable {
 
     var wallClockNanoseconds: UInt64 { Self.nanoseconds(wallClock) }
 
-    /// A non-negative duration in whole nanoseconds.
+    /// A duration in whole nanoseconds (0 for a negative one). Through a `Double`, not
+    /// `components`, whose 128-bit division every call given a shorter wall clock paid: exact
+    /// below 4.6 s, within a nanosecond above, and clamped where a `UInt64` ends.
     static func nanoseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+        UInt64(min(max(0, duration / .nanoseconds(1)), 1.8e19))
     }
 }

@@ -11,17 +11,13 @@ public final class LuaState: @unchecked Sendable {
     let L: OpaquePointer
     let limits: UnsafeMutablePointer<LuaSandboxLimits>
     public let luaLimits: LuaLimits
-    /// `luaLimits.wallClock` in nanoseconds, worked out once: `Duration`'s components cost a
-    /// 128-bit division, and every call arms the clock.
-    private let wallClockNanoseconds: UInt64
     private let makeEnvironment: Int32
     private let freezeEnvironment: Int32
     /// `LuaTemplate` shapes (their keys as a table), one per shape of table, made once.
-    var templateBuilders: [ObjectIdentifier: (shape: LuaTableShape, builder: LuaRef)] = [:]
+    var templateKeys: [ObjectIdentifier: (shape: LuaTableShape, keys: LuaRef)] = [:]
 
     public init(limits: LuaLimits = .default) throws(LuaError) {
         self.luaLimits = limits
-        self.wallClockNanoseconds = limits.wallClockNanoseconds
         self.limits = .allocate(capacity: 1)
         self.limits.initialize(to: LuaSandboxLimits())
         self.limits.pointee.limit = .max
@@ -98,7 +94,7 @@ public final class LuaState: @unchecked Sendable {
 
     /// Calls `function` with a fresh copy of `table` (two levels deep, so the callee cannot
     /// change what the next callee sees), made by walking `table`, within the limits; returns at
-    /// most `maxResults` results. For the tables `LuaTemplate`'s constructors cannot express.
+    /// most `maxResults` results. For the tables a `LuaTableShape` cannot express.
     func call(
         _ function: LuaFunction, withWalkedCopyOf table: LuaRef, maxResults: Int, wallClock: Duration?, chunk: String
     ) throws(LuaError) -> [LuaValue] {
@@ -151,11 +147,10 @@ public final class LuaState: @unchecked Sendable {
         let used = limits.pointee.used
         let cap = luaLimits.memoryBytes
         limits.pointee.limit = used > .max - cap ? .max : used + cap
-        var wallNanoseconds = wallClockNanoseconds
+        var wallNanoseconds = luaLimits.wallClockNanoseconds
         if let wallClock, wallClock < luaLimits.wallClock {
-            // At least 1 ns: 0 would mean no deadline at all. Below the limits' wall clock, so
-            // a Double holds it exactly enough, without `components`' 128-bit division.
-            wallNanoseconds = max(1, UInt64(max(0, wallClock / .nanoseconds(1))))
+            // At least 1 ns: 0 would mean no deadline at all.
+            wallNanoseconds = max(1, LuaLimits.nanoseconds(wallClock))
         }
         lsb_arm(L, Int64(luaLimits.instructionBudget), Int64(luaLimits.librarySteps), wallNanoseconds)
         let status = shim_pcall(L, nargs, nresults)

@@ -47,11 +47,12 @@ public final class LuaTableShape: Sendable {
 /// a callee may change its copy in any way (set, add, remove fields, give it a metatable)
 /// and the next callee still sees the original.
 public struct LuaTemplate: Sendable {
-    /// With a builder: the values in the shape's order, each table one level down as a
+    /// With shape keys: the values in the shape's order, each table one level down as a
     /// sequence of its values (nil when absent). Without: the table itself, copied by walking.
     let values: LuaRef
-    /// The shape's keys (`lsb_push_call_with_copy`), held by this template's own registry slot.
-    let builder: LuaRef?
+    /// The shape's keys (the layout `lsb_push_call_with_copy` reads), held by this template's
+    /// own registry slot; nil for a template copied by walking.
+    let keys: LuaRef?
 }
 
 extension LuaState {
@@ -90,23 +91,23 @@ extension LuaState {
             lua_rawseti(L, -2, lua_Integer(fields.count + index + 1))
         }
         let values = LuaRef(id: shim_ref(L))
-        let builder = builder(for: shape)
+        let keys = keys(for: shape)
         // The template holds the shape by a slot of its own: the cache may free its slot
         // (and Lua hand it to something else) while this template is still in use.
-        _ = shim_getref(L, builder.id)
-        return LuaTemplate(values: values, builder: LuaRef(id: shim_ref(L)))
+        _ = shim_getref(L, keys.id)
+        return LuaTemplate(values: values, keys: LuaRef(id: shim_ref(L)))
     }
 
     /// Stores any table, copied for each call by walking it (two levels deep).
     public func makeTemplate(_ table: LuaTable) -> LuaTemplate {
-        LuaTemplate(values: makeTable(table), builder: nil)
+        LuaTemplate(values: makeTable(table), keys: nil)
     }
 
     /// Frees a template's values and its hold on the shape, which stays cached for the next
     /// table of its shape.
     public func release(_ template: LuaTemplate) {
         release(template.values)
-        if let builder = template.builder { release(builder) }
+        if let keys = template.keys { release(keys) }
     }
 
     /// Calls `function` with a fresh copy of `template` within the limits (a built copy counts
@@ -116,7 +117,7 @@ extension LuaState {
     public func call(
         _ function: LuaFunction, withCopyOf template: LuaTemplate, maxResults: Int = 2, wallClock: Duration? = nil, chunk: String
     ) throws(LuaError) -> [LuaValue] {
-        guard let builder = template.builder else {
+        guard let keys = template.keys else {
             return try call(function, withWalkedCopyOf: template.values, maxResults: maxResults, wallClock: wallClock, chunk: chunk)
         }
         // The C copier is what runs: it builds the copy and calls `function` with it. A C frame
@@ -125,7 +126,7 @@ extension LuaState {
             lsb_push_call_with_copy(L)
             _ = shim_getref(L, function.ref.id)
             _ = shim_getref(L, template.values.id)
-            _ = shim_getref(L, builder.id)
+            _ = shim_getref(L, keys.id)
             return 3
         }
     }
@@ -133,12 +134,12 @@ extension LuaState {
     /// The state's table of `shape`'s keys, made on first use. The cache holds the shape
     /// itself, so its identity cannot pass to another shape; a caller making ever new shapes
     /// empties it now and then rather than growing it.
-    private func builder(for shape: LuaTableShape) -> LuaRef {
+    private func keys(for shape: LuaTableShape) -> LuaRef {
         let key = ObjectIdentifier(shape)
-        if let cached = templateBuilders[key] { return cached.builder }
-        if templateBuilders.count >= Self.maxTemplateShapes {
-            for entry in templateBuilders.values { release(entry.builder) }
-            templateBuilders.removeAll()
+        if let cached = templateKeys[key] { return cached.keys }
+        if templateKeys.count >= Self.maxTemplateShapes {
+            for entry in templateKeys.values { release(entry.keys) }
+            templateKeys.removeAll()
         }
         // { "field", ..., { "table", "field", ... }, ... }: the layout template_copy.c reads.
         _ = lua_checkstack(L, 4)
@@ -156,7 +157,7 @@ extension LuaState {
             lua_rawseti(L, -2, lua_Integer(shape.fields.count + index + 1))
         }
         let ref = LuaRef(id: shim_ref(L))
-        templateBuilders[key] = (shape, ref)
+        templateKeys[key] = (shape, ref)
         return ref
     }
 

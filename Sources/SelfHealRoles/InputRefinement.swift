@@ -113,73 +113,38 @@ public enum InputRefinement {
     /// The language the request asks for ("... in Rust", "a Go function"), or nil.
     /// Single-letter and common-word names (c, go) only count next to "in", "using" or a
     /// code noun, so "go through the list" is not Go.
+    ///
+    /// ASCII text is read in place: a word becomes a `String`, and is looked up, only when
+    /// some language's name has its first letter and length, so a request's words are neither
+    /// built nor hashed.
     public static func detectLanguage(in text: String) -> String? {
         var text = text
-        if let found = text.withUTF8({ asciiLanguage(in: $0) }) { return found }
-        return language(among: tokens(text))
+        let ascii: String?? = text.withUTF8 { bytes in
+            asciiWords(in: bytes).map { words in
+                language(count: words.count, word: { word(words[$0], in: bytes) }, mayName: { mayName(words[$0], in: bytes) })
+            }
+        }
+        if let ascii { return ascii }
+        return language(among: unicodeTokens(text))
     }
 
     /// `detectLanguage` over the words of a text already split.
     static func language(among words: [String]) -> String? {
-        for (index, word) in words.enumerated() {
-            guard let language = languageByWord[word] else { continue }
-            if !ambiguous.contains(word) { return language }
-            let before = index > 0 ? words[index - 1] : ""
-            let after = index + 1 < words.count ? words[index + 1] : ""
+        language(count: words.count, word: { words[$0] }, mayName: { _ in true })
+    }
+
+    /// The rule itself, over `count` words: `word(i)` the i-th, `mayName(i)` false only when it
+    /// cannot be a language's name (a filter that saves building it).
+    private static func language(count: Int, word: (Int) -> String, mayName: (Int) -> Bool) -> String? {
+        for index in 0..<count where mayName(index) {
+            let name = word(index)
+            guard let language = languageByWord[name] else { continue }
+            if !ambiguous.contains(name) { return language }
+            let before = index > 0 ? word(index - 1) : ""
+            let after = index + 1 < count ? word(index + 1) : ""
             if cues.contains(before) || nouns.contains(after) { return language }
         }
         return nil
-    }
-
-    /// `detectLanguage` for ASCII text, read in place (nil: the text is not ASCII): a word
-    /// becomes a `String` only when some language's name has its first letter and length, so
-    /// a request's words are neither built nor hashed. The same words as `tokens`: runs of
-    /// letters, digits, `+`, `#` and `.`, lowercased, trailing dots dropped (a run of dots
-    /// alone is an empty word, as there).
-    static func asciiLanguage(in bytes: UnsafeBufferPointer<UInt8>) -> String?? {
-        var previous: Range<Int>?  // the word before the one being read
-        var pending: (language: String, word: Range<Int>)?  // ambiguous: waits for its next word
-        var start: Int?
-        func lower(_ byte: UInt8) -> UInt8 { byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte }
-        func word(_ range: Range<Int>) -> String {
-            String(unsafeUninitializedCapacity: range.count) { buffer in
-                for (offset, index) in range.enumerated() { buffer[offset] = lower(bytes[index]) }
-                return range.count
-            }
-        }
-        // What the word ending at `end` decides: a language, or nothing yet.
-        func finish(_ first: Int, _ end: Int) -> String? {
-            var last = end
-            while last > first, bytes[last - 1] == UInt8(ascii: ".") { last -= 1 }
-            let range = first..<last
-            defer { previous = range }
-            if let waiting = pending {
-                pending = nil
-                if nouns.contains(word(range)) { return waiting.language }
-            }
-            guard range.count < 16, candidateLengths[Int(lower(bytes[first]))] & (1 << range.count) != 0 else { return nil }
-            let text = word(range)
-            guard let language = languageByWord[text] else { return nil }
-            if !ambiguous.contains(text) { return language }
-            if let previous, cues.contains(word(previous)) { return language }
-            pending = (language, range)
-            return nil
-        }
-        for index in bytes.indices {
-            let byte = bytes[index]
-            if byte >= 0x80 { return .none }
-            switch lower(byte) {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "#"), UInt8(ascii: "."):
-                if start == nil { start = index }
-            default:
-                if let first = start {
-                    start = nil
-                    if let found = finish(first, index) { return .some(found) }
-                }
-            }
-        }
-        if let first = start, let found = finish(first, bytes.count) { return .some(found) }
-        return .some(nil)
     }
 
     /// Bit `n` of entry `b`: some word of `languageByWord` is `n` bytes long and starts with `b`.
@@ -208,25 +173,52 @@ public enum InputRefinement {
     static func tokens(_ text: String) -> [String] {
         // ASCII: the same words from the bytes, without Unicode's letter tables; any other text
         // goes the general way.
-        var result: [String] = []
-        var current: [UInt8] = []
-        func flush() {
-            while current.last == UInt8(ascii: ".") { current.removeLast() }
-            result.append(String(decoding: current, as: UTF8.self))
-            current.removeAll(keepingCapacity: true)
+        var text = text
+        let ascii = text.withUTF8 { bytes in asciiWords(in: bytes)?.map { word($0, in: bytes) } }
+        return ascii ?? unicodeTokens(text)
+    }
+
+    /// The words of ASCII text as ranges of its bytes (nil: the text is not ASCII), as
+    /// `tokens` defines them; a run of dots alone is an empty word.
+    static func asciiWords(in bytes: UnsafeBufferPointer<UInt8>) -> [Range<Int>]? {
+        var words: [Range<Int>] = []
+        var start: Int?
+        func end(at index: Int) {
+            guard let first = start else { return }
+            var last = index
+            while last > first, bytes[last - 1] == UInt8(ascii: ".") { last -= 1 }
+            words.append(first..<last)
+            start = nil
         }
-        for byte in text.utf8 {
-            if byte >= 0x80 { return unicodeTokens(text) }
-            let lower = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
-            switch lower {
+        for index in bytes.indices {
+            let byte = bytes[index]
+            if byte >= 0x80 { return nil }
+            switch lowered(byte) {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "+"), UInt8(ascii: "#"), UInt8(ascii: "."):
-                current.append(lower)
+                if start == nil { start = index }
             default:
-                if !current.isEmpty { flush() }
+                end(at: index)
             }
         }
-        if !current.isEmpty { flush() }
-        return result
+        end(at: bytes.count)
+        return words
+    }
+
+    /// An ASCII word of `bytes`, lowercased.
+    private static func word(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: range.count) { buffer in
+            for (offset, index) in range.enumerated() { buffer[offset] = lowered(bytes[index]) }
+            return range.count
+        }
+    }
+
+    /// Whether some language's name has this word's first letter and length.
+    private static func mayName(_ range: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        range.count < 16 && candidateLengths[Int(lowered(bytes[range.lowerBound]))] & (1 << range.count) != 0
+    }
+
+    private static func lowered(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
     }
 
     static func unicodeTokens(_ text: String) -> [String] {

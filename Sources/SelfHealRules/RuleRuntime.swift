@@ -87,9 +87,8 @@ final class RuleRuntime: Sendable {
     /// `instant` on the clock of `DispatchTime.now().uptimeNanoseconds` (never before now).
     static func uptimeNanoseconds(at instant: ContinuousClock.Instant) -> UInt64 {
         let now = DispatchTime.now().uptimeNanoseconds
-        let left = (instant - ContinuousClock.now) / .nanoseconds(1)
-        // A day at most: a pass deadline is seconds away, and the conversion must not trap.
-        return now &+ UInt64(min(max(0, left), 86_400e9))
+        // A day at most: a pass deadline is seconds away, and the sum must not overflow.
+        return now &+ UInt64(min(max(0, (instant - ContinuousClock.now).nanoseconds), 86_400_000_000_000))
     }
 
     /// `return score, reason`: a number in [0, 1] or a boolean, and an optional string; nil

@@ -2,8 +2,8 @@ import CLua
 import Testing
 @testable import SelfHealLua
 
-/// A template's copies are built by a constructor compiled per shape; tables no constructor
-/// can express are copied by walking them. Either way the callee must see the same table.
+/// A template's copies are built from its shape's keys by the C copier; tables a shape cannot
+/// express are copied by walking them. Either way the callee must see the same table.
 @Suite struct LuaTemplateTests {
     let limits = LuaLimits(instructionBudget: 200_000, memoryBytes: 4 << 20)
 
@@ -61,7 +61,7 @@ import Testing
     private func viaTemplate(_ table: LuaTable, _ state: LuaState, _ function: LuaFunction) throws -> LuaValue {
         let (shape, fields, tables) = try #require(Self.shaped(table))
         let template = state.makeTemplate(shape, fields: fields, tables: tables)
-        #expect(template.builder != nil)
+        #expect(template.keys != nil)
         defer { state.release(template) }
         return try state.call(function, withCopyOf: template, chunk: "describe.lua")[0]
     }
@@ -93,8 +93,8 @@ import Testing
         #expect(try viaWalk(ctx, state, describe) == expected)
     }
 
-    /// Random tables, names and not, sequences and not: the constructor path (where it applies)
-    /// and the walking path give the callee the same table.
+    /// Random tables, names and not, sequences and not: the shape path (where it applies) and
+    /// the walking path give the callee the same table.
     @Test func randomTablesLookTheSameEitherWay() throws {
         let state = try LuaState(limits: limits)
         let describe = try describeFunction(state)
@@ -108,7 +108,7 @@ import Testing
         }
         // A new shape per table: more than the cache holds, which empties itself, never grows past its size.
         #expect(constructed > 100)
-        #expect(state.templateBuilders.count <= LuaState.maxTemplateShapes)
+        #expect(state.templateKeys.count <= LuaState.maxTemplateShapes)
     }
 
     @Test func aCalleeChangesOnlyItsOwnCopyOnEitherPath() throws {
@@ -131,8 +131,9 @@ import Testing
         }
     }
 
-    /// `error(message, 2)` names the callee's caller; the constructor's call is a tail call,
-    /// so that is no Lua code of ours on either path, and the message carries no position.
+    /// `error(message, 2)` names the callee's caller; on the shape path that is the C copier,
+    /// which has no line, so that is no Lua code of ours on either path, and the message
+    /// carries no position.
     @Test func errorsAtLevelTwoBlameNoFrameOfOurs() throws {
         let state = try LuaState(limits: limits)
         guard case .function(let blamer) = try state.loadChunk("return function(ctx) error('bad ' .. ctx.code, 2) end", name: "blame.lua") else {
@@ -150,7 +151,7 @@ import Testing
         }
     }
 
-    /// A template outlives its constructor's place in the cache: made before 40 other shapes
+    /// A template outlives its shape's place in the cache: made before 40 other shapes
     /// pushed it out (and Lua gave its registry slots to others), it still builds its own table.
     @Test func aTemplateSurvivesItsShapeLeavingTheCache() throws {
         let state = try LuaState(limits: limits)
@@ -167,7 +168,7 @@ import Testing
             others.append(state.makeTemplate(other, fields: [.integer(index)], tables: []))
             if index % 2 == 0 { state.release(others.removeLast()) }
         }
-        #expect(state.templateBuilders.count < LuaState.maxTemplateShapes)
+        #expect(state.templateKeys.count < LuaState.maxTemplateShapes)
         for _ in 0..<3 {
             #expect(try state.call(describe, withCopyOf: template, chunk: "describe.lua")[0] == expected)
         }
@@ -201,7 +202,7 @@ import Testing
         let names = (0..<3_000).map { "f\($0)" }
         let big = state.makeTemplate(LuaTableShape(fields: names), fields: names.map { _ in .boolean(true) }, tables: [])
         defer { state.release(big) }
-        #expect(big.builder != nil)
+        #expect(big.keys != nil)
         // What compiling the constructor left behind would otherwise be collected to make room.
         shim_gc_collect(state.L)
         do {
