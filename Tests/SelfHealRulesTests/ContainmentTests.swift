@@ -58,6 +58,31 @@ import Testing
         #expect(score.result("bool")?.score == 1)
     }
 
+    /// The rule runs under a C frame of ours (the copier of its `ctx`): a rule that recurses
+    /// without end, through Lua calls or through a metamethod (each a C call), fails cleanly
+    /// with its own reason, and the rules after it get their fresh `ctx` in every pass.
+    @Test func endlessRecursionFailsOnlyItsRule() throws {
+        let folder = try TempFolder([
+            "a.lua": rule("deep", "local function f(n) return f(n + 1) + 1 end return f(1)"),
+            "b.lua": rule("meta", "local t = setmetatable({}, { __index = function(t, k) return t[k] end }) return t.x"),
+            "c.lua": rule("caught", "local function f(n) return f(n + 1) + 1 end local ok = pcall(f, 1) return ok and 0 or 1, 'caught'"),
+            "d.lua": rule("after", "return ctx.code == 'x = 1' and ctx.lengths.code == 5 and 1 or 0, ctx.code"),
+        ])
+        let engine = try RulesEngine(directory: folder.path, logger: quietLogger)
+        for _ in 0..<3 {
+            let score = engine.scoreBlocking(pythonContext("x", "x = 1"))
+            for name in ["deep", "meta"] {
+                #expect(score.result(name)?.score == 0, "\(name)")
+                #expect(score.result(name)?.reason.hasPrefix("rule '\(name)'") == true, "\(String(describing: score.result(name)?.reason))")
+            }
+            #expect(score.result("after")?.score == 1)
+            #expect(score.result("after")?.reason == "x = 1")
+            // Caught inside the rule, an overflow is the rule's to handle; or a bound stops it.
+            let caught = try #require(score.result("caught"))
+            #expect(caught.score == 1 || caught.reason.hasPrefix("rule 'caught' exceeded"), "\(caught.reason)")
+        }
+    }
+
     @Test func aRuleCannotChangeWhatTheNextRuleSees() throws {
         let folder = try TempFolder([
             "a.lua": rule("a", "ctx.code = 'hijacked'; ctx.exec.passed = false; return 1"),
