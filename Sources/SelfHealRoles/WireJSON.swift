@@ -23,6 +23,6 @@ public enum WireJSON {
     static func data(_ answer: ManagerAnswer, evaluationJSON: Data) -> Data {
         var writer = JSONWriter(capacity: evaluationJSON.count + answer.output.utf8.count + answer.code.utf8.count + 512)
         answer.write(to: &writer, evaluationJSON: evaluationJSON)
-        return Data(writer.bytes)
+        return writer.withBytes { Data($0) }
     }
 }

@@ -127,7 +127,7 @@ struct WireJSONTests {
             state ^= state << 13; state ^= state >> 7; state ^= state << 17
             var text = ""
             var bits = state
-            for _ in 0..<Int(state % 13) {
+            for _ in 0..<Int(state % 29) {
                 text += pieces[Int(bits % UInt64(pieces.count))]
                 bits /= UInt64(pieces.count)
                 if bits == 0 { bits = state >> 3 }
@@ -135,6 +135,17 @@ struct WireJSONTests {
             var bytes: [UInt8] = []
             JSONWriter.appendString(text, to: &bytes)
             #expect(bytes == bytewise(text), "\(text.debugDescription)")
+            // A writer grows while it escapes: from its smallest room, after a few bytes already
+            // written (a key), with a value after, so every escape may land at its edge.
+            var writer = JSONWriter(capacity: 0)
+            writer.beginObject()
+            writer.key(named: String(repeating: "k", count: Int(state >> 60)))
+            writer.string(text + text)
+            writer.key("n")
+            writer.number(1)
+            writer.endObject()
+            let key = bytewise(String(repeating: "k", count: Int(state >> 60)))
+            #expect(writer.bytes == [UInt8(ascii: "{")] + key + [UInt8(ascii: ":")] + bytewise(text + text) + Array(",\"n\":1}".utf8), "\(text.debugDescription)")
         }
     }
 
