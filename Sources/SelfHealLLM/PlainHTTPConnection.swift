@@ -42,7 +42,7 @@ struct PlainHTTPConnection: Sendable {
 
     /// Collects one answer at a time. Touched only on its channel's event loop (hence
     /// `@unchecked Sendable`: the connection that holds it crosses tasks, its state never does).
-    final class Collector: ChannelInboundHandler, @unchecked Sendable {
+    final class Collector: ChannelInboundHandler, NIOScheduledCallbackHandler, @unchecked Sendable {
         typealias InboundIn = HTTPClientResponsePart
 
         private var promise: EventLoopPromise<Answer>?
@@ -51,7 +51,9 @@ struct PlainHTTPConnection: Sendable {
         private var head: HTTPResponseHead?
         private var body = ByteBuffer()
         private var limit = 0
-        private var timer: Scheduled<Void>?
+        /// The waiting call's deadline: a callback (this collector), not a `scheduleTask`,
+        /// whose promise and future cost more than the rest of arming and cancelling it.
+        private var timer: NIOScheduledCallback?
         private var context: ChannelHandlerContext?
 
         func handlerAdded(context: ChannelHandlerContext) { self.context = context }
@@ -69,10 +71,21 @@ struct PlainHTTPConnection: Sendable {
             head = nil
             body.clear()
             limit = maxResponseBytes
-            timer = context.eventLoop.scheduleTask(deadline: deadline) { [weak self] in
-                self?.finish(.failure(PlainHTTPClient.Failure.timedOut))
+            do {
+                timer = try context.eventLoop.scheduleCallback(at: deadline, handler: self)
+            } catch {
+                // The loop is shutting down.
+                finish(.failure(Broken(reason: "the connection's event loop is shutting down", requestSent: false)))
+                return false
             }
             return true
+        }
+
+        /// The deadline passed (a deadline met or missed cancels it first: it never fires for a
+        /// call after the one that armed it).
+        func handleScheduledCallback(eventLoop: some EventLoop) {
+            timer = nil
+            finish(.failure(PlainHTTPClient.Failure.timedOut))
         }
 
         func requestWritten() { sent = true }

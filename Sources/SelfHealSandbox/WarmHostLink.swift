@@ -30,7 +30,7 @@ enum HostLinkError: Error, Equatable {
 /// nobody waits (its `clean` after a job) waits for the next `next(by:)`; a second one ends the
 /// link (a host gone wrong must not fill selfheal's memory, nor have a message it sent early
 /// taken for the next job's answer). Everything but `attach` and `close` runs on the link's loop.
-final class WarmHostLink: @unchecked Sendable {
+final class WarmHostLink: NIOScheduledCallbackHandler, @unchecked Sendable {
     let eventLoop: any EventLoop
     private var channel: (any Channel)?
     private var inbox: [Result<HostMessage, HostLinkError>] = [] {
@@ -40,7 +40,9 @@ final class WarmHostLink: @unchecked Sendable {
     /// for choosing a host from any thread.
     private let unread = Atomic<Bool>(false)
     var hasUnread: Bool { unread.load(ordering: .relaxed) }
-    private var waiter: (promise: EventLoopPromise<HostMessage>, timer: Scheduled<Void>)?
+    /// The reader, and its deadline: a callback (this link), not a `scheduleTask`, whose
+    /// promise and future cost more than the rest of arming and cancelling it.
+    private var waiter: (promise: EventLoopPromise<HostMessage>, timer: NIOScheduledCallback)?
     /// Set once the link has ended (the host's end closed, or it went wrong on the wire): every
     /// later `next` fails at once with it.
     private var ended: HostLinkError? {
@@ -85,13 +87,21 @@ final class WarmHostLink: @unchecked Sendable {
             return eventLoop.makeCompletedFuture(inbox.removeFirst().mapError { $0 as any Error })
         }
         let promise = eventLoop.makePromise(of: HostMessage.self)
-        let timer = eventLoop.scheduleTask(deadline: deadline) { [self] in
-            guard let waiter, waiter.promise.futureResult === promise.futureResult else { return }
-            self.waiter = nil
-            promise.fail(HostLinkError.timedOut)
+        do {
+            waiter = (promise, try eventLoop.scheduleCallback(at: deadline, handler: self))
+        } catch {
+            // The loop is shutting down.
+            promise.fail(HostLinkError.closed)
         }
-        waiter = (promise, timer)
         return promise.futureResult
+    }
+
+    /// The reader's deadline passed. Every answer cancels the deadline of the reader it
+    /// answers, so this is always the current reader's.
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        guard let (promise, _) = waiter else { return }
+        waiter = nil
+        promise.fail(HostLinkError.timedOut)
     }
 
     /// Writes a job to the host and reads its answer, both by `deadline` (a host that stops

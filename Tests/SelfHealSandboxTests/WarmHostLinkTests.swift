@@ -157,6 +157,19 @@ struct WarmHostLinkTests {
         #expect(await next(link).failure == .closed)
     }
 
+    @Test("a read answered in time takes its deadline with it: the next read waits past it for its own message")
+    func aMetDeadlineDoesNotOutliveItsRead() async throws {
+        let (link, host) = try await linked()
+        defer { close(host); link.close() }
+        write(host, frame(#"{"clean": true}"#))
+        // A deadline of a few seconds (room for a loaded machine), then a message a second past it.
+        #expect(try await next(link, within: .seconds(2)).get().header["clean"] as? Bool == true)
+        async let second = next(link, within: .seconds(30))
+        try await Task.sleep(for: .seconds(3))
+        write(host, frame(#"{"answer": 2}"#))
+        #expect(try await second.get().header["answer"] as? Int == 2)
+    }
+
     @Test("a host that says nothing fails the read at its deadline")
     func silent() async throws {
         let (link, host) = try await linked()
