@@ -1,4 +1,5 @@
 #include "lua_sandbox.h"
+#include "allocator.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,31 +22,6 @@ static LuaSandboxLimits *limits_of(lua_State *L) {
     void *ud = NULL;
     lua_getallocf(L, &ud);
     return (LuaSandboxLimits *)ud;
-}
-
-static void *lsb_alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
-    LuaSandboxLimits *limits = (LuaSandboxLimits *)ud;
-    /* When ptr is NULL, osize is a type tag, not a size. */
-    size_t old = ptr ? osize : 0;
-    if (nsize == 0) {
-        free(ptr);
-        limits->used -= old;
-        return NULL;
-    }
-    if (nsize > old) {
-        size_t grow = nsize - old;
-        /* Compare against what is left, so the sum can never overflow. */
-        if (limits->used > limits->limit || grow > limits->limit - limits->used) {
-            return NULL;
-        }
-    }
-    void *block = realloc(ptr, nsize);
-    if (block == NULL) {
-        /* Lua assumes a shrink never fails: keep the old, larger block. */
-        return nsize <= old ? ptr : NULL;
-    }
-    limits->used = limits->used - old + nsize;
-    return block;
 }
 
 static int lsb_panic(lua_State *L) {

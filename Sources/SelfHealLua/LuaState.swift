@@ -22,6 +22,7 @@ public final class LuaState: @unchecked Sendable {
         self.limits.initialize(to: LuaSandboxLimits())
         self.limits.pointee.limit = .max
         guard let state = lsb_newstate(self.limits) else {
+            lsb_release_cached(self.limits)
             self.limits.deallocate()
             throw LuaError(kind: .stateCreation, message: "could not create a Lua state")
         }
@@ -37,6 +38,7 @@ public final class LuaState: @unchecked Sendable {
         guard status == LUA_OK, shim_pcall(state, 0, 2) == LUA_OK else {
             let message = Self.message(state, at: -1)
             lua_close(state)
+            lsb_release_cached(self.limits)
             self.limits.deallocate()
             throw LuaError(kind: .stateCreation, message: "sandbox prelude failed: \(message)")
         }
@@ -46,6 +48,7 @@ public final class LuaState: @unchecked Sendable {
 
     deinit {
         lua_close(L)
+        lsb_release_cached(limits)
         limits.deallocate()
     }
 

@@ -20,6 +20,11 @@ enum {
     LSB_STOP_LIBRARY_STEPS = 3,
 };
 
+/* Small blocks (up to LSB_SIZE_CLASSES * LSB_CLASS_BYTES bytes) are kept for reuse in classes
+ * of LSB_CLASS_BYTES bytes: see allocator.c. */
+#define LSB_CLASS_BYTES 16
+#define LSB_SIZE_CLASSES 16
+
 /* One state's bookkeeping. The allocator reads `limit`; the hook and lsb_charge read the rest.
  * Swift moves them around each protected call with lsb_arm / lsb_disarm. */
 typedef struct {
@@ -35,7 +40,14 @@ typedef struct {
     uint64_t deadline_ns;
     /* Counts down the steps between two clock reads in lsb_charge. */
     int64_t clock_countdown;
+    /* Freed small blocks kept for reuse, one list per size class (allocator.c); index 0 unused. */
+    void *free_blocks[LSB_SIZE_CLASSES + 1];
+    /* Bytes held in free_blocks. */
+    size_t cached;
 } LuaSandboxLimits;
+
+/* Frees the blocks the allocator keeps for reuse: after lua_close, before `limits` goes. */
+void lsb_release_cached(LuaSandboxLimits *limits);
 
 /* A state whose allocations are capped by `limits` and whose panic handler reports and aborts. */
 lua_State *lsb_newstate(LuaSandboxLimits *limits);
