@@ -240,7 +240,7 @@ let package = Package(
         .testTarget(
             name: "SelfHealSQLiteTests",
             dependencies: [
-                "SelfHealSQLite", "SelfHealTestSupport",
+                "SelfHealSQLite", "SelfHealTestSupport", "CSQLite",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

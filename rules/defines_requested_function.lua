@@ -6,28 +6,31 @@ local not_names = { ["with"] = true, ["by"] = true, ["the"] = true, ["a"] = true
   ["in"] = true, ["on"] = true, ["from"] = true, ["when"] = true, ["for"] = true, ["to"] = true,
   ["that"] = true, ["which"] = true, ["it"] = true, ["function"] = true }
 
+-- Each pattern with a plain word it cannot match without: the pattern (a scan of the whole
+-- request from every position) runs only on requests holding that word, few of them.
+local quoted = {
+  { "[Cc]alled%s+[`'\"]([%a_][%w_]*)", "alled" },
+  { "[Nn]amed%s+[`'\"]([%a_][%w_]*)", "amed" },
+  { "[Ff]unction%s+`([%a_][%w_]*)", "`" },
+  { "`def%s+([%a_][%w_]*)", "`" },
+  { "`([%a_][%w_]*)%(", "`" },
+}
+local bare = {
+  { "[Ff]unction%s+[Cc]alled%s+([%a_][%w_]*)", "alled" },
+  { "[Ff]unction%s+[Nn]amed%s+([%a_][%w_]*)", "amed" },
+  { "[Ff]unction%s+([%a_][%w_]*)%s*%(", "unction" },
+  { "def%s+([%a_][%w_]*)", "def" },
+  { "[Cc]alled%s+([%a_][%w_]*_[%w_]*)", "alled" },  -- bare snake_case after "called" is a name, "called with" is not
+  { "[Nn]amed%s+([%a_][%w_]*_[%w_]*)", "amed" },
+}
+
 local function requested_name(input)
-  local quoted = {
-    "[Cc]alled%s+[`'\"]([%a_][%w_]*)",
-    "[Nn]amed%s+[`'\"]([%a_][%w_]*)",
-    "[Ff]unction%s+`([%a_][%w_]*)",
-    "`def%s+([%a_][%w_]*)",
-    "`([%a_][%w_]*)%(",
-  }
-  for _, pattern in ipairs(quoted) do
-    local name = input:match(pattern)
+  for _, entry in ipairs(quoted) do
+    local name = input:find(entry[2], 1, true) and input:match(entry[1])
     if name then return name end
   end
-  local bare = {
-    "[Ff]unction%s+[Cc]alled%s+([%a_][%w_]*)",
-    "[Ff]unction%s+[Nn]amed%s+([%a_][%w_]*)",
-    "[Ff]unction%s+([%a_][%w_]*)%s*%(",
-    "def%s+([%a_][%w_]*)",
-    "[Cc]alled%s+([%a_][%w_]*_[%w_]*)",  -- bare snake_case after "called" is a name, "called with" is not
-    "[Nn]amed%s+([%a_][%w_]*_[%w_]*)",
-  }
-  for _, pattern in ipairs(bare) do
-    local name = input:match(pattern)
+  for _, entry in ipairs(bare) do
+    local name = input:find(entry[2], 1, true) and input:match(entry[1])
     if name and not not_names[name:lower()] then return name end
   end
   return nil

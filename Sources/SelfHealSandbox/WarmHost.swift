@@ -133,7 +133,7 @@ final class WarmHost: @unchecked Sendable {
             host.stop()
             throw .launchFailed("the warm sandbox host did not start: \(why.description)")
         }
-        guard ready.header["ready"] as? Bool == true else {
+        guard ready.header.bool("ready") == true else {
             host.stop()
             throw .launchFailed("the warm sandbox host sent something other than its ready message")
         }
@@ -163,28 +163,28 @@ final class WarmHost: @unchecked Sendable {
         } catch {
             return .failure(failure(error, doing: "while it ran a job"))
         }
-        if let why = answer.header["setup_failed"] as? String {
+        if let why = answer.header.string("setup_failed") {
             // Its mounts or the job's memory limit: the job never started. A host that
             // cannot set jobs up is replaced; this one runs cold.
             return .failure(Failure(description: "the host could not set the job up: \(why)"))
         }
         let tails = answer.body
-        let outCount = answer.header["out"] as? Int ?? 0
+        let outCount = answer.header.int("out") ?? 0
         guard (0...tails.count).contains(outCount) else { return .failure(died("with a malformed answer")) }
         let termination: ChildProcess.Termination
         // Out-of-range numbers from a host gone wrong are a malformed answer, not a trap.
-        if let signal = answer.header["signal"] as? Int {
+        if let signal = answer.header.int("signal") {
             guard let signal = Int32(exactly: signal) else { return .failure(died("with a malformed answer")) }
             termination = .signaled(signal)
         } else {
-            guard let status = Int32(exactly: answer.header["status"] as? Int ?? 1) else { return .failure(died("with a malformed answer")) }
+            guard let status = Int32(exactly: answer.header.int("status") ?? 1) else { return .failure(died("with a malformed answer")) }
             termination = .exited(status)
         }
         let outcome = ChildProcess.Outcome(
-            termination: termination, timedOut: answer.header["timed_out"] as? Bool ?? false,
+            termination: termination, timedOut: answer.header.bool("timed_out") ?? false,
             stdoutTail: Array(tails[..<outCount]), stderrTail: Array(tails[outCount...]), duration: .now - start
         )
-        return .success((outcome, answer.header["checker"] as? Bool ?? false))
+        return .success((outcome, answer.header.bool("checker") ?? false))
     }
 
     /// A job's message: its length, a JSON header, then its files' bytes; `omitting`'s are
@@ -257,7 +257,7 @@ final class WarmHost: @unchecked Sendable {
         let deadline = NIODeadline.after(.seconds(5))
         do {
             let message = try await link.onLoop { link.next(by: deadline) }.get()
-            guard message.header["clean"] as? Bool == true else { return .failure(died("with something other than `clean` after a job")) }
+            guard message.header.bool("clean") == true else { return .failure(died("with something other than `clean` after a job")) }
             clearingUp = false
         } catch {
             return .failure(failure(error, doing: "while it cleared up after a job"))

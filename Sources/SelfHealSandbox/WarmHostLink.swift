@@ -6,7 +6,7 @@ import Synchronization
 /// One framed message from a warm host: its JSON header and the bytes after it.
 struct HostMessage: @unchecked Sendable {
     /// Flat JSON values (`Bool`, `Int`, `String`), as `WireText.flatObject` reads them.
-    let header: [String: Any]
+    let header: HostHeader
     let body: [UInt8]
 }
 
@@ -162,7 +162,7 @@ final class WarmHostLink: NIOScheduledCallbackHandler, @unchecked Sendable {
             // hold the loop, which serves connections too).
             guard let split = bytes.prefix(HostFrameDecoder.maximumHeader).firstIndex(of: UInt8(ascii: "\n")),
                   let header = WireText.flatObject(bytes[..<split])
-                    ?? (try? JSONSerialization.jsonObject(with: Data(bytes[..<split]))) as? [String: Any]
+                    ?? ((try? JSONSerialization.jsonObject(with: Data(bytes[..<split]))) as? [String: Any]).map(HostHeader.init)
             else {
                 link.deliver(.failure(.notJSON), ending: true)
                 context.close(promise: nil)

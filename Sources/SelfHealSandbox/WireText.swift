@@ -17,7 +17,7 @@ enum WireText {
     /// `true`, `false`, integers or strings without escapes. Anything else (a nested value,
     /// `null`, a fraction, an escape, a leading zero, a byte past ASCII) gives nil, and the
     /// caller reads it with a full JSON reader, which refuses what is not JSON.
-    static func flatObject(_ bytes: ArraySlice<UInt8>) -> [String: Any]? {
+    static func flatObject(_ bytes: ArraySlice<UInt8>) -> HostHeader? {
         var index = bytes.startIndex
         func skipSpaces() {
             while index < bytes.endIndex, bytes[index] == UInt8(ascii: " ") { index += 1 }
@@ -47,33 +47,39 @@ enum WireText {
             index += count
             return true
         }
-        func value() -> Any? {
+        func value() -> HostHeader.Value? {
             skipSpaces()
             guard index < bytes.endIndex else { return nil }
             switch bytes[index] {
-            case UInt8(ascii: "\""): return plainString()
-            case UInt8(ascii: "t"): return word("true") ? true : nil
-            case UInt8(ascii: "f"): return word("false") ? false : nil
+            case UInt8(ascii: "\""): return plainString().map { .string($0) }
+            case UInt8(ascii: "t"): return word("true") ? .bool(true) : nil
+            case UInt8(ascii: "f"): return word("false") ? .bool(false) : nil
             default:
-                let start = index
-                if bytes[index] == UInt8(ascii: "-") { index += 1 }
+                let negative = bytes[index] == UInt8(ascii: "-")
+                if negative { index += 1 }
                 let digits = index
-                while index < bytes.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
+                var magnitude = 0
+                while index < bytes.endIndex, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
+                    // At most 18 digits (checked below): no overflow.
+                    if index - digits < 18 { magnitude = magnitude * 10 + Int(bytes[index] - UInt8(ascii: "0")) }
+                    index += 1
+                }
                 guard index > digits, index - digits <= 18 else { return nil }
                 // JSON has no leading zeros (`01`); `0` alone is fine.
                 if bytes[digits] == UInt8(ascii: "0") && index - digits > 1 { return nil }
-                return Int(String(decoding: bytes[start..<index], as: UTF8.self))
+                return .int(negative ? -magnitude : magnitude)
             }
         }
         guard expect(UInt8(ascii: "{")) else { return nil }
-        var object: [String: Any] = [:]
-        if expect(UInt8(ascii: "}")) { return index == bytes.endIndex ? object : nil }
+        var members: [(name: String, value: HostHeader.Value)] = []
+        members.reserveCapacity(8)
+        if expect(UInt8(ascii: "}")) { return index == bytes.endIndex ? HostHeader(members: members) : nil }
         repeat {
             guard let key = plainString(), expect(UInt8(ascii: ":")), let value = value() else { return nil }
-            object[key] = value
+            members.append((key, value))
         } while expect(UInt8(ascii: ","))
         guard expect(UInt8(ascii: "}")) else { return nil }
         skipSpaces()
-        return index == bytes.endIndex ? object : nil
+        return index == bytes.endIndex ? HostHeader(members: members) : nil
     }
 }

@@ -92,6 +92,15 @@ import Testing
         ("Implement the function merge_sorted(a, b) for two lists.", "merge_sorted"),
         ("Write a function called 'reverse_words' please", "reverse_words"),
         ("Create `count_vowels(s)` returning the number of vowels.", "count_vowels"),
+        // Each of the rule's patterns, capitals where it allows them.
+        ("Write `def parse_line` for the log format.", "parse_line"),
+        ("Write the Function `slugify` for titles.", "slugify"),
+        ("Write a Function Called tokenize for the lexer.", "tokenize"),
+        ("Write a function Named normalize for paths.", "normalize"),
+        ("Add a class Named \"Matrix\" with a determinant.", "Matrix"),
+        ("Start from def area(w, h) and finish it.", "area"),
+        ("We need the helper Called chunk_list here.", "chunk_list"),
+        ("Keep the helper named flatten_dict as it is.", "flatten_dict"),
     ])
     func requestedFunctionNameIsFound(request: String, name: String) {
         let right = engine.scoreBlocking(pythonContext(request, "def \(name)(x):\n    return x\n"))

@@ -71,11 +71,11 @@ struct WarmHostLinkTests {
         write(host, Array(first[2..<9]))
         write(host, Array(first[9...]) + frame(#"{"clean": true}"#))
         let reply = try await answer.get()
-        #expect(reply.header["out"] as? Int == 3)
+        #expect(reply.header.int("out") == 3)
         #expect(reply.body == Array("outerr".utf8))
         // The `clean` came with the answer, before anyone asked for it.
         let clean = try await next(link).get()
-        #expect(clean.header["clean"] as? Bool == true)
+        #expect(clean.header.bool("clean") == true)
     }
 
     @Test(
@@ -119,7 +119,7 @@ struct WarmHostLinkTests {
         try await link.onLoop { link.eventLoop.makeSucceededFuture(()) }.get()
         // Its answer, then a message left waiting, then one too many: the link ends.
         write(host, frame(#"{"status": 0, "out": 0}"#) + frame(#"{"clean": true}"#) + frame(#"{"clean": true}"#))
-        #expect(try await first.get().header["status"] as? Int == 0)
+        #expect(try await first.get().header.int("status") == 0)
         #expect(await next(link).failure == .unasked)
         #expect(await next(link).failure == .unasked)
     }
@@ -130,7 +130,7 @@ struct WarmHostLinkTests {
         defer { close(host); link.close() }
         // The clean, read as settling does, then a message the host sends early.
         write(host, frame(#"{"clean": true}"#))
-        #expect(try await next(link).get().header["clean"] as? Bool == true)
+        #expect(try await next(link).get().header.bool("clean") == true)
         write(host, frame(#"{"timed_out": false, "out": 0, "status": 0}"#))
         let deadline = ContinuousClock.now + .seconds(30)
         while !link.hasUnread, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
@@ -163,11 +163,11 @@ struct WarmHostLinkTests {
         defer { close(host); link.close() }
         write(host, frame(#"{"clean": true}"#))
         // A deadline of a few seconds (room for a loaded machine), then a message a second past it.
-        #expect(try await next(link, within: .seconds(2)).get().header["clean"] as? Bool == true)
+        #expect(try await next(link, within: .seconds(2)).get().header.bool("clean") == true)
         async let second = next(link, within: .seconds(30))
         try await Task.sleep(for: .seconds(3))
         write(host, frame(#"{"answer": 2}"#))
-        #expect(try await second.get().header["answer"] as? Int == 2)
+        #expect(try await second.get().header.int("answer") == 2)
     }
 
     @Test("a host that says nothing fails the read at its deadline")
@@ -177,7 +177,7 @@ struct WarmHostLinkTests {
         #expect(await next(link, within: .milliseconds(100)).failure == .timedOut)
         // The link still reads what comes after.
         write(host, frame(#"{"clean": true}"#))
-        #expect(try await next(link).get().header["clean"] as? Bool == true)
+        #expect(try await next(link).get().header.bool("clean") == true)
     }
 }
 

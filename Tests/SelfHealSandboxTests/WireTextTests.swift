@@ -55,16 +55,25 @@ struct WireTextTests {
         (#"{"status":-1,"checker":true}"#, "checker=true status=-1"),
     ])
     func hostAnswers(_ text: String, _ expected: String) throws {
-        let object = try #require(WireText.flatObject(ArraySlice(text.utf8)))
-        let described = object.keys.sorted().map { key -> String in
-            switch object[key] {
-            case let flag as Bool: "\(key)=\(flag)"
-            case let number as Int: "\(key)=\(number)"
-            case let text as String: "\(key)=\"\(text)\""
-            default: "\(key)=?"
-            }
+        let header = try #require(WireText.flatObject(ArraySlice(text.utf8)))
+        let described = header.members.map(\.name).sorted().map { key -> String in
+            if let flag = header.bool(key) { return "\(key)=\(flag)" }
+            if let number = header.int(key) { return "\(key)=\(number)" }
+            if let text = header.string(key) { return "\(key)=\"\(text)\"" }
+            return "\(key)=?"
         }
         #expect(described.joined(separator: " ") == expected)
+        // The standard reader's header (the fallback) reads each member as the fast one does.
+        let standard = HostHeader(try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]))
+        #expect(standard.members.count == header.members.count)
+        for (key, value) in header.members {
+            switch value {
+            case .bool(let flag): #expect(standard.bool(key) == flag, "\(key)")
+            case .int(let number): #expect(standard.int(key) == number, "\(key)")
+            case .string(let text): #expect(standard.string(key) == text, "\(key)")
+            case .other: Issue.record("the fast reader gave an untyped value for \(key)")
+            }
+        }
     }
 
     @Test("what the fast reader does not read whole gives nil, never a partial object", arguments: [
