@@ -144,15 +144,19 @@ private struct JSONReader {
     private mutating func object(depth: Int, building: Bool = true) throws(JSONParseError) -> JSONValue {
         guard depth <= JSONValue.maxDepth else { throw error("nested deeper than \(JSONValue.maxDepth) levels") }
         index += 1
-        var fields: [String: JSONValue] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return building ? .object(fields) : .null
+            return building ? .object([:]) : .null
         }
-        // Room for the usual handful of fields at once, rather than grown one doubling at a time
-        // (when all are kept: of an answer, one or two per object are).
-        if building, keep == nil { fields.reserveCapacity(8) }
+        // The fields in order, made a dictionary once they are all read: each name hashed once
+        // and the dictionary made at its size, where inserting as they came hashed each twice
+        // (the first of a repeated name counts) and grew the table a doubling at a time.
+        var fields: [(String, JSONValue)] = []
+        if building { fields.reserveCapacity(keep == nil ? 8 : 2) }
+        func built() -> JSONValue {
+            building ? .object(Dictionary(fields, uniquingKeysWith: { first, _ in first })) : .null
+        }
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of the document") }
@@ -164,9 +168,8 @@ private struct JSONReader {
             index += 1
             skipWhitespace()
             if let key {
-                let value = try value(depth: depth)
-                // The first of a repeated name counts, as with JSONDecoder.
-                if fields[key] == nil { fields[key] = value }
+                // The first of a repeated name counts, as with JSONDecoder (`built`).
+                fields.append((key, try value(depth: depth)))
             } else {
                 try skipValue(depth: depth)
             }
@@ -175,8 +178,8 @@ private struct JSONReader {
             switch bytes[index] {
             case UInt8(ascii: ","):
                 index += 1
-                if closes(UInt8(ascii: "}")) { return building ? .object(fields) : .null }
-            case UInt8(ascii: "}"): index += 1; return building ? .object(fields) : .null
+                if closes(UInt8(ascii: "}")) { return built() }
+            case UInt8(ascii: "}"): index += 1; return built()
             default: throw error("expected ',' or '}' in an object")
             }
         }
