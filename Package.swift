@@ -228,7 +228,7 @@ let package = Package(
             path: "Tests/SelfHealTestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "SelfHealLuaTests", dependencies: ["SelfHealLua", "CLua", "CLuaSandbox"], swiftSettings: swiftSettings),
+        .testTarget(name: "SelfHealLuaTests", dependencies: ["SelfHealLua", "CLua", "CLuaSandbox", "SelfHealTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "SelfHealRulesTests",
             dependencies: [

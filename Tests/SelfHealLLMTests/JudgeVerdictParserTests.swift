@@ -1,5 +1,6 @@
 import SelfHealCore
 @testable import SelfHealLLM
+import SelfHealTestSupport
 import Testing
 
 @Suite struct JudgeVerdictParserTests {
@@ -128,7 +129,7 @@ import Testing
     @Test func findsTheSameObjectsAsAScanFromEveryBrace() {
         // Random short answers over the characters that matter: the bounded reader must find
         // exactly what trying every `{` afresh (the reader before it) finds.
-        var generator = SplitMix(seed: 31)
+        var generator = SplitMix64(seed: 31)
         let alphabet = Array(#"{}{}""\a:1, "#.utf8)
         for _ in 0..<5_000 {
             let length = Int(generator.next() % 40)
@@ -171,15 +172,3 @@ import Testing
     }
 }
 
-/// A small seeded generator, so a failing answer can be found again.
-private struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,5 +1,6 @@
 import CLua
 import CLuaSandbox
+import SelfHealTestSupport
 import Testing
 @testable import SelfHealLua
 
@@ -9,19 +10,6 @@ import Testing
 /// state's count is exactly the bytes asked for, the cap still refuses, and what is kept for
 /// reuse stays bounded and is all given back.
 @Suite struct AllocatorTests {
-    /// SplitMix64, so a failure names a case that reproduces.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     /// A state's allocator and its bookkeeping; `body` gets both.
     func withAllocator(_ body: (lua_Alloc, UnsafeMutablePointer<LuaSandboxLimits>) -> Void) {
         let limits = UnsafeMutablePointer<LuaSandboxLimits>.allocate(capacity: 1)
@@ -40,7 +28,7 @@ import Testing
 
     /// A size from every range the allocator treats apart: tiny, each class's edges, past the
     /// largest class, and large.
-    func size(_ random: inout Generator) -> Int {
+    func size(_ random: inout SplitMix64) -> Int {
         switch random.below(4) {
         case 0: 1 + random.below(32)
         case 1: 1 + random.below(Int(LSB_SIZE_CLASSES) * Int(LSB_CLASS_BYTES))
@@ -53,7 +41,7 @@ import Testing
     func randomTraffic() {
         withAllocator { alloc, limits in
             let base = limits.pointee.used
-            var random = Generator(state: 31)
+            var random = SplitMix64(seed: 31)
             var live: [(block: UnsafeMutableRawPointer, size: Int, fill: UInt8)] = []
             func check(_ block: UnsafeMutableRawPointer, _ count: Int, _ fill: UInt8) -> Bool {
                 (0..<count).allSatisfy { block.load(fromByteOffset: $0, as: UInt8.self) == fill }

@@ -1,4 +1,5 @@
 import CLua
+import SelfHealTestSupport
 import Testing
 @testable import SelfHealLua
 
@@ -98,7 +99,7 @@ import Testing
     @Test func randomTablesLookTheSameEitherWay() throws {
         let state = try LuaState(limits: limits)
         let describe = try describeFunction(state)
-        var generator = PatternDifferentialTests.Generator(state: 31)
+        var generator = SplitMix64(seed: 31)
         var constructed = 0
         for _ in 0..<400 {
             let table = Self.randomTable(&generator, depth: 0)
@@ -226,7 +227,7 @@ import Testing
         #expect(try state.call(describe, withCopyOf: template, chunk: "describe.lua")[0] == .string("#0 mt=nil b:number=2,u:table={#0 mt=nil }"))
     }
 
-    static func randomTable(_ generator: inout PatternDifferentialTests.Generator, depth: Int) -> LuaTable {
+    static func randomTable(_ generator: inout SplitMix64, depth: Int) -> LuaTable {
         let names = ["a", "b", "code", "exec", "end", "x_1", "Z", "_", "not a name", "1st", "é"]
         var table = LuaTable()
         for _ in 0..<generator.below(7) {

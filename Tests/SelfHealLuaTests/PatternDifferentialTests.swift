@@ -1,4 +1,5 @@
 import CLua
+import SelfHealTestSupport
 import Testing
 @testable import SelfHealLua
 
@@ -7,19 +8,8 @@ import Testing
 /// and subjects go through `find`, `match`, `gmatch` and `gsub` (string, function and table
 /// replacements) in both, and every answer, or the fact of an error, must agree.
 @Suite struct PatternDifferentialTests {
-    /// A small deterministic generator (SplitMix64), so a failure names a case that reproduces.
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func pick<T>(_ items: [T]) -> T { items[below(items.count)] }
-    }
+    /// Seeded, so a failure names a case that reproduces.
+    typealias Generator = SplitMix64
 
     static let subjectAlphabet = Array("aabAb()1 2_.\n%-[]x")
     static let singles = [
@@ -122,7 +112,7 @@ import Testing
 
     @Test("find, match, gmatch and gsub agree with stock Lua on generated patterns", arguments: 0..<8)
     func agreesWithStockLua(batch: Int) throws {
-        var g = Generator(state: UInt64(batch) &* 0x1234_5678_9ABC)
+        var g = Generator(seed: UInt64(batch) &* 0x1234_5678_9ABC)
         var cases: [(subject: String, pattern: String, initial: Int)] = []
         for _ in 0..<400 {
             cases.append((Self.subject(&g), Self.pattern(&g), g.pick([1, 1, 1, 2, 0, -3, 30])))
