@@ -1,5 +1,4 @@
 #include "allocator.h"
-#include "lua_sandbox.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +12,7 @@
  * cost ~300 instructions a pair there; taking a block off a list and putting it back costs a
  * few. Blocks of up to LSB_SIZE_CLASSES * LSB_CLASS_BYTES bytes are handed out in classes of
  * LSB_CLASS_BYTES bytes; a freed one goes on its class's list while the lists hold less than
- * LSB_CACHE_LIMIT bytes, and to free() beyond that. lsb_release_cached frees them all.
+ * LSB_CACHE_LIMIT bytes, and to free() beyond that. lsb_close frees them all with the state.
  *
  * The cap counts the bytes Lua asked for, as before: the rounding up to a class and the
  * blocks kept for reuse are not the state's. Each block whose size (as Lua knows it) is small

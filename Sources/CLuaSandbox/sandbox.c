@@ -1,4 +1,3 @@
-#include "lua_sandbox.h"
 #include "allocator.h"
 
 #include <stdio.h>
@@ -32,10 +31,19 @@ static int lsb_panic(lua_State *L) {
 
 lua_State *lsb_newstate(LuaSandboxLimits *limits) {
     lua_State *L = lua_newstate(lsb_alloc, limits);
-    if (L != NULL) {
-        lua_atpanic(L, lsb_panic);
+    if (L == NULL) {
+        /* What it allocated before failing went back to the allocator's lists. */
+        lsb_release_cached(limits);
+        return NULL;
     }
+    lua_atpanic(L, lsb_panic);
     return L;
+}
+
+void lsb_close(lua_State *L) {
+    LuaSandboxLimits *limits = limits_of(L);
+    lua_close(L);
+    lsb_release_cached(limits);
 }
 
 static void lsb_hook(lua_State *L, lua_Debug *ar);

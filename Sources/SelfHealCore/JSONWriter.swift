@@ -184,8 +184,8 @@ public struct JSONWriter: ~Copyable {
         append(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
-    /// `text` as a JSON string: `"` and `\\` escaped, control characters as `\\n`, `\\t`, `\\r`,
-    /// `\\b`, `\\f` or `\\u00XX`; everything else as its UTF-8 bytes.
+    /// `text` as a JSON string: `"` and `\` escaped, control characters as `\n`, `\t`, `\r`,
+    /// `\b`, `\f` or `\u00XX`; everything else as its UTF-8 bytes.
     private mutating func appendEscaped(_ text: String) {
         var text = text
         text.withUTF8 { utf8 in
@@ -210,7 +210,7 @@ public struct JSONWriter: ~Copyable {
                 }
                 let byte = base[index]
                 index += 1
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                guard Self.isEscaped(byte) else { continue }
                 reserve(length - plainStart + 6)
                 (start + count).initialize(from: base + plainStart, count: index - 1 - plainStart)
                 count += index - 1 - plainStart
@@ -265,11 +265,16 @@ public struct JSONWriter: ~Copyable {
             index += 8
         }
         while index < utf8.count {
-            let byte = base[index]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return true }
+            if isEscaped(base[index]) { return true }
             index += 1
         }
         return false
+    }
+
+    /// Whether a JSON string writes `byte` escaped: a control character, `"` or `\`.
+    @inline(__always)
+    static func isEscaped(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
     }
 
     /// Whether any of the eight bytes of `word` is below 0x20, `"` or `\` (exact: the

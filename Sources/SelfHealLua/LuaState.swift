@@ -22,7 +22,6 @@ public final class LuaState: @unchecked Sendable {
         self.limits.initialize(to: LuaSandboxLimits())
         self.limits.pointee.limit = .max
         guard let state = lsb_newstate(self.limits) else {
-            lsb_release_cached(self.limits)
             self.limits.deallocate()
             throw LuaError(kind: .stateCreation, message: "could not create a Lua state")
         }
@@ -37,8 +36,7 @@ public final class LuaState: @unchecked Sendable {
         let status = LuaSandbox.prelude.withCString { shim_loadtext(state, $0, LuaSandbox.prelude.utf8.count, "=sandbox") }
         guard status == LUA_OK, shim_pcall(state, 0, 2) == LUA_OK else {
             let message = Self.message(state, at: -1)
-            lua_close(state)
-            lsb_release_cached(self.limits)
+            lsb_close(state)
             self.limits.deallocate()
             throw LuaError(kind: .stateCreation, message: "sandbox prelude failed: \(message)")
         }
@@ -47,8 +45,7 @@ public final class LuaState: @unchecked Sendable {
     }
 
     deinit {
-        lua_close(L)
-        lsb_release_cached(limits)
+        lsb_close(L)
         limits.deallocate()
     }
 

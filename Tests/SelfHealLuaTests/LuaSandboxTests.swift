@@ -48,6 +48,29 @@ private func expectError(_ kind: LuaError.Kind, _ body: String, in state: LuaSta
         #expect(try run("return #string.rep('x', 1000)", in: state) == .integer(1000))
     }
 
+    /// The sibling in small blocks, the sizes the allocator keeps for reuse once freed (tables,
+    /// short strings, closures): the cap stops them as it stops large ones, the blocks a stopped
+    /// call leaves go back for reuse without counting against the next call, and calls that each
+    /// leave most of a cap of small garbage neither fail nor grow the state.
+    @Test func smallBlocksHitTheMemoryCapAndStateStaysUsable() throws {
+        // Budget and time enough that memory is the bound that stops them.
+        let state = try LuaState(limits: LuaLimits(instructionBudget: 100_000_000, memoryBytes: 4 << 20, wallClock: .seconds(20)))
+        // Chains, not arrays: no block past the small sizes is ever asked for (an array's part
+        // would grow large and meet the cap itself).
+        for body in [
+            "local head = nil for i = 1, 1e8 do head = { head } end return 1",
+            "local head = nil for i = 1, 1e8 do head = { head, tostring(i) } end return 1",
+            "local f = nil for i = 1, 1e8 do local g = f f = function() return g end end return 1",
+        ] {
+            _ = expectError(.memoryExceeded, body, in: state)
+            #expect(try run("local t = {} for i = 1, 1000 do t[i] = {i} end return #t", in: state) == .integer(1000))
+        }
+        for _ in 0..<100 {
+            #expect(try run("local head, n = nil, 0 for i = 1, 20000 do head = { head } n = n + 1 end return n", in: state) == .integer(20000))
+        }
+        #expect(state.memoryInUse < 3 * (4 << 20), "\(state.memoryInUse) bytes held after 100 calls")
+    }
+
     /// The collector is generational: garbage outlives a call until a collection, and each call's
     /// cap counts from what the state holds when it starts. Calls that each leave most of a cap
     /// of garbage must neither fail nor let the state grow call after call.

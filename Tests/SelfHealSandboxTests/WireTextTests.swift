@@ -53,6 +53,8 @@ struct WireTextTests {
         (#"{"ready": true}"#, "ready=true"), (#"{}"#, ""),
         (#"{"setup_failed": "mounting /tmp: EPERM"}"#, #"setup_failed="mounting /tmp: EPERM""#),
         (#"{"status":-1,"checker":true}"#, "checker=true status=-1"),
+        // The longest numbers read, either sign.
+        (#"{"out": 999999999999999999, "err": -123456789012345678}"#, "err=-123456789012345678 out=999999999999999999"),
     ])
     func hostAnswers(_ text: String, _ expected: String) throws {
         let header = try #require(WireText.flatObject(ArraySlice(text.utf8)))
@@ -76,10 +78,18 @@ struct WireTextTests {
         }
     }
 
+    @Test("a name given twice reads as its last value, as a dictionary of the header kept it")
+    func repeatedNames() throws {
+        let header = try #require(WireText.flatObject(ArraySlice(#"{"out": 1, "clean": false, "out": 2, "clean": true}"#.utf8)))
+        #expect(header.int("out") == 2)
+        #expect(header.bool("clean") == true)
+        #expect(header.int("clean") == nil && header.bool("out") == nil, "each member keeps its type")
+    }
+
     @Test("what the fast reader does not read whole gives nil, never a partial object", arguments: [
         #"{"why": "a \"quoted\" word"}"#, #"{"why": "caf\u00e9"}"#, #"{"nested": {"a": 1}}"#, #"{"list": [1]}"#,
         #"{"x": 1.5}"#, #"{"x": null}"#, #"{"x": 1"#, #"{"x": 1} trailing"#, #"{"x": tru}"#, #"["#, "",
-        #"{"x": 12345678901234567890}"#, #"{"out": 01}"#, #"{"out": -00}"#, "{\"why\": \"caf\u{e9}\"}", #"{"x": -}"#, "{\"x\":\t1}", "{\"x\": 1\n}",
+        #"{"x": 12345678901234567890}"#, #"{"x": 1234567890123456789}"#, #"{"x": -1234567890123456789}"#, #"{"out": 01}"#, #"{"out": -00}"#, "{\"why\": \"caf\u{e9}\"}", #"{"x": -}"#, "{\"x\":\t1}", "{\"x\": 1\n}",
     ])
     func outsideTheSubset(_ text: String) {
         #expect(WireText.flatObject(ArraySlice(text.utf8)) == nil)

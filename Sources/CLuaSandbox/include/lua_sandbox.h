@@ -46,11 +46,12 @@ typedef struct {
     size_t cached;
 } LuaSandboxLimits;
 
-/* Frees the blocks the allocator keeps for reuse: after lua_close, before `limits` goes. */
-void lsb_release_cached(LuaSandboxLimits *limits);
-
 /* A state whose allocations are capped by `limits` and whose panic handler reports and aborts. */
 lua_State *lsb_newstate(LuaSandboxLimits *limits);
+
+/* Closes a state made by lsb_newstate, and frees the blocks its allocator kept for reuse;
+ * `limits` may go after this. */
+void lsb_close(lua_State *L);
 
 /* Arms every bound for the next protected call: `instructions` VM instructions, `c_steps`
  * units of work inside the bounded C functions, and a wall-clock deadline `wall_ns` from now
