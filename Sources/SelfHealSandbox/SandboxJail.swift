@@ -28,7 +28,11 @@ enum SandboxJail {
     /// read, answers ENOSYS so the C library falls back to `clone`; `mount`, `umount2`,
     /// `pivot_root` and `chroot` (a run in a user namespace is root there), `io_uring_*` (its
     /// operations bypass the filter), keyrings, `bpf`, `perf_event_open` and `userfaultfd` are
-    /// refused. x32 system calls are refused; another architecture's are killed.
+    /// refused; so is making a System V shared memory segment, semaphore set or message queue,
+    /// or opening a POSIX message queue: these outlive every process of a run, and a warm host
+    /// serves many jobs in one IPC namespace, so one job's would be the next one's (named POSIX
+    /// semaphores and shared memory, which `multiprocessing` uses, are files in the job's own
+    /// `/dev/shm`). x32 system calls are refused; another architecture's are killed.
     static let source = #"""
         import os, sys, ctypes, resource, struct
         def fail(step, why):
@@ -160,7 +164,7 @@ enum SandboxJail {
             def op(code, k, jt=0, jf=0):
                 program.append(struct.pack("HBBI", code, jt, jf, k))
             LD, JEQ, JGE, JSET, RET = 0x20, 0x15, 0x35, 0x45, 0x06
-            deny = [41, 272, 308, 165, 166, 155, 161, 425, 426, 427, 248, 249, 250, 321, 298, 323]
+            deny = [41, 272, 308, 165, 166, 155, 161, 425, 426, 427, 248, 249, 250, 321, 298, 323, 29, 64, 68, 240]
             op(LD, 4)                                   # arch
             op(JEQ, 0xC000003E, 1, 0)
             op(RET, KILL)
