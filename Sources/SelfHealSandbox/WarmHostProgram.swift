@@ -1,7 +1,9 @@
 /// The warm host's loop, appended to `SandboxJail.source` and run with `host=1`: the launcher
 /// enters the host's cgroups and builds the read-only view once, imports what jobs need, and
 /// then serves jobs one at a time over descriptor 3 until that closes. The host itself never
-/// runs a job's code. Ahead of each job it has forked a *spare*: a child of this pristine
+/// runs a job's code. Ahead of each job it has had its *forker* (`start_forker`: a copy of the
+/// host made before the host read any job, never sent a job's bytes, so that no job starts
+/// with another's request or output in its memory) fork a *spare*: a child of that pristine
 /// interpreter that has taken the pipes the host reads its stdout and stderr from and
 /// /dev/null as stdin, set the rlimits, dropped to the slot's uid, set no_new_privs and
 /// installed the filter (`confine`, the very code of a cold run), closed every descriptor but
@@ -81,7 +83,7 @@ enum WarmHostProgram {
         # selfheal's harnesses (its own code, marked `trusted` by the request), each sent with
         # the first job that needs it and kept for the host's life, by the number selfheal gives
         # it (1 to 63, not a cache): its text, written into each job's directory, and the number
-        # of its compiled code in `HARNESS_IDS`, which a spare runs.
+        # of its compiled code in the forker's `HARNESS_IDS`, which a spare runs.
         KEPT = {}
         HARNESS_IDS = {}
         def with_kept_harness(header, files):
@@ -100,10 +102,9 @@ enum WarmHostProgram {
                     if len(view) > 0 and (number not in KEPT or KEPT[number][0] != view):
                         text = bytes(view)
                         GENERATION += 1
-                        HARNESS_IDS[GENERATION] = compile(text, name, "exec")
+                        # Compiled where spares are forked; a spare forked before has not got it.
+                        forker_call(b"harness %d %s\n" % (GENERATION, name.encode()) + text)
                         KEPT[number] = (text, GENERATION)
-                        # A spare forked before has not got it.
-                        gc.freeze()
                     view = KEPT[number][0]
                 resolved.append((file, view))
             return resolved
@@ -164,7 +165,7 @@ enum WarmHostProgram {
                     fail("opening " + spec["memory_limit"], error)
         def limit_job_memory():
             # A job may take the run's memory limit and no more: the cgroup's limit becomes what
-            # the host, its checker and the spare use now plus that (the job's files are in
+            # the host, its forker, its checker and the spare use now plus that (the job's files are in
             # already, as a cold run's are outside its cgroup). "Now" includes file cache that
             # earlier jobs' reads left charged here, which the kernel reclaims first: a job may
             # get that much more, within selfheal's outer bound (the run's limit + 32 MiB);
@@ -204,10 +205,7 @@ enum WarmHostProgram {
             out_r, out_w = os.pipe()
             err_r, err_w = os.pipe()
             link, child_link = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-            pid = os.fork()
-            if pid == 0:
-                spare_child(out_w, err_w, child_link.detach())
-                os._exit(125)
+            pid = forker_call(b"spare", (out_w, err_w, child_link.fileno()))
             child_link.close()
             os.close(out_w)
             os.close(err_w)
@@ -218,7 +216,7 @@ enum WarmHostProgram {
                 pid, exited, link, out_r, err_r, _ = SPARE
                 SPARE = None
                 os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
+                forker_call(b"wait %d" % pid)
                 for descriptor in (exited, link, out_r, err_r):
                     os.close(descriptor)
         def take_spare():
@@ -326,12 +324,12 @@ enum WarmHostProgram {
             if len(buffer) > 2 * cap:
                 del buffer[:len(buffer) - cap]
         def end_leftovers():
-            # This host is pid 1 of its namespace: every process in it but the host and its
-            # checker can only be what the job left behind. Killed until none is left (one
-            # forking while the list is read is caught on the next pass), then reaped.
-            global CHECKER
+            # This host is pid 1 of its namespace: every process in it but the host, its forker
+            # and its checker can only be what the job left behind. Killed until none is left
+            # (one forking while the list is read is caught on the next pass), then reaped: by
+            # the host (a process whose parent died is the host's) and by the forker (its own).
             while True:
-                others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, CHECKER[0])]
+                others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, FORKER[0], CHECKER[0])]
                 for pid in others:
                     try:
                         os.kill(pid, signal.SIGKILL)
@@ -344,13 +342,12 @@ enum WarmHostProgram {
                         break
                     if pid == 0:
                         break
-                    if pid == CHECKER[0]:
-                        CHECKER = (-1, -1, -1)
                 if not others:
                     break
+                forker_call(b"reap")
                 time.sleep(0.0002)
             if CHECKER[0] > 0:
-                # A job (the same uid) may have stopped it; one that killed it is seen above.
+                # Nothing a job can do stops it (its uid is its own): this is belt and braces.
                 os.kill(CHECKER[0], signal.SIGCONT)
         CHECKER = (-1, -1, -1)
         def start_checker():
@@ -363,53 +360,52 @@ enum WarmHostProgram {
             global CHECKER
             request_r, request_w = os.pipe()
             reply_r, reply_w = os.pipe()
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    os.close(request_w)
-                    os.close(reply_r)
-                    check(libc.prctl(4, ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)), "making the checker undumpable")
-                    os.dup2(request_r, 0)
-                    os.dup2(reply_w, 1)
-                    null = os.open("/dev/null", os.O_WRONLY)
-                    os.dup2(null, 2)
-                    confine(int(spec["checker_uid"]) if "checker_uid" in spec else None)
-                    os.closerange(3, 4096)
-                except BaseException:
-                    os._exit(125)
-                while True:
-                    head = os.read(0, 4)
-                    if len(head) < 4:
-                        os._exit(0)
-                    remaining = struct.unpack(">I", head)[0]
-                    chunks = []
-                    while remaining:
-                        chunk = os.read(0, min(remaining, 1 << 20))
-                        if not chunk:
-                            os._exit(0)
-                        chunks.append(chunk)
-                        remaining -= len(chunk)
-                    payload = b"".join(chunks)
-                    try:
-                        if payload[:1] == b"s":
-                            entry, _, rest = payload[1:].partition(b"\n")
-                            size, _, rest = rest.partition(b"\n")
-                            size = int(size)
-                            request = rest[size:] if size >= 0 and len(rest) > size else None
-                            answer = b"1" if smoke_passes(rest[:size], entry.decode() or None, request) else b"0"
-                        else:
-                            # Deeper than a job compiles (see `smoke_passes`).
-                            at_depth(30, lambda: compile(payload[1:].decode("utf-8"), "main.py", "exec"))
-                            answer = b"1"
-                    except MemoryError:
-                        os.write(1, b"0")
-                        os._exit(0)
-                    except BaseException:
-                        answer = b"0"
-                    os.write(1, answer)
+            pid = forker_call(b"checker", (request_r, reply_w))
             os.close(request_r)
             os.close(reply_w)
             CHECKER = (pid, request_w, reply_r)
+        def checker_child(request_r, reply_w):
+            # In the checker, forked by the forker: its loop.
+            try:
+                check(libc.prctl(4, ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)), "making the checker undumpable")
+                os.dup2(request_r, 0)
+                os.dup2(reply_w, 1)
+                null = os.open("/dev/null", os.O_WRONLY)
+                os.dup2(null, 2)
+                confine(int(spec["checker_uid"]) if "checker_uid" in spec else None)
+                os.closerange(3, 4096)
+            except BaseException:
+                os._exit(125)
+            while True:
+                head = os.read(0, 4)
+                if len(head) < 4:
+                    os._exit(0)
+                remaining = struct.unpack(">I", head)[0]
+                chunks = []
+                while remaining:
+                    chunk = os.read(0, min(remaining, 1 << 20))
+                    if not chunk:
+                        os._exit(0)
+                    chunks.append(chunk)
+                    remaining -= len(chunk)
+                payload = b"".join(chunks)
+                try:
+                    if payload[:1] == b"s":
+                        entry, _, rest = payload[1:].partition(b"\n")
+                        size, _, rest = rest.partition(b"\n")
+                        size = int(size)
+                        request = rest[size:] if size >= 0 and len(rest) > size else None
+                        answer = b"1" if smoke_passes(rest[:size], entry.decode() or None, request) else b"0"
+                    else:
+                        # Deeper than a job compiles (see `smoke_passes`).
+                        at_depth(30, lambda: compile(payload[1:].decode("utf-8"), "main.py", "exec"))
+                        answer = b"1"
+                except MemoryError:
+                    os.write(1, b"0")
+                    os._exit(0)
+                except BaseException:
+                    answer = b"0"
+                os.write(1, answer)
         def smoke_passes(data, entry, request):
             # In the checker: whether a smoke run of the answer `data` is known to pass without
             # running it. The request's text (`request`, when the job has one) states no worked
@@ -464,14 +460,89 @@ enum WarmHostProgram {
                 # Dead, stopped by a job, or too slow: replaced on the next check.
                 try:
                     os.kill(pid, signal.SIGKILL)
-                    os.waitpid(pid, 0)
                 except OSError:
                     pass
+                forker_call(b"wait %d" % pid)
                 os.close(request_w)
                 os.close(reply_r)
                 CHECKER = (-1, -1, -1)
                 return False
             return answer == b"1"
+        # The process that forks each job's first process (the spare) and each checker. The
+        # host has read every job's request and output: freed, not cleared, they stay in its
+        # memory, and its frames hold the last ones; a process forked from it would start with
+        # them. The forker is forked from the host before any job and is sent nothing of one:
+        # descriptors, the jobs' environment (the same for all), selfheal's harnesses. Its
+        # children are its own to reap: the host asks it for their statuses.
+        FORKER = (-1, None)
+        def start_forker():
+            global FORKER
+            near, far = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    near.close()
+                    os.close(CONTROL)
+                    for descriptor in MEMORY or ():
+                        os.close(descriptor)
+                    forker_loop(far)
+                finally:
+                    os._exit(0)
+            far.close()
+            FORKER = (pid, near)
+        def forker_loop(channel):
+            while True:
+                message, descriptors, flags, _ = socket.recv_fds(channel, 1 << 16, 4)
+                # Cut short (a harness of over 64 KiB, which selfheal has not): the host fails.
+                if not message or flags & socket.MSG_TRUNC:
+                    return
+                kind, _, rest = message.partition(b" ")
+                if kind in (b"spare", b"checker"):
+                    pid = os.fork()
+                    if pid == 0:
+                        channel.close()
+                        if kind == b"spare":
+                            spare_child(*descriptors)
+                            os._exit(125)
+                        checker_child(*descriptors)
+                        os._exit(0)
+                    for descriptor in descriptors:
+                        os.close(descriptor)
+                    reply = pid
+                elif kind == b"wait":
+                    try:
+                        reply = os.waitpid(int(rest), 0)[1]
+                    except ChildProcessError:
+                        reply = -1
+                elif kind == b"reap":
+                    reply = 0
+                    while True:
+                        try:
+                            if os.waitpid(-1, os.WNOHANG)[0] == 0:
+                                break
+                        except ChildProcessError:
+                            break
+                elif kind == b"env":
+                    os.environ.clear()
+                    os.environ.update(json.loads(rest))
+                    gc.freeze()
+                    reply = 0
+                else:
+                    generation, _, rest = rest.partition(b" ")
+                    name, _, text = rest.partition(b"\n")
+                    HARNESS_IDS[int(generation)] = compile(text, name.decode(), "exec")
+                    gc.freeze()
+                    reply = 0
+                channel.send(b"%d" % reply)
+        def forker_call(message, descriptors=()):
+            # The forker's answer (a pid, a wait status, or 0). A forker that is gone leaves
+            # this host unable to start a job: it ends, and selfheal starts another.
+            try:
+                socket.send_fds(FORKER[1], [message], list(descriptors))
+                return int(FORKER[1].recv(64))
+            except (OSError, ValueError):
+                os.kill(-1, signal.SIGKILL)
+                os._exit(1)
         ENVIRONMENT = None
         def serve(header, body):
             # Answers the job, then clears up after it: the job's processes ending (the kernel
@@ -499,12 +570,10 @@ enum WarmHostProgram {
                 return
             harness = trusted_harness(header)
             if header["env"] != ENVIRONMENT:
-                # Jobs' environments are alike: set here, once, rather than in every child.
+                # Jobs' environments are alike: set in the forker, once, rather than in every child.
                 ENVIRONMENT = header["env"]
-                os.environ.clear()
-                os.environ.update(ENVIRONMENT)
                 GENERATION += 1
-                gc.freeze()
+                forker_call(b"env " + json.dumps(ENVIRONMENT).encode())
             why = PLACES_FAILED or write_files(files) or limit_job_memory()
             if why is not None:
                 # The host's failure, not the job's: selfheal stops this host and runs the job
@@ -533,7 +602,7 @@ enum WarmHostProgram {
                     break
                 for descriptor, _ in poller.poll(max(1, int(remaining * 1000))):
                     if descriptor == exited:
-                        status = os.waitpid(pid, 0)[1]
+                        status = forker_call(b"wait %d" % pid)
                         break
                     if descriptor == CONTROL:
                         # selfheal went away (nothing is sent during a job): end everything.
@@ -556,7 +625,7 @@ enum WarmHostProgram {
                         poller.unregister(descriptor)
             if timed_out:
                 os.kill(pid, signal.SIGKILL)
-                status = os.waitpid(pid, 0)[1]
+                status = forker_call(b"wait %d" % pid)
             # What the job wrote before it reported or ended is in the pipes.
             for descriptor in (out_r, err_r):
                 os.set_blocking(descriptor, False)
@@ -581,7 +650,7 @@ enum WarmHostProgram {
                 # It reported and is on its way out: ended here, and reaped
                 # as soon as it is gone rather than at the pace of the sweep below.
                 os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
+                forker_call(b"wait %d" % pid)
             end_leftovers()
             clear_places()
             PLACES_FAILED = mount_places()
@@ -593,12 +662,13 @@ enum WarmHostProgram {
         exempt_host()
         build_view()
         os.chdir("/")
-        start_checker()
-        PLACES_FAILED = mount_places()
-        # Everything the host made so far is left alone by the collector: a job's collections
-        # then never walk (and copy) the host's pages.
+        # Everything made so far is left alone by the collector: a job's collections then
+        # never walk (and copy) the pages it was forked with.
         gc.collect()
         gc.freeze()
+        start_forker()
+        start_checker()
+        PLACES_FAILED = mount_places()
         fork_spare()
         send({"ready": True})
         while True:

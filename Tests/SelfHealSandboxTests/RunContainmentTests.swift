@@ -89,14 +89,14 @@ struct RunContainmentTests {
         #expect(result.passed, "\(result.stderrTail)")
         if path == .warm {
             let host = try #require(try Self.cgroups(of: fixture.runner).first { $0.contains("-host") })
-            // The host (root) keeps the service's score or, where root may lower it, -1000; its
-            // checker and the spare (their own uids) have a job's. Read once the host has
-            // cleared up after the job (a spare being forked is root for a moment).
+            // The host and its forker (root) keep the service's score or, where root may lower
+            // it, -1000; its checker and the spare (their own uids) have a job's. Read once the
+            // host has cleared up after the job (a spare being forked is root for a moment).
             var scores: [(uid: Int?, score: Int?)] = []
             let settled = await eventually(within: .seconds(30)) {
                 scores = Self.members(of: host).map { pid in (uid: Self.realUID(of: pid), score: Self.oomScore(of: pid)) }
                 let root = scores.filter { $0.uid == 0 }
-                return scores.count == 3 && root.count == 1 && root.allSatisfy { $0.score == 0 || $0.score == -1000 }
+                return scores.count == 4 && root.count == 2 && root.allSatisfy { $0.score == 0 || $0.score == -1000 }
                     && scores.filter { $0.uid != 0 }.allSatisfy { $0.score == 1000 }
             }
             #expect(settled, "\(scores)")
@@ -144,8 +144,9 @@ struct RunContainmentTests {
         case .cold:
             #expect(left.isEmpty, "left: \(left)")
         case .warm:
-            // The host's own cgroups stay, holding the host (root), its compile-only checker (a
-            // uid of its own) and the spare that waits for the next job, nothing of the run.
+            // The host's own cgroups stay, holding the host and its forker (root), its
+            // compile-only checker (a uid of its own) and the spare that waits for the next
+            // job, nothing of the run.
             #expect(left.count == parents.count && left.allSatisfy { $0.contains("-host") }, "left: \(left)")
             let jobUIDs = Set((0..<fixture!.runner.configuration.maxConcurrent).compactMap { fixture!.runner.uid(forSlot: $0) })
             for directory in left {
@@ -156,7 +157,7 @@ struct RunContainmentTests {
                     members = Self.members(of: directory)
                     owners = members.map { WarmHostTests.owner(of: $0) ?? -1 }
                     let ofJobs = members.filter { jobUIDs.contains(WarmHostTests.owner(of: $0) ?? -1) }
-                    return members.count <= 3 && owners.contains(0) && ofJobs.count <= 1 && ofJobs.allSatisfy(SandboxFixture.isWarmSpare)
+                    return members.count <= 4 && owners.contains(0) && ofJobs.count <= 1 && ofJobs.allSatisfy(SandboxFixture.isWarmSpare)
                 }
                 #expect(settled, "\(directory) holds \(members) of \(owners)")
             }

@@ -63,7 +63,7 @@ final class SandboxFixture: Sendable {
         }
     }
 
-    /// Whether `pid`'s parent is a warm host: root, started with `host=1`.
+    /// Whether `pid`'s parent is a warm host's forker (a copy of the host): root, started with `host=1`.
     static func isWarmSpare(_ pid: pid_t) -> Bool {
         guard let parent = WarmHostTests.parent(of: pid), WarmHostTests.owner(of: parent) == 0,
               let command = FileManager.default.contents(atPath: "/proc/\(parent)/cmdline")

@@ -97,6 +97,48 @@ struct WarmHostTests {
         #expect(processesLeft.isEmpty, "processes left: \(processesLeft)")
     }
 
+    @Test(
+        "a job finds nothing of the job before it in the memory it starts with: not its request, not its output",
+        arguments: SandboxPath.allCases
+    )
+    func noJobReadsTheOneBefore(path: SandboxPath) async throws {
+        // One slot: the same host serves both jobs. The first job's token is in its code, its
+        // stdout and its stderr; the second scans every readable page of its own process for
+        // any token, its own (in its code) included, which shows that the scan sees.
+        let fixture = try SandboxFixture(maxConcurrent: 1, path: path)
+        let first = "SELFHEAL-LEAK-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let second = "SELFHEAL-LEAK-" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let leaver = """
+            import sys
+            SECRET = "\(first)"
+            print(SECRET)
+            print(SECRET, file=sys.stderr)
+            """
+        let left = try await fixture.run(leaver, tests: "")
+        #expect(left.passed, "\(left.stderrTail)")
+        let scanner = """
+            import ctypes, re, sys
+            MINE = "\(second)"
+            pattern = re.compile(rb"SELFHEAL-LEAK-[0-9a-f]{32}")
+            found = set()
+            with open("/proc/self/maps") as maps:
+                regions = []
+                for line in maps:
+                    fields = line.split()
+                    start, end = (int(bound, 16) for bound in fields[0].split("-"))
+                    if fields[1][0] == "r" and (len(fields) < 6 or not fields[5].startswith("[v")):
+                        regions.append((start, end))
+            for start, end in regions:
+                for at in range(start, end, 1 << 20):
+                    found.update(pattern.findall(ctypes.string_at(at, min(end - at, (1 << 20) + 64))))
+            print("tokens", sorted(token.decode() for token in found), file=sys.stderr)
+            """
+        let scanned = try await fixture.run(scanner, tests: "")
+        #expect(scanned.passed, "\(scanned.stderrTail)")
+        #expect(scanned.stderrTail.contains(second), "the scan did not see its own code: \(scanned.stderrTail)")
+        #expect(!scanned.stderrTail.contains(first), "the job before's bytes were in this job's memory: \(scanned.stderrTail)")
+    }
+
     @Test("a host is sent each harness once; a host named a harness it lacks refuses the job, which runs cold", .enabled(if: warmHere, "no warm hosts on this machine"))
     func harnessSentOnce() async throws {
         let fixture = try SandboxFixture(maxConcurrent: 1)
