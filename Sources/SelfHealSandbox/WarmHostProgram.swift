@@ -357,13 +357,18 @@ enum WarmHostProgram {
             # cannot tell): a 0 sends the check down the forked path, which gives the verdict
             # and the error text, so a checker that crashes or lies about a failure cannot
             # change a verdict.
-            global CHECKER
+            global CHECKER, CHECKER_MEMORY
             request_r, request_w = os.pipe()
             reply_r, reply_w = os.pipe()
             pid = forker_call(b"checker", (request_r, reply_w))
             os.close(request_r)
             os.close(reply_w)
             CHECKER = (pid, request_w, reply_r)
+            try:
+                statm = os.open("/proc/%d/statm" % pid, os.O_RDONLY | os.O_CLOEXEC)
+                CHECKER_MEMORY = (statm, checker_anonymous_bytes(statm))
+            except (OSError, ValueError, IndexError):
+                CHECKER_MEMORY = (-1, 0)
         def checker_child(request_r, reply_w):
             # In the checker, forked by the forker: its loop.
             try:
@@ -444,7 +449,6 @@ enum WarmHostProgram {
             # b"s", the entry point, the answer's byte count, each ended by a newline, the answer
             # and the request's text, if any: its smoke run passes); False sends
             # the job down the forked path, as does no answer within `limit` seconds.
-            global CHECKER
             if CHECKER[0] < 0:
                 start_checker()
             pid, request_w, reply_r = CHECKER
@@ -457,17 +461,43 @@ enum WarmHostProgram {
             except OSError:
                 answer = b""
             if answer not in (b"0", b"1"):
-                # Dead, stopped by a job, or too slow: replaced on the next check.
+                # Dead, stopped, or too slow: replaced on the next check.
+                stop_checker()
+                return False
+            if checker_grew():
+                # Its answer stands; what it kept of a large input would be taken from the room
+                # of every job after (the cgroup's limit counts it): replaced on the next check.
+                stop_checker()
+            return answer == b"1"
+        # The checker's /proc/PID/statm and its anonymous pages when it started.
+        CHECKER_MEMORY = (-1, 0)
+        CHECKER_GROWTH = 16 << 20
+        def checker_anonymous_bytes(statm):
+            # Resident less file-backed and shared: the pages that are its own.
+            fields = os.pread(statm, 128, 0).split()
+            return (int(fields[1]) - int(fields[2])) * os.sysconf("SC_PAGE_SIZE")
+        def checker_grew():
+            statm, start = CHECKER_MEMORY
+            if statm < 0:
+                return False  # Not known: kept, as before this was measured.
+            try:
+                return checker_anonymous_bytes(statm) - start > CHECKER_GROWTH
+            except (OSError, ValueError, IndexError):
+                return True
+        def stop_checker():
+            global CHECKER, CHECKER_MEMORY
+            pid, request_w, reply_r = CHECKER
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+            forker_call(b"wait %d" % pid)
+            for descriptor in (request_w, reply_r, CHECKER_MEMORY[0]):
                 try:
-                    os.kill(pid, signal.SIGKILL)
+                    os.close(descriptor)
                 except OSError:
                     pass
-                forker_call(b"wait %d" % pid)
-                os.close(request_w)
-                os.close(reply_r)
-                CHECKER = (-1, -1, -1)
-                return False
-            return answer == b"1"
+            CHECKER, CHECKER_MEMORY = (-1, -1, -1), (-1, 0)
         # The process that forks each job's first process (the spare) and each checker. The
         # host has read every job's request and output: freed, not cleared, they stay in its
         # memory, and its frames hold the last ones; a process forked from it would start with

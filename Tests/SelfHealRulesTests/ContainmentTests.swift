@@ -77,9 +77,11 @@ import Testing
             }
             #expect(score.result("after")?.score == 1)
             #expect(score.result("after")?.reason == "x = 1")
-            // Caught inside the rule, an overflow is the rule's to handle; or a bound stops it.
+            // Caught inside the rule, an overflow is the rule's to handle; or a bound stops it
+            // (its budget, or on a loaded machine its wall clock: seen in a full test run).
             let caught = try #require(score.result("caught"))
-            #expect(caught.score == 1 || caught.reason.hasPrefix("rule 'caught' exceeded"), "\(caught.reason)")
+            let bounded = ["rule 'caught' exceeded", "rule 'caught' ran past its wall-clock limit"].contains { caught.reason.hasPrefix($0) }
+            #expect(caught.score == 1 || bounded, "\(caught.reason)")
         }
     }
 

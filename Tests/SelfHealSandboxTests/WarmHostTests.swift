@@ -344,6 +344,33 @@ struct WarmHostTests {
         #expect(fixture.runner.warmHostStats?.checkedWithoutFork == 1)
     }
 
+    @Test(
+        "a checker that kept the memory of a large input is replaced, so the jobs after it keep their room",
+        .enabled(if: warmHere && RunContainmentTests.cgroupsInEffect, "needs warm hosts and cgroups")
+    )
+    func bloatedCheckerIsReplaced() async throws {
+        let fixture = try SandboxFixture(timeout: .seconds(20), maxConcurrent: 1)
+        // 560 KiB of assignments, compiled, then parsed for a smoke check: the checker keeps
+        // ~35 MiB of it (freed, not given back to the system; the cgroup then holds 45 MiB
+        // with the checker kept), which the host's cgroup would count against every later job.
+        let large = (0..<25_000).map { "a\($0) = [\($0), \($0)]\n" }.joined()
+        let compiled = try await fixture.run(large)
+        #expect(compiled.passed && compiled.kind == .syntax, "\(compiled.stderrTail)")
+        let smoked = try await fixture.runner.run(SandboxJob(code: large + "def main():\n    return 1\n", entryPoint: "main", smoke: true))
+        #expect(smoked.passed, "\(smoked.stderrTail)")
+        let next = try await fixture.run(addCode)
+        #expect(next.passed)
+        #expect(fixture.runner.warmHostStats?.checkedWithoutFork == 3)
+        let host = try #require(try RunContainmentTests.cgroups(of: fixture.runner).first { directory in
+            directory.contains("-host") && ["memory.usage_in_bytes", "memory.current"].contains { FileManager.default.fileExists(atPath: "\(directory)/\($0)") }
+        })
+        let usage = ["memory.usage_in_bytes", "memory.current"].lazy.compactMap { name in
+            (try? String(contentsOfFile: "\(host)/\(name)", encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }.first
+        let held = try #require(usage)
+        #expect(held < 32 << 20, "the host's cgroup holds \(held >> 20) MiB after the large check, past the 32 MiB a host may hold above a job's room")
+    }
+
     /// Inputs that push the compiler to its limits: each must get the cold path's verdict, and
     /// the runner must go on serving.
     static let hostileToTheCompiler: [(name: String, code: String)] = [
