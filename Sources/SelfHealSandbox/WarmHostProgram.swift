@@ -112,6 +112,10 @@ enum WarmHostProgram {
             # The number of the job's compiled harness, or None when its main file is not one.
             kept = KEPT.get(header.get("harness_id")) if header.get("trusted") is not None else None
             return kept[1] if kept else None
+        # The world-writable places, each made fresh for every job. The world-writable mounts of
+        # the host under the read-only view, which the view hides under a tmpfs (`mask`), are
+        # places too (added once the view is built): a tmpfs kept for the host's life would be
+        # a place one job writes and the next reads.
         PLACES = ("/tmp", "/var/tmp", "/dev/shm")
         def mount_places():
             # Fresh, empty tmpfs mounts on the world-writable places and an empty /tmp/job, the
@@ -121,6 +125,8 @@ enum WarmHostProgram {
             # None; a failure is the next job's `setup_failed`.
             try:
                 for path in PLACES:
+                    if path in lists["mask"] and not os.path.isdir(path):
+                        continue  # Gone from the host since: nothing left to hide.
                     # Not `mount()`: its failure would end the host, not fail the job.
                     options = ("size=%s,mode=1777" % spec["size"]).encode()
                     if libc.mount(b"tmpfs", path.encode(), b"tmpfs", NOSUID | NODEV, options) != 0:
@@ -692,6 +698,7 @@ enum WarmHostProgram {
         exempt_host()
         build_view()
         os.chdir("/")
+        PLACES += tuple(path for path in lists["mask"] if os.path.isdir(path))
         # Everything made so far is left alone by the collector: a job's collections then
         # never walk (and copy) the pages it was forked with.
         gc.collect()

@@ -43,6 +43,38 @@ struct HostViewTests {
     }
 
     @Test(
+        "a world-writable mount of the host under the read-only view is hidden, and fresh for each job: what one job writes there the next does not find",
+        .enabled(if: namespaced && geteuid() == 0, "needs mount namespaces, and root to make a mount"), arguments: SandboxPath.allCases
+    )
+    func hiddenWorldWritableMountsAreFreshForEachJob(path: SandboxPath) async throws {
+        // Made before the runner, which works its view out when it starts, and removed after:
+        // a runner another test starts meanwhile hides it too, and skips it once it is gone.
+        let place = "/usr/local/selfheal-test-mask-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: place, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: place) }
+        try #require(Self.command("/usr/bin/mount", ["-t", "tmpfs", "-o", "mode=1777,size=1m", "tmpfs", place]) == 0)
+        defer { _ = Self.command("/usr/bin/umount", [place]) }
+        let fixture = try SandboxFixture(maxConcurrent: 1, path: path)
+        #expect(fixture.runner.isolation.filesystem.contains(place), "\(fixture.runner.isolation.filesystem)")
+        let first = try await Self.output(of: "open('\(place)/left', 'w').write('x')\nreport('wrote')", in: fixture)
+        #expect(first.contains("wrote"), "\(first)")
+        let second = try await Self.output(
+            of: "import os\nreport('found' if os.path.exists('\(place)/left') else 'absent', os.access('\(place)', os.W_OK))", in: fixture
+        )
+        #expect(second.contains("absent True"), "\(second)")
+        #expect(!FileManager.default.fileExists(atPath: "\(place)/left"), "the job's file reached the host's mount")
+    }
+
+    static func command(_ executable: String, _ arguments: [String]) -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        do { try process.run() } catch { return -1 }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    @Test(
         "no socket can be opened: a Unix socket listening on the host and netlink are refused",
         .enabled(if: filtered && geteuid() == 0, "needs the seccomp filter, and root to listen under /run"), arguments: SandboxPath.allCases
     )
