@@ -134,15 +134,7 @@ struct HostViewTests {
     )
     func siblingSystemCallsAreRefused(path: SandboxPath) async throws {
         let fixture = try SandboxFixture(path: path)
-        // Should a call succeed, a child made by clone leaves at once rather than run the rest twice.
-        let program = """
-            import ctypes, os
-            libc = ctypes.CDLL(None, use_errno=True)
-            def call(name, number, *args):
-                result = libc.syscall(number, *[ctypes.c_long(a) for a in args])
-                if result == 0 and name.startswith('clone'):
-                    os._exit(0)
-                report(name, result, ctypes.get_errno())
+        let program = Self.systemCaller + """
             call('clone(CLONE_NEWUSER)', 56, 0x10000000 | 17, 0, 0, 0, 0)
             call('clone(CLONE_NEWNET)', 56, 0x40000000 | 17, 0, 0, 0, 0)
             call('clone3', 435, 0, 0)
@@ -167,12 +159,8 @@ struct HostViewTests {
         let fixture = try SandboxFixture(path: path)
         // A warm host serves job after job in one IPC namespace: a segment made by one job would
         // be the next job's to read, and would hold the host's memory against it.
-        let program = """
-            import ctypes
+        let program = Self.systemCaller + """
             from multiprocessing import Lock, shared_memory
-            libc = ctypes.CDLL(None, use_errno=True)
-            def call(name, number, *args):
-                report(name, libc.syscall(number, *[ctypes.c_long(a) for a in args]), ctypes.get_errno())
             IPC_CREAT = 0o1000
             call('shmget', 29, 0, 1 << 20, IPC_CREAT | 0o666)
             call('semget', 64, 0, 1, IPC_CREAT | 0o666)
@@ -247,6 +235,19 @@ struct HostViewTests {
     }
 
     /// What `program` reported (`report(...)` writes a line to stderr, which the result keeps).
+    /// `call(name, number, *args)`: reports a system call's result and errno. Should a call
+    /// succeed, a child made by clone leaves at once rather than run the rest twice.
+    static let systemCaller = """
+        import ctypes, os
+        libc = ctypes.CDLL(None, use_errno=True)
+        def call(name, number, *args):
+            result = libc.syscall(number, *[ctypes.c_long(a) for a in args])
+            if result == 0 and name.startswith('clone'):
+                os._exit(0)
+            report(name, result, ctypes.get_errno())
+
+        """
+
     static func output(of program: String, in fixture: SandboxFixture) async throws -> String {
         let result = try await fixture.run("import sys\ndef report(*args):\n    print(*args, file=sys.stderr)\n" + program, tests: "")
         return result.stderrTail
