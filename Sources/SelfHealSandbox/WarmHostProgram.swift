@@ -536,12 +536,18 @@ enum WarmHostProgram {
                 if kind in (b"spare", b"checker"):
                     pid = os.fork()
                     if pid == 0:
-                        channel.close()
-                        if kind == b"spare":
-                            spare_child(*descriptors)
-                            os._exit(125)
-                        checker_child(*descriptors)
-                        os._exit(0)
+                        try:
+                            channel.close()
+                            if kind == b"spare":
+                                spare_child(*descriptors)
+                            else:
+                                checker_child(*descriptors)
+                        finally:
+                            # Each ends with its own exit; an exception that escapes one ends
+                            # it as it would end an interpreter, with 1, not as the forker ends
+                            # (with 0). The harness's own handling keeps a job's exceptions
+                            # from getting here: this is for what it cannot see.
+                            os._exit(1)
                     for descriptor in descriptors:
                         os.close(descriptor)
                     reply = pid

@@ -145,12 +145,13 @@ final class WarmHosts: Sendable {
         }
         current?.stop()
         do throws(SandboxError) {
-            // The host and its checker (about 15 MiB) live in the cgroups beside each job. This
-            // is the outer bound: the host narrows the memory limit to its own use plus the
-            // run's before each job.
+            // The host, its forker and its checker (about 15 MiB) live in the cgroups beside
+            // each job, and count among its processes: the job keeps the run's number. This is
+            // the outer memory bound: the host narrows the limit to its own use plus the run's
+            // before each job.
             let memoryBound = configuration.runMemoryBytes + (32 << 20)
             let cgroup = try cgroups.makeRun(
-                named: "\(cgroupPrefix)host\(slot)-\(generation)", memoryBytes: memoryBound, maxProcesses: configuration.maxProcesses + 2
+                named: "\(cgroupPrefix)host\(slot)-\(generation)", memoryBytes: memoryBound, maxProcesses: configuration.maxProcesses + 3
             )
             let (executable, arguments) = launcher.hostCommand(slot: slot, cgroup: cgroup, memoryBound: memoryBound, configuration: configuration)
             let host: WarmHost

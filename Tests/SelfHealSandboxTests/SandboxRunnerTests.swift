@@ -227,6 +227,32 @@ struct SandboxRunnerTests {
         }
     }
 
+    /// A warm run may start as many threads as a cold run: a warm host's own processes (the
+    /// host, its forker, its checker) are not taken from the run's process limit.
+    @Test func aWarmRunHasAColdRunsProcessRoom() async throws {
+        let program = """
+            import sys, threading
+            # Small stacks: the process limit, not the address space, is what stops them.
+            threading.stack_size(1 << 16)
+            release, started = threading.Event(), 0
+            try:
+                for _ in range(200):
+                    threading.Thread(target=release.wait).start()
+                    started += 1
+            except RuntimeError:
+                pass
+            release.set()
+            print("started", started, file=sys.stderr)
+            """
+        var room: [SandboxPath: String] = [:]
+        for path in SandboxPath.allCases {
+            let fixture = try SandboxFixture(maxConcurrent: 1, path: path)
+            let result = try await fixture.run(program, tests: "")
+            room[path] = result.stderrTail.split(separator: "\n").first { $0.hasPrefix("started") }.map(String.init)
+        }
+        #expect(room[.warm] != nil && room[.warm] == room[.cold], "\(room)")
+    }
+
     /// A child the answer forks and ends with `os._exit(0)` (as `multiprocessing` does) says
     /// nothing about the run: the answer's own process goes on and is judged, on both paths.
     @Test(arguments: SandboxPath.allCases)

@@ -360,7 +360,10 @@ struct WarmHostTests {
         #expect(smoked.passed, "\(smoked.stderrTail)")
         let next = try await fixture.run(addCode)
         #expect(next.passed)
-        #expect(fixture.runner.warmHostStats?.checkedWithoutFork == 3)
+        // Not asserted: that the checker answered all three. On a loaded machine the smoke check
+        // can pass its time (half the job's, at most 2 s) and go down the forked path, and a
+        // checker that took too long is replaced too; the room after is asserted either way.
+        // Unloaded it answers all three here, and with the checker kept the room fails.
         let host = try #require(try RunContainmentTests.cgroups(of: fixture.runner).first { directory in
             directory.contains("-host") && ["memory.usage_in_bytes", "memory.current"].contains { FileManager.default.fileExists(atPath: "\(directory)/\($0)") }
         })
