@@ -171,8 +171,8 @@ enum WarmHostProgram {
                     fail("opening " + spec["memory_limit"], error)
         def limit_job_memory():
             # A job may take the run's memory limit and no more: the cgroup's limit becomes what
-            # the host, its forker, its checker and the spare use now plus that (the job's files are in
-            # already, as a cold run's are outside its cgroup). "Now" includes file cache that
+            # the host, its forker, its checker and the spare use now plus that (the job's files
+            # are in already, as a cold run's are outside its cgroup). "Now" includes file cache that
             # earlier jobs' reads left charged here, which the kernel reclaims first: a job may
             # get that much more, within selfheal's outer bound (the run's limit + 32 MiB);
             # leaving it out would cost a read of memory.stat per job (~0.1 ms measured). A
@@ -569,12 +569,14 @@ enum WarmHostProgram {
                     os.environ.update(json.loads(rest))
                     gc.freeze()
                     reply = 0
-                else:
+                elif kind == b"harness":
                     generation, _, rest = rest.partition(b" ")
                     name, _, text = rest.partition(b"\n")
                     HARNESS_IDS[int(generation)] = compile(text, name.decode(), "exec")
                     gc.freeze()
                     reply = 0
+                else:
+                    return  # Not the host's: the host fails, as when the forker is gone.
                 channel.send(b"%d" % reply)
         def forker_call(message, descriptors=()):
             # The forker's answer (a pid, a wait status, or 0). A forker that is gone leaves

@@ -364,13 +364,10 @@ struct WarmHostTests {
         // can pass its time (half the job's, at most 2 s) and go down the forked path, and a
         // checker that took too long is replaced too; the room after is asserted either way.
         // Unloaded it answers all three here, and with the checker kept the room fails.
-        let host = try #require(try RunContainmentTests.cgroups(of: fixture.runner).first { directory in
-            directory.contains("-host") && ["memory.usage_in_bytes", "memory.current"].contains { FileManager.default.fileExists(atPath: "\(directory)/\($0)") }
-        })
-        let usage = ["memory.usage_in_bytes", "memory.current"].lazy.compactMap { name in
-            (try? String(contentsOfFile: "\(host)/\(name)", encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
-        }.first
-        let held = try #require(usage)
+        // The host exists now: `prepare` hands it back without starting one.
+        let host = try #require(try fixture.runner.warm?.prepare(slot: 0, on: MultiThreadedEventLoopGroup.singleton.next()).get())
+        let usage = try #require(host.cgroup?.memoryFiles.usage)
+        let held = try #require((try? String(contentsOfFile: usage, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
         #expect(held < 32 << 20, "the host's cgroup holds \(held >> 20) MiB after the large check, past the 32 MiB a host may hold above a job's room")
     }
 
