@@ -109,6 +109,9 @@ public final class SandboxRunner: CodeRunning {
                 "sandbox.directory": "\(configuration.stateDirectory)",
             ])
         }
+        if let orphans = cgroups?.sweepOrphans(), orphans > 0 {
+            logger.notice("Removed empty cgroups that sandbox runners gone from this machine left", metadata: ["sandbox.cgroups": "\(orphans)"])
+        }
         if !sweep.kept.isEmpty {
             logger.warning("Cgroups of stopped sandbox runners could not be removed yet; the next start tries again", metadata: [
                 "sandbox.runners": "\(sweep.kept)", "sandbox.directory": "\(configuration.stateDirectory)",

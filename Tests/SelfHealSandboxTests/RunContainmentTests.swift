@@ -168,6 +168,49 @@ struct RunContainmentTests {
         #expect(mine().isEmpty, "left after the runner stopped: \(mine())")
     }
 
+    @Test(
+        "a runner starting removes the empty cgroups of runners gone from this machine; a live runner's, a new one and one holding a process stay",
+        .enabled(if: cgroupsInEffect, "no cgroups here"), .timeLimit(.minutes(1))
+    )
+    func orphanedCgroupsAreSwept() async throws {
+        let parents = try RunCgroups.detect().get().parents
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let gone = finished.processIdentifier
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        holder.arguments = ["30"]
+        try holder.run()
+        let tag = UUID().uuidString.prefix(6)
+        let orphan = "selfheal-runner-\(gone)-\(tag)a-host0-1", live = "selfheal-runner-\(getpid())-\(tag)b-host0-1"
+        let young = "selfheal-runner-\(gone)-\(tag)c-host1-2", busy = "selfheal-runner-\(gone)-\(tag)d-host1-2"
+        let names = [orphan, live, young, busy]
+        defer {
+            kill(holder.processIdentifier, SIGKILL)
+            holder.waitUntilExit()
+            for parent in parents {
+                for name in names { rmdir("\(parent)/\(name)") }
+            }
+        }
+        for parent in parents {
+            for name in names { try FileManager.default.createDirectory(atPath: "\(parent)/\(name)", withIntermediateDirectories: false) }
+            #expect(KernelFile.write("\(holder.processIdentifier)", to: "\(parent)/\(busy)/cgroup.procs"))
+            for name in [orphan, live, busy] {
+                try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)], ofItemAtPath: "\(parent)/\(name)")
+            }
+        }
+        _ = try SandboxFixture(maxConcurrent: 1, path: .cold)
+        for parent in parents {
+            #expect(!FileManager.default.fileExists(atPath: "\(parent)/\(orphan)"), "\(orphan) is still in \(parent)")
+            for name in [live, young, busy] {
+                #expect(FileManager.default.fileExists(atPath: "\(parent)/\(name)"), "\(name) was removed from \(parent)")
+            }
+        }
+        #expect(Self.members(of: "\(parents[0])/\(busy)") == [holder.processIdentifier])
+    }
+
     @Test("mountinfo fields are read with their octal escapes, and a cgroup path maps under its mount")
     func mountinfoParsing() throws {
         let line = "35 24 0:30 /process_api /sys/fs/cgroup/my\\040memory rw,relatime shared:9 - cgroup cgroup rw,memory"
