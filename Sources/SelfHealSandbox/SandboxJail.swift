@@ -86,7 +86,10 @@ enum SandboxJail {
                     mount(None, root + path, None, REMOUNT | BIND | RDONLY | kept_flags(path), None, "making " + path + " read-only")
             for path in lists["mask"]:
                 if os.path.isdir(root + path):
-                    mount("tmpfs", root + path, "tmpfs", NOSUID | NODEV, "size=%s,mode=1777" % size, "masking " + path)
+                    masked = libc.mount(b"tmpfs", (root + path).encode(), b"tmpfs", NOSUID | NODEV, b"size=%s,mode=1777" % size.encode())
+                    # Unmounted and removed from the host since it was listed: nothing to hide.
+                    if masked != 0 and ctypes.get_errno() != 2:
+                        check(masked, "masking " + path)
             for link in lists["link"]:
                 name, _, target = link.partition(":")
                 os.symlink(target, root + name)
