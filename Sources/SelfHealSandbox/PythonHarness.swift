@@ -41,7 +41,7 @@ enum PythonHarness {
 
     /// The harness programs by number: a warm host is sent each one's text with its first job
     /// of that kind and keeps it; later jobs name it by number (22 KB less per job).
-    enum Program: Int, Sendable {
+    enum Program: Int, Sendable, CaseIterable {
         case tests = 1
         case smoke = 2
 

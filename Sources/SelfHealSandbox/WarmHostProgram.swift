@@ -42,6 +42,11 @@ enum WarmHostProgram {
     /// The host's program, after the checker's smoke checks (`_selfheal_crude`,
     /// `_selfheal_example_candidates`, `_selfheal_import_binds_only`), defined before the
     /// checker forks.
+    /// The largest message the host's forker takes (a harness's text with its `harness` line):
+    /// one that does not fit ends the forker, and with it every host's first job (all jobs
+    /// then run cold). Every harness selfheal has fits (a test checks).
+    static let forkerMessageLimit = 1 << 16
+
     static let source = "\n" + PythonCrudeCheck.source + PythonExamples.source + PythonStaticSmoke.source + "\n" + program
 
     private static let program = #"""
@@ -221,13 +226,18 @@ enum WarmHostProgram {
             if SPARE is not None:
                 pid, exited, link, out_r, err_r, _ = SPARE
                 SPARE = None
-                os.kill(pid, signal.SIGKILL)
-                forker_call(b"wait %d" % pid)
+                signal.pidfd_send_signal(exited, signal.SIGKILL)
+                forker_wait(pid)
                 for descriptor in (exited, link, out_r, err_r):
                     os.close(descriptor)
+        def has_ended(pidfd):
+            # A pidfd reads as ready once its process has ended.
+            return bool(select.select([pidfd], [], [], 0)[0])
         def take_spare():
+            # A spare killed while it waited (a sweep of its uid, the OOM killer) is replaced:
+            # the job must not take its death for its own.
             global SPARE
-            if SPARE is not None and SPARE[5] != GENERATION:
+            if SPARE is not None and (SPARE[5] != GENERATION or has_ended(SPARE[1])):
                 drop_spare()
             if SPARE is None:
                 fork_spare()
@@ -334,6 +344,10 @@ enum WarmHostProgram {
             # and its checker can only be what the job left behind. Killed until none is left
             # (one forking while the list is read is caught on the next pass), then reaped: by
             # the host (a process whose parent died is the host's) and by the forker (its own).
+            # A checker that has ended is let go first: once the forker reaps it, its pid may
+            # be a job's process, which the list must not spare.
+            if CHECKER[0] > 0 and has_ended(CHECKER[3]):
+                stop_checker()
             while True:
                 others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, FORKER[0], CHECKER[0])]
                 for pid in others:
@@ -354,8 +368,12 @@ enum WarmHostProgram {
                 time.sleep(0.0002)
             if CHECKER[0] > 0:
                 # Nothing a job can do stops it (its uid is its own): this is belt and braces.
-                os.kill(CHECKER[0], signal.SIGCONT)
-        CHECKER = (-1, -1, -1)
+                try:
+                    signal.pidfd_send_signal(CHECKER[3], signal.SIGCONT)
+                except OSError:
+                    pass  # Ended since: let go before the next check.
+        # (pid, request pipe, reply pipe, pidfd) of the checker, or -1s.
+        CHECKER = (-1, -1, -1, -1)
         def start_checker():
             # A confined process that only compiles: a compile-only check needs no fork. It
             # runs with the jobs' limits and filter but a uid of its own (no job may signal or
@@ -369,11 +387,11 @@ enum WarmHostProgram {
             pid = forker_call(b"checker", (request_r, reply_w))
             os.close(request_r)
             os.close(reply_w)
-            CHECKER = (pid, request_w, reply_r)
+            # Not reaped before this (the forker reaps only when asked): the pidfd is its.
+            CHECKER = (pid, request_w, reply_r, os.pidfd_open(pid))
             try:
-                statm = os.open("/proc/%d/statm" % pid, os.O_RDONLY | os.O_CLOEXEC)
-                CHECKER_MEMORY = (statm, checker_anonymous_bytes(statm))
-            except (OSError, ValueError, IndexError):
+                CHECKER_MEMORY = (os.open("/proc/%d/smaps_rollup" % pid, os.O_RDONLY | os.O_CLOEXEC), 0)
+            except OSError:
                 CHECKER_MEMORY = (-1, 0)
         def checker_child(request_r, reply_w):
             # In the checker, forked by the forker: its loop.
@@ -455,9 +473,11 @@ enum WarmHostProgram {
             # b"s", the entry point, the answer's byte count, each ended by a newline, the answer
             # and the request's text, if any: its smoke run passes); False sends
             # the job down the forked path, as does no answer within `limit` seconds.
+            if CHECKER[0] > 0 and has_ended(CHECKER[3]):
+                stop_checker()
             if CHECKER[0] < 0:
                 start_checker()
-            pid, request_w, reply_r = CHECKER
+            pid, request_w, reply_r, _ = CHECKER
             try:
                 message = struct.pack(">I", len(payload)) + payload
                 while message:
@@ -470,40 +490,50 @@ enum WarmHostProgram {
                 # Dead, stopped, or too slow: replaced on the next check.
                 stop_checker()
                 return False
-            if checker_grew():
+            if checker_grew(len(payload)):
                 # Its answer stands; what it kept of a large input would be taken from the room
                 # of every job after (the cgroup's limit counts it): replaced on the next check.
                 stop_checker()
             return answer == b"1"
-        # The checker's /proc/PID/statm and its anonymous pages when it started.
+        # The checker's /proc/PID/smaps_rollup, and the checks it answered since it was read.
         CHECKER_MEMORY = (-1, 0)
-        CHECKER_GROWTH = 16 << 20
-        def checker_anonymous_bytes(statm):
-            # Resident less file-backed and shared: the pages that are its own.
-            fields = os.pread(statm, 128, 0).split()
-            return (int(fields[1]) - int(fields[2])) * os.sysconf("SC_PAGE_SIZE")
-        def checker_grew():
-            statm, start = CHECKER_MEMORY
-            if statm < 0:
+        # What a checker may hold of its own (about 1.3 MiB after thousands of checks here).
+        CHECKER_HOLDS = 16 << 20
+        def checker_private_bytes(rollup):
+            # The pages the checker alone maps: what it allocated, and what it copied from the
+            # forker on writing to it (resident less shared, from statm, counts such a page
+            # before and after the copy, and so misses the copy, which the cgroup counts).
+            total = 0
+            for line in os.pread(rollup, 4096, 0).split(b"\n"):
+                if line.startswith((b"Private_Clean:", b"Private_Dirty:")):
+                    total += int(line.split()[1]) << 10
+            return total
+        def checker_grew(size):
+            # Read after a large input (what a checker keeps grows with its input) and after
+            # every 16th check: walking its pages takes ~50 µs, which most checks are spared.
+            global CHECKER_MEMORY
+            rollup, checks = CHECKER_MEMORY
+            if rollup < 0:
                 return False  # Not known: kept, as before this was measured.
+            if size < 1 << 15 and checks < 15:
+                CHECKER_MEMORY = (rollup, checks + 1)
+                return False
+            CHECKER_MEMORY = (rollup, 0)
             try:
-                return checker_anonymous_bytes(statm) - start > CHECKER_GROWTH
+                return checker_private_bytes(rollup) > CHECKER_HOLDS
             except (OSError, ValueError, IndexError):
                 return True
         def stop_checker():
             global CHECKER, CHECKER_MEMORY
-            pid, request_w, reply_r = CHECKER
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-            forker_call(b"wait %d" % pid)
-            for descriptor in (request_w, reply_r, CHECKER_MEMORY[0]):
+            # Killed and reaped by the forker, its parent: only the parent knows whether the
+            # pid is still the checker's (it may have reaped it, and the pid gone to another).
+            forker_call(b"stop-checker")
+            for descriptor in CHECKER[1:] + (CHECKER_MEMORY[0],):
                 try:
                     os.close(descriptor)
                 except OSError:
                     pass
-            CHECKER, CHECKER_MEMORY = (-1, -1, -1), (-1, 0)
+            CHECKER, CHECKER_MEMORY = (-1, -1, -1, -1), (-1, 0)
         # The process that forks each job's first process (the spare) and each checker. The
         # host has read every job's request and output: freed, not cleared, they stay in its
         # memory, and its frames hold the last ones; a process forked from it would start with
@@ -527,9 +557,10 @@ enum WarmHostProgram {
             far.close()
             FORKER = (pid, near)
         def forker_loop(channel):
+            checker = None  # The checker's pid while it is this process's child, unreaped.
             while True:
-                message, descriptors, flags, _ = socket.recv_fds(channel, 1 << 16, 4)
-                # Cut short (a harness of over 64 KiB, which selfheal has not): the host fails.
+                message, descriptors, flags, _ = socket.recv_fds(channel, \#(WarmHostProgram.forkerMessageLimit), 4)
+                # Cut short (a harness over the limit, which selfheal has not): the host fails.
                 if not message or flags & socket.MSG_TRUNC:
                     return
                 kind, _, rest = message.partition(b" ")
@@ -550,6 +581,8 @@ enum WarmHostProgram {
                             os._exit(1)
                     for descriptor in descriptors:
                         os.close(descriptor)
+                    if kind == b"checker":
+                        checker = pid
                     reply = pid
                 elif kind == b"wait":
                     try:
@@ -557,13 +590,24 @@ enum WarmHostProgram {
                     except ChildProcessError:
                         reply = -1
                 elif kind == b"reap":
+                    # Bounded: a job's processes made children of this one (CLONE_PARENT) could
+                    # keep it reaping; the host asks again while any is left.
                     reply = 0
-                    while True:
+                    for _ in range(1024):
                         try:
-                            if os.waitpid(-1, os.WNOHANG)[0] == 0:
-                                break
+                            reaped = os.waitpid(-1, os.WNOHANG)[0]
                         except ChildProcessError:
                             break
+                        if reaped == 0:
+                            break
+                        if reaped == checker:
+                            checker = None
+                elif kind == b"stop-checker":
+                    reply = 0
+                    if checker is not None:
+                        os.kill(checker, signal.SIGKILL)
+                        os.waitpid(checker, 0)
+                        checker = None
                 elif kind == b"env":
                     os.environ.clear()
                     os.environ.update(json.loads(rest))
@@ -578,6 +622,16 @@ enum WarmHostProgram {
                 else:
                     return  # Not the host's: the host fails, as when the forker is gone.
                 channel.send(b"%d" % reply)
+        def forker_wait(pid):
+            # The wait status of the forker's child `pid` (a spare: the job's first process).
+            # The host asks only for a child it has not had reaped: a forker that has no such
+            # child has lost track of the job, and this host can vouch for no verdict (selfheal
+            # runs the job cold and starts another host).
+            status = forker_call(b"wait %d" % pid)
+            if status < 0:
+                os.kill(-1, signal.SIGKILL)
+                os._exit(1)
+            return status
         def forker_call(message, descriptors=()):
             # The forker's answer (a pid, a wait status, or 0). A forker that is gone leaves
             # this host unable to start a job: it ends, and selfheal starts another.
@@ -646,7 +700,7 @@ enum WarmHostProgram {
                     break
                 for descriptor, _ in poller.poll(max(1, int(remaining * 1000))):
                     if descriptor == exited:
-                        status = forker_call(b"wait %d" % pid)
+                        status = forker_wait(pid)
                         break
                     if descriptor == CONTROL:
                         # selfheal went away (nothing is sent during a job): end everything.
@@ -669,7 +723,7 @@ enum WarmHostProgram {
                         poller.unregister(descriptor)
             if timed_out:
                 os.kill(pid, signal.SIGKILL)
-                status = forker_call(b"wait %d" % pid)
+                status = forker_wait(pid)
             # What the job wrote before it reported or ended is in the pipes.
             for descriptor in (out_r, err_r):
                 os.set_blocking(descriptor, False)
@@ -694,7 +748,7 @@ enum WarmHostProgram {
                 # It reported and is on its way out: ended here, and reaped
                 # as soon as it is gone rather than at the pace of the sweep below.
                 os.kill(pid, signal.SIGKILL)
-                forker_call(b"wait %d" % pid)
+                forker_wait(pid)
             end_leftovers()
             clear_places()
             PLACES_FAILED = mount_places()

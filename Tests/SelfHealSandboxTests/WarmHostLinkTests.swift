@@ -179,6 +179,16 @@ struct WarmHostLinkTests {
         write(host, frame(#"{"clean": true}"#))
         #expect(try await next(link).get().header.bool("clean") == true)
     }
+
+    @Test("every harness a warm host keeps fits, with its message line, in one message to the host's forker")
+    func harnessesFitTheForkersMessage() {
+        for program in PythonHarness.Program.allCases {
+            // `harness GENERATION NAME\n` then the text; the generation counts every harness and
+            // environment a host has been sent.
+            let size = "harness \(Int.max) \(PythonHarness.mainFile)\n".utf8.count + program.text.utf8.count
+            #expect(size <= WarmHostProgram.forkerMessageLimit, "the \(program) harness's message is \(size) bytes")
+        }
+    }
 }
 
 extension Result {
