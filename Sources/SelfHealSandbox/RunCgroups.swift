@@ -167,7 +167,9 @@ struct RunCgroups: Sendable {
     /// runner's pid (`selfheal-runner-PID-…`); one whose pid is no live process here and that
     /// was made over `minimumAge` ago is no live runner's (a live one's is empty only for the
     /// moment between making it and its first process joining). `rmdir` refuses a cgroup that
-    /// still holds a process, so only empty ones go. Returns how many were removed.
+    /// still holds a process, so only empty ones go. Pids are this process's pid namespace's:
+    /// runners that share a cgroup parent share one (a container's runner has a cgroup
+    /// namespace of its own, and so another parent). Returns how many were removed.
     func sweepOrphans(
         minimumAge: Duration = .seconds(60), isAlive: (pid_t) -> Bool = { kill($0, 0) == 0 || errno == EPERM }
     ) -> Int {

@@ -39,14 +39,14 @@
 /// host could not set the job up), then `{"clean": true}`.
 /// The first message the host sends is `{"ready": true}`.
 enum WarmHostProgram {
-    /// The host's program, after the checker's smoke checks (`_selfheal_crude`,
-    /// `_selfheal_example_candidates`, `_selfheal_import_binds_only`), defined before the
-    /// checker forks.
     /// The largest message the host's forker takes (a harness's text with its `harness` line):
     /// one that does not fit ends the forker, and with it every host's first job (all jobs
     /// then run cold). Every harness selfheal has fits (a test checks).
     static let forkerMessageLimit = 1 << 16
 
+    /// The host's program, after the checker's smoke checks (`_selfheal_crude`,
+    /// `_selfheal_example_candidates`, `_selfheal_import_binds_only`), defined before the
+    /// checker forks.
     static let source = "\n" + PythonCrudeCheck.source + PythonExamples.source + PythonStaticSmoke.source + "\n" + program
 
     private static let program = #"""
@@ -344,11 +344,12 @@ enum WarmHostProgram {
             # and its checker can only be what the job left behind. Killed until none is left
             # (one forking while the list is read is caught on the next pass), then reaped: by
             # the host (a process whose parent died is the host's) and by the forker (its own).
-            # A checker that has ended is let go first: once the forker reaps it, its pid may
-            # be a job's process, which the list must not spare.
-            if CHECKER[0] > 0 and has_ended(CHECKER[3]):
-                stop_checker()
             while True:
+                # A checker that has ended is let go before each listing: once the forker reaps
+                # it, its pid may be a job's process, which the list must not spare (a zombie
+                # keeps its pid, so a checker that ends after the check is still itself).
+                if CHECKER[0] > 0 and has_ended(CHECKER[3]):
+                    stop_checker()
                 others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, FORKER[0], CHECKER[0])]
                 for pid in others:
                     try:
@@ -372,275 +373,8 @@ enum WarmHostProgram {
                     signal.pidfd_send_signal(CHECKER[3], signal.SIGCONT)
                 except OSError:
                     pass  # Ended since: let go before the next check.
-        # (pid, request pipe, reply pipe, pidfd) of the checker, or -1s.
-        CHECKER = (-1, -1, -1, -1)
-        def start_checker():
-            # A confined process that only compiles: a compile-only check needs no fork. It
-            # runs with the jobs' limits and filter but a uid of its own (no job may signal or
-            # trace it), undumpable, and answers 1 (compiles) or 0 (does not, or it
-            # cannot tell): a 0 sends the check down the forked path, which gives the verdict
-            # and the error text, so a checker that crashes or lies about a failure cannot
-            # change a verdict.
-            global CHECKER, CHECKER_MEMORY
-            request_r, request_w = os.pipe()
-            reply_r, reply_w = os.pipe()
-            pid = forker_call(b"checker", (request_r, reply_w))
-            os.close(request_r)
-            os.close(reply_w)
-            # Not reaped before this (the forker reaps only when asked): the pidfd is its.
-            CHECKER = (pid, request_w, reply_r, os.pidfd_open(pid))
-            try:
-                CHECKER_MEMORY = (os.open("/proc/%d/smaps_rollup" % pid, os.O_RDONLY | os.O_CLOEXEC), 0)
-            except OSError:
-                CHECKER_MEMORY = (-1, 0)
-        def checker_child(request_r, reply_w):
-            # In the checker, forked by the forker: its loop.
-            try:
-                check(libc.prctl(4, ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0), ctypes.c_ulong(0)), "making the checker undumpable")
-                os.dup2(request_r, 0)
-                os.dup2(reply_w, 1)
-                null = os.open("/dev/null", os.O_WRONLY)
-                os.dup2(null, 2)
-                confine(int(spec["checker_uid"]) if "checker_uid" in spec else None)
-                os.closerange(3, 4096)
-            except BaseException:
-                os._exit(125)
-            while True:
-                head = os.read(0, 4)
-                if len(head) < 4:
-                    os._exit(0)
-                remaining = struct.unpack(">I", head)[0]
-                chunks = []
-                while remaining:
-                    chunk = os.read(0, min(remaining, 1 << 20))
-                    if not chunk:
-                        os._exit(0)
-                    chunks.append(chunk)
-                    remaining -= len(chunk)
-                payload = b"".join(chunks)
-                try:
-                    if payload[:1] == b"s":
-                        entry, _, rest = payload[1:].partition(b"\n")
-                        size, _, rest = rest.partition(b"\n")
-                        size = int(size)
-                        request = rest[size:] if size >= 0 and len(rest) > size else None
-                        answer = b"1" if smoke_passes(rest[:size], entry.decode() or None, request) else b"0"
-                    else:
-                        # Deeper than a job compiles (see `smoke_passes`).
-                        at_depth(30, lambda: compile(payload[1:].decode("utf-8"), "main.py", "exec"))
-                        answer = b"1"
-                except MemoryError:
-                    os.write(1, b"0")
-                    os._exit(0)
-                except BaseException:
-                    answer = b"0"
-                os.write(1, answer)
-        def smoke_passes(data, entry, request):
-            # In the checker: whether a smoke run of the answer `data` is known to pass without
-            # running it. The request's text (`request`, when the job has one) states no worked
-            # example, the answer is read as the harness reads it (UTF-8, universal newlines),
-            # compiles without a warning (a warning would be on the run's stderr), the crude
-            # check finds no defect, and importing it can only bind names (`PythonStaticSmoke`).
-            # Else the fork decides, and gives the error text.
-            import warnings
-            if request is not None:
-                text = request.decode("utf-8", "replace").replace("\r\n", "\n").replace("\r", "\n")
-                for _ in _selfheal_example_candidates(text):
-                    return False
-            source = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
-            def judged():
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
-                    tree = compile(source, "solution.py", "exec", ast.PyCF_ONLY_AST)
-                    if caught or not _selfheal_import_binds_only(tree, entry):
-                        return False
-                    compile(tree, "solution.py", "exec")
-                # A warning would be on the run's stderr.
-                return not caught and _selfheal_crude(tree) is None
-            # Judged 30 calls deeper than here, deeper than a job's harness compiles: the
-            # compiler's and the crude check's recursion limits count from the caller's depth,
-            # so a tree too deep for the job is too deep here too.
-            try:
-                return at_depth(30, judged)
-            finally:
-                # Annotations fill typing's caches: a later answer must not find its work done.
-                for clear in getattr(sys.modules.get("typing"), "_cleanups", ()):
-                    clear()
-        def at_depth(frames, work):
-            return work() if frames <= 0 else at_depth(frames - 1, work)
-        def checker_says(payload, limit):
-            # True when the checker answered yes for `payload` (b"c" and a program: it compiles;
-            # b"s", the entry point, the answer's byte count, each ended by a newline, the answer
-            # and the request's text, if any: its smoke run passes); False sends
-            # the job down the forked path, as does no answer within `limit` seconds.
-            if CHECKER[0] > 0 and has_ended(CHECKER[3]):
-                stop_checker()
-            if CHECKER[0] < 0:
-                start_checker()
-            pid, request_w, reply_r, _ = CHECKER
-            try:
-                message = struct.pack(">I", len(payload)) + payload
-                while message:
-                    message = message[os.write(request_w, message):]
-                ready, _, _ = select.select([reply_r], [], [], limit)
-                answer = os.read(reply_r, 1) if ready else b""
-            except OSError:
-                answer = b""
-            if answer not in (b"0", b"1"):
-                # Dead, stopped, or too slow: replaced on the next check.
-                stop_checker()
-                return False
-            if checker_grew(len(payload)):
-                # Its answer stands; what it kept of a large input would be taken from the room
-                # of every job after (the cgroup's limit counts it): replaced on the next check.
-                stop_checker()
-            return answer == b"1"
-        # The checker's /proc/PID/smaps_rollup, and the checks it answered since it was read.
-        CHECKER_MEMORY = (-1, 0)
-        # What a checker may hold of its own (about 1.3 MiB after thousands of checks here).
-        CHECKER_HOLDS = 16 << 20
-        def checker_private_bytes(rollup):
-            # The pages the checker alone maps: what it allocated, and what it copied from the
-            # forker on writing to it (resident less shared, from statm, counts such a page
-            # before and after the copy, and so misses the copy, which the cgroup counts).
-            total = 0
-            for line in os.pread(rollup, 4096, 0).split(b"\n"):
-                if line.startswith((b"Private_Clean:", b"Private_Dirty:")):
-                    total += int(line.split()[1]) << 10
-            return total
-        def checker_grew(size):
-            # Read after a large input (what a checker keeps grows with its input) and after
-            # every 16th check: walking its pages takes ~50 µs, which most checks are spared.
-            global CHECKER_MEMORY
-            rollup, checks = CHECKER_MEMORY
-            if rollup < 0:
-                return False  # Not known: kept, as before this was measured.
-            if size < 1 << 15 and checks < 15:
-                CHECKER_MEMORY = (rollup, checks + 1)
-                return False
-            CHECKER_MEMORY = (rollup, 0)
-            try:
-                return checker_private_bytes(rollup) > CHECKER_HOLDS
-            except (OSError, ValueError, IndexError):
-                return True
-        def stop_checker():
-            global CHECKER, CHECKER_MEMORY
-            # Killed and reaped by the forker, its parent: only the parent knows whether the
-            # pid is still the checker's (it may have reaped it, and the pid gone to another).
-            forker_call(b"stop-checker")
-            for descriptor in CHECKER[1:] + (CHECKER_MEMORY[0],):
-                try:
-                    os.close(descriptor)
-                except OSError:
-                    pass
-            CHECKER, CHECKER_MEMORY = (-1, -1, -1, -1), (-1, 0)
-        # The process that forks each job's first process (the spare) and each checker. The
-        # host has read every job's request and output: freed, not cleared, they stay in its
-        # memory, and its frames hold the last ones; a process forked from it would start with
-        # them. The forker is forked from the host before any job and is sent nothing of one:
-        # descriptors, the jobs' environment (the same for all), selfheal's harnesses. Its
-        # children are its own to reap: the host asks it for their statuses.
-        FORKER = (-1, None)
-        def start_forker():
-            global FORKER
-            near, far = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    near.close()
-                    os.close(CONTROL)
-                    for descriptor in MEMORY or ():
-                        os.close(descriptor)
-                    forker_loop(far)
-                finally:
-                    os._exit(0)
-            far.close()
-            FORKER = (pid, near)
-        def forker_loop(channel):
-            checker = None  # The checker's pid while it is this process's child, unreaped.
-            while True:
-                message, descriptors, flags, _ = socket.recv_fds(channel, \#(WarmHostProgram.forkerMessageLimit), 4)
-                # Cut short (a harness over the limit, which selfheal has not): the host fails.
-                if not message or flags & socket.MSG_TRUNC:
-                    return
-                kind, _, rest = message.partition(b" ")
-                if kind in (b"spare", b"checker"):
-                    pid = os.fork()
-                    if pid == 0:
-                        try:
-                            channel.close()
-                            if kind == b"spare":
-                                spare_child(*descriptors)
-                            else:
-                                checker_child(*descriptors)
-                        finally:
-                            # Each ends with its own exit; an exception that escapes one ends
-                            # it as it would end an interpreter, with 1, not as the forker ends
-                            # (with 0). The harness's own handling keeps a job's exceptions
-                            # from getting here: this is for what it cannot see.
-                            os._exit(1)
-                    for descriptor in descriptors:
-                        os.close(descriptor)
-                    if kind == b"checker":
-                        checker = pid
-                    reply = pid
-                elif kind == b"wait":
-                    try:
-                        reply = os.waitpid(int(rest), 0)[1]
-                    except ChildProcessError:
-                        reply = -1
-                elif kind == b"reap":
-                    # Bounded: a job's processes made children of this one (CLONE_PARENT) could
-                    # keep it reaping; the host asks again while any is left.
-                    reply = 0
-                    for _ in range(1024):
-                        try:
-                            reaped = os.waitpid(-1, os.WNOHANG)[0]
-                        except ChildProcessError:
-                            break
-                        if reaped == 0:
-                            break
-                        if reaped == checker:
-                            checker = None
-                elif kind == b"stop-checker":
-                    reply = 0
-                    if checker is not None:
-                        os.kill(checker, signal.SIGKILL)
-                        os.waitpid(checker, 0)
-                        checker = None
-                elif kind == b"env":
-                    os.environ.clear()
-                    os.environ.update(json.loads(rest))
-                    gc.freeze()
-                    reply = 0
-                elif kind == b"harness":
-                    generation, _, rest = rest.partition(b" ")
-                    name, _, text = rest.partition(b"\n")
-                    HARNESS_IDS[int(generation)] = compile(text, name.decode(), "exec")
-                    gc.freeze()
-                    reply = 0
-                else:
-                    return  # Not the host's: the host fails, as when the forker is gone.
-                channel.send(b"%d" % reply)
-        def forker_wait(pid):
-            # The wait status of the forker's child `pid` (a spare: the job's first process).
-            # The host asks only for a child it has not had reaped: a forker that has no such
-            # child has lost track of the job, and this host can vouch for no verdict (selfheal
-            # runs the job cold and starts another host).
-            status = forker_call(b"wait %d" % pid)
-            if status < 0:
-                os.kill(-1, signal.SIGKILL)
-                os._exit(1)
-            return status
-        def forker_call(message, descriptors=()):
-            # The forker's answer (a pid, a wait status, or 0). A forker that is gone leaves
-            # this host unable to start a job: it ends, and selfheal starts another.
-            try:
-                socket.send_fds(FORKER[1], [message], list(descriptors))
-                return int(FORKER[1].recv(64))
-            except (OSError, ValueError):
-                os.kill(-1, signal.SIGKILL)
-                os._exit(1)
+        \#(checkerSource)
+        \#(forkerSource)
         ENVIRONMENT = None
         def serve(header, body):
             # Answers the job, then clears up after it: the job's processes ending (the kernel

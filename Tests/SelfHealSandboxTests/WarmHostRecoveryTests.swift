@@ -32,7 +32,8 @@ struct WarmHostRecoveryTests {
         .enabled(if: WarmHostTests.warmHere, "no warm hosts on this machine")
     )
     func killedCheckerIsReplaced() async throws {
-        let fixture = try SandboxFixture(maxConcurrent: 1)
+        // A check's time is half the job's, at most 2 s: room for the new checker to start.
+        let fixture = try SandboxFixture(timeout: .seconds(20), maxConcurrent: 1)
         #expect(try await fixture.run(addCode).passed)
         #expect(fixture.runner.warmHostStats?.checkedWithoutFork == 1)
         let checker = try #require(try Self.checker(of: fixture))
