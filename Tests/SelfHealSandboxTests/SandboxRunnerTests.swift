@@ -227,10 +227,11 @@ struct SandboxRunnerTests {
         }
     }
 
-    /// A warm run may start as many threads as a cold run: a warm host's own processes (the
-    /// host, its forker, its checker) are not taken from the run's process limit.
-    @Test func aWarmRunHasAColdRunsProcessRoom() async throws {
-        let program = """
+    /// A warm run may start as many threads, and as many processes, as a cold run: a warm
+    /// host's own processes (the host, its forker, its checker) are not taken from the run's
+    /// process limit.
+    static let roomProbes = [
+        "threads": """
             import sys, threading
             # Small stacks: the process limit, not the address space, is what stops them.
             threading.stack_size(1 << 16)
@@ -243,7 +244,31 @@ struct SandboxRunnerTests {
                 pass
             release.set()
             print("started", started, file=sys.stderr)
-            """
+            """,
+        "processes": """
+            import os, sys
+            read_end, write_end = os.pipe()
+            children = []
+            try:
+                for _ in range(200):
+                    pid = os.fork()
+                    if pid == 0:
+                        os.close(write_end)
+                        os.read(read_end, 1)
+                        os._exit(0)
+                    children.append(pid)
+            except OSError:
+                pass
+            os.close(write_end)
+            for pid in children:
+                os.waitpid(pid, 0)
+            print("started", len(children), file=sys.stderr)
+            """,
+    ]
+
+    @Test(arguments: roomProbes.keys.sorted())
+    func aWarmRunHasAColdRunsProcessRoom(_ probe: String) async throws {
+        let program = try #require(Self.roomProbes[probe])
         var room: [SandboxPath: String] = [:]
         for path in SandboxPath.allCases {
             let fixture = try SandboxFixture(maxConcurrent: 1, path: path)
