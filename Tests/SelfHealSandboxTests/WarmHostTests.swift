@@ -9,10 +9,12 @@ import Testing
 /// the next, a job cannot take its host down, and verdicts are the cold path's.
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct WarmHostTests {
-    static var warmHere: Bool {
+    /// Probed once (each probe starts a runner, which probes the machine): the condition of
+    /// most warm tests.
+    static let warmHere: Bool = {
         guard let fixture = try? SandboxFixture(maxConcurrent: 1) else { return false }
         return fixture.runner.warmHostStats != nil
-    }
+    }()
 
     @Test("a job runs in a warm host, which serves the next one too", .enabled(if: warmHere, "no warm hosts on this machine"))
     func jobsRunWarm() async throws {
