@@ -165,23 +165,20 @@ struct RunCgroups: Sendable {
     /// will find: a runner whose state directory went with it (a temporary one, a container's)
     /// or that was killed while a cgroup still held a process. A run cgroup's name carries its
     /// runner's pid (`selfheal-runner-PID-…`); one whose pid is no live process here and that
-    /// was made over `minimumAge` ago is no live runner's (a live one's is empty only for the
+    /// was made over a minute ago is no live runner's (a live one's is empty only for the
     /// moment between making it and its first process joining). `rmdir` refuses a cgroup that
     /// still holds a process, so only empty ones go. Pids are this process's pid namespace's:
     /// runners that share a cgroup parent share one (a container's runner has a cgroup
     /// namespace of its own, and so another parent). Returns how many were removed.
-    func sweepOrphans(
-        minimumAge: Duration = .seconds(60), isAlive: (pid_t) -> Bool = { kill($0, 0) == 0 || errno == EPERM }
-    ) -> Int {
+    func sweepOrphans() -> Int {
         let prefix = "selfheal-runner-"
         var removed = 0
         for parent in parents {
             for name in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? [] where name.hasPrefix(prefix) {
-                guard let pid = pid_t(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid > 0, !isAlive(pid) else { continue }
+                guard let pid = pid_t(name.dropFirst(prefix.count).prefix { $0 != "-" }), pid > 0 else { continue }
+                let alive = kill(pid, 0) == 0 || errno == EPERM
                 let directory = "\(parent)/\(name)"
-                var status = stat()
-                guard lstat(directory, &status) == 0, Int64(time(nil) - status.st_mtim.tv_sec) > minimumAge.components.seconds else { continue }
-                if rmdir(directory) == 0 { removed += 1 }
+                if !alive, SandboxStateDirectory.isOld(directory), rmdir(directory) == 0 { removed += 1 }
             }
         }
         return removed

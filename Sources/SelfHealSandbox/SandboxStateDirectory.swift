@@ -132,8 +132,9 @@ final class SandboxStateDirectory: Sendable {
         }
     }
 
-    /// Made more than a minute ago: no runner takes that long between its directory and its lock.
-    private static func isOld(_ path: String) -> Bool {
+    /// Made more than a minute ago: no runner takes that long between its directory and its
+    /// lock, nor between a run cgroup and its first process (`RunCgroups.sweepOrphans`).
+    static func isOld(_ path: String) -> Bool {
         var status = stat()
         guard lstat(path, &status) == 0 else { return false }
         return time(nil) - status.st_mtim.tv_sec > 60

@@ -106,8 +106,7 @@ extension WarmHostProgram {
             # b"s", the entry point, the answer's byte count, each ended by a newline, the answer
             # and the request's text, if any: its smoke run passes); False sends
             # the job down the forked path, as does no answer within `limit` seconds.
-            if CHECKER[0] > 0 and has_ended(CHECKER[3]):
-                stop_checker()
+            let_go_of_ended_checker()
             if CHECKER[0] < 0:
                 start_checker()
             pid, request_w, reply_r, _ = CHECKER
@@ -158,6 +157,12 @@ extension WarmHostProgram {
                 # Not measurable here (smaps_rollup refused: a kernel or a security module
                 # that denies it): replaced at each point it would have been measured.
                 return True
+        def let_go_of_ended_checker():
+            # A checker that has ended (killed by an operator, a sweep or the OOM killer) is
+            # stopped through the forker before its pid is used: once the forker reaps it, the
+            # pid may be a job's process or the next spare. A zombie keeps its pid.
+            if CHECKER[0] > 0 and has_ended(CHECKER[3]):
+                stop_checker()
         def stop_checker():
             global CHECKER, CHECKER_MEMORY
             # Killed and reaped by the forker, its parent: only the parent knows whether the

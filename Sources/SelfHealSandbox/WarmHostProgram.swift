@@ -345,11 +345,8 @@ enum WarmHostProgram {
             # (one forking while the list is read is caught on the next pass), then reaped: by
             # the host (a process whose parent died is the host's) and by the forker (its own).
             while True:
-                # A checker that has ended is let go before each listing: once the forker reaps
-                # it, its pid may be a job's process, which the list must not spare (a zombie
-                # keeps its pid, so a checker that ends after the check is still itself).
-                if CHECKER[0] > 0 and has_ended(CHECKER[3]):
-                    stop_checker()
+                # Before each listing, which spares the checker's pid.
+                let_go_of_ended_checker()
                 others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (1, FORKER[0], CHECKER[0])]
                 for pid in others:
                     try:

@@ -37,12 +37,10 @@ struct WarmHostRecoveryTests {
         #expect(try await fixture.run(addCode).passed)
         #expect(fixture.runner.warmHostStats?.checkedWithoutFork == 1)
         let checker = try #require(try Self.checker(of: fixture))
+        let uid = try #require(WarmHostTests.owner(of: checker))
         kill(checker, SIGKILL)
         // Dead (a zombie until its parent, the forker, is asked to reap it) before the check.
-        let dead = await eventually(within: .seconds(10)) {
-            let stat = (try? String(contentsOfFile: "/proc/\(checker)/stat", encoding: .utf8)) ?? ""
-            return stat.isEmpty || stat.split(separator: ")").last?.split(separator: " ").first == "Z"
-        }
+        let dead = await eventually(within: .seconds(10)) { !ProcessSweep.processes(ofUID: uid).contains(checker) }
         try #require(dead, "the checker \(checker) did not die")
         let next = try await fixture.run(addCode)
         #expect(next.passed && next.kind == .syntax, "\(next.stderrTail)")
